@@ -1,0 +1,501 @@
+package io.github.ssmonprem.core;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.ssmonprem.core.exception.SsmConfigurationException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything that shapes how one SDK client talks to one SSM On-Prem server. Immutable; made by
+ * {@link #builder()}, validated in {@link Builder#build()}, varied with {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * SsmClientConfig config = SsmClientConfig.builder()
+ *     .baseUrl("https://ssm.example.net:8443")
+ *     .tls(TlsConfig.trustPemFile(Path.of("/etc/ssm/ca.pem")))
+ *     .proxy(ProxyConfig.builder().host("proxy.example.net").port(3128).build())
+ *     .meterRegistry(registry)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Proxy resolution: an explicit {@link Builder#proxy(ProxyConfig)} wins; {@link Builder#noProxy()}
+ * turns proxies off; otherwise the proxy is discovered once, in {@code build()}, from the JVM's
+ * {@code https.proxyHost} properties or the {@code HTTPS_PROXY} environment variable
+ * ({@link ProxyConfig#discover()}).
+ */
+public final class SsmClientConfig {
+
+    /** The default {@code User-Agent}. */
+    public static final String DEFAULT_USER_AGENT = "ssm-onprem-java-sdk/" + SdkVersion.VERSION;
+
+    private final URI baseUrl;
+    private final boolean allowPlainHttp;
+    private final Duration connectTimeout;
+    private final Duration responseTimeout;
+    private final Duration connectionRequestTimeout;
+    private final int maxConnections;
+    private final String userAgent;
+    private final ProxyConfig proxy;
+    private final ProxyMode proxyMode;
+    private final TlsConfig tls;
+    private final RetrySettings retrySettings;
+    private final RetryConfig retryConfig;
+    private final CircuitBreakerConfig circuitBreakerConfig;
+    private final boolean circuitBreakerEnabled;
+    private final MeterRegistry meterRegistry;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final long maxResponseBytes;
+    private final SsmRoutes routes;
+
+    private enum ProxyMode { DISCOVER, EXPLICIT, NONE }
+
+    private SsmClientConfig(Builder b, URI baseUrl, ProxyConfig resolvedProxy) {
+        this.baseUrl = baseUrl;
+        this.allowPlainHttp = b.allowPlainHttp;
+        this.connectTimeout = b.connectTimeout;
+        this.responseTimeout = b.responseTimeout;
+        this.connectionRequestTimeout = b.connectionRequestTimeout;
+        this.maxConnections = b.maxConnections;
+        this.userAgent = b.userAgent;
+        this.proxy = resolvedProxy;
+        this.proxyMode = b.proxyMode;
+        this.tls = b.tls;
+        this.retrySettings = b.retrySettings;
+        this.retryConfig = b.retryConfig;
+        this.circuitBreakerConfig = b.circuitBreakerConfig;
+        this.circuitBreakerEnabled = b.circuitBreakerEnabled;
+        this.meterRegistry = b.meterRegistry;
+        this.clock = b.clock;
+        this.sleeper = b.sleeper;
+        this.maxResponseBytes = b.maxResponseBytes;
+        this.routes = b.routes;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder with the defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding this configuration, for a variation of it.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.baseUrl = baseUrl.toString();
+        b.allowPlainHttp = allowPlainHttp;
+        b.connectTimeout = connectTimeout;
+        b.responseTimeout = responseTimeout;
+        b.connectionRequestTimeout = connectionRequestTimeout;
+        b.maxConnections = maxConnections;
+        b.userAgent = userAgent;
+        b.proxyMode = proxyMode;
+        b.proxy = proxyMode == ProxyMode.EXPLICIT ? proxy : null;
+        b.tls = tls;
+        b.retrySettings = retrySettings;
+        b.retryConfig = retryConfig;
+        b.circuitBreakerConfig = circuitBreakerConfig;
+        b.circuitBreakerEnabled = circuitBreakerEnabled;
+        b.meterRegistry = meterRegistry;
+        b.clock = clock;
+        b.sleeper = sleeper;
+        b.maxResponseBytes = maxResponseBytes;
+        b.routes = routes;
+        return b;
+    }
+
+    /** @return the server's base URL, such as {@code https://ssm.example.net:8443} */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** @return whether plain {@code http://} was explicitly allowed */
+    public boolean allowPlainHttp() {
+        return allowPlainHttp;
+    }
+
+    /** @return the TCP connect timeout */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** @return how long to wait for a response (socket read timeout) */
+    public Duration responseTimeout() {
+        return responseTimeout;
+    }
+
+    /** @return how long to wait for a free pooled connection */
+    public Duration connectionRequestTimeout() {
+        return connectionRequestTimeout;
+    }
+
+    /** @return the connection pool's size */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** @return the {@code User-Agent} sent with every request */
+    public String userAgent() {
+        return userAgent;
+    }
+
+    /** @return the proxy in effect after resolution, if any */
+    public Optional<ProxyConfig> proxy() {
+        return Optional.ofNullable(proxy);
+    }
+
+    /** @return the CAs this client trusts */
+    public TlsConfig tls() {
+        return tls;
+    }
+
+    /** @return the retry settings (ignored when {@link #retryConfig()} is set) */
+    public RetrySettings retrySettings() {
+        return retrySettings;
+    }
+
+    /** @return the caller's own Resilience4j retry configuration, if given */
+    public Optional<RetryConfig> retryConfig() {
+        return Optional.ofNullable(retryConfig);
+    }
+
+    /** @return the circuit breaker configuration */
+    public CircuitBreakerConfig circuitBreakerConfig() {
+        return circuitBreakerConfig;
+    }
+
+    /** @return whether the circuit breaker guards requests */
+    public boolean circuitBreakerEnabled() {
+        return circuitBreakerEnabled;
+    }
+
+    /** @return the registry metrics go to; empty means no metrics are recorded */
+    public Optional<MeterRegistry> meterRegistry() {
+        return Optional.ofNullable(meterRegistry);
+    }
+
+    /** @return the clock for expiry and {@code Retry-After} dates */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** @return how the client waits between attempts */
+    public Sleeper sleeper() {
+        return sleeper;
+    }
+
+    /** @return the largest response body accepted, in bytes */
+    public long maxResponseBytes() {
+        return maxResponseBytes;
+    }
+
+    /** @return the server's routes */
+    public SsmRoutes routes() {
+        return routes;
+    }
+
+    @Override
+    public String toString() {
+        return "SsmClientConfig{baseUrl=" + baseUrl + ", connectTimeout=" + connectTimeout
+                + ", responseTimeout=" + responseTimeout + ", connectionRequestTimeout=" + connectionRequestTimeout
+                + ", maxConnections=" + maxConnections + ", userAgent=" + userAgent
+                + ", proxy=" + (proxy == null ? "none" : proxy) + ", tls=" + tls + ", retry="
+                + (retryConfig != null ? "custom RetryConfig" : retrySettings)
+                + ", circuitBreaker=" + circuitBreakerEnabled + ", metrics=" + (meterRegistry != null)
+                + ", maxResponseBytes=" + maxResponseBytes + "}";
+    }
+
+    /** Builds an {@link SsmClientConfig}. Not thread-safe. */
+    public static final class Builder {
+        private String baseUrl;
+        private boolean allowPlainHttp;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration responseTimeout = Duration.ofSeconds(60);
+        private Duration connectionRequestTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 16;
+        private String userAgent = DEFAULT_USER_AGENT;
+        private ProxyConfig proxy;
+        private ProxyMode proxyMode = ProxyMode.DISCOVER;
+        private TlsConfig tls = TlsConfig.systemDefault();
+        private RetrySettings retrySettings = RetrySettings.defaults();
+        private RetryConfig retryConfig;
+        private CircuitBreakerConfig circuitBreakerConfig = defaultCircuitBreaker();
+        private boolean circuitBreakerEnabled = true;
+        private MeterRegistry meterRegistry;
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.system();
+        private long maxResponseBytes = 64L * 1024 * 1024;
+        private SsmRoutes routes = SsmRoutes.defaults();
+
+        private Builder() {
+        }
+
+        private static CircuitBreakerConfig defaultCircuitBreaker() {
+            return CircuitBreakerConfig.custom()
+                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                    .slidingWindowSize(20)
+                    .minimumNumberOfCalls(10)
+                    .failureRateThreshold(50)
+                    .waitDurationInOpenState(Duration.ofSeconds(30))
+                    .permittedNumberOfCallsInHalfOpenState(2)
+                    .build();
+        }
+
+        /**
+         * @param baseUrl the server's base URL, {@code https://host[:port][/prefix]}; required
+         * @return this builder
+         */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = baseUrl;
+            return this;
+        }
+
+        /**
+         * @param baseUrl the server's base URL; required
+         * @return this builder
+         */
+        public Builder baseUrl(URI baseUrl) {
+            this.baseUrl = baseUrl == null ? null : baseUrl.toString();
+            return this;
+        }
+
+        /**
+         * Allows a plain {@code http://} base URL. Off by default: tokens and passwords would cross the
+         * network in clear. Meant for loopback tests and emulators.
+         *
+         * @param allow true to allow {@code http://}
+         * @return this builder
+         */
+        public Builder allowPlainHttp(boolean allow) {
+            this.allowPlainHttp = allow;
+            return this;
+        }
+
+        /** @param timeout the TCP connect timeout (default 10 s) @return this builder */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** @param timeout how long to wait for a response (default 60 s) @return this builder */
+        public Builder responseTimeout(Duration timeout) {
+            this.responseTimeout = timeout;
+            return this;
+        }
+
+        /** @param timeout how long to wait for a pooled connection (default 30 s) @return this builder */
+        public Builder connectionRequestTimeout(Duration timeout) {
+            this.connectionRequestTimeout = timeout;
+            return this;
+        }
+
+        /** @param max the connection pool's size (default 16) @return this builder */
+        public Builder maxConnections(int max) {
+            this.maxConnections = max;
+            return this;
+        }
+
+        /** @param userAgent the {@code User-Agent} header @return this builder */
+        public Builder userAgent(String userAgent) {
+            this.userAgent = userAgent;
+            return this;
+        }
+
+        /**
+         * Uses this proxy, whatever the environment says.
+         *
+         * @param proxy the proxy
+         * @return this builder
+         */
+        public Builder proxy(ProxyConfig proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
+            this.proxyMode = ProxyMode.EXPLICIT;
+            return this;
+        }
+
+        /**
+         * Connects directly, whatever the environment says.
+         *
+         * @return this builder
+         */
+        public Builder noProxy() {
+            this.proxy = null;
+            this.proxyMode = ProxyMode.NONE;
+            return this;
+        }
+
+        /**
+         * Resolves the proxy from the environment and system properties in {@code build()} (the default).
+         *
+         * @return this builder
+         */
+        public Builder discoverProxy() {
+            this.proxy = null;
+            this.proxyMode = ProxyMode.DISCOVER;
+            return this;
+        }
+
+        /** @param tls the CAs to trust (default: the JVM's) @return this builder */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /** @param settings the retry policy @return this builder */
+        public Builder retry(RetrySettings settings) {
+            this.retrySettings = Objects.requireNonNull(settings, "retry");
+            return this;
+        }
+
+        /**
+         * Replaces the SDK's retry policy by your own Resilience4j configuration. Its predicates and
+         * interval functions are used as given; a {@code Retry-After} is then yours to honour.
+         *
+         * @param config the retry configuration
+         * @return this builder
+         */
+        public Builder retryConfig(RetryConfig config) {
+            this.retryConfig = config;
+            return this;
+        }
+
+        /**
+         * Replaces the circuit breaker's configuration. Which errors count as failures stays the
+         * SDK's choice (connection failures, timeouts, 5xx).
+         *
+         * @param config the configuration
+         * @return this builder
+         */
+        public Builder circuitBreakerConfig(CircuitBreakerConfig config) {
+            this.circuitBreakerConfig = Objects.requireNonNull(config, "circuitBreakerConfig");
+            return this;
+        }
+
+        /** @param enabled whether a circuit breaker guards requests (default true) @return this builder */
+        public Builder circuitBreakerEnabled(boolean enabled) {
+            this.circuitBreakerEnabled = enabled;
+            return this;
+        }
+
+        /** @param registry where metrics go; null (the default) records none @return this builder */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /** @param clock the clock (default: system UTC) @return this builder */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @param sleeper how to wait between attempts (default: {@link Sleeper#system()}) @return this builder */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** @param max the largest response body accepted, in bytes (default 64 MiB) @return this builder */
+        public Builder maxResponseBytes(long max) {
+            this.maxResponseBytes = max;
+            return this;
+        }
+
+        /** @param routes the server's routes (default: the SSM On-Prem routes) @return this builder */
+        public Builder routes(SsmRoutes routes) {
+            this.routes = Objects.requireNonNull(routes, "routes");
+            return this;
+        }
+
+        /**
+         * Validates every setting and builds the configuration. The proxy is resolved here, once.
+         *
+         * @return the configuration
+         * @throws SsmConfigurationException naming the first invalid setting
+         */
+        public SsmClientConfig build() {
+            URI uri = validateBaseUrl();
+            positive("connectTimeout", connectTimeout);
+            positive("responseTimeout", responseTimeout);
+            positive("connectionRequestTimeout", connectionRequestTimeout);
+            if (maxConnections < 1) {
+                throw new SsmConfigurationException("maxConnections", "must be at least 1, was " + maxConnections);
+            }
+            if (userAgent == null || userAgent.isBlank() || userAgent.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+                throw new SsmConfigurationException("userAgent", "must be printable ASCII and not blank");
+            }
+            if (maxResponseBytes < 1024) {
+                throw new SsmConfigurationException("maxResponseBytes", "must be at least 1024, was " + maxResponseBytes);
+            }
+            ProxyConfig resolved;
+            switch (proxyMode) {
+                case EXPLICIT:
+                    resolved = proxy;
+                    break;
+                case DISCOVER:
+                    resolved = ProxyConfig.discover().orElse(null);
+                    break;
+                default:
+                    resolved = null;
+            }
+            return new SsmClientConfig(this, uri, resolved);
+        }
+
+        private URI validateBaseUrl() {
+            if (baseUrl == null || baseUrl.isBlank()) {
+                throw new SsmConfigurationException("baseUrl", "the SSM On-Prem server URL is required, e.g. https://ssm.example.net:8443");
+            }
+            URI uri;
+            try {
+                uri = new URI(baseUrl.trim());
+            } catch (URISyntaxException e) {
+                throw new SsmConfigurationException("baseUrl", "'" + baseUrl + "' is not a URL");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (uri.getHost() == null) {
+                throw new SsmConfigurationException("baseUrl", "'" + baseUrl + "' has no host; expected https://host[:port]");
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw new SsmConfigurationException("baseUrl", "must not carry credentials; configure the grant instead");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new SsmConfigurationException("baseUrl", "must not have a query string or fragment");
+            }
+            if (scheme.equals("http")) {
+                if (!allowPlainHttp) {
+                    throw new SsmConfigurationException("baseUrl",
+                            "plain http:// would send tokens and passwords in clear; use https:// or call allowPlainHttp(true) for loopback tests");
+                }
+            } else if (!scheme.equals("https")) {
+                throw new SsmConfigurationException("baseUrl", "scheme must be https, was '" + uri.getScheme() + "'");
+            }
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            try {
+                return new URI(scheme, null, uri.getHost(), uri.getPort(), path.isEmpty() ? null : path, null, null);
+            } catch (URISyntaxException e) {
+                throw new SsmConfigurationException("baseUrl", "'" + baseUrl + "' is not a URL");
+            }
+        }
+
+        private static void positive(String setting, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new SsmConfigurationException(setting, "must be a positive duration, was " + d);
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.ssmonprem.core.exception;
+
+/**
+ * The TCP connection to the server (or to the proxy) could not be made or was lost before an answer.
+ * Retryable, except when the host name does not resolve.
+ */
+public class ConnectionFailedException extends SsmClientException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Why the connection failed. */
+    public enum Reason {
+        /** The host name did not resolve. */
+        DNS_RESOLUTION,
+        /** Nothing listens on the port, or a firewall rejected the connection. */
+        CONNECTION_REFUSED,
+        /** The peer closed or reset the connection before answering. */
+        CONNECTION_CLOSED,
+        /** Any other I/O failure. */
+        OTHER
+    }
+
+    private final Reason reason;
+
+    /**
+     * Creates the exception.
+     *
+     * @param reason why it failed
+     * @param detail what went wrong
+     * @param remediation what to do about it
+     * @param cause the underlying cause
+     */
+    public ConnectionFailedException(Reason reason, String detail, String remediation, Throwable cause) {
+        super(detail, remediation, reason != Reason.DNS_RESOLUTION, cause);
+        this.reason = reason;
+    }
+
+    /**
+     * Why the connection failed.
+     *
+     * @return the reason
+     */
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,27 @@
+package io.github.ssmonprem.core.exception;
+
+import java.time.Duration;
+
+/**
+ * The server answered 429 Too Many Requests. Retryable; the SDK waits for {@link #retryAfter()} when
+ * the server sent one (capped by the retry settings).
+ */
+public class RateLimitedException extends SsmServiceException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param detail what went wrong
+     * @param remediation what to do about it
+     * @param errorCode the error code from the body, or null
+     * @param serverMessage the server's own message, or null
+     * @param requestId the {@code X-Request-Id} response header, or null
+     * @param retryAfter the wait the server asked for, or null
+     */
+    public RateLimitedException(String detail, String remediation, String errorCode, String serverMessage,
+            String requestId, Duration retryAfter) {
+        super(detail, remediation, true, 429, errorCode, serverMessage, requestId, retryAfter);
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.ssmonprem.core.exception;
+
+/**
+ * A setting is missing, invalid or in conflict with another. Thrown by builders' {@code build()},
+ * before any network I/O; the message names the setting.
+ */
+public class SsmConfigurationException extends SsmException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String setting;
+
+    /**
+     * Creates the exception.
+     *
+     * @param setting the setting's name, as the builder method spells it
+     * @param problem what is wrong with it
+     */
+    public SsmConfigurationException(String setting, String problem) {
+        this(setting, problem, null);
+    }
+
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param setting the setting's name, as the builder method spells it
+     * @param problem what is wrong with it
+     * @param cause the cause, or null
+     */
+    public SsmConfigurationException(String setting, String problem, Throwable cause) {
+        super("Invalid setting '" + setting + "': " + problem,
+                "Correct the '" + setting + "' setting and build the client again.", false, cause);
+        this.setting = setting;
+    }
+
+    /**
+     * The offending setting.
+     *
+     * @return its name
+     */
+    public String setting() {
+        return setting;
+    }
+}

@@ -1,0 +1,88 @@
+package io.github.ssmonprem.core.exception;
+
+/**
+ * The root of every error the SDK throws. Unchecked.
+ *
+ * <p>Two branches sit below it: {@link SsmServiceException} when the server (or the web server in
+ * front of it) answered with an error, and {@link SsmClientException} when no usable answer came back
+ * (connection, timeout, TLS, proxy, malformed body). Every instance carries a {@link #remediation()}
+ * that tells an operator what to do, and how many {@link #attempts()} were made.
+ *
+ * <p>No message of this hierarchy contains a client secret, password, token or proxy password.
+ */
+public class SsmException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String detail;
+    private final String remediation;
+    private final boolean retryable;
+    private volatile int attempts = 1;
+
+    /**
+     * Creates an exception.
+     *
+     * @param detail what went wrong, without the remediation
+     * @param remediation what an operator should do about it
+     * @param retryable whether repeating the same request may succeed
+     * @param cause the underlying cause, or null
+     */
+    public SsmException(String detail, String remediation, boolean retryable, Throwable cause) {
+        super(compose(detail, remediation), cause);
+        this.detail = detail;
+        this.remediation = remediation;
+        this.retryable = retryable;
+    }
+
+    private static String compose(String detail, String remediation) {
+        if (remediation == null || remediation.isEmpty()) {
+            return detail;
+        }
+        return detail + " Remediation: " + remediation;
+    }
+
+    /**
+     * What went wrong, without the remediation ({@link #getMessage()} has both).
+     *
+     * @return the detail
+     */
+    public String detail() {
+        return detail;
+    }
+
+    /**
+     * What an operator should do about this error.
+     *
+     * @return the remediation, never null
+     */
+    public String remediation() {
+        return remediation == null ? "" : remediation;
+    }
+
+    /**
+     * Whether repeating the same request may succeed. The SDK's retry policy retries only these.
+     *
+     * @return true when retryable
+     */
+    public boolean isRetryable() {
+        return retryable;
+    }
+
+    /**
+     * How many attempts were made before this error was thrown (1 when the request was not retried).
+     *
+     * @return the number of attempts
+     */
+    public int attempts() {
+        return attempts;
+    }
+
+    /**
+     * Records how many attempts were made. Called by the SDK's transport when it gives up.
+     *
+     * @param attempts the number of attempts, at least 1
+     */
+    public void recordAttempts(int attempts) {
+        this.attempts = Math.max(1, attempts);
+    }
+}

@@ -1,0 +1,643 @@
+package io.github.ssmonprem.core.http;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.ssmonprem.core.ProxyConfig;
+import io.github.ssmonprem.core.Secret;
+import io.github.ssmonprem.core.SsmClientConfig;
+import io.github.ssmonprem.core.exception.CircuitOpenException;
+import io.github.ssmonprem.core.exception.ConnectionFailedException;
+import io.github.ssmonprem.core.exception.MalformedResponseException;
+import io.github.ssmonprem.core.exception.ProxyAuthenticationException;
+import io.github.ssmonprem.core.exception.RequestTimeoutException;
+import io.github.ssmonprem.core.exception.SsmClientException;
+import io.github.ssmonprem.core.exception.SsmConfigurationException;
+import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.core.exception.SsmServiceException;
+import io.github.ssmonprem.core.exception.TlsException;
+import io.github.ssmonprem.core.exception.UnauthorizedException;
+import io.github.ssmonprem.core.internal.CapturingTrustManager;
+import io.github.ssmonprem.core.internal.ClientMetrics;
+import io.github.ssmonprem.core.internal.ErrorMapper;
+import io.github.ssmonprem.core.internal.NonProxyAwareRoutePlanner;
+import io.github.ssmonprem.core.internal.QuietConnectionFactory;
+import io.github.ssmonprem.core.internal.Redactor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.NameValuePair;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http.message.BasicNameValuePair;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SDK's HTTP transport: one pooled Apache HttpClient 5 per instance, the configured proxy and
+ * trust, Resilience4j retries and circuit breaker, Micrometer metrics, redacted logging, and typed
+ * errors. Thread-safe; close it to release its connections.
+ *
+ * <p>HttpClient's own retries and redirects are off: Resilience4j is the one retry owner, so attempts
+ * never multiply. HttpClient's header and wire loggers are never fed; one redacted DEBUG line per
+ * attempt is logged by this class's logger instead.
+ *
+ * <pre>{@code
+ * try (SsmHttpClient http = SsmHttpClient.create(config)) {
+ *     JsonNode accounts = http.execute(SsmRequest.get("accounts", config.routes().accountsPath())
+ *         .bearer(tokens).build(), JsonNode.class);
+ * }
+ * }</pre>
+ */
+public final class SsmHttpClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SsmHttpClient.class);
+
+    private static final Set<String> LOGGED_REQUEST_HEADERS = caseInsensitive("Accept", "Content-Type",
+            "Idempotency-Key", "X-CSW-SMART-ACCOUNT-ID", "X-CSW-VIRTUAL-ACCOUNT-ID", "X-CSW-REQUESTING-SYSTEM");
+    private static final Set<String> LOGGED_RESPONSE_HEADERS = caseInsensitive("Content-Type", "Content-Length",
+            "X-Request-Id", "Retry-After", "WWW-Authenticate", "Server");
+
+    private final SsmClientConfig config;
+    private final String baseUrl;
+    private final String host;
+    private final String hostPort;
+    private final ProxyConfig proxy;
+    private final boolean proxied;
+    private final PoolingHttpClientConnectionManager pool;
+    private final CloseableHttpClient http;
+    private final ObjectMapper mapper;
+    private final Retry retry;
+    private final CircuitBreaker breaker;
+    private final ClientMetrics metrics;
+    private final ErrorMapper errors;
+
+    private SsmHttpClient(SsmClientConfig config) {
+        this.config = config;
+        URI base = config.baseUrl();
+        this.baseUrl = base.toString();
+        this.host = base.getHost();
+        int port = base.getPort() > 0 ? base.getPort() : ("https".equals(base.getScheme()) ? 443 : 80);
+        this.hostPort = host + ":" + port;
+        this.proxy = config.proxy().orElse(null);
+        this.proxied = proxy != null && proxy.appliesTo(host);
+        this.mapper = SsmJson.mapper();
+        this.metrics = new ClientMetrics(config.meterRegistry().orElse(null));
+        this.errors = new ErrorMapper(proxy, config.clock());
+
+        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext(config),
+                        HostnameVerificationPolicy.CLIENT, new DefaultHostnameVerifier()))
+                .setConnectionFactory(new QuietConnectionFactory())
+                .setMaxConnTotal(config.maxConnections())
+                .setMaxConnPerRoute(config.maxConnections())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(config.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(config.responseTimeout()))
+                        .setValidateAfterInactivity(Timeout.ofSeconds(2))
+                        .build())
+                .build();
+        HttpClientBuilder builder = HttpClients.custom()
+                .setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(config.connectionRequestTimeout()))
+                        .setResponseTimeout(Timeout.of(config.responseTimeout()))
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .setUserAgent(config.userAgent());
+        if (proxy != null) {
+            builder.setRoutePlanner(new NonProxyAwareRoutePlanner(proxy));
+            if (proxy.username().isPresent()) {
+                BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+                char[] password = proxy.password().map(Secret::reveal).orElse("").toCharArray();
+                credentials.setCredentials(new AuthScope(proxy.host(), proxy.port()),
+                        new UsernamePasswordCredentials(proxy.username().get(), password));
+                builder.setDefaultCredentialsProvider(credentials);
+            }
+        }
+        this.http = builder.build();
+
+        this.retry = Retry.of("ssm-" + hostPort,
+                config.retryConfig().orElseGet(() -> config.retrySettings().toRetryConfig()));
+        if (config.circuitBreakerEnabled()) {
+            CircuitBreakerConfig cb = CircuitBreakerConfig.from(config.circuitBreakerConfig()).clock(config.clock()).build();
+            this.breaker = CircuitBreaker.of("ssm-" + hostPort, cb);
+            metrics.bindCircuitBreaker(breaker, hostPort);
+        } else {
+            this.breaker = null;
+        }
+    }
+
+    /**
+     * Creates a transport for one server.
+     *
+     * @param config the configuration
+     * @return the transport; close it when done
+     * @throws SsmConfigurationException when the TLS settings cannot be applied
+     */
+    public static SsmHttpClient create(SsmClientConfig config) {
+        return new SsmHttpClient(config);
+    }
+
+    private static SSLContext sslContext(SsmClientConfig config) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new CapturingTrustManager(config.tls().trustManager())}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new SsmConfigurationException("tls", "cannot create the TLS context: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** @return the configuration this transport was built with */
+    public SsmClientConfig config() {
+        return config;
+    }
+
+    /** @return the SDK's configured Jackson mapper */
+    public ObjectMapper objectMapper() {
+        return mapper;
+    }
+
+    /**
+     * Sends a request and returns its successful answer; retries what is safe to retry, renews the
+     * bearer token once on 401, and throws a typed {@link SsmException} for anything else.
+     *
+     * @param request the request
+     * @return the 2xx answer, body read in full
+     * @throws SsmException typed by what went wrong, with the attempts made
+     */
+    public SsmResponse execute(SsmRequest request) {
+        Prepared prepared = prepare(request);
+        AccessTokenSource source = request.bearer();
+        if (source == null) {
+            return executeWithRetries(prepared, null);
+        }
+        Secret token = source.accessToken();
+        try {
+            return executeWithRetries(prepared, token);
+        } catch (UnauthorizedException first) {
+            LOG.debug("{} {}: the server rejected the access token (401); obtaining a new one and repeating once",
+                    request.method(), request.path());
+            source.invalidate(token);
+            Secret fresh = source.accessToken();
+            try {
+                return executeWithRetries(prepared, fresh);
+            } catch (SsmException second) {
+                second.recordAttempts(first.attempts() + second.attempts());
+                throw second;
+            }
+        }
+    }
+
+    /**
+     * Sends a request and reads its JSON answer.
+     *
+     * @param request the request
+     * @param type the answer's type
+     * @param <T> the answer's type
+     * @return the decoded answer, never null
+     * @throws MalformedResponseException when the answer is not the expected JSON
+     */
+    public <T> T execute(SsmRequest request, Class<T> type) {
+        return decode(request, execute(request), mapper.constructType(type));
+    }
+
+    /**
+     * Sends a request and reads its JSON answer into a generic type.
+     *
+     * @param request the request
+     * @param type the answer's type
+     * @param <T> the answer's type
+     * @return the decoded answer, never null
+     * @throws MalformedResponseException when the answer is not the expected JSON
+     */
+    public <T> T execute(SsmRequest request, TypeReference<T> type) {
+        return decode(request, execute(request), mapper.constructType(type));
+    }
+
+    /**
+     * Reads a JSON answer, turning any parse failure into a {@link MalformedResponseException} with a
+     * short, redacted snippet: no Jackson exception or message leaves this method.
+     *
+     * @param request the request the answer belongs to
+     * @param response the answer
+     * @param type the expected type
+     * @param <T> the expected type
+     * @return the decoded answer, never null
+     */
+    public <T> T decode(SsmRequest request, SsmResponse response, JavaType type) {
+        try {
+            T value = mapper.readValue(response.body(), type);
+            if (value == null) {
+                throw malformed(request, response, "is empty or null");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw malformed(request, response, "is not the expected JSON (" + e.getClass().getSimpleName() + where + ")");
+        } catch (IOException e) {
+            throw malformed(request, response, "cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * Builds the error for an answer that is well-formed HTTP but unusable.
+     *
+     * @param request the request
+     * @param response the answer
+     * @param problem what is wrong with it, completing "the answer ..."
+     * @return the exception, with a redacted snippet of the body
+     */
+    public MalformedResponseException malformed(SsmRequest request, SsmResponse response, String problem) {
+        String snippet = Redactor.snippet(response.bodyAsString(), 160);
+        return new MalformedResponseException(
+                request.operation() + " (" + target(request) + "): the answer (HTTP " + response.statusCode() + ", "
+                        + response.header("Content-Type").orElse("no Content-Type") + ", " + response.body().length
+                        + " bytes) " + problem + ". It starts: \"" + snippet + "\"",
+                "Check that the URL points at the SSM On-Prem server itself (not a portal, proxy error page or "
+                        + "another service) and that the server version speaks the SSM On-Prem API.",
+                response.statusCode(), snippet);
+    }
+
+    private String target(SsmRequest request) {
+        return request.method() + " " + baseUrl + request.path();
+    }
+
+    private Prepared prepare(SsmRequest request) {
+        byte[] body = null;
+        ContentType contentType = null;
+        if (request.jsonBody() != null) {
+            try {
+                body = mapper.writeValueAsBytes(request.jsonBody());
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot serialise the body of " + request + ": " + e.getOriginalMessage(), e);
+            }
+            contentType = ContentType.APPLICATION_JSON;
+        } else if (request.formBody() != null) {
+            List<NameValuePair> pairs = new ArrayList<>();
+            request.formBody().forEach((k, v) -> pairs.add(new BasicNameValuePair(k, v)));
+            try (UrlEncodedFormEntity form = new UrlEncodedFormEntity(pairs, StandardCharsets.UTF_8)) {
+                body = form.getContent().readAllBytes();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot encode the form of " + request, e);
+            }
+            contentType = ContentType.APPLICATION_FORM_URLENCODED.withCharset(StandardCharsets.UTF_8);
+        }
+        return new Prepared(request, body, contentType, target(request));
+    }
+
+    private SsmResponse executeWithRetries(Prepared prepared, Secret token) {
+        SsmRequest request = prepared.request;
+        boolean retryable = request.idempotent();
+        Retry.AsyncContext<Object> context = retryable ? retry.asyncContext() : null;
+        int maxAttempts = retryable ? retry.getRetryConfig().getMaxAttempts() : 1;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                SsmResponse response = guardedAttempt(prepared, token, attempt, maxAttempts);
+                if (context != null) {
+                    context.onComplete();
+                }
+                return response;
+            } catch (SsmException e) {
+                long waitMillis = context == null ? -1 : context.onError(e);
+                if (waitMillis < 0) {
+                    e.recordAttempts(attempt);
+                    throw e;
+                }
+                metrics.retry(request.operation());
+                LOG.debug("{}: attempt {}/{} failed ({}); retrying in {} ms", prepared.target, attempt, maxAttempts,
+                        e.getClass().getSimpleName(), waitMillis);
+                try {
+                    config.sleeper().sleep(Duration.ofMillis(waitMillis));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    SsmClientException stop = new SsmClientException(prepared.target + ": interrupted while waiting to retry.",
+                            "The calling thread was interrupted (shutdown?); the request was not completed.", false, e);
+                    stop.recordAttempts(attempt);
+                    throw stop;
+                }
+            }
+        }
+    }
+
+    private SsmResponse guardedAttempt(Prepared prepared, Secret token, int attempt, int maxAttempts) {
+        if (breaker == null) {
+            return attempt(prepared, token, attempt, maxAttempts);
+        }
+        if (!breaker.tryAcquirePermission()) {
+            metrics.attempt(prepared.request.operation(), prepared.request.method().name(), "NONE", "CIRCUIT_OPEN", 0);
+            throw new CircuitOpenException(prepared.target + ": not sent: the circuit breaker for " + hostPort
+                    + " is open after repeated failures (failure rate " + breaker.getMetrics().getFailureRate() + "%).",
+                    "The server has been failing or unreachable; check its health. A trial request is let through after "
+                            + config.circuitBreakerConfig().getMaxWaitDurationInHalfOpenState().plus(waitInOpenState()) + ".",
+                    null);
+        }
+        long start = System.nanoTime();
+        try {
+            SsmResponse response = attempt(prepared, token, attempt, maxAttempts);
+            breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            return response;
+        } catch (SsmException e) {
+            long nanos = System.nanoTime() - start;
+            if (countsAsFailure(e)) {
+                breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, e);
+            } else {
+                breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            throw e;
+        }
+    }
+
+    private Duration waitInOpenState() {
+        long millis = config.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+        return Duration.ofMillis(millis);
+    }
+
+    private static boolean countsAsFailure(SsmException e) {
+        if (e instanceof SsmServiceException) {
+            int status = ((SsmServiceException) e).statusCode();
+            return status >= 500 || status == 429;
+        }
+        return e instanceof ConnectionFailedException || e instanceof RequestTimeoutException
+                && ((RequestTimeoutException) e).phase() != RequestTimeoutException.Phase.CONNECTION_POOL;
+    }
+
+    private SsmResponse attempt(Prepared prepared, Secret token, int attempt, int maxAttempts) {
+        SsmRequest request = prepared.request;
+        ClassicRequestBuilder builder = ClassicRequestBuilder.create(request.method().name())
+                .setUri(baseUrl + request.path())
+                .addHeader("Accept", "application/json");
+        request.headers().forEach(builder::setHeader);
+        if (token != null) {
+            builder.setHeader("Authorization", "Bearer " + token.reveal());
+        }
+        if (prepared.body != null) {
+            builder.setEntity(new ByteArrayEntity(prepared.body, prepared.contentType));
+        }
+        long start = System.nanoTime();
+        SsmResponse response;
+        try {
+            response = http.execute(builder.build(), this::read);
+        } catch (UnusableBody e) {
+            long nanos = System.nanoTime() - start;
+            MalformedResponseException error = new MalformedResponseException(
+                    prepared.target + ": " + e.getMessage(), e.remediation, e.status, "");
+            finish(prepared, token != null, attempt, maxAttempts, String.valueOf(e.status), "MALFORMED_RESPONSE", nanos, null);
+            throw error;
+        } catch (IOException e) {
+            long nanos = System.nanoTime() - start;
+            SsmClientException error = errors.fromIoException(e, prepared.target, host, proxied);
+            finish(prepared, token != null, attempt, maxAttempts, "NONE", outcome(error), nanos, null);
+            throw error;
+        }
+        long nanos = System.nanoTime() - start;
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            finish(prepared, token != null, attempt, maxAttempts, String.valueOf(status), "SUCCESS", nanos, response);
+            return response;
+        }
+        SsmException error = decodeError(prepared, response);
+        finish(prepared, token != null, attempt, maxAttempts, String.valueOf(status), outcome(error), nanos, response);
+        throw error;
+    }
+
+    private SsmException decodeError(Prepared prepared, SsmResponse response) {
+        JsonNode json = null;
+        byte[] body = response.body();
+        if (body.length > 0 && looksLikeJson(body)) {
+            try {
+                JsonNode node = mapper.readTree(body);
+                json = node != null && node.isObject() ? node : null;
+            } catch (IOException notJson) {
+                json = null;
+            }
+        }
+        ErrorResponse error = new ErrorResponse(prepared.request.operation(), prepared.target, response, json);
+        if (response.statusCode() != 407 && prepared.request.errorDecoder() != null) {
+            SsmException decoded = prepared.request.errorDecoder().decode(error);
+            if (decoded != null) {
+                return decoded;
+            }
+        }
+        return errors.fromStatus(error, proxied);
+    }
+
+    private static boolean looksLikeJson(byte[] body) {
+        for (byte b : body) {
+            if (!Character.isWhitespace(b)) {
+                return b == '{';
+            }
+        }
+        return false;
+    }
+
+    private SsmResponse read(ClassicHttpResponse response) throws IOException {
+        int status = response.getCode();
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Header h : response.getHeaders()) {
+            headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
+        }
+        HttpEntity entity = response.getEntity();
+        byte[] body = new byte[0];
+        if (entity != null) {
+            long cap = config.maxResponseBytes();
+            if (entity.getContentLength() > cap) {
+                throw new UnusableBody(status, "the answer's body of " + entity.getContentLength()
+                        + " bytes exceeds maxResponseBytes (" + cap + ")", tooLargeRemediation());
+            }
+            try (InputStream in = entity.getContent()) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream(
+                        (int) Math.min(Math.max(entity.getContentLength(), 256), cap));
+                byte[] buffer = new byte[16 * 1024];
+                long total = 0;
+                int n;
+                while ((n = in.read(buffer)) != -1) {
+                    total += n;
+                    if (total > cap) {
+                        throw new UnusableBody(status, "the answer's body exceeds maxResponseBytes (" + cap + ")",
+                                tooLargeRemediation());
+                    }
+                    out.write(buffer, 0, n);
+                }
+                body = out.toByteArray();
+            } catch (UnusableBody e) {
+                throw e;
+            } catch (IOException e) {
+                throw new UnusableBody(status, "the answer (HTTP " + status + ") was cut short while its body was read ("
+                        + e.getClass().getSimpleName() + ")",
+                        "Usually a connection dropped mid-answer by the server, a proxy or a firewall; try again, and check "
+                                + "their logs if it persists.");
+            }
+        }
+        return new SsmResponse(status, headers, body);
+    }
+
+    private static String tooLargeRemediation() {
+        return "Lower the page size of the call, or raise maxResponseBytes if the server really sends answers this large.";
+    }
+
+    private void finish(Prepared prepared, boolean authorized, int attempt, int maxAttempts, String status, String outcome,
+            long nanos, SsmResponse response) {
+        metrics.attempt(prepared.request.operation(), prepared.request.method().name(), status, outcome, nanos);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} -> {} {} in {} ms (operation {}, attempt {}/{}{}) request headers {} response headers {}",
+                    prepared.request.method(), prepared.request.path(), status, outcome, nanos / 1_000_000,
+                    prepared.request.operation(), attempt, maxAttempts, proxied ? ", via proxy " + proxy.address() : "",
+                    requestHeaders(prepared, authorized), responseHeaders(response));
+        }
+    }
+
+    private static String requestHeaders(Prepared prepared, boolean authorized) {
+        List<String> shown = new ArrayList<>();
+        if (prepared.contentType != null) {
+            shown.add("Content-Type: " + prepared.contentType.getMimeType());
+        }
+        prepared.request.headers().forEach((name, value) -> {
+            if (LOGGED_REQUEST_HEADERS.contains(name)) {
+                shown.add(name + ": " + Redactor.redact(value));
+            }
+        });
+        if (authorized) {
+            shown.add("Authorization: Bearer " + Redactor.MASK);
+        }
+        return shown.toString();
+    }
+
+    private static String responseHeaders(SsmResponse response) {
+        if (response == null) {
+            return "[]";
+        }
+        List<String> shown = new ArrayList<>();
+        response.headers().forEach((name, values) -> {
+            if (LOGGED_RESPONSE_HEADERS.contains(name)) {
+                shown.add(name + ": " + Redactor.redact(String.join(", ", values)));
+            }
+        });
+        return shown.toString();
+    }
+
+    private static String outcome(SsmException e) {
+        if (e instanceof SsmServiceException) {
+            return ((SsmServiceException) e).statusCode() >= 500 ? "SERVER_ERROR" : "CLIENT_ERROR";
+        }
+        if (e instanceof TlsException) {
+            return "TLS_ERROR";
+        }
+        if (e instanceof ProxyAuthenticationException) {
+            return "PROXY_AUTH_ERROR";
+        }
+        if (e instanceof RequestTimeoutException) {
+            return "TIMEOUT";
+        }
+        if (e instanceof MalformedResponseException) {
+            return "MALFORMED_RESPONSE";
+        }
+        if (e instanceof CircuitOpenException) {
+            return "CIRCUIT_OPEN";
+        }
+        if (e instanceof ConnectionFailedException) {
+            return "CONNECTION_ERROR";
+        }
+        return e instanceof SsmClientException ? "CLIENT_FAILURE" : "ERROR";
+    }
+
+    /**
+     * The circuit breaker guarding this client, for inspection.
+     *
+     * @return the breaker, or null when disabled
+     */
+    public CircuitBreaker circuitBreaker() {
+        return breaker;
+    }
+
+    /** Closes the pool and its connections. */
+    @Override
+    public void close() {
+        http.close(CloseMode.GRACEFUL);
+        pool.close(CloseMode.GRACEFUL);
+    }
+
+    @Override
+    public String toString() {
+        return "SsmHttpClient{" + baseUrl + (proxied ? " via proxy " + proxy.address() : "") + "}";
+    }
+
+    private static Set<String> caseInsensitive(String... names) {
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return set;
+    }
+
+    /** A request with its body serialised once, for every attempt. */
+    private static final class Prepared {
+        final SsmRequest request;
+        final byte[] body;
+        final ContentType contentType;
+        final String target;
+
+        Prepared(SsmRequest request, byte[] body, ContentType contentType, String target) {
+            this.request = request;
+            this.body = body;
+            this.contentType = contentType;
+            this.target = target;
+        }
+    }
+
+    /** Raised inside the response handler when the body cannot be used; carries the status. */
+    private static final class UnusableBody extends IOException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String remediation;
+
+        UnusableBody(int status, String message, String remediation) {
+            super(message);
+            this.status = status;
+            this.remediation = remediation;
+        }
+    }
+}

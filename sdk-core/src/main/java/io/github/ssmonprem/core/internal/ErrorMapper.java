@@ -1,0 +1,265 @@
+package io.github.ssmonprem.core.internal;
+
+import io.github.ssmonprem.core.ProxyConfig;
+import io.github.ssmonprem.core.exception.AccessDeniedException;
+import io.github.ssmonprem.core.exception.ConnectionFailedException;
+import io.github.ssmonprem.core.exception.MalformedResponseException;
+import io.github.ssmonprem.core.exception.ProxyAuthenticationException;
+import io.github.ssmonprem.core.exception.RateLimitedException;
+import io.github.ssmonprem.core.exception.RequestTimeoutException;
+import io.github.ssmonprem.core.exception.ResourceNotFoundException;
+import io.github.ssmonprem.core.exception.ServerUnavailableException;
+import io.github.ssmonprem.core.exception.SsmClientException;
+import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.core.exception.SsmServiceException;
+import io.github.ssmonprem.core.exception.TlsException;
+import io.github.ssmonprem.core.exception.UnauthorizedException;
+import io.github.ssmonprem.core.http.ErrorResponse;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.utils.DateUtils;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.ProtocolException;
+
+/**
+ * Turns what went wrong on the wire into the SDK's typed exceptions, each with a remediation.
+ * Every text that came from outside passes through {@link Redactor}.
+ */
+public final class ErrorMapper {
+
+    private final ProxyConfig proxy;
+    private final Clock clock;
+
+    /**
+     * @param proxy the proxy in use, or null
+     * @param clock the clock for {@code Retry-After} dates
+     */
+    public ErrorMapper(ProxyConfig proxy, Clock clock) {
+        this.proxy = proxy;
+        this.clock = clock;
+    }
+
+    /**
+     * Maps an I/O failure.
+     *
+     * @param e the failure
+     * @param target the request's method and URL
+     * @param host the server's host
+     * @param proxied whether the request went through the proxy
+     * @return the typed exception
+     */
+    public SsmClientException fromIoException(IOException e, String target, String host, boolean proxied) {
+        String via = proxied ? " via proxy " + proxy.address() : "";
+        CapturingTrustManager.RejectedCertificateException rejected = find(e, CapturingTrustManager.RejectedCertificateException.class);
+        if (rejected != null) {
+            boolean expired = rejected.expired();
+            String detail = target + via + ": TLS handshake failed: the server's certificate "
+                    + (expired ? "is outside its validity period" : "is not trusted by this client")
+                    + " (subject: " + rejected.subject() + "; issuer: " + rejected.issuer()
+                    + "; valid until: " + rejected.notAfter() + ").";
+            String fix = expired
+                    ? "Renew the SSM On-Prem server certificate, and check this machine's clock."
+                    : "SSM On-Prem usually presents a self-signed or private-CA certificate. Export the CA that issued it ("
+                            + rejected.issuer() + ") as PEM and configure it: TlsConfig.trustPemFile(path) in Java, "
+                            + "--ca-cert FILE on the command line.";
+            return new TlsException(expired ? TlsException.Reason.EXPIRED_CERTIFICATE : TlsException.Reason.UNTRUSTED_CERTIFICATE,
+                    detail, fix, rejected.subject(), rejected.issuer(), rejected.notAfter(), e);
+        }
+        SSLPeerUnverifiedException unverified = find(e, SSLPeerUnverifiedException.class);
+        if (unverified != null) {
+            return new TlsException(TlsException.Reason.HOSTNAME_MISMATCH,
+                    target + via + ": TLS host name verification failed: " + Redactor.redact(unverified.getMessage()) + ".",
+                    "Connect with the host name the server certificate was issued for (see its subject alternative names), "
+                            + "or reissue the SSM On-Prem certificate with '" + host + "' in its subject alternative names.",
+                    null, null, null, e);
+        }
+        if (find(e, ConnectionRequestTimeoutException.class) != null) {
+            return new RequestTimeoutException(RequestTimeoutException.Phase.CONNECTION_POOL,
+                    target + ": no pooled connection became free in time.",
+                    "Raise maxConnections or connectionRequestTimeout, or make fewer concurrent calls.", e);
+        }
+        UnknownHostException unknown = find(e, UnknownHostException.class);
+        if (unknown != null) {
+            String name = unknown.getMessage() == null ? host : unknown.getMessage();
+            return new ConnectionFailedException(ConnectionFailedException.Reason.DNS_RESOLUTION,
+                    target + via + ": the host name '" + name + "' does not resolve.",
+                    "Check the host name in the " + (proxied && !name.equals(host) ? "proxy setting" : "server URL")
+                            + " and this machine's DNS resolver; an IP address works too when the certificate names it.", e);
+        }
+        ConnectTimeoutException connectTimeout = find(e, ConnectTimeoutException.class);
+        if (connectTimeout != null) {
+            return new RequestTimeoutException(RequestTimeoutException.Phase.CONNECT,
+                    target + via + ": the TCP connection was not established within connectTimeout.",
+                    "Check that the " + (proxied ? "proxy " + proxy.address() : "server") + " is reachable from this machine "
+                            + "(routing, firewall) and running; raise connectTimeout on slow links.", e);
+        }
+        ConnectException refused = find(e, ConnectException.class);
+        if (refused != null) {
+            String peer = proxied ? "proxy " + proxy.address() : "server " + host;
+            return new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_REFUSED,
+                    target + via + ": the connection to the " + peer + " was refused.",
+                    "Check that the " + peer + " is running and listening on that port (SSM On-Prem: 8443), "
+                            + "and that no firewall rejects the connection.", e);
+        }
+        SocketTimeoutException readTimeout = find(e, SocketTimeoutException.class);
+        if (readTimeout != null) {
+            return new RequestTimeoutException(RequestTimeoutException.Phase.RESPONSE,
+                    target + via + ": no answer within responseTimeout.",
+                    "The server is slow or stuck: check its load and services, or raise responseTimeout.", e);
+        }
+        if (find(e, NoHttpResponseException.class) != null) {
+            return new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
+                    target + via + ": the server closed the connection without answering.",
+                    "Usually transient (a restart or an idle-connection reset); if it persists, check the web server's and proxy's logs.", e);
+        }
+        SSLException ssl = find(e, SSLException.class);
+        if (ssl != null && find(e, EOFException.class) == null && find(e, SocketException.class) == null) {
+            return new TlsException(TlsException.Reason.HANDSHAKE_FAILED,
+                    target + via + ": TLS handshake failed: " + Redactor.redact(ssl.getMessage()) + ".",
+                    "Check that the URL's port speaks HTTPS and that client and server share a TLS version (1.2 or 1.3).",
+                    null, null, null, e);
+        }
+        ProtocolException protocol = find(e, ProtocolException.class);
+        if (protocol != null) {
+            return new MalformedResponseException(target + via + ": the answer is not valid HTTP: "
+                    + Redactor.redact(protocol.getMessage()) + ".",
+                    "Check that the URL points at the SSM On-Prem HTTPS port, not another service.", 0, "");
+        }
+        if (e instanceof ConnectionClosedException || find(e, SocketException.class) != null || find(e, EOFException.class) != null) {
+            return new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
+                    target + via + ": the connection was closed or reset: " + Redactor.redact(String.valueOf(e.getMessage())) + ".",
+                    "Usually transient; if it persists, check the server's web server and any proxy or firewall in between.", e);
+        }
+        return new ConnectionFailedException(ConnectionFailedException.Reason.OTHER,
+                target + via + ": " + e.getClass().getSimpleName() + ": " + Redactor.redact(String.valueOf(e.getMessage())) + ".",
+                "Check the server URL, the network path and any proxy.", e);
+    }
+
+    /**
+     * Maps an error status by the SDK's rules.
+     *
+     * @param error the error answer
+     * @param proxied whether the request went through the proxy
+     * @return the typed exception
+     */
+    public SsmException fromStatus(ErrorResponse error, boolean proxied) {
+        int status = error.statusCode();
+        String requestId = error.requestId().map(Redactor::redact).orElse(null);
+        String code = error.jsonText("error").or(() -> error.jsonText("status")).map(Redactor::redact).orElse(null);
+        String message = serverMessage(error).orElse(null);
+        String target = error.target();
+        String said = message != null ? ": " + message : "";
+        String idNote = requestId != null ? " (X-Request-Id " + requestId + ")" : "";
+        if (status == 407) {
+            String address = proxy != null ? proxy.address() : "the proxy";
+            boolean hasCredentials = proxy != null && proxy.username().isPresent();
+            return new ProxyAuthenticationException(address,
+                    target + ": the forward proxy " + address + " answered 407 Proxy Authentication Required"
+                            + (hasCredentials ? ": it rejected the configured proxy credentials." : ": it requires credentials and none are configured."),
+                    hasCredentials
+                            ? "Check the proxy user name and password (ProxyConfig.credentials, --proxy http://user@host:port with SSM_PROXY_PASSWORD)."
+                            : "Configure the proxy's user name and password (ProxyConfig.credentials, or user:password@ in HTTPS_PROXY).");
+        }
+        Duration retryAfter = retryAfter(error);
+        if (status == 502 || status == 503 || status == 504) {
+            boolean html = error.isHtml();
+            String detail = target + ": HTTP " + status + (html
+                    ? " with an HTML page from the web server in front of SSM On-Prem (nginx): the SSM On-Prem backend behind it is not answering."
+                    : " (server unavailable)" + said + ".") + idNote;
+            return new ServerUnavailableException(detail,
+                    "Check that the SSM On-Prem services are up (on the appliance: the backend/application containers), "
+                            + "wait for a restart to finish, and try again; the SDK already retried with back-off.",
+                    status, code, message, requestId, retryAfter);
+        }
+        if (status == 429) {
+            return new RateLimitedException(target + ": HTTP 429 Too Many Requests" + said + "." + idNote,
+                    "The server is throttling this client: lower the call rate; the SDK honours Retry-After.",
+                    code, message, requestId, retryAfter);
+        }
+        if (status == 401) {
+            return new UnauthorizedException(target + ": HTTP 401 Unauthorized" + said + "." + idNote,
+                    "The server rejected the access token even after a new one was obtained: check that the API Toolkit "
+                            + "grant is still active and that the user may use the API.",
+                    status, code, message, requestId);
+        }
+        if (status == 403) {
+            return new AccessDeniedException(target + ": HTTP 403 Forbidden" + said + "." + idNote,
+                    "The authenticated user or grant may not do this: check its role and its access to the smart account "
+                            + "and virtual accounts in SSM On-Prem.",
+                    status, code, message, requestId);
+        }
+        if (status == 404) {
+            return new ResourceNotFoundException(target + ": HTTP 404 Not Found" + said + "." + idNote,
+                    "Check the smart account domain and virtual account names (the accounts call lists them), "
+                            + "and the server's routes if this deployment uses other paths.",
+                    status, code, message, requestId);
+        }
+        if (status >= 200 && status < 300) {
+            throw new IllegalArgumentException("not an error status: " + status);
+        }
+        String snippet = message == null && !error.json().isPresent()
+                ? " Body: " + Redactor.snippet(error.response().bodyAsString(), 200) : "";
+        return new SsmServiceException(target + ": HTTP " + status + said + "." + idNote + snippet,
+                status >= 500 ? "The server failed to handle the request; check the SSM On-Prem logs for the request id."
+                        : "The server refused the request as sent; check the parameters named in its message.",
+                false, status, code, message, requestId);
+    }
+
+    /**
+     * The server's message from the usual fields of an error body.
+     *
+     * @param error the error answer
+     * @return the message, redacted, if the body had one
+     */
+    public static Optional<String> serverMessage(ErrorResponse error) {
+        return error.jsonText("error_message")
+                .or(() -> error.jsonText("error_description"))
+                .or(() -> error.jsonText("statusMessage"))
+                .or(() -> error.jsonText("message"))
+                .map(m -> Redactor.snippet(m, 500));
+    }
+
+    private Duration retryAfter(ErrorResponse error) {
+        Optional<String> header = error.response().header("Retry-After");
+        if (header.isEmpty()) {
+            return null;
+        }
+        String value = header.get().trim();
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            Instant when = DateUtils.parseStandardDate(value);
+            if (when == null) {
+                return null;
+            }
+            Duration wait = Duration.between(clock.instant(), when);
+            return wait.isNegative() ? Duration.ZERO : wait;
+        }
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
+    }
+}
