@@ -1,0 +1,31 @@
+package io.github.ssmonprem.sync;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A smart account to sync, and which of its virtual accounts (none listed: all of them).
+ *
+ * @param account the smart account domain
+ * @param virtualAccounts the virtual accounts; empty for all
+ */
+public record AccountSelection(String account, List<String> virtualAccounts) {
+
+    /** Validates and freezes. */
+    public AccountSelection {
+        Objects.requireNonNull(account, "account");
+        if (account.isBlank()) {
+            throw new IllegalArgumentException("account must not be blank");
+        }
+        virtualAccounts = virtualAccounts == null ? List.of() : List.copyOf(virtualAccounts);
+    }
+
+    /**
+     * @param account the smart account domain
+     * @param virtualAccounts the virtual accounts; none for all
+     * @return the selection
+     */
+    public static AccountSelection of(String account, String... virtualAccounts) {
+        return new AccountSelection(account, List.of(virtualAccounts));
+    }
+}

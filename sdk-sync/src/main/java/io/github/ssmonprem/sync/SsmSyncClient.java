@@ -1,0 +1,389 @@
+package io.github.ssmonprem.sync;
+
+import io.github.ssmonprem.auth.OAuthGrant;
+import io.github.ssmonprem.auth.OAuthTokenProvider;
+import io.github.ssmonprem.core.SsmClientConfig;
+import io.github.ssmonprem.core.exception.SsmConfigurationException;
+import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.core.http.SsmHttpClient;
+import io.github.ssmonprem.sync.internal.LicenseService;
+import io.github.ssmonprem.sync.internal.UsageService;
+import io.github.ssmonprem.sync.model.Account;
+import io.github.ssmonprem.sync.model.License;
+import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.FileSyncStore;
+import io.github.ssmonprem.sync.store.LicenseSnapshot;
+import io.github.ssmonprem.sync.store.SyncOutcome;
+import io.github.ssmonprem.sync.store.SyncStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SDK's entry point for a licensing application: one client per SSM On-Prem server and grant.
+ * It lists accounts, pulls licenses, submits usage reports through the durable pending store, and
+ * runs the sync cycle (token, licenses of each configured account, pending usage, outcome).
+ * Thread-safe; close it when done.
+ *
+ * <pre>{@code
+ * try (SsmSyncClient ssm = SsmSyncClient.builder()
+ *         .config(SsmClientConfig.builder().baseUrl("https://ssm.example.net:8443").build())
+ *         .grant(OAuthGrant.password(clientId, clientSecret, "svc-sdwan", password))
+ *         .account(AccountSelection.of("acme.example", "Branch-East"))
+ *         .stateDirectory(Path.of("/var/lib/sdwan/ssm"))
+ *         .build()) {
+ *     SyncResult result = ssm.sync();
+ *     result.changes().forEach((account, changes) -> ...);
+ * }
+ * }</pre>
+ *
+ * <p>Metrics, with a registry in the configuration: {@code ssm.sync.runs} (counter: outcome),
+ * {@code ssm.sync.duration} (timer: outcome), {@code ssm.sync.last.success} (gauge, epoch seconds),
+ * {@code ssm.usage.pending} (gauge), {@code ssm.licenses} (gauge: licenses in the last pull).
+ */
+public final class SsmSyncClient implements SyncTask, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SsmSyncClient.class);
+
+    private final SsmHttpClient http;
+    private final boolean ownsHttp;
+    private final OAuthTokenProvider tokens;
+    private final SyncStore store;
+    private final List<AccountSelection> accounts;
+    private final LicenseService licenses;
+    private final UsageService usage;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final AtomicLong lastSuccessEpochSeconds = new AtomicLong();
+    private final AtomicLong licensesInLastPull = new AtomicLong();
+
+    private SsmSyncClient(Builder b) {
+        this.ownsHttp = b.http == null;
+        this.http = b.http != null ? b.http : SsmHttpClient.create(b.config);
+        OAuthTokenProvider.Builder tokenBuilder = OAuthTokenProvider.builder(http).grant(b.grant);
+        if (b.tokenCustomizer != null) {
+            b.tokenCustomizer.accept(tokenBuilder);
+        }
+        this.tokens = tokenBuilder.build();
+        this.store = b.store != null ? b.store : new FileSyncStore(b.stateDirectory);
+        this.accounts = List.copyOf(b.accounts);
+        this.licenses = new LicenseService(http, tokens, b.pageSize);
+        this.usage = new UsageService(http, tokens, store, b.ackTimeout, b.requestingSystem);
+        this.clock = http.config().clock();
+        this.registry = http.config().meterRegistry().orElse(null);
+        store.lastOutcome().filter(SyncOutcome::success)
+                .ifPresent(o -> lastSuccessEpochSeconds.set(o.finishedAt().getEpochSecond()));
+        if (registry != null) {
+            Gauge.builder("ssm.sync.last.success", lastSuccessEpochSeconds, AtomicLong::doubleValue)
+                    .description("When the last successful sync finished, epoch seconds").baseUnit("seconds").register(registry);
+            Gauge.builder("ssm.usage.pending", store, s -> Math.max(0, s.pendingCount()))
+                    .description("Usage reports waiting for acknowledgement").register(registry);
+            Gauge.builder("ssm.licenses", licensesInLastPull, AtomicLong::doubleValue)
+                    .description("Licenses in the last pull").register(registry);
+        }
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the transport, for other calls against the same server */
+    public SsmHttpClient http() {
+        return http;
+    }
+
+    /** @return the token provider */
+    public OAuthTokenProvider tokens() {
+        return tokens;
+    }
+
+    /** @return the state store */
+    public SyncStore store() {
+        return store;
+    }
+
+    /** @return the accounts {@link #sync()} covers */
+    public List<AccountSelection> accounts() {
+        return accounts;
+    }
+
+    /**
+     * Lists the smart accounts and virtual accounts the user can see.
+     *
+     * @return the accounts
+     */
+    public List<Account> listAccounts() {
+        return licenses.accounts();
+    }
+
+    /**
+     * Streams the licenses of an account, one page in memory at a time.
+     *
+     * @param account the smart account domain
+     * @param virtualAccounts the virtual accounts; empty for all
+     * @return a lazy stream of licenses
+     * @throws AccountNotFoundException (when consumed) for an unknown account
+     */
+    public Stream<License> streamLicenses(String account, List<String> virtualAccounts) {
+        return licenses.stream(account, virtualAccounts);
+    }
+
+    /**
+     * Pulls every license of an account.
+     *
+     * @param account the smart account domain
+     * @param virtualAccounts the virtual accounts; empty for all
+     * @return all licenses, every page
+     */
+    public List<License> licenses(String account, List<String> virtualAccounts) {
+        try (Stream<License> stream = streamLicenses(account, virtualAccounts)) {
+            return stream.collect(Collectors.toList());
+        }
+    }
+
+    /**
+     * Stores a usage report durably, then delivers it and polls for its acknowledgement.
+     *
+     * @param report the report
+     * @return DELIVERED, or PENDING (the report stays stored; a later sync delivers it)
+     * @throws io.github.ssmonprem.sync.store.SyncStoreException when it cannot be stored; nothing was sent
+     */
+    public DeliveryResult submitUsage(UsageReport report) {
+        return usage.submit(report);
+    }
+
+    /**
+     * Delivers every pending usage report.
+     *
+     * @return one result per report attempted
+     */
+    public List<DeliveryResult> deliverPending() {
+        return usage.deliverPending();
+    }
+
+    /** @return the last sync's outcome, stored durably and readable while offline */
+    public Optional<SyncOutcome> lastOutcome() {
+        return store.lastOutcome();
+    }
+
+    /**
+     * @param account the smart account domain
+     * @return the last pulled licenses of the account, stored durably and readable while offline
+     */
+    public Optional<LicenseSnapshot> lastSnapshot(String account) {
+        return store.loadSnapshot(account);
+    }
+
+    /**
+     * Runs one sync: obtains or reuses a token, pulls the licenses of every configured account and
+     * compares them with the last pull, delivers pending usage, and records the outcome. Failures do
+     * not throw: they are in the result (and its stored outcome).
+     *
+     * @return the result
+     */
+    @Override
+    public SyncResult sync() {
+        Instant started = clock.instant();
+        long startNanos = System.nanoTime();
+        Map<String, LicenseChanges> changes = new LinkedHashMap<>();
+        List<DeliveryResult> deliveries = new ArrayList<>();
+        long pulled = 0;
+        SsmException error = null;
+        try {
+            tokens.token();
+            for (AccountSelection selection : accounts) {
+                List<License> current = licenses(selection.account(), selection.virtualAccounts());
+                pulled += current.size();
+                List<License> previous = store.loadSnapshot(selection.account()).map(LicenseSnapshot::licenses).orElse(null);
+                LicenseChanges diff = LicenseChanges.between(previous, current);
+                store.saveSnapshot(new LicenseSnapshot(selection.account(), selection.virtualAccounts(), clock.instant(), current));
+                changes.put(selection.account(), diff);
+            }
+            licensesInLastPull.set(pulled);
+            deliveries.addAll(usage.deliverPending());
+        } catch (SsmException e) {
+            error = e;
+        } catch (RuntimeException e) {
+            error = new SsmException("The sync failed unexpectedly: " + e.getClass().getSimpleName() + ".",
+                    "This is a bug in the SDK or the store in use; report it with the log.", false, e);
+        }
+        int delivered = (int) deliveries.stream().filter(DeliveryResult::delivered).count();
+        int pending = Math.max(0, store.pendingCount());
+        if (error == null) {
+            error = deliveries.stream().filter(d -> !d.delivered() && d.error() != null).findFirst()
+                    .map(d -> (SsmException) new UsageDeliveryException(d.reportId(), d.error())).orElse(null);
+        }
+        Instant finished = clock.instant();
+        SyncOutcome outcome = new SyncOutcome(started, finished, error == null, pulled, delivered, pending,
+                error == null ? null : error.getClass().getSimpleName(), error == null ? null : error.getMessage());
+        try {
+            store.saveOutcome(outcome);
+        } catch (SsmException e) {
+            LOG.warn("Could not record the sync outcome: {}", e.getMessage());
+            if (error == null) {
+                error = e;
+            }
+        }
+        if (error == null) {
+            lastSuccessEpochSeconds.set(finished.getEpochSecond());
+        }
+        if (registry != null) {
+            String tag = error == null ? "success" : "failure";
+            Counter.builder("ssm.sync.runs").description("Sync runs").tag("outcome", tag).register(registry).increment();
+            Timer.builder("ssm.sync.duration").description("Sync duration").tag("outcome", tag).register(registry)
+                    .record(Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+        SyncResult result = new SyncResult(outcome, changes, deliveries, store.quarantined(), error);
+        LOG.info("SSM sync {}: {} licenses pulled, {} usage reports delivered, {} pending{}", error == null ? "succeeded" : "failed",
+                pulled, delivered, pending, error == null ? "" : " (" + error.getClass().getSimpleName() + ")");
+        return result;
+    }
+
+    /** Stops the token provider and, if this client created it, the transport. */
+    @Override
+    public void close() {
+        tokens.close();
+        if (ownsHttp) {
+            http.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SsmSyncClient{" + http + ", " + tokens.grant() + ", store=" + store + ", accounts=" + accounts + "}";
+    }
+
+    /** Builds an {@link SsmSyncClient}. */
+    public static final class Builder {
+        private SsmClientConfig config;
+        private SsmHttpClient http;
+        private OAuthGrant grant;
+        private Consumer<OAuthTokenProvider.Builder> tokenCustomizer;
+        private SyncStore store;
+        private Path stateDirectory;
+        private final List<AccountSelection> accounts = new ArrayList<>();
+        private int pageSize = 100;
+        private Duration ackTimeout = Duration.ofMinutes(10);
+        private RequestingSystem requestingSystem;
+
+        private Builder() {
+        }
+
+        /** @param config the server and transport configuration; required unless {@link #http} is given @return this builder */
+        public Builder config(SsmClientConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /** @param http an existing transport to share (not closed by this client) @return this builder */
+        public Builder http(SsmHttpClient http) {
+            this.http = http;
+            return this;
+        }
+
+        /** @param grant the API Toolkit grant; required @return this builder */
+        public Builder grant(OAuthGrant grant) {
+            this.grant = grant;
+            return this;
+        }
+
+        /** @param customizer adjusts the token provider (margins, scope, client authentication) @return this builder */
+        public Builder tokens(Consumer<OAuthTokenProvider.Builder> customizer) {
+            this.tokenCustomizer = customizer;
+            return this;
+        }
+
+        /** @param store where pending usage, snapshots and outcomes live @return this builder */
+        public Builder store(SyncStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** @param directory the state directory of a {@link FileSyncStore} (the default store) @return this builder */
+        public Builder stateDirectory(Path directory) {
+            this.stateDirectory = directory;
+            return this;
+        }
+
+        /** @param selection an account for {@link SsmSyncClient#sync()} @return this builder */
+        public Builder account(AccountSelection selection) {
+            this.accounts.add(Objects.requireNonNull(selection));
+            return this;
+        }
+
+        /** @param selections the accounts for {@link SsmSyncClient#sync()} @return this builder */
+        public Builder accounts(List<AccountSelection> selections) {
+            this.accounts.clear();
+            this.accounts.addAll(selections);
+            return this;
+        }
+
+        /** @param size licenses per page (default 100) @return this builder */
+        public Builder pageSize(int size) {
+            this.pageSize = size;
+            return this;
+        }
+
+        /** @param timeout how long one delivery polls for the acknowledgement (default 10 min) @return this builder */
+        public Builder ackTimeout(Duration timeout) {
+            this.ackTimeout = timeout;
+            return this;
+        }
+
+        /** @param system the reporting system sent with usage calls (default: this SDK on the local host) @return this builder */
+        public Builder requestingSystem(RequestingSystem system) {
+            this.requestingSystem = system;
+            return this;
+        }
+
+        /**
+         * Validates and builds. Without a store or state directory, the state lives in
+         * {@code ~/.ssm-onprem-sdk/state}.
+         *
+         * @return the client
+         * @throws SsmConfigurationException naming the invalid setting
+         */
+        public SsmSyncClient build() {
+            if (config == null && http == null) {
+                throw new SsmConfigurationException("config", "the server configuration (SsmClientConfig) is required");
+            }
+            if (grant == null) {
+                throw new SsmConfigurationException("grant", "an API Toolkit grant (password or client credentials) is required");
+            }
+            if (store != null && stateDirectory != null) {
+                throw new SsmConfigurationException("store", "give either a store or a state directory, not both");
+            }
+            if (store == null && stateDirectory == null) {
+                stateDirectory = Path.of(System.getProperty("user.home"), ".ssm-onprem-sdk", "state");
+            }
+            if (pageSize < 1 || pageSize > 10_000) {
+                throw new SsmConfigurationException("pageSize", "must be between 1 and 10000, was " + pageSize);
+            }
+            if (ackTimeout == null || ackTimeout.isNegative()) {
+                throw new SsmConfigurationException("ackTimeout", "must be zero or positive, was " + ackTimeout);
+            }
+            if (requestingSystem == null) {
+                requestingSystem = RequestingSystem.ofLocalHost();
+            }
+            return new SsmSyncClient(this);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.github.ssmonprem.sync;
+
+import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.sync.store.SyncOutcome;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The result of one sync: its recorded outcome, the license changes per smart account, what became of
+ * each pending usage report, entries quarantined on the way, and the failure if there was one.
+ *
+ * @param outcome the outcome as stored (times, counts, error type and message)
+ * @param changes the license changes per smart account domain
+ * @param deliveries the usage reports this sync tried to deliver
+ * @param quarantined entries of the pending store that could not be read and were moved aside
+ * @param error the failure, or null when the sync succeeded
+ */
+public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> changes, List<DeliveryResult> deliveries,
+        List<String> quarantined, SsmException error) {
+
+    /** Freezes the collections. */
+    public SyncResult {
+        changes = Map.copyOf(changes);
+        deliveries = List.copyOf(deliveries);
+        quarantined = List.copyOf(quarantined);
+    }
+
+    /** @return whether every step succeeded */
+    public boolean isSuccess() {
+        return error == null && outcome.success();
+    }
+
+    /** @return the failure, if any */
+    public Optional<SsmException> failure() {
+        return Optional.ofNullable(error);
+    }
+
+    /**
+     * Throws the failure, for callers that prefer exceptions.
+     *
+     * @return this result when it succeeded
+     * @throws SsmException the failure
+     */
+    public SyncResult throwIfFailed() {
+        if (error != null) {
+            throw error;
+        }
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "SyncResult{" + (isSuccess() ? "success" : "failed: " + outcome.errorType()) + ", licenses="
+                + outcome.licensesPulled() + ", delivered=" + outcome.reportsDelivered() + ", pending="
+                + outcome.reportsPending() + ", changes=" + changes + "}";
+    }
+}

@@ -1,0 +1,30 @@
+package io.github.ssmonprem.sync;
+
+import io.github.ssmonprem.core.exception.SsmException;
+
+/**
+ * A usage report could not be delivered in this sync; it stays in the pending store and a later
+ * sync delivers it. Reported in a {@link SyncResult}, whose other steps may have succeeded.
+ */
+public class UsageDeliveryException extends SsmException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String reportId;
+
+    /**
+     * @param reportId the report's nonce
+     * @param why why it is still pending
+     */
+    public UsageDeliveryException(String reportId, String why) {
+        super("Usage report " + reportId + " is still pending: " + why,
+                "Nothing is lost: the report stays in the pending store with its nonce and is delivered by the next sync. "
+                        + "If it keeps failing, the reason above says what to fix.", true, null);
+        this.reportId = reportId;
+    }
+
+    /** @return the report's nonce */
+    public String reportId() {
+        return reportId;
+    }
+}

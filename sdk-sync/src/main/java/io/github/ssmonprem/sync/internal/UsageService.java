@@ -1,0 +1,242 @@
+package io.github.ssmonprem.sync.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.ssmonprem.core.SsmRoutes;
+import io.github.ssmonprem.core.exception.SsmClientException;
+import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.core.exception.SsmServiceException;
+import io.github.ssmonprem.core.http.AccessTokenSource;
+import io.github.ssmonprem.core.http.SsmHttpClient;
+import io.github.ssmonprem.core.http.SsmRequest;
+import io.github.ssmonprem.core.http.SsmResponse;
+import io.github.ssmonprem.sync.DeliveryResult;
+import io.github.ssmonprem.sync.RequestingSystem;
+import io.github.ssmonprem.sync.model.DeviceUsage;
+import io.github.ssmonprem.sync.model.UsageRecord;
+import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.SyncStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers usage reports: stores each durably first, submits it with its nonce as the idempotency
+ * key, persists the poll id, and polls until the acknowledgement arrives or the deadline passes. A
+ * report leaves the store only when acknowledged.
+ */
+public final class UsageService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UsageService.class);
+    private static final Duration DEFAULT_POLL_AFTER = Duration.ofSeconds(5);
+
+    private final SsmHttpClient http;
+    private final AccessTokenSource tokens;
+    private final SyncStore store;
+    private final SsmRoutes routes;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final Duration ackTimeout;
+    private final String requestingSystem;
+
+    /**
+     * @param http the transport
+     * @param tokens the token source
+     * @param store the pending store
+     * @param ackTimeout how long one delivery polls for the acknowledgement
+     * @param system the reporting system
+     */
+    public UsageService(SsmHttpClient http, AccessTokenSource tokens, SyncStore store, Duration ackTimeout,
+            RequestingSystem system) {
+        this.http = http;
+        this.tokens = tokens;
+        this.store = store;
+        this.routes = http.config().routes();
+        this.mapper = http.objectMapper();
+        this.clock = http.config().clock();
+        this.ackTimeout = ackTimeout;
+        ObjectNode header = mapper.createObjectNode();
+        header.put("display_name", system.displayName());
+        header.put("host_identifier", system.hostIdentifier());
+        this.requestingSystem = header.toString();
+    }
+
+    /**
+     * Stores the report durably, then delivers it.
+     *
+     * @param report the report
+     * @return DELIVERED, or PENDING with the reason (the report stays stored)
+     * @throws io.github.ssmonprem.sync.store.SyncStoreException when it cannot be stored; nothing was sent
+     */
+    public DeliveryResult submit(UsageReport report) {
+        PendingReport entry = PendingReport.of(report, clock.instant());
+        store.savePending(entry);
+        synchronized (deliveryLock) {
+            return deliver(entry).result;
+        }
+    }
+
+    /**
+     * Delivers every pending report, oldest first. Stops early when the server is unreachable or down,
+     * leaving the rest pending untouched.
+     *
+     * @return one result per report that was attempted
+     */
+    public List<DeliveryResult> deliverPending() {
+        synchronized (deliveryLock) {
+            List<DeliveryResult> results = new ArrayList<>();
+            for (PendingReport entry : store.pendingReports()) {
+                Attempt attempt = deliver(entry);
+                results.add(attempt.result);
+                if (attempt.serverWide) {
+                    LOG.debug("The server is unreachable or failing; leaving the remaining pending reports for the next sync");
+                    break;
+                }
+            }
+            return results;
+        }
+    }
+
+    /** Deliveries run one at a time, so two threads never submit or poll the same entry. */
+    private final Object deliveryLock = new Object();
+
+    /** One delivery's result, and whether its failure concerns the server rather than the report. */
+    private static final class Attempt {
+        final DeliveryResult result;
+        final boolean serverWide;
+
+        Attempt(DeliveryResult result, boolean serverWide) {
+            this.result = result;
+            this.serverWide = serverWide;
+        }
+    }
+
+    private Attempt deliver(PendingReport stored) {
+        PendingReport entry = stored;
+        try {
+            if (entry.pollId() == null) {
+                String pollId = submitOnce(entry.report());
+                entry = entry.withPollId(pollId);
+                store.savePending(entry);
+            }
+            String ack = awaitAcknowledgement(entry);
+            if (ack == null) {
+                String why = "no acknowledgement within " + ackTimeout.toSeconds() + " s; polling resumes at the next delivery";
+                return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why), false);
+            }
+            store.removePending(entry.reportId());
+            LOG.debug("Usage report {} acknowledged and removed from the pending store", entry.reportId());
+            return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.DELIVERED, entry.pollId(), ack, null), false);
+        } catch (SsmException e) {
+            boolean serverWide = e instanceof SsmClientException || e.isRetryable()
+                    || (e instanceof SsmServiceException && ((SsmServiceException) e).statusCode() >= 500);
+            String why = e.getClass().getSimpleName() + ": " + e.detail();
+            try {
+                store.savePending(entry.withFailure(why));
+            } catch (SsmException notRecorded) {
+                LOG.warn("Could not record the failed attempt of usage report {} ({}); it stays pending as it was",
+                        entry.reportId(), notRecorded.getClass().getSimpleName());
+            }
+            LOG.debug("Usage report {} stays pending: {}", entry.reportId(), why);
+            return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why),
+                    serverWide);
+        }
+    }
+
+    private SsmRequest.Builder usageRequest(String operation, String path, UsageReport report) {
+        return SsmRequest.post(operation, path)
+                .header("X-CSW-SMART-ACCOUNT-ID", report.account())
+                .header("X-CSW-VIRTUAL-ACCOUNT-ID", report.virtualAccount())
+                .header("X-CSW-REQUESTING-SYSTEM", requestingSystem)
+                .idempotent(true)
+                .bearer(tokens);
+    }
+
+    private String submitOnce(UsageReport report) {
+        SsmRequest request = usageRequest("usage.report", routes.usageReportPath(), report)
+                .header("Idempotency-Key", report.reportId())
+                .jsonBody(wireBody(report))
+                .build();
+        SsmResponse response = http.execute(request);
+        JsonNode answer = http.decode(request, response, mapper.constructType(JsonNode.class));
+        JsonNode pollId = answer.path("data").path("poll_id");
+        if (!pollId.isValueNode() || pollId.asText().isBlank()) {
+            throw http.malformed(request, response, "has no data.poll_id");
+        }
+        return pollId.asText();
+    }
+
+    private String awaitAcknowledgement(PendingReport entry) {
+        Instant deadline = clock.instant().plus(ackTimeout);
+        while (true) {
+            ObjectNode data = mapper.createObjectNode();
+            data.put("timestamp", clock.millis());
+            data.put("nonce", entry.reportId());
+            data.put("poll_id", entry.pollId());
+            data.put("type", "usage");
+            data.put("action", "acknowledgements");
+            ObjectNode body = mapper.createObjectNode();
+            body.set("data", data);
+            SsmRequest request = usageRequest("usage.poll", routes.pollPath(), entry.report()).jsonBody(body).build();
+            SsmResponse response = http.execute(request);
+            JsonNode answer = http.decode(request, response, mapper.constructType(JsonNode.class));
+            String status = answer.path("status").asText("");
+            if ("COMPLETE".equalsIgnoreCase(status)) {
+                for (JsonNode ack : answer.path("data").path("acknowledgements")) {
+                    if (entry.reportId().equals(ack.path("nonce").asText())) {
+                        return ack.path("smart_license").asText("");
+                    }
+                }
+                throw http.malformed(request, response, "is COMPLETE but holds no acknowledgement for nonce " + entry.reportId());
+            }
+            if (!"OK_POLL".equalsIgnoreCase(status)) {
+                throw http.malformed(request, response, "has poll status '" + status + "', expected OK_POLL or COMPLETE");
+            }
+            JsonNode after = answer.path("poll_after_seconds");
+            Duration wait = after.canConvertToLong() && after.asLong() > 0 ? Duration.ofSeconds(after.asLong()) : DEFAULT_POLL_AFTER;
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.compareTo(wait) < 0) {
+                return null;
+            }
+            try {
+                http.config().sleeper().sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    private ObjectNode wireBody(UsageReport report) {
+        long timestamp = report.createdAt().toEpochMilli();
+        ObjectNode data = mapper.createObjectNode();
+        data.put("timestamp", timestamp);
+        data.put("nonce", report.reportId());
+        data.put("product_instance_identifier", report.productInstance());
+        ArrayNode reports = data.putArray("reports");
+        for (DeviceUsage device : report.reports()) {
+            ObjectNode d = reports.addObject();
+            d.put("hostname", device.hostname());
+            d.put("software_tag_identifier", device.softwareTag());
+            d.put("timestamp", timestamp);
+            ArrayNode usage = d.putArray("usage");
+            for (UsageRecord r : device.usage()) {
+                ObjectNode u = usage.addObject();
+                u.put("entitlement_tag", r.entitlementTag());
+                u.put("count", r.count());
+                u.put("start_time", r.start().toEpochMilli());
+                u.put("end_time", r.end().toEpochMilli());
+            }
+        }
+        ObjectNode body = mapper.createObjectNode();
+        body.set("data", data);
+        return body;
+    }
+}

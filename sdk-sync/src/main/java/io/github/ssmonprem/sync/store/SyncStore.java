@@ -1,0 +1,70 @@
+package io.github.ssmonprem.sync.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where sync state lives: usage reports waiting for acknowledgement, the last license snapshot of
+ * each account, and the last sync's outcome. {@link FileSyncStore} keeps it durably under a state
+ * directory (the default); {@link InMemorySyncStore} is for tests.
+ *
+ * <p>Implementations are thread-safe. A report is in the store from before it is sent until its
+ * acknowledgement arrives.
+ */
+public interface SyncStore {
+
+    /**
+     * Stores a pending report, or replaces it (same report id), durably before returning.
+     *
+     * @param report the entry
+     * @throws SyncStoreException when it cannot be stored durably
+     */
+    void savePending(PendingReport report);
+
+    /**
+     * The pending reports, oldest first. Entries that cannot be read are moved aside and reported by
+     * {@link #quarantined()}; they do not block the others.
+     *
+     * @return the readable pending reports
+     * @throws SyncStoreException when the store cannot be listed at all
+     */
+    List<PendingReport> pendingReports();
+
+    /**
+     * Removes a report after its acknowledgement.
+     *
+     * @param reportId the report's nonce
+     * @throws SyncStoreException when it cannot be removed
+     */
+    void removePending(String reportId);
+
+    /** @return how many reports are pending */
+    int pendingCount();
+
+    /** @return descriptions of entries moved aside because they could not be read */
+    List<String> quarantined();
+
+    /**
+     * Stores the latest license snapshot of an account, replacing the previous one.
+     *
+     * @param snapshot the snapshot
+     * @throws SyncStoreException when it cannot be stored
+     */
+    void saveSnapshot(LicenseSnapshot snapshot);
+
+    /**
+     * @param account the smart account domain
+     * @return the last snapshot of that account, if any
+     */
+    Optional<LicenseSnapshot> loadSnapshot(String account);
+
+    /**
+     * Stores the outcome of a sync, replacing the previous one.
+     *
+     * @param outcome the outcome
+     */
+    void saveOutcome(SyncOutcome outcome);
+
+    /** @return the last sync's outcome, if any sync ran */
+    Optional<SyncOutcome> lastOutcome();
+}
