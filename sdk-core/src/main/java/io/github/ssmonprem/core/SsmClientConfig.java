@@ -243,9 +243,11 @@ public final class SsmClientConfig {
         }
 
         private static CircuitBreakerConfig defaultCircuitBreaker() {
+            // Time-based, so failures from an outage hours ago do not trip the breaker on the first
+            // calls after recovery (a count-based window would still hold them).
             return CircuitBreakerConfig.custom()
-                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                    .slidingWindowSize(20)
+                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+                    .slidingWindowSize(60)
                     .minimumNumberOfCalls(10)
                     .failureRateThreshold(50)
                     .waitDurationInOpenState(Duration.ofSeconds(30))

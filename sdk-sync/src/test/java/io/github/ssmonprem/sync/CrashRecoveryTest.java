@@ -1,0 +1,123 @@
+package io.github.ssmonprem.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ssmonprem.sync.store.FileSyncStore;
+import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.testkit.SsmEmulator;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A process that stored and sent a usage report is killed with SIGKILL before the acknowledgement;
+ * a new process with the same state directory delivers it, and the server counts it once.
+ */
+class CrashRecoveryTest {
+
+    @TempDir
+    Path state;
+
+    private static Process startChild(SsmEmulator emulator, Path state) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                emulator.url().toString(), state.toString())
+                .redirectErrorStream(true).start();
+    }
+
+    private static String readNonce(Process child) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("NONCE ")) {
+                return line.substring(6).trim();
+            }
+        }
+        throw new AssertionError("the child printed no nonce; exit " + child.waitFor());
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void kill(Process child) throws InterruptedException {
+        child.destroyForcibly();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(137, child.exitValue(), "killed by SIGKILL (128 + 9)");
+    }
+
+    private static SsmSyncClient restartedClient(SsmEmulator emulator, Path state) {
+        return SsmSyncClient.builder().config(emulator.clientConfig().build()).grant(emulator.passwordGrant())
+                .stateDirectory(state).build();
+    }
+
+    @Test
+    void killedWhilePollingTheNewProcessResumesPollingWithoutResubmitting() throws Exception {
+        try (SsmEmulator emulator = SsmEmulator.builder().acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO).start()) {
+            Process child = startChild(emulator, state);
+            String nonce = readNonce(child);
+            await(() -> emulator.stats().polls() >= 1, "the child polls for its acknowledgement");
+            kill(child);
+
+            List<PendingReport> left = new FileSyncStore(state).pendingReports();
+            assertEquals(1, left.size(), "the report survived the crash");
+            assertEquals(nonce, left.get(0).reportId());
+            assertNotNull(left.get(0).pollId(), "and so did its poll id");
+
+            emulator.acknowledgeAfter(0, Duration.ZERO);
+            try (SsmSyncClient restarted = restartedClient(emulator, state)) {
+                List<DeliveryResult> results = restarted.deliverPending();
+                assertEquals(1, results.size());
+                assertTrue(results.get(0).delivered(), String.valueOf(results.get(0).error()));
+                assertEquals(0, restarted.store().pendingCount());
+            }
+            assertEquals(1, emulator.stats().submissionsOf(nonce), "polling resumed; the report was not sent again");
+            assertEquals(1, emulator.stats().distinctReports());
+            assertEquals(2, emulator.stats().usageRecordsCounted(), "counted once");
+            assertEquals(1, emulator.stats().acknowledged());
+        }
+    }
+
+    @Test
+    void killedBeforeThePollIdWasStoredTheNewProcessResubmitsWithTheSameNonce() throws Exception {
+        try (SsmEmulator emulator = SsmEmulator.builder().start()) {
+            emulator.faults().latency(Duration.ofSeconds(3));
+            Process child = startChild(emulator, state);
+            String nonce = readNonce(child);
+            await(() -> emulator.stats().requests("usage") >= 1, "the child's report reaches the server");
+            kill(child);
+            emulator.faults().latency(Duration.ZERO);
+
+            List<PendingReport> left = new FileSyncStore(state).pendingReports();
+            assertEquals(1, left.size(), "stored before it was sent");
+            assertNull(left.get(0).pollId());
+
+            try (SsmSyncClient restarted = restartedClient(emulator, state)) {
+                List<DeliveryResult> results = restarted.deliverPending();
+                assertTrue(results.get(0).delivered(), String.valueOf(results.get(0).error()));
+                assertEquals(0, restarted.store().pendingCount());
+            }
+            assertEquals(2, emulator.stats().submissionsOf(nonce), "sent again after the crash...");
+            assertEquals(1, emulator.stats().distinctReports(), "...with the original nonce");
+            assertEquals(2, emulator.stats().usageRecordsCounted(), "and counted once");
+            assertFalse(emulator.stats().requestLines().stream().anyMatch(l -> l.contains("?")));
+        }
+    }
+}

@@ -1,0 +1,1027 @@
+package io.github.ssmonprem.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.ssmonprem.auth.OAuthGrant;
+import io.github.ssmonprem.core.Secret;
+import io.github.ssmonprem.core.SsmClientConfig;
+import io.github.ssmonprem.core.TlsConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+
+/**
+ * An SSM On-Prem emulator: a real HTTP(S) server on a loopback port that speaks the SSM On-Prem wire
+ * profile (OAuth token route, accounts, licenses, usage reports and acknowledgement polls), with API
+ * Toolkit grants of both kinds, users, accounts, a generated license inventory, idempotent usage
+ * ingestion, token expiry and revocation, both OAuth error flavours, and faults on demand. It counts
+ * what it saw, for assertions.
+ *
+ * <pre>{@code
+ * try (SsmEmulator ssm = SsmEmulator.builder().account("acme.example", "Acme", "DEFAULT", "Branch-East")
+ *         .licenses("acme.example", "Branch-East", 250).start()) {
+ *     SsmClientConfig config = ssm.clientConfig().build();
+ *     OAuthGrant grant = ssm.passwordGrant();
+ *     ...
+ *     assertEquals(1, ssm.stats().tokenRequests());
+ * }
+ * }</pre>
+ *
+ * <p>Out of the box it has the demo credentials of {@link #DEMO_CLIENT_ID} and friends, and the
+ * account {@link #DEMO_ACCOUNT} with 120 licenses in two virtual accounts.
+ */
+public final class SsmEmulator implements AutoCloseable {
+
+    /** Client ID of the demo Resource Owner Grant. */
+    public static final String DEMO_CLIENT_ID = "ssm-demo-client";
+    /** Client secret of the demo Resource Owner Grant. */
+    public static final String DEMO_CLIENT_SECRET = "demo-client-secret";
+    /** Client ID of the demo Client Credentials Grant. */
+    public static final String DEMO_CC_CLIENT_ID = "ssm-demo-service";
+    /** Client secret of the demo Client Credentials Grant. */
+    public static final String DEMO_CC_CLIENT_SECRET = "demo-service-secret";
+    /** The demo user. */
+    public static final String DEMO_USER = "demo-admin";
+    /** The demo user's password. */
+    public static final String DEMO_PASSWORD = "demo-password";
+    /** The demo smart account domain. */
+    public static final String DEMO_ACCOUNT = "demo.example";
+
+    static final String NGINX_502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+            + "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+    private static final String TOKEN_PATH = "/backend/oauth/token";
+    private static final String ACCOUNTS_PATH = "/backend/api/v1/accounts";
+    private static final String LICENSES_PREFIX = "/backend/api/v1/accounts/";
+    private static final String USAGE_PATH = "/backend/api/v2/devices/reportusage";
+    private static final String POLL_PATH = "/backend/api/v2/accounts/poll";
+
+    private final ObjectMapper json = JsonMapper.builder().build();
+    private final SecureRandom random = new SecureRandom();
+    private final MockWebServer server = new MockWebServer();
+    private final HeldCertificate ca;
+    private final Clock clock;
+    private final ErrorFlavour flavour;
+    private final Duration tokenLifetime;
+    private final boolean issueRefreshTokens;
+    private final int pollAfterSeconds;
+    private volatile int acknowledgeAfterPolls;
+    private volatile Duration acknowledgeAfter;
+    private final Set<String> allowedScopes;
+    private final Map<String, GrantRecord> grants = new ConcurrentHashMap<>();
+    private final Map<String, String> users = new ConcurrentHashMap<>();
+    private final Map<String, AccountRecord> accounts = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, TokenRecord> accessTokens = new ConcurrentHashMap<>();
+    private final Map<String, TokenRecord> refreshTokens = new ConcurrentHashMap<>();
+    private final Map<String, ReportRecord> reportsByNonce = new ConcurrentHashMap<>();
+    private final Map<String, ReportRecord> reportsByPollId = new ConcurrentHashMap<>();
+    private final Faults faults = new Faults();
+    private final Stats stats = new Stats();
+
+    private SsmEmulator(Builder b) {
+        this.clock = b.clock;
+        this.flavour = b.flavour;
+        this.tokenLifetime = b.tokenLifetime;
+        this.issueRefreshTokens = b.issueRefreshTokens;
+        this.pollAfterSeconds = b.pollAfterSeconds;
+        this.acknowledgeAfterPolls = b.acknowledgeAfterPolls;
+        this.acknowledgeAfter = b.acknowledgeAfter;
+        this.allowedScopes = Set.copyOf(b.allowedScopes);
+        this.grants.putAll(b.grants);
+        this.users.putAll(b.users);
+        this.accounts.putAll(b.accounts);
+        if (b.https) {
+            this.ca = new HeldCertificate.Builder().certificateAuthority(0)
+                    .commonName("SSM On-Prem Emulator CA").organizationalUnit("ssm-emulator").build();
+            HeldCertificate serverCert = new HeldCertificate.Builder().signedBy(ca).commonName("localhost")
+                    .addSubjectAlternativeName("localhost").addSubjectAlternativeName("127.0.0.1").build();
+            HandshakeCertificates certs = new HandshakeCertificates.Builder().heldCertificate(serverCert, ca.certificate()).build();
+            server.useHttps(certs.sslSocketFactory());
+        } else {
+            this.ca = null;
+        }
+        server.setProtocols(List.of(okhttp3.Protocol.HTTP_1_1));
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return handle(request);
+            }
+        });
+    }
+
+    /** @return a builder holding the demo grants, user and account */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts an emulator with the demo configuration on plain HTTP.
+     *
+     * @return the running emulator
+     */
+    public static SsmEmulator startDemo() {
+        return builder().start();
+    }
+
+    private SsmEmulator startServer(int port) {
+        try {
+            server.start(InetAddress.getLoopbackAddress(), port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the SSM On-Prem emulator", e);
+        }
+        return this;
+    }
+
+    /** @return the base URL, such as {@code http://127.0.0.1:41234} */
+    public URI url() {
+        return URI.create((ca != null ? "https" : "http") + "://127.0.0.1:" + server.getPort());
+    }
+
+    /** @return the port */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** @return whether it serves HTTPS */
+    public boolean isHttps() {
+        return ca != null;
+    }
+
+    /** @return the PEM of the CA that issued the server certificate (HTTPS only), for {@code --ca-cert} */
+    public String caPem() {
+        if (ca == null) {
+            throw new IllegalStateException("the emulator serves plain HTTP");
+        }
+        return ca.certificatePem();
+    }
+
+    /**
+     * A client configuration for this emulator: its URL, no proxy, its CA when on HTTPS, plain HTTP
+     * allowed otherwise.
+     *
+     * @return a builder to adjust further
+     */
+    public SsmClientConfig.Builder clientConfig() {
+        SsmClientConfig.Builder b = SsmClientConfig.builder().baseUrl(url()).noProxy();
+        return ca != null ? b.tls(TlsConfig.trustPem(ca.certificatePem())) : b.allowPlainHttp(true);
+    }
+
+    /** @return the demo Resource Owner (password) grant */
+    public OAuthGrant passwordGrant() {
+        return OAuthGrant.password(DEMO_CLIENT_ID, Secret.of(DEMO_CLIENT_SECRET), DEMO_USER, Secret.of(DEMO_PASSWORD));
+    }
+
+    /** @return the demo Client Credentials grant */
+    public OAuthGrant clientCredentialsGrant() {
+        return OAuthGrant.clientCredentials(DEMO_CC_CLIENT_ID, Secret.of(DEMO_CC_CLIENT_SECRET));
+    }
+
+    /** @return the fault switches */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** @return what the emulator saw */
+    public Stats stats() {
+        return stats;
+    }
+
+    /**
+     * Changes when reports are acknowledged, from now on.
+     *
+     * @param polls OK_POLL answers before COMPLETE
+     * @param delay time since receipt, on the emulator's clock
+     */
+    public void acknowledgeAfter(int polls, Duration delay) {
+        this.acknowledgeAfterPolls = polls;
+        this.acknowledgeAfter = Objects.requireNonNull(delay);
+    }
+
+    /** Revokes every access and refresh token issued so far: the next API call gets 401 invalid_token. */
+    public void revokeAllTokens() {
+        accessTokens.values().forEach(t -> t.revoked = true);
+        refreshTokens.values().forEach(t -> t.revoked = true);
+    }
+
+    /**
+     * Deletes an API Toolkit grant, as an administrator would: its token requests then fail with
+     * {@code invalid_client}.
+     *
+     * @param clientId the grant's client ID
+     */
+    public void deleteGrant(String clientId) {
+        grants.remove(clientId);
+    }
+
+    /**
+     * Replaces the licenses of a virtual account with a generated inventory.
+     *
+     * @param account the smart account domain
+     * @param virtualAccount the virtual account
+     * @param count how many licenses
+     * @param seed varies the generated quantities
+     */
+    public void setLicenses(String account, String virtualAccount, int count, int seed) {
+        AccountRecord a = accounts.get(account);
+        if (a == null) {
+            throw new IllegalArgumentException("unknown account " + account);
+        }
+        a.licenses.put(virtualAccount, EmulatorLicenses.generate(virtualAccount, count, seed));
+    }
+
+    /**
+     * Replaces the licenses of a virtual account with the given ones (maps of the wire fields).
+     *
+     * @param account the smart account domain
+     * @param virtualAccount the virtual account
+     * @param licenses the licenses
+     */
+    public void setLicenses(String account, String virtualAccount, List<Map<String, Object>> licenses) {
+        accounts.get(account).licenses.put(virtualAccount, new ArrayList<>(licenses));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SsmEmulator{" + url() + ", flavour=" + flavour + "}";
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Request handling
+    // ------------------------------------------------------------------------------------------
+
+    private MockResponse handle(RecordedRequest request) {
+        String target = request.getTarget();
+        stats.requestLines.add(request.getMethod() + " " + target);
+        String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
+        stats.byRoute.computeIfAbsent(route(path), k -> new AtomicInteger()).incrementAndGet();
+        MockResponse fault = faults.next();
+        if (fault != null) {
+            return fault;
+        }
+        MockResponse response;
+        try {
+            if (path.equals(TOKEN_PATH) && "POST".equals(request.getMethod())) {
+                response = token(request);
+            } else if (path.equals(ACCOUNTS_PATH) && "GET".equals(request.getMethod())) {
+                response = authorized(request, this::accounts);
+            } else if (path.startsWith(LICENSES_PREFIX) && path.endsWith("/licenses") && "POST".equals(request.getMethod())) {
+                response = authorized(request, r -> licenses(r, path));
+            } else if (path.equals(USAGE_PATH) && "POST".equals(request.getMethod())) {
+                response = authorized(request, this::reportUsage);
+            } else if (path.equals(POLL_PATH) && "POST".equals(request.getMethod())) {
+                response = authorized(request, this::poll);
+            } else {
+                response = apiError(404, "No route matches " + request.getMethod() + " " + path);
+            }
+        } catch (IOException | RuntimeException e) {
+            response = apiError(400, "Malformed request: " + e.getClass().getSimpleName());
+        }
+        Duration latency = faults.latency.get();
+        if (!latency.isZero()) {
+            response = response.newBuilder().headersDelay(latency.toMillis(), TimeUnit.MILLISECONDS).build();
+        }
+        return response;
+    }
+
+    private static String route(String path) {
+        if (path.startsWith(LICENSES_PREFIX) && path.endsWith("/licenses")) {
+            return "licenses";
+        }
+        switch (path) {
+            case TOKEN_PATH:
+                return "token";
+            case ACCOUNTS_PATH:
+                return "accounts";
+            case USAGE_PATH:
+                return "usage";
+            case POLL_PATH:
+                return "poll";
+            default:
+                return "other";
+        }
+    }
+
+    private interface Handler {
+        MockResponse handle(RecordedRequest request) throws IOException;
+    }
+
+    private MockResponse authorized(RecordedRequest request, Handler handler) throws IOException {
+        String header = request.getHeaders().get("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        TokenRecord record = token == null ? null : accessTokens.get(token);
+        if (record == null || record.revoked || !clock.instant().isBefore(record.expiresAt)) {
+            String why = record == null ? "The access token is invalid" : record.revoked ? "The access token was revoked" : "The access token expired";
+            stats.rejectedTokens.incrementAndGet();
+            return jsonResponse(401, Map.of("error", "invalid_token", "error_description", why))
+                    .newBuilder().setHeader("WWW-Authenticate",
+                            "Bearer realm=\"Doorkeeper\", error=\"invalid_token\", error_description=\"" + why + "\"").build();
+        }
+        return handler.handle(request);
+    }
+
+    private MockResponse token(RecordedRequest request) {
+        stats.tokenRequests.incrementAndGet();
+        Map<String, String> form = parseForm(request.getBody() == null ? "" : request.getBody().utf8());
+        String clientId = form.get("client_id");
+        String clientSecret = form.get("client_secret");
+        String basic = request.getHeaders().get("Authorization");
+        if (basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon > 0) {
+                clientId = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+                clientSecret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+            }
+        }
+        String grantType = form.get("grant_type");
+        if (request.getTarget().contains("?")) {
+            stats.queryStringTokenRequests.incrementAndGet();
+        }
+        stats.tokenRequestsByGrant.computeIfAbsent(String.valueOf(grantType), k -> new AtomicInteger()).incrementAndGet();
+        if (grantType == null || grantType.isBlank()) {
+            return oauthError(400, "invalid_request", "The request is missing a required parameter: grant_type.");
+        }
+        if (!Set.of("password", "client_credentials", "refresh_token").contains(grantType)) {
+            return oauthError(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.");
+        }
+        GrantRecord grant = clientId == null ? null : grants.get(clientId);
+        if (grant == null || clientSecret == null || !grant.secret.equals(clientSecret)) {
+            return flavour == ErrorFlavour.SSM_ON_PREM
+                    ? oauthError(403, "invalid_client", "Grant not found. Ensure that the given grant details are correct.")
+                    : oauthError(401, "invalid_client", "Client authentication failed due to unknown client, no client "
+                            + "authentication included, or unsupported authentication method.");
+        }
+        String scope = form.get("scope");
+        if (scope != null && !scope.isBlank() && !allowedScopes.containsAll(List.of(scope.trim().split("\\s+")))) {
+            return oauthError(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.");
+        }
+        String user = null;
+        switch (grantType) {
+            case "password": {
+                if (!"password".equals(grant.type)) {
+                    return oauthError(flavour == ErrorFlavour.SSM_ON_PREM ? 400 : 401, "unauthorized_client",
+                            "The client is not authorized to perform this request using this method.");
+                }
+                String username = form.get("username");
+                String password = form.get("password");
+                if (username == null || password == null) {
+                    return oauthError(400, "invalid_request", "The request is missing a required parameter: username or password.");
+                }
+                if (!password.equals(users.get(username))) {
+                    return oauthError(400, "invalid_grant", "The provided authorization grant is invalid, expired, revoked, "
+                            + "does not match the redirection URI used in the authorization request, or was issued to another client.");
+                }
+                user = username;
+                break;
+            }
+            case "client_credentials":
+                if (!"client_credentials".equals(grant.type)) {
+                    return oauthError(flavour == ErrorFlavour.SSM_ON_PREM ? 400 : 401, "unauthorized_client",
+                            "The client is not authorized to perform this request using this method.");
+                }
+                break;
+            default: {
+                String refresh = form.get("refresh_token");
+                TokenRecord previous = refresh == null ? null : refreshTokens.remove(refresh);
+                if (previous == null || previous.revoked || !previous.clientId.equals(clientId)) {
+                    return oauthError(400, "invalid_grant", "The provided authorization grant is invalid, expired, revoked, "
+                            + "does not match the redirection URI used in the authorization request, or was issued to another client.");
+                }
+                user = previous.user;
+            }
+        }
+        Instant now = clock.instant();
+        String access = newToken();
+        accessTokens.put(access, new TokenRecord(clientId, user, now.plus(tokenLifetime)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", access);
+        body.put("token_type", "Bearer");
+        body.put("expires_in", tokenLifetime.toSeconds());
+        if (issueRefreshTokens && user != null) {
+            String refresh = newToken();
+            refreshTokens.put(refresh, new TokenRecord(clientId, user, Instant.MAX));
+            body.put("refresh_token", refresh);
+        }
+        if (scope != null && !scope.isBlank()) {
+            body.put("scope", scope.trim());
+        }
+        body.put("created_at", now.getEpochSecond());
+        stats.tokensIssued.incrementAndGet();
+        return jsonResponse(200, body);
+    }
+
+    private MockResponse accounts(RecordedRequest request) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        synchronized (accounts) {
+            for (AccountRecord a : accounts.values()) {
+                List<Map<String, Object>> vas = new ArrayList<>();
+                for (String va : a.virtualAccounts) {
+                    vas.add(Map.of("name", va, "isDefault", va.equals(a.virtualAccounts.get(0))));
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("accountName", a.name);
+                m.put("accountDomain", a.domain);
+                m.put("accountStatus", "Active");
+                m.put("virtualAccounts", vas);
+                list.add(m);
+            }
+        }
+        return jsonResponse(200, Map.of("accounts", list));
+    }
+
+    private MockResponse licenses(RecordedRequest request, String path) throws IOException {
+        String domain = URLDecoder.decode(path.substring(LICENSES_PREFIX.length(), path.length() - "/licenses".length()),
+                StandardCharsets.UTF_8);
+        AccountRecord account = accounts.get(domain);
+        if (account == null) {
+            return apiError(404, "Smart Account not found: " + domain);
+        }
+        JsonNode body = json.readTree(request.getBody() == null ? "{}" : request.getBody().utf8());
+        List<String> wanted = new ArrayList<>();
+        body.path("virtualAccounts").forEach(n -> wanted.add(n.asText()));
+        for (String va : wanted) {
+            if (!account.virtualAccounts.contains(va)) {
+                return apiError(404, "Virtual Account not found: " + va);
+            }
+        }
+        int limit = body.path("limit").asInt(100);
+        long offset = body.path("offset").asLong(0);
+        if (limit < 1 || offset < 0) {
+            return apiError(400, "limit must be positive and offset not negative");
+        }
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (String va : account.virtualAccounts) {
+            if (wanted.isEmpty() || wanted.contains(va)) {
+                all.addAll(account.licenses.getOrDefault(va, List.of()));
+            }
+        }
+        int from = (int) Math.min(offset, all.size());
+        int to = (int) Math.min(offset + limit, all.size());
+        stats.licensePages.incrementAndGet();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("totalRecords", all.size());
+        answer.put("licenses", all.subList(from, to));
+        answer.put("status", "SUCCESS");
+        answer.put("statusMessage", "");
+        return jsonResponse(200, answer);
+    }
+
+    private MockResponse reportUsage(RecordedRequest request) throws IOException {
+        String account = request.getHeaders().get("X-CSW-SMART-ACCOUNT-ID");
+        String va = request.getHeaders().get("X-CSW-VIRTUAL-ACCOUNT-ID");
+        if (account == null || va == null) {
+            return apiError(400, "X-CSW-SMART-ACCOUNT-ID and X-CSW-VIRTUAL-ACCOUNT-ID are required");
+        }
+        if (!accounts.containsKey(account)) {
+            return apiError(404, "Smart Account not found: " + account);
+        }
+        JsonNode data = json.readTree(request.getBody().utf8()).path("data");
+        String nonce = data.path("nonce").asText("");
+        if (nonce.isBlank() || !data.path("reports").isArray()) {
+            return apiError(400, "data.nonce and data.reports are required");
+        }
+        stats.usageSubmissions.computeIfAbsent(nonce, k -> new AtomicInteger()).incrementAndGet();
+        ReportRecord record = reportsByNonce.computeIfAbsent(nonce, n -> {
+            long records = 0;
+            for (JsonNode report : data.path("reports")) {
+                records += report.path("usage").size();
+            }
+            ReportRecord r = new ReportRecord(n, "poll-" + newToken().substring(0, 16), clock.instant(), records,
+                    request.getHeaders().get("Idempotency-Key"));
+            reportsByPollId.put(r.pollId, r);
+            stats.usageRecordsCounted.addAndGet(records);
+            return r;
+        });
+        Map<String, Object> answer = Map.of("data", Map.of("timestamp", clock.millis(), "nonce", nonce, "poll_id", record.pollId));
+        return jsonResponse(200, answer);
+    }
+
+    private MockResponse poll(RecordedRequest request) throws IOException {
+        JsonNode data = json.readTree(request.getBody().utf8()).path("data");
+        ReportRecord record = reportsByPollId.get(data.path("poll_id").asText(""));
+        if (record == null || !record.nonce.equals(data.path("nonce").asText(""))) {
+            return apiError(404, "Unknown poll_id or nonce");
+        }
+        stats.polls.incrementAndGet();
+        int polls = record.polls.incrementAndGet();
+        boolean ready = polls > acknowledgeAfterPolls
+                && !clock.instant().isBefore(record.receivedAt.plus(acknowledgeAfter));
+        if (!ready) {
+            return jsonResponse(200, Map.of("status", "OK_POLL", "poll_after_seconds", pollAfterSeconds));
+        }
+        if (record.acknowledged.compareAndSet(false, true)) {
+            stats.acknowledged.incrementAndGet();
+        }
+        String smartLicense = Base64.getEncoder().encodeToString(("<smartLicense nonce=\"" + record.nonce
+                + "\" records=\"" + record.records + "\"/>").getBytes(StandardCharsets.UTF_8));
+        return jsonResponse(200, Map.of("status", "COMPLETE", "data",
+                Map.of("acknowledgements", List.of(Map.of("nonce", record.nonce, "smart_license", smartLicense)))));
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private MockResponse oauthError(int status, String code, String message) {
+        String field = flavour == ErrorFlavour.SSM_ON_PREM ? "error_message" : "error_description";
+        return jsonResponse(status, Map.of("error", code, field, message));
+    }
+
+    private MockResponse apiError(int status, String message) {
+        return jsonResponse(status, Map.of("status", "ERROR", "statusMessage", message));
+    }
+
+    private MockResponse jsonResponse(int status, Object body) {
+        try {
+            return new MockResponse.Builder().code(status)
+                    .addHeader("Content-Type", "application/json; charset=utf-8")
+                    .addHeader("X-Request-Id", "emu-" + stats.requestIds.incrementAndGet())
+                    .body(json.writeValueAsString(body)).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> parseForm(String body) {
+        Map<String, String> out = new HashMap<>();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // State
+    // ------------------------------------------------------------------------------------------
+
+    private static final class GrantRecord {
+        final String secret;
+        final String type;
+
+        GrantRecord(String secret, String type) {
+            this.secret = secret;
+            this.type = type;
+        }
+    }
+
+    private static final class AccountRecord {
+        final String domain;
+        final String name;
+        final List<String> virtualAccounts;
+        final Map<String, List<Map<String, Object>>> licenses = new ConcurrentHashMap<>();
+
+        AccountRecord(String domain, String name, List<String> virtualAccounts) {
+            this.domain = domain;
+            this.name = name;
+            this.virtualAccounts = List.copyOf(virtualAccounts);
+        }
+    }
+
+    private static final class TokenRecord {
+        final String clientId;
+        final String user;
+        final Instant expiresAt;
+        volatile boolean revoked;
+
+        TokenRecord(String clientId, String user, Instant expiresAt) {
+            this.clientId = clientId;
+            this.user = user;
+            this.expiresAt = expiresAt;
+        }
+    }
+
+    private static final class ReportRecord {
+        final String nonce;
+        final String pollId;
+        final Instant receivedAt;
+        final long records;
+        final String idempotencyKey;
+        final AtomicInteger polls = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicBoolean acknowledged = new java.util.concurrent.atomic.AtomicBoolean();
+
+        ReportRecord(String nonce, String pollId, Instant receivedAt, long records, String idempotencyKey) {
+            this.nonce = nonce;
+            this.pollId = pollId;
+            this.receivedAt = receivedAt;
+            this.records = records;
+            this.idempotencyKey = idempotencyKey;
+        }
+    }
+
+    /** Faults on demand. Each "next N" fault applies to the next N requests of any route. */
+    public final class Faults {
+        private final AtomicReference<Boolean> backendDown = new AtomicReference<>(false);
+        private final AtomicInteger rateLimited = new AtomicInteger();
+        private final AtomicLong retryAfterSeconds = new AtomicLong(1);
+        private final AtomicInteger dropped = new AtomicInteger();
+        private final AtomicInteger malformed = new AtomicInteger();
+        private final AtomicReference<Duration> latency = new AtomicReference<>(Duration.ZERO);
+
+        private Faults() {
+        }
+
+        /**
+         * While on, every route answers 502 with nginx's HTML page, as when the Rails backend is down.
+         *
+         * @param down true to take the backend down
+         * @return these faults
+         */
+        public Faults backendDown(boolean down) {
+            backendDown.set(down);
+            return this;
+        }
+
+        /**
+         * The next requests answer 429 with {@code Retry-After}.
+         *
+         * @param requests how many
+         * @param retryAfter the seconds to ask for
+         * @return these faults
+         */
+        public Faults rateLimitNext(int requests, long retryAfter) {
+            retryAfterSeconds.set(retryAfter);
+            rateLimited.set(requests);
+            return this;
+        }
+
+        /**
+         * The next requests have their connection closed without an answer.
+         *
+         * @param requests how many
+         * @return these faults
+         */
+        public Faults dropNextConnections(int requests) {
+            dropped.set(requests);
+            return this;
+        }
+
+        /**
+         * The next requests answer 200 with a body that is not valid JSON.
+         *
+         * @param requests how many
+         * @return these faults
+         */
+        public Faults malformedNext(int requests) {
+            malformed.set(requests);
+            return this;
+        }
+
+        /**
+         * Delays every answer.
+         *
+         * @param delay the delay; zero for none
+         * @return these faults
+         */
+        public Faults latency(Duration delay) {
+            latency.set(Objects.requireNonNull(delay));
+            return this;
+        }
+
+        /** Clears every fault. */
+        public void clear() {
+            backendDown.set(false);
+            rateLimited.set(0);
+            dropped.set(0);
+            malformed.set(0);
+            latency.set(Duration.ZERO);
+        }
+
+        MockResponse next() {
+            if (backendDown.get()) {
+                stats.faultsServed.incrementAndGet();
+                return new MockResponse.Builder().code(502).addHeader("Content-Type", "text/html")
+                        .addHeader("Server", "nginx").body(NGINX_502).build();
+            }
+            if (take(dropped)) {
+                stats.faultsServed.incrementAndGet();
+                return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket(true, false, false)).build();
+            }
+            if (take(rateLimited)) {
+                stats.faultsServed.incrementAndGet();
+                return new MockResponse.Builder().code(429).addHeader("Retry-After", String.valueOf(retryAfterSeconds.get()))
+                        .addHeader("Content-Type", "application/json")
+                        .body("{\"status\":\"ERROR\",\"statusMessage\":\"Too many requests\"}").build();
+            }
+            if (take(malformed)) {
+                stats.faultsServed.incrementAndGet();
+                return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                        .body("{\"status\":\"SUCCESS\",\"licenses\":[{\"license\":").build();
+            }
+            return null;
+        }
+
+        private boolean take(AtomicInteger counter) {
+            return counter.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+        }
+    }
+
+    /** What the emulator saw. */
+    public final class Stats {
+        private final AtomicInteger tokenRequests = new AtomicInteger();
+        private final AtomicInteger tokensIssued = new AtomicInteger();
+        private final AtomicInteger queryStringTokenRequests = new AtomicInteger();
+        private final Map<String, AtomicInteger> tokenRequestsByGrant = new ConcurrentHashMap<>();
+        private final AtomicInteger rejectedTokens = new AtomicInteger();
+        private final AtomicInteger licensePages = new AtomicInteger();
+        private final Map<String, AtomicInteger> usageSubmissions = new ConcurrentHashMap<>();
+        private final AtomicLong usageRecordsCounted = new AtomicLong();
+        private final AtomicInteger polls = new AtomicInteger();
+        private final AtomicInteger acknowledged = new AtomicInteger();
+        private final AtomicInteger faultsServed = new AtomicInteger();
+        private final AtomicLong requestIds = new AtomicLong();
+        private final Map<String, AtomicInteger> byRoute = new ConcurrentHashMap<>();
+        private final List<String> requestLines = new CopyOnWriteArrayList<>();
+
+        private Stats() {
+        }
+
+        /** @return token requests received */
+        public int tokenRequests() {
+            return tokenRequests.get();
+        }
+
+        /** @return tokens issued */
+        public int tokensIssued() {
+            return tokensIssued.get();
+        }
+
+        /**
+         * @param grantType {@code password}, {@code client_credentials} or {@code refresh_token}
+         * @return token requests of that grant type
+         */
+        public int tokenRequests(String grantType) {
+            AtomicInteger n = tokenRequestsByGrant.get(grantType);
+            return n == null ? 0 : n.get();
+        }
+
+        /** @return token requests that carried a query string (the SDK must send none) */
+        public int tokenRequestsWithQueryString() {
+            return queryStringTokenRequests.get();
+        }
+
+        /** @return API calls refused with 401 invalid_token */
+        public int rejectedTokens() {
+            return rejectedTokens.get();
+        }
+
+        /** @return license pages served */
+        public int licensePages() {
+            return licensePages.get();
+        }
+
+        /**
+         * @param nonce a report's nonce
+         * @return how many times the report was submitted (it is counted once whatever this says)
+         */
+        public int submissionsOf(String nonce) {
+            AtomicInteger n = usageSubmissions.get(nonce);
+            return n == null ? 0 : n.get();
+        }
+
+        /** @return distinct reports received (by nonce) */
+        public int distinctReports() {
+            return reportsByNonce.size();
+        }
+
+        /** @return usage records counted, each report once */
+        public long usageRecordsCounted() {
+            return usageRecordsCounted.get();
+        }
+
+        /** @return acknowledgement polls answered */
+        public int polls() {
+            return polls.get();
+        }
+
+        /** @return reports acknowledged */
+        public int acknowledged() {
+            return acknowledged.get();
+        }
+
+        /** @return faults served */
+        public int faultsServed() {
+            return faultsServed.get();
+        }
+
+        /**
+         * @param route {@code token}, {@code accounts}, {@code licenses}, {@code usage}, {@code poll} or {@code other}
+         * @return requests received on that route (faults included)
+         */
+        public int requests(String route) {
+            AtomicInteger n = byRoute.get(route);
+            return n == null ? 0 : n.get();
+        }
+
+        /** @return every request line received, in order, as {@code METHOD target} */
+        public List<String> requestLines() {
+            return List.copyOf(requestLines);
+        }
+    }
+
+    /** Builds an {@link SsmEmulator}; starts with the demo grants, user and account. */
+    public static final class Builder {
+        private boolean https;
+        private Clock clock = Clock.systemUTC();
+        private ErrorFlavour flavour = ErrorFlavour.SSM_ON_PREM;
+        private Duration tokenLifetime = Duration.ofHours(1);
+        private boolean issueRefreshTokens = true;
+        private int pollAfterSeconds = 1;
+        private int acknowledgeAfterPolls = 1;
+        private Duration acknowledgeAfter = Duration.ZERO;
+        private final List<String> allowedScopes = new ArrayList<>(List.of("licensing", "read", "write"));
+        private final Map<String, GrantRecord> grants = new LinkedHashMap<>();
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private final Map<String, AccountRecord> accounts = new LinkedHashMap<>();
+        private int port;
+
+        private Builder() {
+            grants.put(DEMO_CLIENT_ID, new GrantRecord(DEMO_CLIENT_SECRET, "password"));
+            grants.put(DEMO_CC_CLIENT_ID, new GrantRecord(DEMO_CC_CLIENT_SECRET, "client_credentials"));
+            users.put(DEMO_USER, DEMO_PASSWORD);
+            account(DEMO_ACCOUNT, "Demo Smart Account", "DEFAULT", "Branch-East");
+            licenses(DEMO_ACCOUNT, "DEFAULT", 70);
+            licenses(DEMO_ACCOUNT, "Branch-East", 50);
+        }
+
+        /** @return this builder, serving HTTPS with a certificate from a CA generated now ({@link SsmEmulator#caPem()}) */
+        public Builder https() {
+            this.https = true;
+            return this;
+        }
+
+        /** @param port the port to listen on (default: any free port) @return this builder */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** @param clock the clock for token expiry and acknowledgement delays @return this builder */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** @param flavour how OAuth errors are worded (default SSM On-Prem's) @return this builder */
+        public Builder errorFlavour(ErrorFlavour flavour) {
+            this.flavour = Objects.requireNonNull(flavour);
+            return this;
+        }
+
+        /** @param lifetime access token lifetime (default 1 h) @return this builder */
+        public Builder tokenLifetime(Duration lifetime) {
+            this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        /** @param issue whether password-grant tokens come with refresh tokens (default true) @return this builder */
+        public Builder issueRefreshTokens(boolean issue) {
+            this.issueRefreshTokens = issue;
+            return this;
+        }
+
+        /** @param seconds the {@code poll_after_seconds} of OK_POLL answers (default 1) @return this builder */
+        public Builder pollAfterSeconds(int seconds) {
+            this.pollAfterSeconds = seconds;
+            return this;
+        }
+
+        /**
+         * When reports are acknowledged: after this many OK_POLL answers and this long after receipt.
+         *
+         * @param polls OK_POLL answers first (default 1)
+         * @param delay time since receipt, on the emulator's clock (default none)
+         * @return this builder
+         */
+        public Builder acknowledgeAfter(int polls, Duration delay) {
+            this.acknowledgeAfterPolls = polls;
+            this.acknowledgeAfter = delay;
+            return this;
+        }
+
+        /**
+         * Adds an API Toolkit Resource Owner Grant.
+         *
+         * @param clientId its client ID
+         * @param secret its client secret
+         * @return this builder
+         */
+        public Builder passwordGrant(String clientId, String secret) {
+            grants.put(clientId, new GrantRecord(secret, "password"));
+            return this;
+        }
+
+        /**
+         * Adds an API Toolkit Client Credentials Grant.
+         *
+         * @param clientId its client ID
+         * @param secret its client secret
+         * @return this builder
+         */
+        public Builder clientCredentialsGrant(String clientId, String secret) {
+            grants.put(clientId, new GrantRecord(secret, "client_credentials"));
+            return this;
+        }
+
+        /** @return this builder without any grant, not even the demo ones */
+        public Builder noGrants() {
+            grants.clear();
+            return this;
+        }
+
+        /**
+         * Adds a user.
+         *
+         * @param username the user name
+         * @param password the password
+         * @return this builder
+         */
+        public Builder user(String username, String password) {
+            users.put(username, password);
+            return this;
+        }
+
+        /**
+         * Adds (or replaces) a smart account.
+         *
+         * @param domain its domain
+         * @param name its display name
+         * @param virtualAccounts its virtual accounts; the first is the default
+         * @return this builder
+         */
+        public Builder account(String domain, String name, String... virtualAccounts) {
+            accounts.put(domain, new AccountRecord(domain, name, List.of(virtualAccounts)));
+            return this;
+        }
+
+        /** @return this builder without any account, not even the demo one */
+        public Builder noAccounts() {
+            accounts.clear();
+            return this;
+        }
+
+        /**
+         * Generates the licenses of a virtual account.
+         *
+         * @param domain the smart account domain
+         * @param virtualAccount the virtual account
+         * @param count how many licenses
+         * @return this builder
+         */
+        public Builder licenses(String domain, String virtualAccount, int count) {
+            AccountRecord a = accounts.get(domain);
+            if (a == null || !a.virtualAccounts.contains(virtualAccount)) {
+                throw new IllegalArgumentException("add account " + domain + " with virtual account " + virtualAccount + " first");
+            }
+            a.licenses.put(virtualAccount, EmulatorLicenses.generate(virtualAccount, count, a.licenses.size() * 1000));
+            return this;
+        }
+
+        /** @return the started emulator */
+        public SsmEmulator start() {
+            return new SsmEmulator(this).startServer(port);
+        }
+    }
+}
