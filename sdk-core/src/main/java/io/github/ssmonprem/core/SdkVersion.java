@@ -10,7 +10,18 @@ public final class SdkVersion {
     }
 
     private static String resolve() {
-        String v = SdkVersion.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        try (java.io.InputStream in = SdkVersion.class.getResourceAsStream("sdk-version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank() && !v.startsWith("${")) {
+                    return v.trim();
+                }
+            }
+        } catch (java.io.IOException e) {
+            // fall through to "dev"
+        }
+        return "dev";
     }
 }

@@ -1,5 +1,7 @@
 package io.github.ssmonprem.sync;
 
+import io.github.ssmonprem.core.exception.SsmException;
+
 /**
  * What became of one usage report in a delivery attempt.
  *
@@ -8,8 +10,10 @@ package io.github.ssmonprem.sync;
  * @param pollId the server's poll id, or null when the report was not accepted yet
  * @param smartLicense the acknowledgement's {@code smart_license} (base64), or null
  * @param error why it is still pending, or null
+ * @param failure the exception that kept it pending, or null (also null when only the deadline passed)
  */
-public record DeliveryResult(String reportId, Status status, String pollId, String smartLicense, String error) {
+public record DeliveryResult(String reportId, Status status, String pollId, String smartLicense, String error,
+        SsmException failure) {
 
     /** Where a report stands after the attempt. */
     public enum Status {

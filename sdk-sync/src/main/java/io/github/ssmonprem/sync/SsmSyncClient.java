@@ -229,7 +229,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         int pending = Math.max(0, store.pendingCount());
         if (error == null) {
             error = deliveries.stream().filter(d -> !d.delivered() && d.error() != null).findFirst()
-                    .map(d -> (SsmException) new UsageDeliveryException(d.reportId(), d.error())).orElse(null);
+                    .map(d -> (SsmException) new UsageDeliveryException(d.reportId(), d.error(), d.failure())).orElse(null);
         }
         Instant finished = clock.instant();
         SyncOutcome outcome = new SyncOutcome(started, finished, error == null, pulled, delivered, pending,

@@ -15,11 +15,12 @@ public class UsageDeliveryException extends SsmException {
     /**
      * @param reportId the report's nonce
      * @param why why it is still pending
+     * @param cause the failure that kept it pending, or null
      */
-    public UsageDeliveryException(String reportId, String why) {
+    public UsageDeliveryException(String reportId, String why, SsmException cause) {
         super("Usage report " + reportId + " is still pending: " + why,
                 "Nothing is lost: the report stays in the pending store with its nonce and is delivered by the next sync. "
-                        + "If it keeps failing, the reason above says what to fix.", true, null);
+                        + "If it keeps failing, the reason above says what to fix.", true, cause);
         this.reportId = reportId;
     }
 

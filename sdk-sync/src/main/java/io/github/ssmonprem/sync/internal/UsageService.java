@@ -129,11 +129,11 @@ public final class UsageService {
             String ack = awaitAcknowledgement(entry);
             if (ack == null) {
                 String why = "no acknowledgement within " + ackTimeout.toSeconds() + " s; polling resumes at the next delivery";
-                return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why), false);
+                return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why, null), false);
             }
             store.removePending(entry.reportId());
             LOG.debug("Usage report {} acknowledged and removed from the pending store", entry.reportId());
-            return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.DELIVERED, entry.pollId(), ack, null), false);
+            return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.DELIVERED, entry.pollId(), ack, null, null), false);
         } catch (SsmException e) {
             boolean serverWide = e instanceof SsmClientException || e.isRetryable()
                     || (e instanceof SsmServiceException && ((SsmServiceException) e).statusCode() >= 500);
@@ -145,7 +145,7 @@ public final class UsageService {
                         entry.reportId(), notRecorded.getClass().getSimpleName());
             }
             LOG.debug("Usage report {} stays pending: {}", entry.reportId(), why);
-            return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why),
+            return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why, e),
                     serverWide);
         }
     }

@@ -1,0 +1,47 @@
+package io.github.ssmonprem.examples.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** What every {@code ssm} command shares: output format, verbosity, and access to the environment. */
+abstract class BaseCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--output", defaultValue = "text", description = "text or json (default text)")
+    Output.Format format;
+
+    @Option(names = "--verbose", description = "DEBUG logs on stderr (secrets stay redacted)")
+    boolean verbose;
+
+    SsmCli root() {
+        return (SsmCli) spec.root().userObject();
+    }
+
+    Map<String, String> env() {
+        return root().env();
+    }
+
+    Output output() {
+        return new Output(root().out(), root().err(), format == null ? Output.Format.text : format);
+    }
+
+    @Override
+    public final Integer call() throws Exception {
+        Logging.configure(verbose);
+        return execute(output());
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @param out where results go
+     * @return the exit code
+     * @throws Exception any failure; mapped to an exit code and printed by the command line
+     */
+    abstract int execute(Output out) throws Exception;
+}

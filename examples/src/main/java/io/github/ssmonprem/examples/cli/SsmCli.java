@@ -1,0 +1,106 @@
+package io.github.ssmonprem.examples.cli;
+
+import io.github.ssmonprem.core.SdkVersion;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ssm} command line: {@code java -jar examples/target/ssm.jar COMMAND [OPTIONS]}.
+ * Exit codes are {@link ExitCodes}'.
+ */
+@Command(name = "ssm", mixinStandardHelpOptions = true, versionProvider = SsmCli.Version.class,
+        description = "Cisco SSM On-Prem licensing from the command line: tokens, accounts, licenses, usage, sync, diagnosis.",
+        subcommands = {DemoCommand.class, EmulatorCommand.class, TokenCommand.class, AccountsCommand.class,
+            LicensesCommand.class, UsageCommand.class, SyncCommand.class, DoctorCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 other, 2 usage error, 3 grant not found (invalid_client), "
+            + "4 invalid credentials (invalid_grant), 5 other OAuth/authorization error, 6 server unavailable or unreachable, "
+            + "7 TLS failure, 8 proxy authentication failure."})
+public final class SsmCli implements java.util.concurrent.Callable<Integer> {
+
+    private final Map<String, String> env;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    SsmCli(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    PrintWriter err() {
+        return err;
+    }
+
+    /** Without a command: prints the usage, exit code 2. */
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(err);
+        return ExitCodes.USAGE;
+    }
+
+    /**
+     * Runs the command line and exits with its exit code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(run(args, System.getenv(), out, err));
+    }
+
+    /**
+     * Runs the command line without exiting: for tests and for programs that embed it.
+     *
+     * @param args the arguments
+     * @param env the environment to read {@code SSM_*}, {@code HTTPS_PROXY} and {@code NO_PROXY} from
+     * @param out standard output
+     * @param err standard error
+     * @return the exit code
+     */
+    public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        SsmCli root = new SsmCli(env, out, err);
+        CommandLine cli = new CommandLine(root);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
+            Object command = commandLine.getCommand();
+            Output.Format format = command instanceof BaseCommand && ((BaseCommand) command).format != null
+                    ? ((BaseCommand) command).format : Output.Format.text;
+            int code = ExitCodes.of(failure);
+            new Output(out, err, format).failure(failure, code);
+            return code;
+        });
+        cli.setParameterExceptionHandler((failure, strings) -> {
+            boolean json = String.join(" ", strings).contains("--output json") || String.join(" ", strings).contains("--output=json");
+            new Output(out, err, json ? Output.Format.json : Output.Format.text).failure(failure, ExitCodes.USAGE);
+            if (!json) {
+                failure.getCommandLine().usage(err);
+            }
+            return ExitCodes.USAGE;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The version shown by {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ssm " + SdkVersion.VERSION + " (SSM On-Prem Java SDK)"};
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.ssmonprem.examples.cli;
+
+import io.github.ssmonprem.sync.AccountSelection;
+import io.github.ssmonprem.sync.DeliveryResult;
+import io.github.ssmonprem.sync.LicenseChanges;
+import io.github.ssmonprem.sync.SsmSyncClient;
+import io.github.ssmonprem.sync.SyncResult;
+import io.github.ssmonprem.sync.model.License;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ssm sync}: one sync cycle, as the scheduler runs every 24 hours. */
+@Command(name = "sync", description = "Run one sync: token, licenses of the account (compared with the last pull), "
+        + "pending usage reports, outcome recorded in the state directory")
+final class SyncCommand extends ServerCommand {
+
+    @Option(names = "--account", description = "smart account domain (omit to deliver pending usage only)")
+    String account;
+
+    @Option(names = "--virtual-account", description = "a virtual account (repeatable; none: all)")
+    List<String> virtualAccounts = new ArrayList<>();
+
+    @Override
+    int execute(Output out) {
+        List<AccountSelection> accounts = account == null ? List.of() : List.of(new AccountSelection(account, virtualAccounts));
+        try (SsmSyncClient client = durableClient(accounts)) {
+            SyncResult result = client.sync();
+            print(out, result);
+            if (!result.isSuccess()) {
+                throw result.error();
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    static void print(Output out, SyncResult result) {
+        var o = result.outcome();
+        out.line("Sync " + (result.isSuccess() ? "succeeded" : "FAILED") + " in "
+                + java.time.Duration.between(o.startedAt(), o.finishedAt()).toMillis() + " ms.");
+        out.line("  licenses pulled:   " + o.licensesPulled());
+        result.changes().forEach((acct, c) -> out.line("  " + acct + ": " + c));
+        out.line("  reports delivered: " + o.reportsDelivered());
+        out.line("  reports pending:   " + o.reportsPending());
+        for (String q : result.quarantined()) {
+            out.line("  quarantined: " + q);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("success", result.isSuccess());
+        doc.put("startedAt", o.startedAt());
+        doc.put("finishedAt", o.finishedAt());
+        doc.put("licensesPulled", o.licensesPulled());
+        doc.put("reportsDelivered", o.reportsDelivered());
+        doc.put("reportsPending", o.reportsPending());
+        Map<String, Object> changes = new LinkedHashMap<>();
+        result.changes().forEach((acct, c) -> changes.put(acct, summary(c)));
+        doc.put("changes", changes);
+        List<Map<String, Object>> deliveries = new ArrayList<>();
+        for (DeliveryResult d : result.deliveries()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("reportId", d.reportId());
+            m.put("status", d.status());
+            m.put("error", d.error());
+            deliveries.add(m);
+        }
+        doc.put("deliveries", deliveries);
+        doc.put("quarantined", result.quarantined());
+        if (result.isSuccess()) {
+            out.document(doc);
+        }
+    }
+
+    private static Map<String, Object> summary(LicenseChanges c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("firstPull", c.initial());
+        m.put("added", c.added().stream().map(License::key).toList());
+        m.put("removed", c.removed().stream().map(License::key).toList());
+        m.put("changed", c.changed().stream().map(ch -> ch.after().key() + " " + ch.changedFields()).toList());
+        m.put("outOfCompliance", c.outOfCompliance().stream().map(License::key).toList());
+        return m;
+    }
+}
