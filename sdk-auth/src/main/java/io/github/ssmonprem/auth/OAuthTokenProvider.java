@@ -327,14 +327,15 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         Duration lifetime = body.expiresIn != null && body.expiresIn > 0 ? Duration.ofSeconds(body.expiresIn) : defaultLifetime;
         Instant issuedAt = now;
         if (body.createdAt != null && body.expiresIn != null) {
+            // created_at has one-second resolution. Trust it only when it says the token is older than
+            // that truncation (a cached or slow answer) yet not expired on arrival; otherwise time the
+            // token from now: the truncation would eat into short lifetimes, and a server clock far
+            // off the local one would make every token look expired.
             Instant created = Instant.ofEpochSecond(body.createdAt);
-            Instant expires = created.plus(lifetime);
-            // Trust the server's created_at unless the two clocks disagree so much that the token would
-            // look expired on arrival or issued in the future: then count from the local clock.
-            if (expires.isAfter(now) && !created.isAfter(now.plus(clockSkew))) {
+            Duration age = Duration.between(created, now);
+            if (age.compareTo(Duration.ofSeconds(1)) > 0 && age.compareTo(lifetime) < 0) {
                 issuedAt = created;
-                lifetime = Duration.between(created, expires);
-            } else {
+            } else if (age.isNegative() && age.abs().compareTo(clockSkew) > 0 || age.compareTo(lifetime) >= 0) {
                 LOG.debug("The server's created_at ({}) disagrees with the local clock ({}); timing the token from now",
                         created, now);
             }

@@ -132,6 +132,18 @@ class TokenLifecycleTest {
     }
 
     @Test
+    void aCreatedAtWithinTheSameSecondDoesNotShortenAShortLivedToken() {
+        FakeClock subSecond = new FakeClock(clock.instant().plusMillis(900));
+        try (SsmHttpClient local = SsmHttpClient.create(AuthTestSupport.config(server, subSecond, registry).build());
+                OAuthTokenProvider tokens = OAuthTokenProvider.builder(local).grant(AuthTestSupport.passwordGrant()).build()) {
+            server.enqueue(token(TestSecrets.ACCESS_TOKEN, 1L, null, subSecond.instant().getEpochSecond()));
+            AccessToken t = tokens.token();
+            assertEquals(subSecond.instant().plusSeconds(1), t.expiresAt(), "timed from receipt, not from the truncated second");
+            assertEquals(AccessToken.State.FRESH, t.state(subSecond.instant().plusMillis(700)));
+        }
+    }
+
+    @Test
     void aServerClockFarBehindDoesNotMakeEveryTokenLookExpired() {
         long anHourAndMoreAgo = clock.instant().minusSeconds(4000).getEpochSecond();
         server.enqueue(token(TestSecrets.ACCESS_TOKEN, 3600L, null, anHourAndMoreAgo));
