@@ -248,6 +248,8 @@ public final class SsmClientConfig {
             return CircuitBreakerConfig.custom()
                     .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
                     .slidingWindowSize(60)
+                    // Every request records its outcome: a lock here serialises all calling threads.
+                    .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
                     .minimumNumberOfCalls(10)
                     .failureRateThreshold(50)
                     .waitDurationInOpenState(Duration.ofSeconds(30))

@@ -37,10 +37,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -326,7 +326,7 @@ public final class SsmHttpClient implements AutoCloseable {
             }
             contentType = ContentType.APPLICATION_FORM_URLENCODED.withCharset(StandardCharsets.UTF_8);
         }
-        return new Prepared(request, body, contentType, target(request));
+        return new Prepared(request, body, contentType, baseUrl);
     }
 
     private SsmResponse executeWithRetries(Prepared prepared, Secret token) {
@@ -350,13 +350,13 @@ public final class SsmHttpClient implements AutoCloseable {
                     throw e;
                 }
                 metrics.retry(request.operation());
-                LOG.debug("{}: attempt {}/{} failed ({}); retrying in {} ms", prepared.target, attempt, maxAttempts,
+                LOG.debug("{}: attempt {}/{} failed ({}); retrying in {} ms", prepared.target(), attempt, maxAttempts,
                         e.getClass().getSimpleName(), waitMillis);
                 try {
                     config.sleeper().sleep(Duration.ofMillis(waitMillis));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    SsmClientException stop = new SsmClientException(prepared.target + ": interrupted while waiting to retry.",
+                    SsmClientException stop = new SsmClientException(prepared.target() + ": interrupted while waiting to retry.",
                             "The calling thread was interrupted (shutdown?); the request was not completed.", false, e);
                     stop.recordAttempts(attempt);
                     throw stop;
@@ -371,7 +371,7 @@ public final class SsmHttpClient implements AutoCloseable {
         }
         if (!breaker.tryAcquirePermission()) {
             metrics.attempt(prepared.request.operation(), prepared.request.method().name(), "NONE", "CIRCUIT_OPEN", 0);
-            throw new CircuitOpenException(prepared.target + ": not sent: the circuit breaker for " + hostPort
+            throw new CircuitOpenException(prepared.target() + ": not sent: the circuit breaker for " + hostPort
                     + " is open after repeated failures (failure rate " + breaker.getMetrics().getFailureRate() + "%).",
                     "The server has been failing or unreachable; check its health. A trial request is let through after "
                             + config.circuitBreakerConfig().getMaxWaitDurationInHalfOpenState().plus(waitInOpenState()) + ".",
@@ -426,12 +426,12 @@ public final class SsmHttpClient implements AutoCloseable {
         } catch (UnusableBody e) {
             long nanos = System.nanoTime() - start;
             MalformedResponseException error = new MalformedResponseException(
-                    prepared.target + ": " + e.getMessage(), e.remediation, e.status, "");
+                    prepared.target() + ": " + e.getMessage(), e.remediation, e.status, "");
             finish(prepared, token != null, attempt, maxAttempts, String.valueOf(e.status), "MALFORMED_RESPONSE", nanos, null);
             throw error;
         } catch (IOException e) {
             long nanos = System.nanoTime() - start;
-            SsmClientException error = errors.fromIoException(e, prepared.target, host, proxied);
+            SsmClientException error = errors.fromIoException(e, prepared.target(), host, proxied);
             finish(prepared, token != null, attempt, maxAttempts, "NONE", outcome(error), nanos, null);
             throw error;
         }
@@ -457,7 +457,7 @@ public final class SsmHttpClient implements AutoCloseable {
                 json = null;
             }
         }
-        ErrorResponse error = new ErrorResponse(prepared.request.operation(), prepared.target, response, json);
+        ErrorResponse error = new ErrorResponse(prepared.request.operation(), prepared.target(), response, json);
         if (response.statusCode() != 407 && prepared.request.errorDecoder() != null) {
             SsmException decoded = prepared.request.errorDecoder().decode(error);
             if (decoded != null) {
@@ -478,43 +478,60 @@ public final class SsmHttpClient implements AutoCloseable {
 
     private SsmResponse read(ClassicHttpResponse response) throws IOException {
         int status = response.getCode();
-        Map<String, List<String>> headers = new LinkedHashMap<>();
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (Header h : response.getHeaders()) {
-            headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
+            headers.computeIfAbsent(h.getName(), k -> new ArrayList<>(1)).add(h.getValue());
         }
         HttpEntity entity = response.getEntity();
-        byte[] body = new byte[0];
+        byte[] body = NO_BODY;
         if (entity != null) {
             long cap = config.maxResponseBytes();
-            if (entity.getContentLength() > cap) {
-                throw new UnusableBody(status, "the answer's body of " + entity.getContentLength()
+            long length = entity.getContentLength();
+            if (length > cap) {
+                throw new UnusableBody(status, "the answer's body of " + length
                         + " bytes exceeds maxResponseBytes (" + cap + ")", tooLargeRemediation());
             }
             try (InputStream in = entity.getContent()) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(
-                        (int) Math.min(Math.max(entity.getContentLength(), 256), cap));
-                byte[] buffer = new byte[16 * 1024];
-                long total = 0;
-                int n;
-                while ((n = in.read(buffer)) != -1) {
-                    total += n;
-                    if (total > cap) {
-                        throw new UnusableBody(status, "the answer's body exceeds maxResponseBytes (" + cap + ")",
-                                tooLargeRemediation());
-                    }
-                    out.write(buffer, 0, n);
-                }
-                body = out.toByteArray();
+                body = length >= 0 ? readKnownLength(in, (int) length, status) : readUpToCap(in, cap, status);
             } catch (UnusableBody e) {
                 throw e;
             } catch (IOException e) {
-                throw new UnusableBody(status, "the answer (HTTP " + status + ") was cut short while its body was read ("
-                        + e.getClass().getSimpleName() + ")",
-                        "Usually a connection dropped mid-answer by the server, a proxy or a firewall; try again, and check "
-                                + "their logs if it persists.");
+                throw cutShort(status, e);
             }
         }
-        return new SsmResponse(status, headers, body);
+        return new SsmResponse(status, headers, body, true);
+    }
+
+    private static final byte[] NO_BODY = new byte[0];
+
+    private static byte[] readKnownLength(InputStream in, int length, int status) throws IOException {
+        byte[] body = in.readNBytes(length);
+        if (body.length < length) {
+            throw cutShort(status, new java.io.EOFException(body.length + " of " + length + " bytes"));
+        }
+        return body;
+    }
+
+    private static byte[] readUpToCap(InputStream in, long cap, int status) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            total += n;
+            if (total > cap) {
+                throw new UnusableBody(status, "the answer's body exceeds maxResponseBytes (" + cap + ")", tooLargeRemediation());
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static UnusableBody cutShort(int status, IOException e) {
+        return new UnusableBody(status, "the answer (HTTP " + status + ") was cut short while its body was read ("
+                + e.getClass().getSimpleName() + ")",
+                "Usually a connection dropped mid-answer by the server, a proxy or a firewall; try again, and check "
+                        + "their logs if it persists.");
     }
 
     private static String tooLargeRemediation() {
@@ -618,13 +635,22 @@ public final class SsmHttpClient implements AutoCloseable {
         final SsmRequest request;
         final byte[] body;
         final ContentType contentType;
-        final String target;
+        final String baseUrl;
+        /** The method and URL, for messages and logs: built only when one needs it. */
+        String target;
 
-        Prepared(SsmRequest request, byte[] body, ContentType contentType, String target) {
+        Prepared(SsmRequest request, byte[] body, ContentType contentType, String baseUrl) {
             this.request = request;
             this.body = body;
             this.contentType = contentType;
-            this.target = target;
+            this.baseUrl = baseUrl;
+        }
+
+        String target() {
+            if (target == null) {
+                target = request.method() + " " + baseUrl + request.path();
+            }
+            return target;
         }
     }
 

@@ -25,11 +25,21 @@ public final class SsmResponse {
      * @param body the body, possibly empty
      */
     public SsmResponse(int statusCode, Map<String, List<String>> headers, byte[] body) {
+        this(statusCode, copy(headers), body, true);
+    }
+
+    /** Takes ownership of a case-insensitive header map that no one else holds. */
+    SsmResponse(int statusCode, Map<String, List<String>> caseInsensitiveHeaders, byte[] body, boolean owned) {
         this.statusCode = statusCode;
+        caseInsensitiveHeaders.replaceAll((name, values) -> List.copyOf(values));
+        this.headers = Collections.unmodifiableMap(caseInsensitiveHeaders);
+        this.body = body;
+    }
+
+    private static Map<String, List<String>> copy(Map<String, List<String>> headers) {
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        this.headers = Collections.unmodifiableMap(copy);
-        this.body = body;
+        return copy;
     }
 
     /** @return the HTTP status */
