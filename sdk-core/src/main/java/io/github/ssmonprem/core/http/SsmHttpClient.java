@@ -161,8 +161,16 @@ public final class SsmHttpClient implements AutoCloseable {
         this.retry = Retry.of("ssm-" + hostPort,
                 config.retryConfig().orElseGet(() -> config.retrySettings().toRetryConfig()));
         if (config.circuitBreakerEnabled()) {
-            CircuitBreakerConfig cb = CircuitBreakerConfig.from(config.circuitBreakerConfig()).clock(config.clock()).build();
-            this.breaker = CircuitBreaker.of("ssm-" + hostPort, cb);
+            CircuitBreakerConfig.Builder cb = CircuitBreakerConfig.from(config.circuitBreakerConfig()).clock(config.clock());
+            if (config.clock().getClass() != java.time.Clock.systemUTC().getClass()
+                    && config.circuitBreakerConfig().getSlidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED
+                    && config.circuitBreakerConfig().getSlidingWindowSynchronizationStrategy()
+                            == CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE) {
+                // Resilience4j's lock-free time window reads the system clock whatever the configured
+                // one; with an injected clock, the synchronised window keeps time under its control.
+                cb.slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.SYNCHRONIZED);
+            }
+            this.breaker = CircuitBreaker.of("ssm-" + hostPort, cb.build());
             metrics.bindCircuitBreaker(breaker, hostPort);
         } else {
             this.breaker = null;
