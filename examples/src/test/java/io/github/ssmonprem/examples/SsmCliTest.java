@@ -187,7 +187,7 @@ class SsmCliTest {
         assertEquals(6, push.exitCode(), push.toString());
         assertTrue(push.out().contains("still pending"), push.toString());
         try (var files = Files.list(dir.resolve("state").resolve("pending"))) {
-            assertEquals(1, files.count());
+            assertEquals(1, files.filter(f -> f.toString().endsWith(".report")).count(), "the report is stored");
         }
 
         emulator.faults().backendDown(false);

@@ -317,7 +317,10 @@ public final class SsmHttpClient implements AutoCloseable {
     private Prepared prepare(SsmRequest request) {
         byte[] body = null;
         ContentType contentType = null;
-        if (request.jsonBody() != null) {
+        if (request.jsonBytes() != null) {
+            body = request.jsonBytes();
+            contentType = ContentType.APPLICATION_JSON;
+        } else if (request.jsonBody() != null) {
             try {
                 body = mapper.writeValueAsBytes(request.jsonBody());
             } catch (JsonProcessingException e) {

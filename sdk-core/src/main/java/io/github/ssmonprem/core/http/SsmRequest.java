@@ -34,6 +34,7 @@ public final class SsmRequest {
     private final String path;
     private final Map<String, String> headers;
     private final Object jsonBody;
+    private final byte[] jsonBytes;
     private final Map<String, String> formBody;
     private final boolean idempotent;
     private final AccessTokenSource bearer;
@@ -45,6 +46,7 @@ public final class SsmRequest {
         this.path = b.path;
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
         this.jsonBody = b.jsonBody;
+        this.jsonBytes = b.jsonBytes;
         this.formBody = b.formBody == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.formBody));
         this.idempotent = b.idempotent == null ? b.method == Method.GET : b.idempotent;
         this.bearer = b.bearer;
@@ -98,6 +100,11 @@ public final class SsmRequest {
         return jsonBody;
     }
 
+    /** @return JSON already serialised, sent as is, or null */
+    public byte[] jsonBytes() {
+        return jsonBytes;
+    }
+
     /** @return the form fields to send, or null */
     public Map<String, String> formBody() {
         return formBody;
@@ -130,6 +137,7 @@ public final class SsmRequest {
         private final String path;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Object jsonBody;
+        private byte[] jsonBytes;
         private Map<String, String> formBody;
         private Boolean idempotent;
         private AccessTokenSource bearer;
@@ -164,6 +172,21 @@ public final class SsmRequest {
          */
         public Builder jsonBody(Object body) {
             this.jsonBody = Objects.requireNonNull(body);
+            this.jsonBytes = null;
+            this.formBody = null;
+            return this;
+        }
+
+        /**
+         * Sends JSON that is already serialised (UTF-8), as is: for bodies written once and kept, such
+         * as a stored usage report.
+         *
+         * @param json the body; not copied, so do not change it afterwards
+         * @return this builder
+         */
+        public Builder jsonBody(byte[] json) {
+            this.jsonBytes = Objects.requireNonNull(json);
+            this.jsonBody = null;
             this.formBody = null;
             return this;
         }
@@ -177,6 +200,7 @@ public final class SsmRequest {
         public Builder formBody(Map<String, String> fields) {
             this.formBody = new LinkedHashMap<>(fields);
             this.jsonBody = null;
+            this.jsonBytes = null;
             return this;
         }
 

@@ -2,7 +2,6 @@ package io.github.ssmonprem.sync.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ssmonprem.core.SsmRoutes;
 import io.github.ssmonprem.core.exception.SsmClientException;
@@ -14,8 +13,6 @@ import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
 import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.RequestingSystem;
-import io.github.ssmonprem.sync.model.DeviceUsage;
-import io.github.ssmonprem.sync.model.UsageRecord;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.SyncStore;
@@ -77,9 +74,10 @@ public final class UsageService {
      */
     public DeliveryResult submit(UsageReport report) {
         PendingReport entry = PendingReport.of(report, clock.instant());
-        store.savePending(entry);
+        byte[] body = UsageWireFormat.encode(report);
+        store.savePending(entry, body);
         synchronized (deliveryLock) {
-            return deliver(entry).result;
+            return deliver(entry, body).result;
         }
     }
 
@@ -93,7 +91,7 @@ public final class UsageService {
         synchronized (deliveryLock) {
             List<DeliveryResult> results = new ArrayList<>();
             for (PendingReport entry : store.pendingReports()) {
-                Attempt attempt = deliver(entry);
+                Attempt attempt = deliver(entry, null);
                 results.add(attempt.result);
                 if (attempt.serverWide) {
                     LOG.debug("The server is unreachable or failing; leaving the remaining pending reports for the next sync");
@@ -118,11 +116,12 @@ public final class UsageService {
         }
     }
 
-    private Attempt deliver(PendingReport stored) {
+    private Attempt deliver(PendingReport stored, byte[] encodedBody) {
         PendingReport entry = stored;
         try {
             if (entry.pollId() == null) {
-                String pollId = submitOnce(entry.report());
+                byte[] body = encodedBody != null ? encodedBody : UsageWireFormat.encode(entry.report());
+                String pollId = submitOnce(entry.report(), body);
                 entry = entry.withPollId(pollId);
                 store.savePending(entry);
             }
@@ -159,10 +158,10 @@ public final class UsageService {
                 .bearer(tokens);
     }
 
-    private String submitOnce(UsageReport report) {
+    private String submitOnce(UsageReport report, byte[] body) {
         SsmRequest request = usageRequest("usage.report", routes.usageReportPath(), report)
                 .header("Idempotency-Key", report.reportId())
-                .jsonBody(wireBody(report))
+                .jsonBody(body)
                 .build();
         SsmResponse response = http.execute(request);
         JsonNode answer = http.decode(request, response, mapper.constructType(JsonNode.class));
@@ -212,31 +211,5 @@ public final class UsageService {
                 return null;
             }
         }
-    }
-
-    private ObjectNode wireBody(UsageReport report) {
-        long timestamp = report.createdAt().toEpochMilli();
-        ObjectNode data = mapper.createObjectNode();
-        data.put("timestamp", timestamp);
-        data.put("nonce", report.reportId());
-        data.put("product_instance_identifier", report.productInstance());
-        ArrayNode reports = data.putArray("reports");
-        for (DeviceUsage device : report.reports()) {
-            ObjectNode d = reports.addObject();
-            d.put("hostname", device.hostname());
-            d.put("software_tag_identifier", device.softwareTag());
-            d.put("timestamp", timestamp);
-            ArrayNode usage = d.putArray("usage");
-            for (UsageRecord r : device.usage()) {
-                ObjectNode u = usage.addObject();
-                u.put("entitlement_tag", r.entitlementTag());
-                u.put("count", r.count());
-                u.put("start_time", r.start().toEpochMilli());
-                u.put("end_time", r.end().toEpochMilli());
-            }
-        }
-        ObjectNode body = mapper.createObjectNode();
-        body.set("data", data);
-        return body;
     }
 }

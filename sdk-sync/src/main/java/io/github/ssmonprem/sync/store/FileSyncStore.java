@@ -3,6 +3,8 @@ package io.github.ssmonprem.sync.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.core.internal.Redactor;
+import io.github.ssmonprem.sync.internal.UsageWireFormat;
+import io.github.ssmonprem.sync.model.UsageReport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,21 +32,38 @@ import org.slf4j.LoggerFactory;
  * A {@link SyncStore} on the file system, under one state directory:
  *
  * <pre>
- * STATE_DIR/pending/REPORT_ID.json      usage reports waiting for acknowledgement
+ * STATE_DIR/pending/REPORT_ID.report    a usage report waiting for acknowledgement: a header line, the
+ *                                       exact request body it is sent as (one line), then one line per
+ *                                       change of its delivery state (poll id, failed attempts)
  * STATE_DIR/quarantine/                 entries that could not be read, with a .reason file each
  * STATE_DIR/snapshots/ACCOUNT.json      the last license snapshot of each smart account
  * STATE_DIR/last-sync.json              the last sync's outcome
  * </pre>
  *
- * <p>Every write is durable and atomic: the data goes to a temporary file in the same directory, is
- * forced to disk, renamed over the target, and the directory is forced too. A crash at any point
- * leaves either the old or the new file, never a torn one. One store per directory per process;
- * several processes sharing a directory must not deliver at the same time.
+ * <p>A report, snapshots and outcomes are written durably and atomically: the data goes to a temporary
+ * file in the same directory, is forced to disk, renamed over the target, and the directory is forced
+ * too; a crash at any point leaves either the old or the new file, never a torn one. A report is
+ * written once, in the form it is sent, so it is serialised once for both. Changes of its delivery
+ * state are appended to it, and it is deleted after acknowledgement, neither forced to disk: a crash
+ * that loses them costs at most one resubmission with the report's original nonce, which the server
+ * counts once, and saves disk flushes on every report. A state line torn by a crash is ignored. One store per directory per process; several processes sharing a directory
+ * must not deliver at the same time.
  */
 public final class FileSyncStore implements SyncStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncStore.class);
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final String REPORT = ".report";
+    private static final int FORMAT = 1;
+    private static final byte[] NEWLINE = {'\n'};
+
+    /** The first line of a stored report. */
+    record ReportHeader(int format, String reportId, String account, String virtualAccount, Instant storedAt) {
+    }
+
+    /** A report's delivery state, appended to it as a line. */
+    record DeliveryState(String pollId, int attempts, String lastError) {
+    }
 
     private final Path root;
     private final Path pendingDir;
@@ -81,12 +100,33 @@ public final class FileSyncStore implements SyncStore {
 
     @Override
     public void savePending(PendingReport report) {
-        String id = report.reportId();
+        savePending(report, null);
+    }
+
+    @Override
+    public void savePending(PendingReport entry, byte[] requestBody) {
+        String id = entry.reportId();
         if (!SAFE_ID.matcher(id).matches()) {
             throw new IllegalArgumentException("report id is not a safe file name: " + id);
         }
+        Path reportFile = pendingDir.resolve(id + REPORT);
         try {
-            writeAtomically(pendingDir.resolve(id + ".json"), mapper.writeValueAsBytes(report));
+            if (!Files.exists(reportFile)) {
+                byte[] body = requestBody != null ? requestBody : UsageWireFormat.encode(entry.report());
+                byte[] header = mapper.writeValueAsBytes(new ReportHeader(FORMAT, id, entry.report().account(),
+                        entry.report().virtualAccount(), entry.storedAt()));
+                writeAtomically(reportFile, true, header, NEWLINE, body, NEWLINE);
+            }
+            if (entry.pollId() != null || entry.attempts() > 0 || entry.lastError() != null) {
+                byte[] line = mapper.writeValueAsBytes(new DeliveryState(entry.pollId(), entry.attempts(), entry.lastError()));
+                try (FileChannel channel = FileChannel.open(reportFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                    ByteBuffer[] buffers = {ByteBuffer.wrap(line), ByteBuffer.wrap(NEWLINE)};
+                    long remaining = line.length + 1L;
+                    while (remaining > 0) {
+                        remaining -= channel.write(buffers);
+                    }
+                }
+            }
         } catch (IOException e) {
             throw failure("cannot store usage report " + id + " durably in " + pendingDir, e);
         }
@@ -95,15 +135,10 @@ public final class FileSyncStore implements SyncStore {
     @Override
     public List<PendingReport> pendingReports() {
         List<PendingReport> out = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pendingDir, "*.json")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(pendingDir, "*" + REPORT)) {
             for (Path file : files) {
                 try {
-                    PendingReport entry = mapper.readValue(file.toFile(), PendingReport.class);
-                    String expected = file.getFileName().toString().replaceFirst("\\.json$", "");
-                    if (!expected.equals(entry.reportId())) {
-                        throw new IOException("its report id " + entry.reportId() + " does not match its file name");
-                    }
-                    out.add(entry);
+                    out.add(readPending(file));
                 } catch (NoSuchFileException removedMeanwhile) {
                     // delivered and removed by another thread since the listing
                 } catch (IOException | RuntimeException e) {
@@ -115,6 +150,49 @@ public final class FileSyncStore implements SyncStore {
         }
         out.sort(Comparator.comparing(PendingReport::storedAt).thenComparing(PendingReport::reportId));
         return out;
+    }
+
+    private PendingReport readPending(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        int headerEnd = indexOf(all, 0);
+        int bodyEnd = headerEnd < 0 ? -1 : indexOf(all, headerEnd + 1);
+        if (bodyEnd < 0) {
+            throw new IOException("it is incomplete (no header and body lines)");
+        }
+        ReportHeader header = mapper.readValue(all, 0, headerEnd, ReportHeader.class);
+        String expected = file.getFileName().toString();
+        expected = expected.substring(0, expected.length() - REPORT.length());
+        if (header.format() != FORMAT || !expected.equals(header.reportId())) {
+            throw new IOException("its header (format " + header.format() + ", report " + header.reportId()
+                    + ") does not match its file name");
+        }
+        UsageReport report = UsageWireFormat.decode(header.account(), header.virtualAccount(),
+                java.util.Arrays.copyOfRange(all, headerEnd + 1, bodyEnd));
+        if (!expected.equals(report.reportId())) {
+            throw new IOException("its nonce " + report.reportId() + " does not match its file name");
+        }
+        DeliveryState state = new DeliveryState(null, 0, null);
+        for (int start = bodyEnd + 1, end; start < all.length; start = end + 1) {
+            end = indexOf(all, start);
+            if (end < 0) {
+                break;   // a state line torn by a crash: the previous state stands
+            }
+            try {
+                state = mapper.readValue(all, start, end - start, DeliveryState.class);
+            } catch (IOException unreadable) {
+                LOG.warn("Ignoring an unreadable delivery state line of {}", file);
+            }
+        }
+        return new PendingReport(report, header.storedAt(), state.pollId(), state.attempts(), state.lastError());
+    }
+
+    private static int indexOf(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void quarantine(Path file, Exception why) {
@@ -142,8 +220,9 @@ public final class FileSyncStore implements SyncStore {
     @Override
     public void removePending(String reportId) {
         try {
-            Files.deleteIfExists(pendingDir.resolve(reportId + ".json"));
-            fsyncDirectory(pendingDir);
+            // Not forced to disk: should a crash undo the removal, the acknowledged report is sent again
+            // with its nonce and counted once by the server.
+            Files.deleteIfExists(pendingDir.resolve(reportId + REPORT));
         } catch (IOException e) {
             throw failure("cannot remove acknowledged usage report " + reportId + " from " + pendingDir, e);
         }
@@ -151,7 +230,7 @@ public final class FileSyncStore implements SyncStore {
 
     @Override
     public int pendingCount() {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pendingDir, "*.json")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(pendingDir, "*" + REPORT)) {
             int n = 0;
             for (Path ignored : files) {
                 n++;
@@ -170,7 +249,7 @@ public final class FileSyncStore implements SyncStore {
     @Override
     public void saveSnapshot(LicenseSnapshot snapshot) {
         try {
-            writeAtomically(snapshotFile(snapshot.account()), mapper.writeValueAsBytes(snapshot));
+            writeAtomically(snapshotFile(snapshot.account()), true, mapper.writeValueAsBytes(snapshot));
         } catch (IOException e) {
             throw failure("cannot store the license snapshot of " + snapshot.account() + " in " + snapshotDir, e);
         }
@@ -197,7 +276,7 @@ public final class FileSyncStore implements SyncStore {
     @Override
     public void saveOutcome(SyncOutcome outcome) {
         try {
-            writeAtomically(outcomeFile, mapper.writeValueAsBytes(outcome));
+            writeAtomically(outcomeFile, true, mapper.writeValueAsBytes(outcome));
         } catch (IOException e) {
             throw failure("cannot store the sync outcome in " + outcomeFile, e);
         }
@@ -216,21 +295,36 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    /**
+     * Writes the parts to a temporary file beside the target and renames it over the target, so
+     * readers see the old or the new content, never a mix; when {@code durable}, the file and then
+     * the directory are forced to disk before returning.
+     */
+    private static void writeAtomically(Path target, boolean durable, byte[]... parts) throws IOException {
         Path dir = target.getParent();
         Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
+                ByteBuffer[] buffers = new ByteBuffer[parts.length];
+                long remaining = 0;
+                for (int i = 0; i < parts.length; i++) {
+                    buffers[i] = ByteBuffer.wrap(parts[i]);
+                    remaining += parts[i].length;
                 }
-                channel.force(true);
+                while (remaining > 0) {
+                    remaining -= channel.write(buffers);
+                }
+                if (durable) {
+                    // fdatasync: the data, and the size needed to read it back; not the timestamps.
+                    channel.force(false);
+                }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
-            fsyncDirectory(dir);
+            if (durable) {
+                fsyncDirectory(dir);
+            }
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);

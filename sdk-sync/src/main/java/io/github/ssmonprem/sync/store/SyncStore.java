@@ -22,6 +22,18 @@ public interface SyncStore {
     void savePending(PendingReport report);
 
     /**
+     * Stores a pending report, given the exact request body it will be sent as. Stores that keep
+     * reports as bytes store these instead of serialising the report again; the default ignores them.
+     *
+     * @param report the entry
+     * @param requestBody the report's request body, as {@code UsageWireFormat} writes it
+     * @throws SyncStoreException when it cannot be stored durably
+     */
+    default void savePending(PendingReport report, byte[] requestBody) {
+        savePending(report);
+    }
+
+    /**
      * The pending reports, oldest first. Entries that cannot be read are moved aside and reported by
      * {@link #quarantined()}; they do not block the others.
      *
