@@ -5,6 +5,7 @@ import io.github.ssmonprem.auth.OAuthTokenProvider;
 import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.sync.internal.LicenseService;
 import io.github.ssmonprem.sync.internal.UsageService;
@@ -195,7 +196,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     /**
      * Runs one sync: obtains or reuses a token, pulls the licenses of every configured account and
      * compares them with the last pull, delivers pending usage, and records the outcome. Failures do
-     * not throw: they are in the result (and its stored outcome).
+     * not throw: they are in the result (and its stored outcome). An account the server refuses (a
+     * 4xx such as an unknown domain) fails the sync but does not hold back the other accounts or the
+     * pending usage; a server that is down or unreachable stops the sync where it is.
      *
      * @return the result
      */
@@ -210,17 +213,28 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         try {
             tokens.token();
             for (AccountSelection selection : accounts) {
-                List<License> current = licenses(selection.account(), selection.virtualAccounts());
-                pulled += current.size();
-                List<License> previous = store.loadSnapshot(selection.account()).map(LicenseSnapshot::licenses).orElse(null);
-                LicenseChanges diff = LicenseChanges.between(previous, current);
-                store.saveSnapshot(new LicenseSnapshot(selection.account(), selection.virtualAccounts(), clock.instant(), current));
-                changes.put(selection.account(), diff);
+                try {
+                    List<License> current = licenses(selection.account(), selection.virtualAccounts());
+                    pulled += current.size();
+                    List<License> previous = store.loadSnapshot(selection.account()).map(LicenseSnapshot::licenses).orElse(null);
+                    LicenseChanges diff = LicenseChanges.between(previous, current);
+                    store.saveSnapshot(new LicenseSnapshot(selection.account(), selection.virtualAccounts(), clock.instant(), current));
+                    changes.put(selection.account(), diff);
+                } catch (SsmServiceException e) {
+                    if (e.isRetryable() || e.statusCode() >= 500) {
+                        throw e;
+                    }
+                    // This account was refused (a 404 for a mistyped domain, say); the others and the
+                    // pending usage, which the server may well accept, still go ahead.
+                    if (error == null) {
+                        error = e;
+                    }
+                }
             }
             licensesInLastPull.set(pulled);
             deliveries.addAll(usage.deliverPending());
         } catch (SsmException e) {
-            error = e;
+            error = error == null ? e : error;
         } catch (RuntimeException e) {
             error = new SsmException("The sync failed unexpectedly: " + e.getClass().getSimpleName() + ".",
                     "This is a bug in the SDK or the store in use; report it with the log.", false, e);

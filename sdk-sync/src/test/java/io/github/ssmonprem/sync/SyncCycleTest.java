@@ -170,6 +170,20 @@ class SyncCycleTest {
     }
 
     @Test
+    void aRefusedAccountFailsTheSyncButTheOtherAccountsAndThePendingUsageGoAhead() {
+        try (SsmSyncClient ssm = client().accounts(List.of(AccountSelection.of("typo.example"), AccountSelection.of(ACCOUNT, "VA2")))
+                .build()) {
+            ssm.store().savePending(PendingReport.of(report(), clock.instant()));
+            SyncResult result = ssm.sync();
+            assertFalse(result.isSuccess());
+            assertInstanceOf(AccountNotFoundException.class, result.error());
+            assertEquals(30, result.outcome().licensesPulled(), "the other account was pulled");
+            assertEquals(1, result.outcome().reportsDelivered(), "the pending usage was delivered");
+            assertEquals(0, ssm.store().pendingCount());
+        }
+    }
+
+    @Test
     void lastOutcomeAndSnapshotAreReadableWhileTheServerIsGone() {
         try (SsmSyncClient ssm = client().build()) {
             assertTrue(ssm.sync().isSuccess());
