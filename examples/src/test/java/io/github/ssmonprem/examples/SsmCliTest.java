@@ -106,6 +106,18 @@ class SsmCliTest {
     }
 
     @Test
+    void aSecretTypedAsAnOptionIsNotEchoedBack() {
+        for (String format : new String[] {"text", "json"}) {
+            CliRunner.Result r = cli().run("token", "--output", format, "--client-secret", TestSecrets.CLIENT_SECRET,
+                    "--password=" + TestSecrets.PASSWORD);
+            assertEquals(2, r.exitCode(), r.toString());
+            assertNoSecrets(r);
+            assertTrue((r.out() + r.err()).contains("--client-secret"), r.toString());
+            assertTrue((r.out() + r.err()).contains("never from options"), r.toString());
+        }
+    }
+
+    @Test
     void exit3ForAMissingGrantWithTheServerText() {
         emulator.deleteGrant(CLIENT);
         JsonNode e = error(cli().run("token", "--output", "json"), 3, "GrantNotFoundException");

@@ -84,7 +84,7 @@ public final class SsmCli implements java.util.concurrent.Callable<Integer> {
         });
         cli.setParameterExceptionHandler((failure, strings) -> {
             boolean json = String.join(" ", strings).contains("--output json") || String.join(" ", strings).contains("--output=json");
-            new Output(out, err, json ? Output.Format.json : Output.Format.text).failure(failure, ExitCodes.USAGE);
+            new Output(out, err, json ? Output.Format.json : Output.Format.text).failure(withoutValues(failure), ExitCodes.USAGE);
             if (!json) {
                 failure.getCommandLine().usage(err);
             }
@@ -94,6 +94,30 @@ public final class SsmCli implements java.util.concurrent.Callable<Integer> {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * An unmatched argument is shown by its option name only: someone who tries {@code --client-secret
+     * VALUE} must not see the secret echoed back, into a terminal log or a pipeline's output.
+     */
+    private static CommandLine.ParameterException withoutValues(CommandLine.ParameterException failure) {
+        if (!(failure instanceof CommandLine.UnmatchedArgumentException)) {
+            return failure;
+        }
+        java.util.List<String> unmatched = ((CommandLine.UnmatchedArgumentException) failure).getUnmatched();
+        java.util.List<String> options = new java.util.ArrayList<>();
+        for (String token : unmatched) {
+            if (token.startsWith("-")) {
+                options.add(token.contains("=") ? token.substring(0, token.indexOf('=')) : token);
+            }
+        }
+        int others = unmatched.size() - options.size();
+        String message = (options.isEmpty() ? "Unexpected argument" + (others == 1 ? "" : "s")
+                : "Unknown option" + (options.size() == 1 ? "" : "s") + ": " + String.join(", ", options)
+                        + (others > 0 ? " (and " + others + " other argument" + (others == 1 ? "" : "s") + ", not shown)" : ""))
+                + ". Secrets are read from SSM_CLIENT_SECRET, SSM_PASSWORD and SSM_PROXY_PASSWORD, or from files "
+                + "(--client-secret-file, --password-file), never from options.";
+        return new CommandLine.ParameterException(failure.getCommandLine(), message);
     }
 
     /** The version shown by {@code --version}. */
