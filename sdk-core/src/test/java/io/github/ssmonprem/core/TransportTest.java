@@ -216,6 +216,7 @@ class TransportTest {
             }
             CircuitOpenException open = assertThrows(CircuitOpenException.class, () -> http.execute(get()));
             assertFalse(open.isRetryable());
+            assertTrue(open.remediation().contains("60 s after the circuit opened"), open.remediation());
             assertEquals(4, server.getRequestCount(), "the open circuit sent nothing");
             assertEquals(1.0, registry.get("ssm.client.circuit.state").tag("state", "open").gauge().value());
 

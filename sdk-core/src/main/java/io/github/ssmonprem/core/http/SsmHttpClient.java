@@ -384,8 +384,8 @@ public final class SsmHttpClient implements AutoCloseable {
             metrics.attempt(prepared.request.operation(), prepared.request.method().name(), "NONE", "CIRCUIT_OPEN", 0);
             throw new CircuitOpenException(prepared.target() + ": not sent: the circuit breaker for " + hostPort
                     + " is open after repeated failures (failure rate " + breaker.getMetrics().getFailureRate() + "%).",
-                    "The server has been failing or unreachable; check its health. A trial request is let through after "
-                            + config.circuitBreakerConfig().getMaxWaitDurationInHalfOpenState().plus(waitInOpenState()) + ".",
+                    "The server has been failing or unreachable; check its health. A trial request is let through "
+                            + waitInOpenState().toSeconds() + " s after the circuit opened.",
                     null);
         }
         long start = System.nanoTime();
