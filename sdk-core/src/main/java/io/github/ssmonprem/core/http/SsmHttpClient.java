@@ -489,7 +489,7 @@ public final class SsmHttpClient implements AutoCloseable {
 
     private SsmResponse read(ClassicHttpResponse response) throws IOException {
         int status = response.getCode();
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        TreeMap<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (Header h : response.getHeaders()) {
             headers.computeIfAbsent(h.getName(), k -> new ArrayList<>(1)).add(h.getValue());
         }
@@ -510,7 +510,7 @@ public final class SsmHttpClient implements AutoCloseable {
                 throw cutShort(status, e);
             }
         }
-        return new SsmResponse(status, headers, body, true);
+        return new SsmResponse(status, headers, body);
     }
 
     private static final byte[] NO_BODY = new byte[0];

@@ -25,20 +25,20 @@ public final class SsmResponse {
      * @param body the body, possibly empty
      */
     public SsmResponse(int statusCode, Map<String, List<String>> headers, byte[] body) {
-        this(statusCode, copy(headers), body, true);
+        this(statusCode, copy(headers), body);
     }
 
-    /** Takes ownership of a case-insensitive header map that no one else holds. */
-    SsmResponse(int statusCode, Map<String, List<String>> caseInsensitiveHeaders, byte[] body, boolean owned) {
+    /** Takes a case-insensitive header map that no one else holds, as the transport builds it. */
+    SsmResponse(int statusCode, TreeMap<String, List<String>> caseInsensitiveHeaders, byte[] body) {
         this.statusCode = statusCode;
         caseInsensitiveHeaders.replaceAll((name, values) -> List.copyOf(values));
         this.headers = Collections.unmodifiableMap(caseInsensitiveHeaders);
         this.body = body;
     }
 
-    private static Map<String, List<String>> copy(Map<String, List<String>> headers) {
+    private static TreeMap<String, List<String>> copy(Map<String, List<String>> headers) {
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        copy.putAll(headers);
         return copy;
     }
 
