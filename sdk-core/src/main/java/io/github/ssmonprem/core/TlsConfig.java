@@ -11,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Objects;
 import javax.net.ssl.TrustManager;
@@ -143,29 +142,6 @@ public final class TlsConfig {
      */
     public boolean isSystemDefault() {
         return trustStore == null;
-    }
-
-    /**
-     * The subjects of the trusted certificates, for diagnostics (empty for the system trust).
-     *
-     * @return the subject names
-     */
-    public java.util.List<String> trustedSubjects() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        if (trustStore == null) {
-            return out;
-        }
-        try {
-            for (String alias : java.util.Collections.list(trustStore.aliases())) {
-                Certificate c = trustStore.getCertificate(alias);
-                if (c instanceof X509Certificate) {
-                    out.add(((X509Certificate) c).getSubjectX500Principal().getName());
-                }
-            }
-        } catch (GeneralSecurityException e) {
-            // An uninitialised store has no subjects to show.
-        }
-        return out;
     }
 
     @Override

@@ -521,8 +521,7 @@ public final class SsmEmulator implements AutoCloseable {
             for (JsonNode report : data.path("reports")) {
                 records += report.path("usage").size();
             }
-            ReportRecord r = new ReportRecord(n, "poll-" + newToken().substring(0, 16), clock.instant(), records,
-                    request.getHeaders().get("Idempotency-Key"));
+            ReportRecord r = new ReportRecord(n, "poll-" + newToken().substring(0, 16), clock.instant(), records);
             reportsByPollId.put(r.pollId, r);
             stats.usageRecordsCounted.addAndGet(records);
             return r;
@@ -638,16 +637,14 @@ public final class SsmEmulator implements AutoCloseable {
         final String pollId;
         final Instant receivedAt;
         final long records;
-        final String idempotencyKey;
         final AtomicInteger polls = new AtomicInteger();
         final java.util.concurrent.atomic.AtomicBoolean acknowledged = new java.util.concurrent.atomic.AtomicBoolean();
 
-        ReportRecord(String nonce, String pollId, Instant receivedAt, long records, String idempotencyKey) {
+        ReportRecord(String nonce, String pollId, Instant receivedAt, long records) {
             this.nonce = nonce;
             this.pollId = pollId;
             this.receivedAt = receivedAt;
             this.records = records;
-            this.idempotencyKey = idempotencyKey;
         }
     }
 
