@@ -394,9 +394,6 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             if (ackTimeout == null || ackTimeout.isNegative()) {
                 throw new SsmConfigurationException("ackTimeout", "must be zero or positive, was " + ackTimeout);
             }
-            if (requestingSystem == null) {
-                requestingSystem = RequestingSystem.ofLocalHost();
-            }
             return new SsmSyncClient(this);
         }
     }

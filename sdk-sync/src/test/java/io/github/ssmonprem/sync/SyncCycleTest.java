@@ -135,9 +135,21 @@ class SyncCycleTest {
             assertEquals(Duration.ofSeconds(6), Duration.between(before, clock.instant()));
         }
         assertEquals(3, emulator.stats().polls(), "OK_POLL, OK_POLL, COMPLETE");
+        assertEquals("{\"display_name\":\"ssm-onprem-java-sdk\",\"host_identifier\":\""
+                + RequestingSystem.ofLocalHost().hostIdentifier() + "\"}", emulator.stats().lastRequestingSystem(),
+                "by default: this SDK on the local host");
         assertEquals(1, emulator.stats().distinctReports());
         assertEquals(3, emulator.stats().usageRecordsCounted());
         assertEquals(1, emulator.stats().acknowledged());
+    }
+
+    @Test
+    void aConfiguredRequestingSystemIsSentWithUsage() {
+        try (SsmSyncClient ssm = client().requestingSystem(new RequestingSystem("vManage cluster 1", "vmanage-1.lab")).build()) {
+            assertTrue(ssm.submitUsage(report()).delivered());
+        }
+        assertEquals("{\"display_name\":\"vManage cluster 1\",\"host_identifier\":\"vmanage-1.lab\"}",
+                emulator.stats().lastRequestingSystem());
     }
 
     @Test

@@ -507,6 +507,12 @@ public final class SsmEmulator implements AutoCloseable {
         if (account == null || va == null) {
             return apiError(400, "X-CSW-SMART-ACCOUNT-ID and X-CSW-VIRTUAL-ACCOUNT-ID are required");
         }
+        String system = request.getHeaders().get("X-CSW-REQUESTING-SYSTEM");
+        JsonNode systemJson = system == null ? null : json.readTree(system);
+        if (systemJson == null || !systemJson.path("display_name").isTextual() || !systemJson.path("host_identifier").isTextual()) {
+            return apiError(400, "X-CSW-REQUESTING-SYSTEM must be {\"display_name\":..,\"host_identifier\":..}");
+        }
+        stats.lastRequestingSystem.set(system);
         if (!accounts.containsKey(account)) {
             return apiError(404, "Smart Account not found: " + account);
         }
@@ -771,8 +777,14 @@ public final class SsmEmulator implements AutoCloseable {
         private final AtomicLong requestIds = new AtomicLong();
         private final Map<String, AtomicInteger> byRoute = new ConcurrentHashMap<>();
         private final List<String> requestLines = new CopyOnWriteArrayList<>();
+        private final AtomicReference<String> lastRequestingSystem = new AtomicReference<>();
 
         private Stats() {
+        }
+
+        /** @return the X-CSW-REQUESTING-SYSTEM header of the last usage report, or null before one */
+        public String lastRequestingSystem() {
+            return lastRequestingSystem.get();
         }
 
         /** @return token requests received */

@@ -41,14 +41,17 @@ public final class UsageService {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Duration ackTimeout;
-    private final String requestingSystem;
+    private final RequestingSystem system;
+    /** The X-CSW-REQUESTING-SYSTEM value, built on the first usage call. */
+    private volatile String requestingSystem;
 
     /**
      * @param http the transport
      * @param tokens the token source
      * @param store the pending store
      * @param ackTimeout how long one delivery polls for the acknowledgement
-     * @param system the reporting system
+     * @param system the reporting system, or null for this SDK on the local host, whose name is then
+     *     resolved on the first usage call rather than when the client is built
      */
     public UsageService(SsmHttpClient http, AccessTokenSource tokens, SyncStore store, Duration ackTimeout,
             RequestingSystem system) {
@@ -59,10 +62,20 @@ public final class UsageService {
         this.mapper = http.objectMapper();
         this.clock = http.config().clock();
         this.ackTimeout = ackTimeout;
-        ObjectNode header = mapper.createObjectNode();
-        header.put("display_name", system.displayName());
-        header.put("host_identifier", system.hostIdentifier());
-        this.requestingSystem = header.toString();
+        this.system = system;
+    }
+
+    private String requestingSystem() {
+        String value = requestingSystem;
+        if (value == null) {
+            RequestingSystem s = system != null ? system : RequestingSystem.ofLocalHost();
+            ObjectNode header = mapper.createObjectNode();
+            header.put("display_name", s.displayName());
+            header.put("host_identifier", s.hostIdentifier());
+            value = header.toString();
+            requestingSystem = value;
+        }
+        return value;
     }
 
     /**
@@ -153,7 +166,7 @@ public final class UsageService {
         return SsmRequest.post(operation, path)
                 .header("X-CSW-SMART-ACCOUNT-ID", report.account())
                 .header("X-CSW-VIRTUAL-ACCOUNT-ID", report.virtualAccount())
-                .header("X-CSW-REQUESTING-SYSTEM", requestingSystem)
+                .header("X-CSW-REQUESTING-SYSTEM", requestingSystem())
                 .idempotent(true)
                 .bearer(tokens);
     }
