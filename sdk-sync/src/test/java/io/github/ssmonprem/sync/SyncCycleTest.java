@@ -144,6 +144,24 @@ class SyncCycleTest {
     }
 
     @Test
+    void anInterruptWhileWaitingToPollKeepsTheReportsPendingAndSaysSo() {
+        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
+        try (SsmSyncClient ssm = SsmSyncClient.builder()
+                .config(emulator.clientConfig().clock(clock).sleeper(d -> {
+                    throw new InterruptedException("stopping");
+                }).build())
+                .grant(emulator.passwordGrant()).stateDirectory(state).build()) {
+            ssm.store().savePending(PendingReport.of(report(), clock.instant()));
+            ssm.store().savePending(PendingReport.of(report(), clock.instant()));
+            List<DeliveryResult> results = ssm.deliverPending();
+            assertEquals(1, results.size(), "the second report is left for later");
+            assertTrue(results.get(0).error().startsWith("interrupted while waiting"), results.get(0).error());
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+            assertEquals(2, ssm.store().pendingCount());
+        }
+    }
+
+    @Test
     void aConfiguredRequestingSystemIsSentWithUsage() {
         try (SsmSyncClient ssm = client().requestingSystem(new RequestingSystem("vManage cluster 1", "vmanage-1.lab")).build()) {
             assertTrue(ssm.submitUsage(report()).delivered());

@@ -140,8 +140,12 @@ public final class UsageService {
             }
             String ack = awaitAcknowledgement(entry);
             if (ack == null) {
-                String why = "no acknowledgement within " + ackTimeout.toSeconds() + " s; polling resumes at the next delivery";
-                return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why, null), false);
+                boolean interrupted = Thread.currentThread().isInterrupted();
+                String why = (interrupted ? "interrupted while waiting for the acknowledgement"
+                        : "no acknowledgement within " + ackTimeout.toSeconds() + " s") + "; polling resumes at the next delivery";
+                // An interrupted thread is being stopped: leave the other pending reports for later too.
+                return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why, null),
+                        interrupted);
             }
             store.removePending(entry.reportId());
             LOG.debug("Usage report {} acknowledged and removed from the pending store", entry.reportId());
