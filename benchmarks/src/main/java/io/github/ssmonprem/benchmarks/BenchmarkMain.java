@@ -419,7 +419,8 @@ public final class BenchmarkMain {
         int reports = 100;
         int perReport = 10_000;
         Path dir = Files.createTempDirectory("ssm-bench-outbox");
-        try (SsmSyncClient file = client(new FileSyncStore(dir));
+        try (FileSyncStore fileStore = new FileSyncStore(dir);
+                SsmSyncClient file = client(fileStore);
                 SsmSyncClient memory = client(new InMemorySyncStore())) {
             List<UsageReport> batch = usageReports(reports, perReport);
             for (UsageReport warm : usageReports(10, perReport)) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ssmonprem.core.testing.ForwardProxy;
 import io.github.ssmonprem.core.testing.TestSecrets;
+import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -198,8 +199,8 @@ class SsmCliTest {
         CliRunner.Result push = cli().run("usage", "push", "--file", usage.toString(), "--retries", "1");
         assertEquals(6, push.exitCode(), push.toString());
         assertTrue(push.out().contains("still pending"), push.toString());
-        try (var files = Files.list(dir.resolve("state").resolve("pending"))) {
-            assertEquals(1, files.filter(f -> f.toString().endsWith(".report")).count(), "the report is stored");
+        try (FileSyncStore state = new FileSyncStore(dir.resolve("state"))) {
+            assertEquals(1, state.pendingReports().size(), "the report is stored");
         }
 
         emulator.faults().backendDown(false);

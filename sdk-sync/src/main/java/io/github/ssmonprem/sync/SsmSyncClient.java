@@ -65,6 +65,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
 
     private final SsmHttpClient http;
     private final boolean ownsHttp;
+    private final boolean ownsStore;
     private final OAuthTokenProvider tokens;
     private final SyncStore store;
     private final List<AccountSelection> accounts;
@@ -83,6 +84,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             b.tokenCustomizer.accept(tokenBuilder);
         }
         this.tokens = tokenBuilder.build();
+        this.ownsStore = b.store == null;
         this.store = b.store != null ? b.store : new FileSyncStore(b.stateDirectory);
         this.accounts = List.copyOf(b.accounts);
         this.licenses = new LicenseService(http, tokens, b.pageSize);
@@ -271,12 +273,18 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         return result;
     }
 
-    /** Stops the token provider and, if this client created it, the transport. */
+    /**
+     * Stops the token provider and closes what this client created: the transport, and the store of
+     * its state directory. A transport or store given to the builder stays open: its owner closes it.
+     */
     @Override
     public void close() {
         tokens.close();
         if (ownsHttp) {
             http.close();
+        }
+        if (ownsStore) {
+            store.close();
         }
     }
 

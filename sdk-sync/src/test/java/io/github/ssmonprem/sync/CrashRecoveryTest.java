@@ -76,7 +76,10 @@ class CrashRecoveryTest {
             await(() -> emulator.stats().polls() >= 1, "the child polls for its acknowledgement");
             kill(child);
 
-            List<PendingReport> left = new FileSyncStore(state).pendingReports();
+            List<PendingReport> left;
+            try (FileSyncStore store = new FileSyncStore(state)) {
+                left = store.pendingReports();
+            }
             assertEquals(1, left.size(), "the report survived the crash");
             assertEquals(nonce, left.get(0).reportId());
             assertNotNull(left.get(0).pollId(), "and so did its poll id");
@@ -105,7 +108,10 @@ class CrashRecoveryTest {
             kill(child);
             emulator.faults().latency(Duration.ZERO);
 
-            List<PendingReport> left = new FileSyncStore(state).pendingReports();
+            List<PendingReport> left;
+            try (FileSyncStore store = new FileSyncStore(state)) {
+                left = store.pendingReports();
+            }
             assertEquals(1, left.size(), "stored before it was sent");
             assertNull(left.get(0).pollId());
 

@@ -5,111 +5,314 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.sync.internal.UsageWireFormat;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileSyncStoreTest {
 
     private static final Instant T = Instant.parse("2026-11-01T10:00:00Z");
+    /** Where a slot's state line and body start (FileSyncStore's layout). */
+    private static final int STATE_OFFSET = 2048;
+    private static final int BODY_OFFSET = 4096;
 
     @TempDir
     Path dir;
 
     private static UsageReport report() {
-        return UsageReport.builder(java.time.Clock.fixed(T, java.time.ZoneOffset.UTC)).account("acme.example")
-                .virtualAccount("VA1").productInstance("vmanage-1")
-                .device("edge-1", "regid.sdwan").usage("dna_advantage", 3, T.minusSeconds(3600), T)
-                .usage("dna_essentials", 1, T.minusSeconds(3600), T)
-                .device("edge-2", "regid.sdwan").usage("dna_advantage", 2, T.minusSeconds(3600), T)
-                .build();
+        return report(2);
     }
 
-    private Path file(UsageReport r) {
-        return dir.resolve("pending").resolve(r.reportId() + ".report");
+    private static UsageReport report(int devices) {
+        UsageReport.Builder b = UsageReport.builder(Clock.fixed(T, ZoneOffset.UTC)).account("acme.example")
+                .virtualAccount("VA1").productInstance("vmanage-1");
+        for (int d = 0; d < devices; d++) {
+            b.device("edge-" + d, "regid.sdwan").usage("dna_advantage", 3 + d, T.minusSeconds(3600), T)
+                    .usage("dna_essentials", 1, T.minusSeconds(3600), T);
+        }
+        return b.build();
+    }
+
+    private List<Path> slots() throws Exception {
+        try (Stream<Path> files = Files.list(dir.resolve("pending"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".slot")).sorted().collect(Collectors.toList());
+        }
+    }
+
+    private Path onlySlot() throws Exception {
+        List<Path> slots = slots();
+        assertEquals(1, slots.size(), slots.toString());
+        return slots.get(0);
+    }
+
+    private static JsonNode header(Path slot) throws Exception {
+        byte[] all = Files.readAllBytes(slot);
+        return SsmJson.mapper().readTree(Arrays.copyOfRange(all, 0, STATE_OFFSET));
+    }
+
+    private static void overwrite(Path slot, long position, byte[] bytes) throws Exception {
+        try (FileChannel channel = FileChannel.open(slot, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(bytes), position);
+        }
     }
 
     @Test
     void aReportIsStoredAsTheExactBytesItIsSentAsAndReadBackWhole() throws Exception {
         UsageReport report = report();
-        new FileSyncStore(dir).savePending(PendingReport.of(report, T));
-        byte[] stored = Files.readAllBytes(file(report));
-        int headerEnd = indexOf(stored, 0);
-        byte[] body = Arrays.copyOfRange(stored, headerEnd + 1, indexOf(stored, headerEnd + 1));
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            store.savePending(PendingReport.of(report, T));
+        }
+        Path slot = onlySlot();
+        JsonNode header = header(slot);
+        assertEquals(report.reportId(), header.path("reportId").asText());
+        assertEquals("pending", header.path("state").asText());
+        byte[] all = Files.readAllBytes(slot);
+        byte[] body = Arrays.copyOfRange(all, BODY_OFFSET, BODY_OFFSET + header.path("bodyLength").asInt());
         assertArrayEquals(UsageWireFormat.encode(report), body, "serialised once, for the file and the request alike");
 
-        List<PendingReport> reopened = new FileSyncStore(dir).pendingReports();
-        assertEquals(1, reopened.size());
-        assertEquals(report, reopened.get(0).report());
-        assertEquals(T, reopened.get(0).storedAt());
-        assertNull(reopened.get(0).pollId());
-    }
-
-    @Test
-    void deliveryStateIsAppendedAndTheLatestLineWins() throws Exception {
-        UsageReport report = report();
-        FileSyncStore store = new FileSyncStore(dir);
-        PendingReport entry = PendingReport.of(report, T);
-        store.savePending(entry);
-        store.savePending(entry.withFailure("ServerUnavailableException: 502"));
-        store.savePending(entry.withFailure("ServerUnavailableException: 502").withPollId("poll-42"));
-        PendingReport back = new FileSyncStore(dir).pendingReports().get(0);
-        assertEquals("poll-42", back.pollId());
-        assertEquals(1, back.attempts());
-        assertEquals(4, Files.readAllLines(file(report)).size(), "header, body and two state lines");
-    }
-
-    @Test
-    void aStateLineTornByACrashIsIgnored() throws Exception {
-        UsageReport report = report();
-        FileSyncStore store = new FileSyncStore(dir);
-        store.savePending(PendingReport.of(report, T).withPollId("poll-1"));
-        Files.write(file(report), "{\"pollId\":\"poll-2\",\"att".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
-        PendingReport back = new FileSyncStore(dir).pendingReports().get(0);
-        assertEquals("poll-1", back.pollId());
-        assertTrue(store.quarantined().isEmpty());
-    }
-
-    @Test
-    void aReportWhoseHeaderDoesNotMatchItsNameIsQuarantined() throws Exception {
-        UsageReport report = report();
-        FileSyncStore store = new FileSyncStore(dir);
-        store.savePending(PendingReport.of(report, T));
-        Files.move(file(report), dir.resolve("pending").resolve("other-id.report"));
-        FileSyncStore reopened = new FileSyncStore(dir);
-        assertTrue(reopened.pendingReports().isEmpty());
-        assertEquals(1, reopened.quarantined().size());
-        assertTrue(reopened.quarantined().get(0).contains("does not match its file name"), reopened.quarantined().get(0));
-    }
-
-    @Test
-    void removingAnAcknowledgedReportDeletesIt() throws Exception {
-        UsageReport report = report();
-        FileSyncStore store = new FileSyncStore(dir);
-        store.savePending(PendingReport.of(report, T).withPollId("p"));
-        store.removePending(report.reportId());
-        assertEquals(0, store.pendingCount());
-        try (var files = Files.list(dir.resolve("pending"))) {
-            assertEquals(0, files.count(), "no temporary or state file left behind");
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            List<PendingReport> back = reopened.pendingReports();
+            assertEquals(1, back.size());
+            assertEquals(report, back.get(0).report());
+            assertEquals(T, back.get(0).storedAt());
+            assertNull(back.get(0).pollId());
+            assertEquals(1, reopened.pendingCount());
         }
     }
 
-    private static int indexOf(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                return i;
+    @Test
+    void deliveryStateIsWrittenInPlaceAndTheLatestWins() throws Exception {
+        UsageReport report = report();
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            PendingReport entry = PendingReport.of(report, T);
+            store.savePending(entry);
+            long size = Files.size(onlySlot());
+            store.savePending(entry.withFailure("ServerUnavailableException: 502"));
+            store.savePending(entry.withFailure("ServerUnavailableException: 502").withPollId("poll-42"));
+            assertEquals(size, Files.size(onlySlot()), "the state is rewritten in place, not appended");
+        }
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            PendingReport back = reopened.pendingReports().get(0);
+            assertEquals("poll-42", back.pollId());
+            assertEquals(1, back.attempts());
+            assertEquals("ServerUnavailableException: 502", back.lastError());
+        }
+    }
+
+    @Test
+    void aLongLastErrorIsShortenedToFitItsLine() throws Exception {
+        String longError = "SsmServiceException: " + "x".repeat(10_000);
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            PendingReport entry = PendingReport.of(report(), T);
+            store.savePending(entry);
+            store.savePending(entry.withFailure(longError));
+            PendingReport back = store.pendingReports().get(0);
+            assertEquals(1, back.attempts());
+            assertTrue(back.lastError().startsWith("SsmServiceException: xxx") && back.lastError().endsWith("..."),
+                    back.lastError().substring(0, 40));
+            assertTrue(back.lastError().length() < STATE_OFFSET, "length " + back.lastError().length());
+        }
+    }
+
+    @Test
+    void aTornStateLineIsIgnoredAndTheReportKept() throws Exception {
+        UsageReport report = report();
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            store.savePending(PendingReport.of(report, T).withPollId("poll-1"));
+        }
+        // A line cut short: the start of the new state, then blocks never written.
+        byte[] torn = new byte[STATE_OFFSET];
+        byte[] start = "{\"pollId\":\"poll-2\",\"att".getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(start, 0, torn, 0, start.length);
+        overwrite(onlySlot(), STATE_OFFSET, torn);
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            PendingReport back = reopened.pendingReports().get(0);
+            assertEquals(report, back.report());
+            assertNull(back.pollId(), "without a readable state the report is resubmitted with its nonce");
+            assertTrue(reopened.quarantined().isEmpty());
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotMatchItsChecksumIsQuarantinedNotDropped() throws Exception {
+        UsageReport kept = report(1);
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            store.savePending(PendingReport.of(report(), T));
+            store.savePending(PendingReport.of(kept, T));
+        }
+        Path torn = slots().get(0);
+        overwrite(torn, BODY_OFFSET + 40, "####".getBytes(StandardCharsets.UTF_8));
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            List<PendingReport> back = reopened.pendingReports();
+            assertEquals(List.of(kept.reportId()), back.stream().map(PendingReport::reportId).collect(Collectors.toList()));
+            assertEquals(1, reopened.quarantined().size());
+            String note = reopened.quarantined().get(0);
+            assertTrue(note.contains(torn.getFileName().toString()) && note.contains("checksum"), note);
+        }
+        assertTrue(Files.notExists(torn));
+        try (Stream<Path> aside = Files.list(dir.resolve("quarantine"))) {
+            assertEquals(2, aside.count(), "the slot and its .reason file");
+        }
+    }
+
+    @Test
+    void anAcknowledgedReportsSlotIsReusedByTheNextReport() throws Exception {
+        UsageReport big = report(50);
+        UsageReport small = report(1);
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            store.savePending(PendingReport.of(big, T).withPollId("p-big"));
+            Path slot = onlySlot();
+            store.removePending(big.reportId());
+            assertEquals(0, store.pendingCount());
+            assertEquals("free", header(slot).path("state").asText());
+
+            store.savePending(PendingReport.of(small, T));
+            assertEquals(slot, onlySlot(), "the free slot was reused");
+            assertTrue(Files.size(slot) > BODY_OFFSET + UsageWireFormat.encode(small).length,
+                    "the longer report's tail is still there, and must be ignored");
+        }
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            List<PendingReport> back = reopened.pendingReports();
+            assertEquals(1, back.size());
+            assertEquals(small, back.get(0).report());
+            assertNull(back.get(0).pollId(), "the previous report's delivery state is gone");
+            assertTrue(reopened.quarantined().isEmpty());
+        }
+    }
+
+    @Test
+    void atMostFourFreeSlotsAreKept() throws Exception {
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            List<UsageReport> reports = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                UsageReport r = report(1);
+                reports.add(r);
+                store.savePending(PendingReport.of(r, T));
+            }
+            assertEquals(7, slots().size());
+            for (UsageReport r : reports) {
+                store.removePending(r.reportId());
+            }
+            assertEquals(0, store.pendingCount());
+            assertEquals(4, slots().size(), "the other slots were deleted");
+            assertTrue(store.pendingReports().isEmpty());
+        }
+    }
+
+    @Test
+    void savingAStoredReportAgainDoesNotStoreItTwice() throws Exception {
+        UsageReport report = report();
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            store.savePending(PendingReport.of(report, T));
+            store.savePending(PendingReport.of(report, T));
+            assertEquals(1, slots().size());
+            assertEquals(1, store.pendingCount());
+        }
+    }
+
+    @Test
+    void storesSharingADirectoryNeverShareASlot() throws Exception {
+        Set<String> kept = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (FileSyncStore a = new FileSyncStore(dir); FileSyncStore b = new FileSyncStore(dir)) {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                FileSyncStore store = t % 2 == 0 ? a : b;
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        UsageReport r = report(1 + i % 3);
+                        store.savePending(PendingReport.of(r, T));
+                        store.savePending(PendingReport.of(r, T).withPollId("p-" + i));
+                        if (i % 2 == 0) {
+                            store.removePending(r.reportId());
+                        } else {
+                            kept.add(r.reportId());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            List<PendingReport> back = reopened.pendingReports();
+            assertEquals(kept, back.stream().map(PendingReport::reportId).collect(Collectors.toSet()));
+            assertTrue(back.stream().allMatch(p -> p.pollId() != null), "each kept report has its own state");
+            assertTrue(reopened.quarantined().isEmpty(), reopened.quarantined().toString());
+            assertEquals(kept.size(), reopened.pendingCount());
+        }
+    }
+
+    @Test
+    void processesSharingADirectoryNeverShareASlot() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> children = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            children.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), StoreWriterChild.class.getName(),
+                    dir.toString(), "150").redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        }
+        Set<String> kept = ConcurrentHashMap.newKeySet();
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            for (int i = 0; i < 150; i++) {
+                UsageReport r = report(1 + i % 3);
+                store.savePending(PendingReport.of(r, T));
+                store.savePending(PendingReport.of(r, T).withPollId("p-" + r.reportId()));
+                if (i % 5 == 0) {
+                    store.pendingReports();
+                }
+                if (i % 2 == 0) {
+                    store.removePending(r.reportId());
+                } else {
+                    kept.add(r.reportId());
+                }
             }
         }
-        return -1;
+        for (Process child : children) {
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, child.exitValue(), out);
+            out.lines().filter(l -> l.startsWith("KEPT ")).forEach(l -> kept.add(l.substring(5).trim()));
+        }
+        assertEquals(3 * 75, kept.size());
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            List<PendingReport> back = reopened.pendingReports();
+            assertTrue(reopened.quarantined().isEmpty(), reopened.quarantined().toString());
+            Set<String> found = back.stream().map(PendingReport::reportId).collect(Collectors.toSet());
+            Set<String> lost = new HashSet<>(kept);
+            lost.removeAll(found);
+            assertEquals(Set.of(), lost, "reports overwritten by another process's report");
+            assertEquals(kept.size(), back.size(), "no report stored twice, none acknowledged comes back");
+            assertTrue(back.stream().allMatch(p -> ("p-" + p.reportId()).equals(p.pollId())), "each report kept its own state");
+        }
     }
 }

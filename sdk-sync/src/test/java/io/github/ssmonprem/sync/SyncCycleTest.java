@@ -266,14 +266,14 @@ class SyncCycleTest {
         Path pendingDir = state.resolve("pending");
         try (SsmSyncClient ssm = client().build()) {
             ssm.store().savePending(PendingReport.of(report(), clock.instant()));
-            Files.writeString(pendingDir.resolve("0000-corrupt.report"), "{\"report\": {\"reportId\": trunc");
+            Files.writeString(pendingDir.resolve("000000.slot"), "{\"format\":2,\"state\":\"pending\",\"reportId\": trunc");
             List<DeliveryResult> results = ssm.deliverPending();
             assertEquals(1, results.size());
             assertTrue(results.get(0).delivered());
             assertEquals(1, ssm.store().quarantined().size());
-            assertTrue(ssm.store().quarantined().get(0).contains("0000-corrupt.report"), ssm.store().quarantined().get(0));
+            assertTrue(ssm.store().quarantined().get(0).contains("000000.slot"), ssm.store().quarantined().get(0));
         }
-        assertFalse(Files.exists(pendingDir.resolve("0000-corrupt.report")));
+        assertFalse(Files.exists(pendingDir.resolve("000000.slot")));
         try (Stream<Path> aside = Files.list(state.resolve("quarantine"))) {
             assertEquals(2, aside.count(), "the entry and its .reason file");
         }

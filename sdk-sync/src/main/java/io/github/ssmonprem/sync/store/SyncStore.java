@@ -11,7 +11,7 @@ import java.util.Optional;
  * <p>Implementations are thread-safe. A report is in the store from before it is sent until its
  * acknowledgement arrives.
  */
-public interface SyncStore {
+public interface SyncStore extends AutoCloseable {
 
     /**
      * Stores a pending report, or replaces it (same report id), durably before returning.
@@ -79,4 +79,12 @@ public interface SyncStore {
 
     /** @return the last sync's outcome, if any sync ran */
     Optional<SyncOutcome> lastOutcome();
+
+    /**
+     * Releases what the store holds open (files, connections). The default holds nothing. An
+     * {@code SsmSyncClient} closes the store it created for its state directory, not one given to it.
+     */
+    @Override
+    default void close() {
+    }
 }
