@@ -3,6 +3,7 @@ package io.github.ssmonprem.sync;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,8 @@ import io.github.ssmonprem.sync.internal.UsageWireFormat;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -222,6 +225,72 @@ class FileSyncStoreTest {
             assertEquals(0, store.pendingCount());
             assertEquals(4, slots().size(), "the other slots were deleted");
             assertTrue(store.pendingReports().isEmpty());
+        }
+    }
+
+    @Test
+    void aLargeReportIsWrittenAndSyncedWhileItIsGeneratedAndReadBackWhole() throws Exception {
+        UsageReport big = report(2_000);   // ~400 KB of request body: several chunks synced in the background
+        byte[] expected = UsageWireFormat.encode(big);
+        assertTrue(expected.length > 3 * 128 * 1024, "length " + expected.length);
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            byte[] body = store.encodeAndSavePending(PendingReport.of(big, T), out -> UsageWireFormat.encode(big, out));
+            assertArrayEquals(expected, body, "the body returned for the request");
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("ssm-store-sync")),
+                    "the chunks went through the background sync");
+        }
+        byte[] stored = Files.readAllBytes(onlySlot());
+        assertArrayEquals(expected, Arrays.copyOfRange(stored, BODY_OFFSET, BODY_OFFSET + expected.length));
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            assertEquals(big, reopened.pendingReports().get(0).report());
+            assertTrue(reopened.quarantined().isEmpty());
+        }
+    }
+
+    @Test
+    void aBodyThatFailsHalfWayLeavesNoTraceAndTheSlotUsable() throws Exception {
+        UsageReport big = report(2_000);
+        UsageReport next = report(1_500);
+        byte[] encoded = UsageWireFormat.encode(big);
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            store.savePending(PendingReport.of(report(1), T));
+            store.removePending(store.pendingReports().get(0).reportId());
+            Path slot = onlySlot();
+            UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                    () -> store.encodeAndSavePending(PendingReport.of(big, T), out -> {
+                        out.write(encoded, 0, 300 * 1024);   // past two chunks handed to the background thread
+                        throw new IOException("encoder broke");
+                    }));
+            assertTrue(e.getMessage().contains(big.reportId()), e.getMessage());
+            assertEquals(0, store.pendingCount());
+            assertEquals("free", header(slot).path("state").asText(), "the slot was released");
+
+            store.encodeAndSavePending(PendingReport.of(next, T), out -> UsageWireFormat.encode(next, out));
+            assertEquals(slot, onlySlot());
+        }
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            List<PendingReport> back = reopened.pendingReports();
+            assertEquals(1, back.size());
+            assertEquals(next, back.get(0).report());
+            assertTrue(reopened.quarantined().isEmpty(), reopened.quarantined().toString());
+        }
+    }
+
+    @Test
+    void aStoreSeesWhatAnotherStoreChangedInTheDirectory() throws Exception {
+        UsageReport first = report(1);
+        UsageReport second = report(2);
+        try (FileSyncStore a = new FileSyncStore(dir); FileSyncStore b = new FileSyncStore(dir)) {
+            a.savePending(PendingReport.of(first, T));
+            assertEquals(1, b.pendingCount());
+            b.removePending(first.reportId());
+            assertEquals(0, a.pendingCount(), "a's knowledge of the slots is stale after b's change");
+            a.savePending(PendingReport.of(second, T).withPollId("p-2"));
+            assertEquals(1, slots().size(), "a reused the slot b freed");
+            assertEquals(List.of(second.reportId()),
+                    b.pendingReports().stream().map(PendingReport::reportId).collect(Collectors.toList()));
+            b.savePending(PendingReport.of(second, T).withPollId("p-3"));
+            assertEquals("p-3", a.pendingReports().get(0).pollId());
         }
     }
 

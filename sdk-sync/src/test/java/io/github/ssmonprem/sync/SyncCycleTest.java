@@ -15,7 +15,6 @@ import io.github.ssmonprem.core.testing.TestSecrets;
 import io.github.ssmonprem.sync.model.Account;
 import io.github.ssmonprem.sync.model.License;
 import io.github.ssmonprem.sync.model.UsageReport;
-import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.SyncStoreException;
 import io.github.ssmonprem.testkit.SsmEmulator;

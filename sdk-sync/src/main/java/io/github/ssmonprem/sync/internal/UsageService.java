@@ -87,8 +87,8 @@ public final class UsageService {
      */
     public DeliveryResult submit(UsageReport report) {
         PendingReport entry = PendingReport.of(report, clock.instant());
-        byte[] body = UsageWireFormat.encode(report);
-        store.savePending(entry, body);
+        // The file store writes the body to disk while it is generated; either way it is durable here.
+        byte[] body = store.encodeAndSavePending(entry, out -> UsageWireFormat.encode(report, out));
         synchronized (deliveryLock) {
             return deliver(entry, body).result;
         }

@@ -11,6 +11,7 @@ import io.github.ssmonprem.sync.model.UsageRecord;
 import io.github.ssmonprem.sync.model.UsageReport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import java.util.List;
 /**
  * The usage report's body on the wire, {@code {"data":{"timestamp","nonce","product_instance_identifier",
  * "reports":[...]}}}, written by a streaming generator, and read back. The file store keeps reports in
- * exactly this form, so a report is serialised once for both its durable copy and its request.
+ * exactly this form, and writes it to disk while it is generated, so a report is serialised once for
+ * both its durable copy and its request.
  */
 public final class UsageWireFormat {
 
@@ -35,9 +37,33 @@ public final class UsageWireFormat {
      * @return the body, UTF-8 JSON
      */
     public static byte[] encode(UsageReport report) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + report.recordCount() * 120);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint(report));
+        try {
+            encode(report, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode usage report " + report.reportId(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * @param report a report
+     * @return about how many bytes its request body takes
+     */
+    public static int sizeHint(UsageReport report) {
+        return (int) Math.min(1 << 30, 256L + report.recordCount() * 120L);
+    }
+
+    /**
+     * Writes a report's request body to a stream, as it is generated; the stream is not closed.
+     *
+     * @param report the report
+     * @param out where to write the body, UTF-8 JSON
+     * @throws IOException when the stream fails
+     */
+    public static void encode(UsageReport report, OutputStream out) throws IOException {
         long timestamp = report.createdAt().toEpochMilli();
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        try (JsonGenerator g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
             g.writeStartObject();
             g.writeObjectFieldStart("data");
             g.writeNumberField("timestamp", timestamp);
@@ -64,10 +90,7 @@ public final class UsageWireFormat {
             g.writeEndArray();
             g.writeEndObject();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode usage report " + report.reportId(), e);
         }
-        return out.toByteArray();
     }
 
     /**

@@ -1,5 +1,10 @@
 package io.github.ssmonprem.sync.store;
 
+import io.github.ssmonprem.sync.internal.UsageWireFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,15 +27,37 @@ public interface SyncStore extends AutoCloseable {
     void savePending(PendingReport report);
 
     /**
-     * Stores a pending report, given the exact request body it will be sent as. Stores that keep
-     * reports as bytes store these instead of serialising the report again; the default ignores them.
+     * Writes a report's request body.
+     */
+    @FunctionalInterface
+    interface BodyWriter {
+        /**
+         * @param out where to write the body; not to be closed
+         * @throws IOException when writing fails
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Stores a new pending report, durably before returning, and returns its request body as
+     * {@code body} writes it. Stores that keep reports as bytes keep these, and may write them to disk
+     * while they are being produced; the default collects them in memory, then calls
+     * {@link #savePending(PendingReport)}. A report already stored is not stored again.
      *
      * @param report the entry
-     * @param requestBody the report's request body, as {@code UsageWireFormat} writes it
+     * @param body writes the report's request body
+     * @return the request body
      * @throws SyncStoreException when it cannot be stored durably
      */
-    default void savePending(PendingReport report, byte[] requestBody) {
+    default byte[] encodeAndSavePending(PendingReport report, BodyWriter body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(UsageWireFormat.sizeHint(report.report()));
+        try {
+            body.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode usage report " + report.reportId(), e);
+        }
         savePending(report);
+        return out.toByteArray();
     }
 
     /**

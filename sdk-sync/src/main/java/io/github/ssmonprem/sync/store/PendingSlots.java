@@ -1,0 +1,803 @@
+package io.github.ssmonprem.sync.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.Redactor;
+import io.github.ssmonprem.sync.internal.UsageWireFormat;
+import io.github.ssmonprem.sync.model.UsageReport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pending reports of a {@link FileSyncStore}: one slot file per report in {@code pending/}, reused
+ * once the report is acknowledged. See {@link FileSyncStore} for the layout and the guarantees.
+ *
+ * <p>Every operation runs holding this JVM's lock on the directory and a file lock on
+ * {@code pending/.lock}. The lock file also holds a generation number, incremented by every change to
+ * the slots: while it is the one this store last saw, its index of which report is in which slot and
+ * which slots are free is current, and it uses it and the slots it keeps open without reading the
+ * directory again. When another store, in this process or another, changed the slots, it reads them
+ * again.
+ */
+final class PendingSlots implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PendingSlots.class);
+    private static final Pattern SLOT_NAME = Pattern.compile("(\\d{6,})\\.slot");
+    private static final String SLOT_GLOB = "*.slot";
+    static final int FORMAT = 2;
+    static final String PENDING = "pending";
+    static final String FREE = "free";
+    /** The header line occupies [0, 2048), the delivery-state line [2048, 4096), the body starts at 4096. */
+    static final int LINE_SIZE = 2048;
+    static final int BODY_OFFSET = 2 * LINE_SIZE;
+    private static final int FREE_SLOTS_KEPT = 4;
+    private static final int OPEN_SLOTS_KEPT = 8;
+    /** How much new body the writer hands to the background sync at a time. */
+    private static final int CHUNK = 128 * 1024;
+    /** One lock per pending directory in this JVM: FileLocks guard against other processes only. */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+    /** A slot's first line, as read. Free slots carry only the format and state. */
+    record SlotHeader(int format, String state, String reportId, String account, String virtualAccount,
+            Instant storedAt, Long bodyLength, Long bodyCrc32c) {
+    }
+
+    /** A report's delivery state, the slot's second line, as read. */
+    record DeliveryState(String pollId, int attempts, String lastError) {
+    }
+
+    /** An action on the slots. */
+    @FunctionalInterface
+    interface SlotAction<T> {
+        T run() throws IOException;
+    }
+
+    private final Path dir;
+    private final Path lockFile;
+    private final Path quarantineDir;
+    private final ReentrantLock lock;
+    private final ObjectMapper mapper = SsmJson.mapper();
+    private final JsonFactory json = mapper.getFactory();
+    private final byte[] freeLine;
+    private final List<String> quarantined = new CopyOnWriteArrayList<>();
+
+    // Guarded by the lock.
+    private final Map<String, Path> slotOf = new HashMap<>();
+    private final Deque<Path> freeSlots = new ArrayDeque<>();
+    private final Map<Path, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, FileChannel> eldest) {
+            if (size() > OPEN_SLOTS_KEPT) {
+                closeQuietly(eldest.getValue());
+                return true;
+            }
+            return false;
+        }
+    };
+    private FileChannel lockChannel;
+    private boolean indexed;
+    /** The generation the index matches; -1 when none. */
+    private long generation = -1;
+    /** Whether the running action changed a slot. */
+    private boolean changed;
+    private ThreadPoolExecutor syncer;
+
+    PendingSlots(Path pendingDir, Path quarantineDir) throws IOException {
+        this.dir = pendingDir;
+        this.lockFile = pendingDir.resolve(".lock");
+        this.quarantineDir = quarantineDir;
+        Files.createDirectories(pendingDir);
+        this.lock = LOCKS.computeIfAbsent(pendingDir.toRealPath(), k -> new ReentrantLock());
+        try {
+            if (!Files.exists(lockFile)) {
+                Files.createFile(lockFile);
+            }
+        } catch (IOException e) {
+            // A read-only state directory can still be read; saving reports there fails with a typed error.
+            LOG.debug("Cannot create {} ({}); the pending reports are read-only", lockFile, e.getClass().getSimpleName());
+        }
+        this.freeLine = line(writeJson(g -> {
+            g.writeNumberField("format", FORMAT);
+            g.writeStringField("state", FREE);
+        }), "");
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    List<String> quarantined() {
+        return List.copyOf(quarantined);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Operations, each under the lock
+
+    /** Stores a new report whose body {@code body} writes, unless it is stored already; returns the body. */
+    byte[] store(PendingReport entry, SyncStore.BodyWriter body) throws IOException {
+        // Fails before anything is written when the names cannot fit the header line.
+        headerLine(entry, Long.MAX_VALUE, 0xFFFFFFFFL);
+        return locked(true, () -> {
+            if (find(entry.reportId()) != null) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream(UsageWireFormat.sizeHint(entry.report()));
+                body.writeTo(out);
+                return out.toByteArray();
+            }
+            return writeNew(entry, body);
+        });
+    }
+
+    /** Records a stored report's delivery state; stores the report first when it is not stored. */
+    void saveState(PendingReport entry) throws IOException {
+        headerLine(entry, Long.MAX_VALUE, 0xFFFFFFFFL);
+        locked(true, () -> {
+            Path slot = find(entry.reportId());
+            if (slot == null) {
+                writeNew(entry, out -> UsageWireFormat.encode(entry.report(), out));
+            } else if (entry.pollId() != null || entry.attempts() > 0 || entry.lastError() != null) {
+                changed = true;
+                writeFully(channel(slot), LINE_SIZE, ByteBuffer.wrap(stateLine(entry)));
+            }
+            return null;
+        });
+    }
+
+    /** Frees an acknowledged report's slot, or deletes it when enough slots are free already. */
+    void remove(String reportId) throws IOException {
+        locked(true, () -> {
+            Path slot = find(reportId);
+            if (slot == null) {
+                return null;
+            }
+            changed = true;
+            slotOf.remove(reportId);
+            // Neither is forced to disk: should a crash undo it, the acknowledged report is sent again
+            // with its nonce and counted once by the server.
+            if (freeSlots.size() >= FREE_SLOTS_KEPT) {
+                forget(slot);
+                Files.deleteIfExists(slot);
+            } else {
+                writeFully(channel(slot), 0, ByteBuffer.wrap(freeLine));
+                freeSlots.addLast(slot);
+            }
+            return null;
+        });
+    }
+
+    /** Reads every pending report; moves aside the slots that cannot be read. */
+    List<PendingReport> all() throws IOException {
+        return locked(false, () -> {
+            List<PendingReport> out = new ArrayList<>();
+            Map<String, Path> seen = new HashMap<>();
+            List<Path> free = new ArrayList<>();
+            for (Path slot : slotFiles()) {
+                try {
+                    PendingReport entry = readPending(slot);
+                    if (entry == null) {
+                        free.add(slot);
+                    } else if (seen.putIfAbsent(entry.reportId(), slot) == null) {
+                        out.add(entry);
+                    } else {
+                        LOG.warn("Usage report {} is stored twice, in {} and {}; delivering it once",
+                                entry.reportId(), seen.get(entry.reportId()).getFileName(), slot.getFileName());
+                    }
+                } catch (NoSuchFileException removedMeanwhile) {
+                    // deleted by a process that did not wait for the lock
+                } catch (IOException | RuntimeException e) {
+                    quarantine(slot, e);
+                }
+            }
+            slotOf.clear();
+            slotOf.putAll(seen);
+            freeSlots.clear();
+            freeSlots.addAll(free);
+            indexed = true;
+            out.sort(Comparator.comparing(PendingReport::storedAt).thenComparing(PendingReport::reportId));
+            return out;
+        });
+    }
+
+    /** How many reports are pending. */
+    int count() throws IOException {
+        return locked(false, () -> {
+            index();
+            return slotOf.size();
+        });
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            forgetAll();
+            if (lockChannel != null) {
+                closeQuietly(lockChannel);
+                lockChannel = null;
+            }
+            generation = -1;
+            if (syncer != null) {
+                syncer.shutdown();
+                syncer = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Locking and the generation
+
+    /**
+     * Runs an action holding this JVM's lock on the directory and the file lock other processes honour.
+     * A reader that cannot open the lock file (a read-only directory, which nobody can change) goes on
+     * without it, reading the slots afresh.
+     */
+    private <T> T locked(boolean writing, SlotAction<T> action) throws IOException {
+        lock.lock();
+        try {
+            if (lockChannel == null || !lockChannel.isOpen()) {
+                try {
+                    lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+                } catch (IOException e) {
+                    if (writing) {
+                        throw e;
+                    }
+                    forgetAll();
+                    changed = false;
+                    return action.run();
+                }
+            }
+            try (FileLock ignored = lockChannel.lock()) {
+                long current = readGeneration();
+                if (current != generation) {
+                    forgetAll();
+                }
+                changed = false;
+                boolean done = false;
+                try {
+                    T result = action.run();
+                    done = true;
+                    return result;
+                } finally {
+                    if (changed) {
+                        generation = current + 1;
+                        writeGeneration(generation);
+                        if (!done) {
+                            forgetAll();   // the index may not match what the failed action left
+                        }
+                    } else {
+                        generation = current;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long readGeneration() throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(Long.BYTES);
+        while (buffer.hasRemaining()) {
+            if (lockChannel.read(buffer, buffer.position()) < 0) {
+                return 0;   // a new lock file
+            }
+        }
+        return buffer.getLong(0);
+    }
+
+    private void writeGeneration(long value) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(Long.BYTES).putLong(0, value);
+        while (buffer.hasRemaining()) {
+            lockChannel.write(buffer, buffer.position());
+        }
+    }
+
+    /** Forgets the index and closes the slots kept open: the directory may have changed. */
+    private void forgetAll() {
+        indexed = false;
+        slotOf.clear();
+        freeSlots.clear();
+        open.values().forEach(PendingSlots::closeQuietly);
+        open.clear();
+        generation = -1;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The index and the slots
+
+    /** Reads every slot's header once, to know where the pending reports are and which slots are free. */
+    private void index() throws IOException {
+        if (indexed) {
+            return;
+        }
+        slotOf.clear();
+        freeSlots.clear();
+        for (Path slot : slotFiles()) {
+            try (FileChannel channel = FileChannel.open(slot, StandardOpenOption.READ)) {
+                SlotHeader header = parseHeader(readAt(channel, 0, LINE_SIZE));
+                if (PENDING.equals(header.state())) {
+                    slotOf.putIfAbsent(header.reportId(), slot);
+                } else {
+                    freeSlots.add(slot);
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                // torn or damaged: neither pending nor free until a listing quarantines it
+            }
+        }
+        indexed = true;
+    }
+
+    private Path find(String reportId) throws IOException {
+        index();
+        return slotOf.get(reportId);
+    }
+
+    private List<Path> slotFiles() throws IOException {
+        List<Path> slots = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, SLOT_GLOB)) {
+            files.forEach(slots::add);
+        }
+        slots.sort(Comparator.comparing(Path::getFileName));
+        return slots;
+    }
+
+    private Path createSlot() throws IOException {
+        long next = 1;
+        for (Path slot : slotFiles()) {
+            Matcher m = SLOT_NAME.matcher(slot.getFileName().toString());
+            if (m.matches()) {
+                next = Math.max(next, Long.parseLong(m.group(1)) + 1);
+            }
+        }
+        for (; ; next++) {
+            try {
+                return Files.createFile(dir.resolve(String.format(Locale.ROOT, "%06d.slot", next)));
+            } catch (FileAlreadyExistsException taken) {
+                // taken meanwhile by a process that does not honour the lock: try the next number
+            }
+        }
+    }
+
+    /** The slot, open for reading and writing; kept open while the generation stays this store's. */
+    private FileChannel channel(Path slot) throws IOException {
+        FileChannel channel = open.get(slot);
+        if (channel == null || !channel.isOpen()) {
+            channel = FileChannel.open(slot, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            open.put(slot, channel);
+        }
+        return channel;
+    }
+
+    private void forget(Path slot) {
+        FileChannel channel = open.remove(slot);
+        if (channel != null) {
+            closeQuietly(channel);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("Closing a slot failed ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Writing
+
+    /**
+     * Writes a new report into a free slot, or a new one, while its body is generated, and forces it to
+     * disk. The body goes to the file in chunks as it is generated, and a background thread syncs them
+     * meanwhile; when the body is complete, the rest of it and the header are written and synced.
+     */
+    private byte[] writeNew(PendingReport entry, SyncStore.BodyWriter body) throws IOException {
+        changed = true;
+        index();
+        Path slot = freeSlots.pollFirst();
+        boolean created = slot == null;
+        if (created) {
+            slot = createSlot();
+        }
+        boolean written = false;
+        boolean interrupted = false;
+        SyncingBody out = null;
+        try {
+            FileChannel channel = channel(slot);
+            out = new SyncingBody(channel, UsageWireFormat.sizeHint(entry.report()));
+            try {
+                body.writeTo(out);
+            } catch (IOException e) {
+                // The stream does not fail: this is the encoder's, not the disk's.
+                throw new UncheckedIOException("cannot encode usage report " + entry.reportId(), e);
+            }
+            interrupted = out.complete();
+            ByteBuffer block = ByteBuffer.allocate(BODY_OFFSET);
+            block.put(headerLine(entry, out.count, out.crc.getValue())).put(stateLine(entry)).flip();
+            writeFully(channel, 0, block);
+            long needed = BODY_OFFSET + (long) out.count;
+            if (channel.size() > Math.max(2 * needed, needed + (1 << 20))) {
+                channel.truncate(needed);   // do not keep a much larger report's blocks for ever
+            }
+            // fdatasync: the data, and the size needed to read it back; not the timestamps.
+            channel.force(false);
+            if (created) {
+                FileSyncStore.fsyncDirectory(dir);
+            }
+            written = true;
+            slotOf.put(entry.reportId(), slot);
+            return out.toByteArray();
+        } finally {
+            if (!written) {
+                if (out != null) {
+                    interrupted |= out.stop();   // no write of this body may land after the slot is released
+                }
+                discardFailedWrite(slot, created);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** After a failed write the slot holds no report anyone was told is stored: free it again, or delete it. */
+    private void discardFailedWrite(Path slot, boolean created) {
+        try {
+            if (created) {
+                forget(slot);
+                Files.deleteIfExists(slot);
+            } else {
+                writeFully(channel(slot), 0, ByteBuffer.wrap(freeLine));
+                freeSlots.addFirst(slot);
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not release slot {} after a failed write ({})", slot, e.getClass().getSimpleName());
+        }
+    }
+
+    /** A JSON object written by a streaming generator. */
+    @FunctionalInterface
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private byte[] writeJson(Fields fields) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    private byte[] headerLine(PendingReport entry, long bodyLength, long crc) throws IOException {
+        UsageReport report = entry.report();
+        return line(writeJson(g -> {
+            g.writeNumberField("format", FORMAT);
+            g.writeStringField("state", PENDING);
+            g.writeStringField("reportId", entry.reportId());
+            g.writeStringField("account", report.account());
+            g.writeStringField("virtualAccount", report.virtualAccount());
+            g.writeStringField("storedAt", entry.storedAt().toString());
+            g.writeNumberField("bodyLength", bodyLength);
+            g.writeNumberField("bodyCrc32c", crc);
+        }), "the report's account and virtual account names are too long to store");
+    }
+
+    private byte[] stateLine(PendingReport entry) throws IOException {
+        String error = entry.lastError();
+        while (true) {
+            String e = error;
+            byte[] json = writeJson(g -> {
+                g.writeStringField("pollId", entry.pollId());
+                g.writeNumberField("attempts", entry.attempts());
+                g.writeStringField("lastError", e);
+            });
+            if (json.length < LINE_SIZE || error == null) {
+                return line(json, "the report's poll id is too long to store");
+            }
+            error = error.substring(0, Math.max(0, error.length() - (json.length - LINE_SIZE) - 8)) + "...";
+        }
+    }
+
+    /** The JSON padded with spaces to a fixed-size line. */
+    private static byte[] line(byte[] json, String tooLong) {
+        if (json.length >= LINE_SIZE) {
+            throw new IllegalArgumentException(tooLong + " (" + json.length + " bytes, at most " + (LINE_SIZE - 1) + ")");
+        }
+        byte[] line = new byte[LINE_SIZE];
+        System.arraycopy(json, 0, line, 0, json.length);
+        Arrays.fill(line, json.length, LINE_SIZE - 1, (byte) ' ');
+        line[LINE_SIZE - 1] = '\n';
+        return line;
+    }
+
+    private static void writeFully(FileChannel channel, long position, ByteBuffer data) throws IOException {
+        long at = position;
+        while (data.hasRemaining()) {
+            at += channel.write(data, at);
+        }
+    }
+
+    private synchronized ThreadPoolExecutor syncer() {
+        if (syncer == null) {
+            syncer = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "ssm-store-sync");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return syncer;
+    }
+
+    /**
+     * A report's body as it is generated: kept in memory for the request, and written to its slot in
+     * chunks by a background thread that syncs each batch of chunks to disk while the rest is generated.
+     * When the body is complete, the writing thread waits only for a write in flight, not its sync.
+     */
+    private final class SyncingBody extends java.io.OutputStream {
+        private final FileChannel channel;
+        private final CRC32C crc = new CRC32C();
+        private byte[] buf;
+        private int count;
+        // Guarded by this: what the background thread has been given, taken and written to the file (not
+        // yet synced, perhaps), whether it runs, and how it failed.
+        private byte[] offeredBuf;
+        private int offered;
+        private int taken;
+        private int written;
+        private boolean running;
+        private IOException failure;
+
+        SyncingBody(FileChannel channel, int sizeHint) {
+            this.channel = channel;
+            this.buf = new byte[Math.max(1024, sizeHint)];
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(count + len, buf.length * 2));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+            if (count - offered >= CHUNK) {
+                offer();
+            }
+        }
+
+        /** Hands what is new to the background thread, starting it when it is idle. */
+        private synchronized void offer() {
+            offeredBuf = buf;
+            offered = count;
+            if (!running && failure == null) {
+                running = true;
+                syncer().execute(this::drain);
+            }
+        }
+
+        /** The background thread: writes what it was given, syncs, and repeats while there is more. */
+        private void drain() {
+            while (true) {
+                byte[] data;
+                int from;
+                int to;
+                synchronized (this) {
+                    if (taken == offered) {
+                        running = false;
+                        notifyAll();
+                        return;
+                    }
+                    data = offeredBuf;   // its content up to 'offered' never changes
+                    from = taken;
+                    to = offered;
+                    taken = to;
+                }
+                try {
+                    writeFully(channel, BODY_OFFSET + (long) from, ByteBuffer.wrap(data, from, to - from));
+                    crc.update(data, from, to - from);
+                    synchronized (this) {
+                        written = to;
+                        notifyAll();
+                    }
+                    // Syncs what is written so far while the rest is generated. The writer's own sync at
+                    // the end is what makes the report durable; this one only leaves it less to do.
+                    channel.force(false);
+                } catch (IOException | RuntimeException e) {
+                    synchronized (this) {
+                        failure = e instanceof IOException ? (IOException) e : new IOException(e);
+                        running = false;
+                        notifyAll();
+                    }
+                    return;
+                }
+            }
+        }
+
+        /**
+         * Waits for a write the background thread has in flight (not for its sync), then writes the
+         * rest of the body itself. The caller's sync that follows covers all of it.
+         *
+         * @return whether the thread was interrupted meanwhile; its flag is left for the caller to
+         *     restore once the report is stored, since an interrupted thread cannot use a file channel
+         */
+        boolean complete() throws IOException {
+            boolean interrupted = false;
+            synchronized (this) {
+                // Waits for a write in flight only; what was offered but not taken, the caller writes.
+                while (written < taken && failure == null) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;   // the slot's channel is in use: finish the write first
+                    }
+                }
+            }
+            int from;
+            synchronized (this) {
+                if (failure != null) {
+                    throw failure;
+                }
+                from = written;
+                offered = count;   // nothing more for the background thread
+                taken = count;
+                written = count;
+            }
+            writeFully(channel, BODY_OFFSET + (long) from, ByteBuffer.wrap(buf, from, count - from));
+            crc.update(buf, from, count - from);
+            return interrupted;
+        }
+
+        /**
+         * Takes back what the background thread has not taken and waits for a write in flight.
+         *
+         * @return whether the thread was interrupted meanwhile
+         */
+        synchronized boolean stop() {
+            offered = taken;
+            boolean interrupted = false;
+            while (written < taken && failure == null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return interrupted;
+        }
+
+        byte[] toByteArray() {
+            return buf.length == count ? buf : Arrays.copyOf(buf, count);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Reading
+
+    private SlotHeader parseHeader(byte[] line) throws IOException {
+        SlotHeader header = mapper.readValue(line, SlotHeader.class);
+        if (header.format() != FORMAT) {
+            throw new IOException("it has format " + header.format() + ", expected " + FORMAT);
+        }
+        if (PENDING.equals(header.state())) {
+            if (header.reportId() == null || header.bodyLength() == null || header.bodyCrc32c() == null
+                    || header.storedAt() == null || header.bodyLength() < 0) {
+                throw new IOException("its header is incomplete");
+            }
+        } else if (!FREE.equals(header.state())) {
+            throw new IOException("its header has state '" + header.state() + "'");
+        }
+        return header;
+    }
+
+    private static byte[] readAt(FileChannel channel, long position, long length) throws IOException {
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IOException("it declares a body of " + length + " bytes");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) length);
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new IOException("it is shorter than its header says (" + (position + length) + " bytes)");
+            }
+            at += n;
+        }
+        return buffer.array();
+    }
+
+    /** A slot's report, or null when the slot is free. */
+    private PendingReport readPending(Path slot) throws IOException {
+        try (FileChannel channel = FileChannel.open(slot, StandardOpenOption.READ)) {
+            SlotHeader header = parseHeader(readAt(channel, 0, LINE_SIZE));
+            if (!PENDING.equals(header.state())) {
+                return null;
+            }
+            byte[] body = readAt(channel, BODY_OFFSET, header.bodyLength());
+            CRC32C crc = new CRC32C();
+            crc.update(body);
+            if (crc.getValue() != header.bodyCrc32c()) {
+                throw new IOException("its body does not match its checksum (a write cut short by a crash, "
+                        + "which nothing was sent of, or a damaged disk)");
+            }
+            UsageReport report = UsageWireFormat.decode(header.account(), header.virtualAccount(), body);
+            if (!header.reportId().equals(report.reportId())) {
+                throw new IOException("its nonce " + report.reportId() + " does not match its header's " + header.reportId());
+            }
+            DeliveryState state = new DeliveryState(null, 0, null);
+            try {
+                state = mapper.readValue(readAt(channel, LINE_SIZE, LINE_SIZE), DeliveryState.class);
+            } catch (IOException unreadable) {
+                // torn by a crash: polling starts over, or the report is resubmitted with its nonce
+                LOG.warn("Ignoring the unreadable delivery state of usage report {} in {}", header.reportId(), slot);
+            }
+            return new PendingReport(report, header.storedAt(), state.pollId(), state.attempts(), state.lastError());
+        }
+    }
+
+    private void quarantine(Path file, Exception why) {
+        forget(file);
+        String reason = why.getClass().getSimpleName() + ": " + Redactor.snippet(String.valueOf(why.getMessage()), 300);
+        try {
+            Files.createDirectories(quarantineDir);
+            String name = file.getFileName() + "." + Instant.now().toEpochMilli();
+            Path target = quarantineDir.resolve(name);
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            changed = true;
+            Files.writeString(quarantineDir.resolve(name + ".reason"), reason + System.lineSeparator());
+            FileSyncStore.fsyncDirectory(dir);
+            FileSyncStore.fsyncDirectory(quarantineDir);
+            String note = "pending usage report " + file.getFileName() + " could not be read (" + reason
+                    + ") and was moved to " + target;
+            quarantined.add(note);
+            LOG.warn("Quarantined a corrupt entry: {}. Inspect it, and resubmit the usage it held if it was genuine.", note);
+        } catch (IOException moveFailed) {
+            String note = "pending usage report " + file + " could not be read (" + reason + ") nor moved aside ("
+                    + moveFailed.getClass().getSimpleName() + ")";
+            quarantined.add(note);
+            LOG.warn("Skipping a corrupt entry: {}", note);
+        }
+    }
+}
