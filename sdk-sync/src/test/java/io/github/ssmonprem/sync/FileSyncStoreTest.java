@@ -230,9 +230,9 @@ class FileSyncStoreTest {
 
     @Test
     void aLargeReportIsWrittenAndSyncedWhileItIsGeneratedAndReadBackWhole() throws Exception {
-        UsageReport big = report(2_000);   // ~400 KB of request body: several chunks synced in the background
+        UsageReport big = report(5_000);   // ~1 MB of request body: several chunks synced in the background
         byte[] expected = UsageWireFormat.encode(big);
-        assertTrue(expected.length > 3 * 128 * 1024, "length " + expected.length);
+        assertTrue(expected.length > 3 * 256 * 1024, "length " + expected.length);
         try (FileSyncStore store = new FileSyncStore(dir)) {
             byte[] body = store.encodeAndSavePending(PendingReport.of(big, T), out -> UsageWireFormat.encode(big, out));
             assertArrayEquals(expected, body, "the body returned for the request");
@@ -249,8 +249,8 @@ class FileSyncStoreTest {
 
     @Test
     void aBodyThatFailsHalfWayLeavesNoTraceAndTheSlotUsable() throws Exception {
-        UsageReport big = report(2_000);
-        UsageReport next = report(1_500);
+        UsageReport big = report(5_000);
+        UsageReport next = report(3_000);
         byte[] encoded = UsageWireFormat.encode(big);
         try (FileSyncStore store = new FileSyncStore(dir)) {
             store.savePending(PendingReport.of(report(1), T));
@@ -258,7 +258,7 @@ class FileSyncStoreTest {
             Path slot = onlySlot();
             UncheckedIOException e = assertThrows(UncheckedIOException.class,
                     () -> store.encodeAndSavePending(PendingReport.of(big, T), out -> {
-                        out.write(encoded, 0, 300 * 1024);   // past two chunks handed to the background thread
+                        out.write(encoded, 0, 600 * 1024);   // past two chunks handed to the background thread
                         throw new IOException("encoder broke");
                     }));
             assertTrue(e.getMessage().contains(big.reportId()), e.getMessage());

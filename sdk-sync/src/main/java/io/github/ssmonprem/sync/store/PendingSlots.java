@@ -68,7 +68,7 @@ final class PendingSlots implements AutoCloseable {
     private static final int FREE_SLOTS_KEPT = 4;
     private static final int OPEN_SLOTS_KEPT = 8;
     /** How much new body the writer hands to the background sync at a time. */
-    private static final int CHUNK = 128 * 1024;
+    private static final int CHUNK = 256 * 1024;
     /** One lock per pending directory in this JVM: FileLocks guard against other processes only. */
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
