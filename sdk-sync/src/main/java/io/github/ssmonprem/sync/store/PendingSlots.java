@@ -249,13 +249,17 @@ final class PendingSlots implements AutoCloseable {
                 closeQuietly(lockChannel);
                 lockChannel = null;
             }
-            generation = -1;
-            if (syncer != null) {
-                syncer.shutdown();
-                syncer = null;
-            }
+            stopSyncer();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Lets the background sync thread finish what it has and end. */
+    private synchronized void stopSyncer() {
+        if (syncer != null) {
+            syncer.shutdown();
+            syncer = null;
         }
     }
 
