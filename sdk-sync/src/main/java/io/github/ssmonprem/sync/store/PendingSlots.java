@@ -69,6 +69,8 @@ final class PendingSlots implements AutoCloseable {
     private static final int OPEN_SLOTS_KEPT = 8;
     /** How much new body the writer hands to the background sync at a time. */
     private static final int CHUNK = 256 * 1024;
+    /** Body buffers up to this size are kept for the next report. */
+    private static final int BODY_BUFFER_KEPT = 16 << 20;
     /** One lock per pending directory in this JVM: FileLocks guard against other processes only. */
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
@@ -116,6 +118,7 @@ final class PendingSlots implements AutoCloseable {
     /** Whether the running action changed a slot. */
     private boolean changed;
     private ThreadPoolExecutor syncer;
+    private ByteBuffer bodyBuffer;
 
     PendingSlots(Path pendingDir, Path quarantineDir) throws IOException {
         this.dir = pendingDir;
@@ -560,6 +563,22 @@ final class PendingSlots implements AutoCloseable {
         }
     }
 
+    /**
+     * A direct buffer of at least {@code capacity} bytes for a body, reused by the next report when it
+     * is not too large to keep. Only the writer under the lock and its background thread use it.
+     */
+    private ByteBuffer bodyBuffer(int capacity) {
+        ByteBuffer kept = bodyBuffer;
+        if (kept != null && kept.capacity() >= capacity) {
+            return kept;
+        }
+        ByteBuffer fresh = ByteBuffer.allocateDirect(Math.max(64 * 1024, capacity));
+        if (fresh.capacity() <= BODY_BUFFER_KEPT) {
+            bodyBuffer = fresh;
+        }
+        return fresh;
+    }
+
     private synchronized ThreadPoolExecutor syncer() {
         if (syncer == null) {
             syncer = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -579,11 +598,12 @@ final class PendingSlots implements AutoCloseable {
     private final class SyncingBody extends java.io.OutputStream {
         private final FileChannel channel;
         private final CRC32C crc = new CRC32C();
-        private byte[] buf;
+        /** Direct, so that writing it to the file copies it once; reused from report to report. */
+        private ByteBuffer buf;
         private int count;
         // Guarded by this: what the background thread has been given, taken and written to the file (not
         // yet synced, perhaps), whether it runs, and how it failed.
-        private byte[] offeredBuf;
+        private ByteBuffer offeredBuf;
         private int offered;
         private int taken;
         private int written;
@@ -592,7 +612,7 @@ final class PendingSlots implements AutoCloseable {
 
         SyncingBody(FileChannel channel, int sizeHint) {
             this.channel = channel;
-            this.buf = new byte[Math.max(1024, sizeHint)];
+            this.buf = bodyBuffer(sizeHint);
         }
 
         @Override
@@ -602,10 +622,13 @@ final class PendingSlots implements AutoCloseable {
 
         @Override
         public void write(byte[] b, int off, int len) {
-            if (count + len > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(count + len, buf.length * 2));
+            if (count + len > buf.capacity()) {
+                // The old buffer stays as it is for a background write in flight.
+                ByteBuffer larger = bodyBuffer((int) Math.min(Integer.MAX_VALUE - 8, Math.max(count + (long) len, 2L * buf.capacity())));
+                larger.put(0, buf, 0, count);
+                buf = larger;
             }
-            System.arraycopy(b, off, buf, count, len);
+            buf.put(count, b, off, len);
             count += len;
             if (count - offered >= CHUNK) {
                 offer();
@@ -625,7 +648,7 @@ final class PendingSlots implements AutoCloseable {
         /** The background thread: writes what it was given, syncs, and repeats while there is more. */
         private void drain() {
             while (true) {
-                byte[] data;
+                ByteBuffer data;
                 int from;
                 int to;
                 synchronized (this) {
@@ -634,14 +657,14 @@ final class PendingSlots implements AutoCloseable {
                         notifyAll();
                         return;
                     }
-                    data = offeredBuf;   // its content up to 'offered' never changes
+                    data = offeredBuf.duplicate();   // its content up to 'offered' never changes
                     from = taken;
                     to = offered;
                     taken = to;
                 }
                 try {
-                    writeFully(channel, BODY_OFFSET + (long) from, ByteBuffer.wrap(data, from, to - from));
-                    crc.update(data, from, to - from);
+                    writeFully(channel, BODY_OFFSET + (long) from, data.limit(to).position(from));
+                    crc.update(data.position(from));
                     synchronized (this) {
                         written = to;
                         notifyAll();
@@ -689,8 +712,9 @@ final class PendingSlots implements AutoCloseable {
                 taken = count;
                 written = count;
             }
-            writeFully(channel, BODY_OFFSET + (long) from, ByteBuffer.wrap(buf, from, count - from));
-            crc.update(buf, from, count - from);
+            ByteBuffer rest = buf.duplicate().limit(count).position(from);
+            writeFully(channel, BODY_OFFSET + (long) from, rest);
+            crc.update(rest.position(from));
             return interrupted;
         }
 
@@ -713,7 +737,9 @@ final class PendingSlots implements AutoCloseable {
         }
 
         byte[] toByteArray() {
-            return buf.length == count ? buf : Arrays.copyOf(buf, count);
+            byte[] out = new byte[count];
+            buf.get(0, out);
+            return out;
         }
     }
 
