@@ -110,6 +110,17 @@ class FileSyncStoreTest {
     }
 
     @Test
+    void whenAReportWasStoredIsKeptToTheNanosecond() throws Exception {
+        Instant storedAt = Instant.parse("2026-11-01T10:00:00.000123456Z");
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            store.savePending(PendingReport.of(report(), storedAt));
+        }
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            assertEquals(storedAt, reopened.pendingReports().get(0).storedAt());
+        }
+    }
+
+    @Test
     void deliveryStateIsWrittenInPlaceAndTheLatestWins() throws Exception {
         UsageReport report = report();
         try (FileSyncStore store = new FileSyncStore(dir)) {

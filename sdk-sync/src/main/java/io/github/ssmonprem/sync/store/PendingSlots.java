@@ -447,7 +447,7 @@ final class PendingSlots implements AutoCloseable {
         SyncingBody out = null;
         try {
             FileChannel channel = channel(slot);
-            out = new SyncingBody(channel, UsageWireFormat.sizeHint(entry.report()));
+            out = new SyncingBody(channel);
             try {
                 body.writeTo(out);
             } catch (IOException e) {
@@ -610,9 +610,9 @@ final class PendingSlots implements AutoCloseable {
         private boolean running;
         private IOException failure;
 
-        SyncingBody(FileChannel channel, int sizeHint) {
+        SyncingBody(FileChannel channel) {
             this.channel = channel;
-            this.buf = bodyBuffer(sizeHint);
+            this.buf = bodyBuffer(0);   // the last report's, usually large enough; it grows when not
         }
 
         @Override
