@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ssmonprem.core.http.SsmJson;
@@ -12,6 +13,7 @@ import io.github.ssmonprem.sync.internal.UsageWireFormat;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.SyncStoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -303,6 +305,39 @@ class FileSyncStoreTest {
             b.savePending(PendingReport.of(second, T).withPollId("p-3"));
             assertEquals("p-3", a.pendingReports().get(0).pollId());
         }
+    }
+
+    @Test
+    void aFullDiskFailsTheSaveTypedAndKeepsWhatWasStored() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("small-disk"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", mount.toString()),
+                "cannot mount a small file system here (needs root)");
+        try {
+            UsageReport small = report(1);
+            UsageReport large = report(5_000);   // ~1 MB: more than the disk holds
+            try (FileSyncStore store = new FileSyncStore(mount)) {
+                store.savePending(PendingReport.of(small, T));
+                SyncStoreException e = assertThrows(SyncStoreException.class,
+                        () -> store.encodeAndSavePending(PendingReport.of(large, T), out -> UsageWireFormat.encode(large, out)));
+                assertTrue(e.remediation().contains("full"), e.remediation());
+                assertTrue(e.getMessage().contains(large.reportId()), e.getMessage());
+                assertEquals(1, store.pendingCount());
+            }
+            try (FileSyncStore reopened = new FileSyncStore(mount)) {
+                List<PendingReport> back = reopened.pendingReports();
+                assertEquals(List.of(small), back.stream().map(PendingReport::report).collect(Collectors.toList()),
+                        "the report stored before is intact");
+                assertTrue(reopened.quarantined().isEmpty(), reopened.quarantined().toString());
+            }
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    private static boolean run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
     }
 
     @Test
