@@ -38,10 +38,9 @@ import org.slf4j.LoggerFactory;
  * save returns, and so before anything of it is sent; {@link #encodeAndSavePending} writes and syncs
  * the body in chunks on a background thread while it is still being generated. An acknowledged
  * report's slot is marked free and reused by the next report: overwriting blocks the file system has
- * already allocated spares the
- * new inode, block allocation, directory sync and deletion that a file per report costs, and that
- * dominate the cost of storing reports of a megabyte and more. At most four free slots are kept;
- * beyond that an acknowledged report's slot is deleted.
+ * already allocated spares the new inode, block allocation, directory sync and deletion that a file
+ * per report costs, and that dominate the cost of storing reports of a megabyte and more. At most four
+ * free slots are kept; beyond that an acknowledged report's slot is deleted.
  *
  * <p>The delivery state and the free mark are written in place and not forced: a crash that loses
  * them costs at most one resubmission with the report's original nonce, which the server counts
@@ -59,6 +58,7 @@ import org.slf4j.LoggerFactory;
 public final class FileSyncStore implements SyncStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncStore.class);
+    /** Report ids go into slot headers and the Idempotency-Key header: a nonce, not arbitrary text. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final Path root;
@@ -95,7 +95,7 @@ public final class FileSyncStore implements SyncStore {
     private static String checkedId(PendingReport entry) {
         String id = entry.reportId();
         if (!SAFE_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("report id is not a safe file name: " + id);
+            throw new IllegalArgumentException("report id must be 1 to 128 of the characters A-Z a-z 0-9 . _ -: " + id);
         }
         return id;
     }
