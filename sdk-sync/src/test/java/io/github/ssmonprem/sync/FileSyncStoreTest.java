@@ -341,6 +341,19 @@ class FileSyncStoreTest {
     }
 
     @Test
+    void namesTooLongForTheHeaderAreRefusedBeforeAnythingIsWritten() throws Exception {
+        UsageReport report = UsageReport.builder(Clock.fixed(T, ZoneOffset.UTC)).account("a".repeat(1100) + ".example")
+                .virtualAccount("V".repeat(1100)).productInstance("vmanage-1")
+                .device("edge-1", "regid.sdwan").usage("dna_advantage", 1, T.minusSeconds(3600), T).build();
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> store.savePending(PendingReport.of(report, T)));
+            assertTrue(e.getMessage().contains("too long"), e.getMessage());
+            assertEquals(List.of(), slots(), "no slot was claimed");
+        }
+    }
+
+    @Test
     void savingAStoredReportAgainDoesNotStoreItTwice() throws Exception {
         UsageReport report = report();
         try (FileSyncStore store = new FileSyncStore(dir)) {

@@ -140,10 +140,6 @@ final class PendingSlots implements AutoCloseable {
         }), "");
     }
 
-    Path directory() {
-        return dir;
-    }
-
     List<String> quarantined() {
         return List.copyOf(quarantined);
     }
@@ -153,8 +149,6 @@ final class PendingSlots implements AutoCloseable {
 
     /** Stores a new report whose body {@code body} writes, unless it is stored already; returns the body. */
     byte[] store(PendingReport entry, SyncStore.BodyWriter body) throws IOException {
-        // Fails before anything is written when the names cannot fit the header line.
-        headerLine(entry, Long.MAX_VALUE, 0xFFFFFFFFL);
         return locked(true, () -> {
             if (find(entry.reportId()) != null) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream(UsageWireFormat.sizeHint(entry.report()));
@@ -167,7 +161,6 @@ final class PendingSlots implements AutoCloseable {
 
     /** Records a stored report's delivery state; stores the report first when it is not stored. */
     void saveState(PendingReport entry) throws IOException {
-        headerLine(entry, Long.MAX_VALUE, 0xFFFFFFFFL);
         locked(true, () -> {
             Path slot = find(entry.reportId());
             if (slot == null) {
@@ -195,7 +188,7 @@ final class PendingSlots implements AutoCloseable {
                 forget(slot);
                 Files.deleteIfExists(slot);
             } else {
-                writeFully(channel(slot), 0, ByteBuffer.wrap(freeLine));
+                markFree(slot);
                 freeSlots.addLast(slot);
             }
             return null;
@@ -435,6 +428,8 @@ final class PendingSlots implements AutoCloseable {
      * meanwhile; when the body is complete, the rest of it and the header are written and synced.
      */
     private byte[] writeNew(PendingReport entry, SyncStore.BodyWriter body) throws IOException {
+        // Fails before anything is written when the names cannot fit the header line.
+        headerLine(entry, Long.MAX_VALUE, 0xFFFFFFFFL);
         changed = true;
         index();
         Path slot = freeSlots.pollFirst();
@@ -490,12 +485,17 @@ final class PendingSlots implements AutoCloseable {
                 forget(slot);
                 Files.deleteIfExists(slot);
             } else {
-                writeFully(channel(slot), 0, ByteBuffer.wrap(freeLine));
+                markFree(slot);
                 freeSlots.addFirst(slot);
             }
         } catch (IOException e) {
             LOG.debug("Could not release slot {} after a failed write ({})", slot, e.getClass().getSimpleName());
         }
+    }
+
+    /** Overwrites a slot's header with the free mark (not forced). */
+    private void markFree(Path slot) throws IOException {
+        writeFully(channel(slot), 0, ByteBuffer.wrap(freeLine));
     }
 
     /** A JSON object written by a streaming generator. */
