@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -257,6 +260,30 @@ class FileSyncStoreTest {
         try (FileSyncStore reopened = new FileSyncStore(dir)) {
             assertEquals(big, reopened.pendingReports().get(0).report());
             assertTrue(reopened.quarantined().isEmpty());
+        }
+    }
+
+    @Test
+    void aBodyWhoseGeneratorStallsBetweenChunksIsStoredWhole() throws Exception {
+        UsageReport big = report(5_000);
+        byte[] expected = UsageWireFormat.encode(big);
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            byte[] body = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> store.encodeAndSavePending(PendingReport.of(big, T), out -> {
+                        for (int at = 0; at < expected.length; at += 8192) {
+                            out.write(expected, at, Math.min(8192, expected.length - at));
+                            if (at == 300 * 1024 || at == 600 * 1024) {
+                                // Longer than the background thread follows an idle body: it stops, and
+                                // the next chunk starts it again.
+                                LockSupport.parkNanos(Duration.ofMillis(150).toNanos());
+                            }
+                        }
+                    }));
+            assertArrayEquals(expected, body);
+        }
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            assertEquals(big, reopened.pendingReports().get(0).report(), "read back with a matching checksum");
+            assertTrue(reopened.quarantined().isEmpty(), reopened.quarantined().toString());
         }
     }
 

@@ -36,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +70,14 @@ final class PendingSlots implements AutoCloseable {
     private static final int OPEN_SLOTS_KEPT = 8;
     /** How much new body the writer hands to the background sync at a time. */
     private static final int CHUNK = 256 * 1024;
+    /**
+     * How long the background thread pauses when it has caught up with the body before it looks for
+     * more. It is not woken for each chunk: on small virtual machines a cross-CPU wake-up cost the
+     * generating thread about 0.1 ms each, more than the writes it hands over.
+     */
+    private static final long FOLLOW_PAUSE_NANOS = 100_000;
+    /** The background thread stops following a body that has not grown for this long; the next chunk restarts it. */
+    private static final long FOLLOW_IDLE_NANOS = 50_000_000;
     /** Body buffers up to this size are kept for the next report. */
     private static final int BODY_BUFFER_KEPT = 16 << 20;
     /** One lock per pending directory in this JVM: FileLocks guard against other processes only. */
@@ -593,7 +602,9 @@ final class PendingSlots implements AutoCloseable {
     /**
      * A report's body as it is generated: kept in memory for the request, and written to its slot in
      * chunks by a background thread that syncs each batch of chunks to disk while the rest is generated.
-     * When the body is complete, the writing thread waits only for a write in flight, not its sync.
+     * The thread is started once per body and follows it, pausing briefly when it has caught up, until
+     * the body is complete; then the writing thread writes the rest itself, and waits only for a write
+     * in flight, not its sync.
      */
     private final class SyncingBody extends java.io.OutputStream {
         private final FileChannel channel;
@@ -601,13 +612,16 @@ final class PendingSlots implements AutoCloseable {
         /** Direct, so that writing it to the file copies it once; reused from report to report. */
         private ByteBuffer buf;
         private int count;
-        // Guarded by this: what the background thread has been given, taken and written to the file (not
-        // yet synced, perhaps), whether it runs, and how it failed.
+        // Guarded by this: what the background thread has been given, taken, added to the checksum and
+        // written to the file (not yet synced, perhaps), whether it runs, whether the body is complete,
+        // and how the thread failed.
         private ByteBuffer offeredBuf;
         private int offered;
         private int taken;
+        private int summed;
         private int written;
         private boolean running;
+        private boolean finished;
         private IOException failure;
 
         SyncingBody(FileChannel channel) {
@@ -635,36 +649,57 @@ final class PendingSlots implements AutoCloseable {
             }
         }
 
-        /** Hands what is new to the background thread, starting it when it is idle. */
+        /** Hands what is new to the background thread, starting it when it does not run. */
         private synchronized void offer() {
             offeredBuf = buf;
             offered = count;
-            if (!running && failure == null) {
+            if (!running && failure == null && !finished) {
                 running = true;
-                syncer().execute(this::drain);
+                syncer().execute(this::follow);
             }
         }
 
-        /** The background thread: writes what it was given, syncs, and repeats while there is more. */
-        private void drain() {
+        /**
+         * The background thread: checksums, writes and syncs what it was given, and looks for more
+         * after a short pause while the body is still being generated.
+         */
+        private void follow() {
+            long idleSince = 0;
             while (true) {
-                ByteBuffer data;
-                int from;
-                int to;
+                ByteBuffer data = null;
+                int from = 0;
+                int to = 0;
                 synchronized (this) {
-                    if (taken == offered) {
+                    if (finished || failure != null) {
                         running = false;
                         notifyAll();
                         return;
                     }
-                    data = offeredBuf.duplicate();   // its content up to 'offered' never changes
-                    from = taken;
-                    to = offered;
-                    taken = to;
+                    if (taken < offered) {
+                        data = offeredBuf.duplicate();   // its content up to 'offered' never changes
+                        from = taken;
+                        to = offered;
+                        taken = to;
+                    } else if (idleSince == 0) {
+                        idleSince = System.nanoTime();
+                    } else if (System.nanoTime() - idleSince > FOLLOW_IDLE_NANOS) {
+                        running = false;   // a stalled generator: the next chunk starts the thread again
+                        return;
+                    }
                 }
+                if (data == null) {
+                    LockSupport.parkNanos(FOLLOW_PAUSE_NANOS);
+                    continue;
+                }
+                idleSince = 0;
                 try {
+                    // The checksum first: the writer may then write the rest while this is written.
+                    crc.update(data.limit(to).position(from));
+                    synchronized (this) {
+                        summed = to;
+                        notifyAll();
+                    }
                     writeFully(channel, BODY_OFFSET + (long) from, data.limit(to).position(from));
-                    crc.update(data.position(from));
                     synchronized (this) {
                         written = to;
                         notifyAll();
@@ -684,37 +719,41 @@ final class PendingSlots implements AutoCloseable {
         }
 
         /**
-         * Waits for a write the background thread has in flight (not for its sync), then writes the
-         * rest of the body itself. The caller's sync that follows covers all of it.
+         * Writes the rest of the body, while the background thread finishes a write it has in flight,
+         * and waits for that write (not for its sync). The caller's sync that follows covers all of it.
          *
          * @return whether the thread was interrupted meanwhile; its flag is left for the caller to
          *     restore once the report is stored, since an interrupted thread cannot use a file channel
          */
         boolean complete() throws IOException {
             boolean interrupted = false;
+            int from;
             synchronized (this) {
-                // Waits for a write in flight only; what was offered but not taken, the caller writes.
-                while (written < taken && failure == null) {
+                finished = true;
+                offered = taken;   // nothing more for the background thread: the rest is written here
+                while (summed < taken && failure == null) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
                         interrupted = true;   // the slot's channel is in use: finish the write first
                     }
                 }
-            }
-            int from;
-            synchronized (this) {
                 if (failure != null) {
                     throw failure;
                 }
-                from = written;
-                offered = count;   // nothing more for the background thread
+                from = taken;
+            }
+            ByteBuffer rest = buf.duplicate().limit(count).position(from);
+            crc.update(rest);
+            writeFully(channel, BODY_OFFSET + (long) from, rest.position(from));
+            synchronized (this) {
+                interrupted |= awaitWritten();
+                if (failure != null) {
+                    throw failure;
+                }
                 taken = count;
                 written = count;
             }
-            ByteBuffer rest = buf.duplicate().limit(count).position(from);
-            writeFully(channel, BODY_OFFSET + (long) from, rest);
-            crc.update(rest.position(from));
             return interrupted;
         }
 
@@ -724,7 +763,13 @@ final class PendingSlots implements AutoCloseable {
          * @return whether the thread was interrupted meanwhile
          */
         synchronized boolean stop() {
+            finished = true;
             offered = taken;
+            return awaitWritten();
+        }
+
+        /** Waits, holding this, for the background thread's write in flight; returns whether interrupted. */
+        private boolean awaitWritten() {
             boolean interrupted = false;
             while (written < taken && failure == null) {
                 try {
