@@ -37,6 +37,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -726,18 +727,12 @@ final class PendingSlots implements AutoCloseable {
          *     restore once the report is stored, since an interrupted thread cannot use a file channel
          */
         boolean complete() throws IOException {
-            boolean interrupted = false;
+            boolean interrupted;
             int from;
             synchronized (this) {
                 finished = true;
                 offered = taken;   // nothing more for the background thread: the rest is written here
-                while (summed < taken && failure == null) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;   // the slot's channel is in use: finish the write first
-                    }
-                }
+                interrupted = awaitThread(() -> summed);
                 if (failure != null) {
                     throw failure;
                 }
@@ -747,7 +742,7 @@ final class PendingSlots implements AutoCloseable {
             crc.update(rest);
             writeFully(channel, BODY_OFFSET + (long) from, rest.position(from));
             synchronized (this) {
-                interrupted |= awaitWritten();
+                interrupted |= awaitThread(() -> written);
                 if (failure != null) {
                     throw failure;
                 }
@@ -765,13 +760,19 @@ final class PendingSlots implements AutoCloseable {
         synchronized boolean stop() {
             finished = true;
             offered = taken;
-            return awaitWritten();
+            return awaitThread(() -> written);
         }
 
-        /** Waits, holding this, for the background thread's write in flight; returns whether interrupted. */
-        private boolean awaitWritten() {
+        /**
+         * Waits, holding this, until the background thread has checksummed or written (as
+         * {@code progress} tells) all it took, or failed. An interrupt does not end the wait: the
+         * slot's channel is in use, and the write is finished first.
+         *
+         * @return whether the thread was interrupted meanwhile
+         */
+        private boolean awaitThread(IntSupplier progress) {
             boolean interrupted = false;
-            while (written < taken && failure == null) {
+            while (progress.getAsInt() < taken && failure == null) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
