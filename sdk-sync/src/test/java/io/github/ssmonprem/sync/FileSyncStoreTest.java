@@ -288,6 +288,59 @@ class FileSyncStoreTest {
     }
 
     @Test
+    void interruptsWhileLargeReportsAreStoredNeverLoseOrTearOne() throws Exception {
+        // Interrupts land from before a ~1 MB report's store starts to after it ends: while the body is
+        // generated, handed over, checksummed, written, or synced by the background thread.
+        List<UsageReport> stored = new ArrayList<>();
+        int failed = 0;
+        Thread writer = Thread.currentThread();
+        ExecutorService interrupter = Executors.newSingleThreadExecutor();
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            long storeNanos = Long.MAX_VALUE;
+            for (int i = 0; i < 3; i++) {
+                UsageReport warm = report(5_000);
+                long t0 = System.nanoTime();
+                store.encodeAndSavePending(PendingReport.of(warm, T), out -> UsageWireFormat.encode(warm, out));
+                storeNanos = Math.min(storeNanos, System.nanoTime() - t0);
+                stored.add(warm);
+            }
+            int rounds = 40;
+            for (int i = 0; i < rounds; i++) {
+                UsageReport big = report(5_000);
+                long delay = storeNanos * i / (rounds * 3 / 4);
+                Future<?> interrupt = interrupter.submit(() -> {
+                    LockSupport.parkNanos(delay);
+                    writer.interrupt();
+                });
+                try {
+                    byte[] body = store.encodeAndSavePending(PendingReport.of(big, T), out -> UsageWireFormat.encode(big, out));
+                    assertArrayEquals(UsageWireFormat.encode(big), body);
+                    stored.add(big);
+                } catch (SyncStoreException e) {
+                    // An interrupted thread cannot use a file channel: typed, and nothing stored.
+                    assertTrue(e.remediation().contains("interrupted"), e.remediation() + " " + e.getCause());
+                    failed++;
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!interrupt.isDone() && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(100_000);   // not Future.get: the interrupt may land while it waits
+                }
+                assertTrue(interrupt.isDone());
+                Thread.interrupted();
+                assertEquals(stored.size(), store.pendingCount(), "after store " + i);
+            }
+        } finally {
+            interrupter.shutdownNow();
+            Thread.interrupted();
+        }
+        assertTrue(stored.size() > 3 && failed > 0, stored.size() + " stored, " + failed + " failed: the interrupts missed");
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            assertEquals(Set.copyOf(stored), reopened.pendingReports().stream().map(PendingReport::report).collect(Collectors.toSet()));
+            assertTrue(reopened.quarantined().isEmpty(), reopened.quarantined().toString());
+        }
+    }
+
+    @Test
     void aBodyThatFailsHalfWayLeavesNoTraceAndTheSlotUsable() throws Exception {
         UsageReport big = report(5_000);
         UsageReport next = report(3_000);

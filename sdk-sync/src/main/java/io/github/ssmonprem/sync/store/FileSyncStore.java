@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.core.http.SsmJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -268,7 +270,11 @@ public final class FileSyncStore implements SyncStore {
                 ? ((FileSystemException) e).getReason() : e.getClass().getSimpleName();
         String lower = String.valueOf(reason).toLowerCase(Locale.ROOT) + " " + String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         String remediation;
-        if (lower.contains("no space")) {
+        if ((e instanceof ClosedChannelException || e instanceof FileLockInterruptionException)
+                && Thread.currentThread().isInterrupted()) {
+            remediation = "The thread was interrupted (the application is stopping it) while it used " + root
+                    + "; nothing was sent and no pending report was lost. Call again from a thread that is not interrupted.";
+        } else if (lower.contains("no space")) {
             remediation = "The disk holding " + root + " is full: free space there; nothing was sent and no pending report was lost.";
         } else if (lower.contains("read-only") || lower.contains("not permitted") || e instanceof AccessDeniedException
                 || lower.contains("permission denied")) {

@@ -127,6 +127,10 @@ final class PendingSlots implements AutoCloseable {
     private long generation = -1;
     /** Whether the running action changed a slot. */
     private boolean changed;
+    /** The generation read when the file lock was taken; -1 when it is not held. */
+    private long lockedGeneration = -1;
+    /** Whether the running action's thread was interrupted while it waited: restored when the action ends. */
+    private boolean deferredInterrupt;
     private ThreadPoolExecutor syncer;
     private ByteBuffer bodyBuffer;
 
@@ -176,7 +180,7 @@ final class PendingSlots implements AutoCloseable {
             if (slot == null) {
                 writeNew(entry, out -> UsageWireFormat.encode(entry.report(), out));
             } else if (entry.pollId() != null || entry.attempts() > 0 || entry.lastError() != null) {
-                changed = true;
+                markChanged();
                 writeFully(channel(slot), LINE_SIZE, ByteBuffer.wrap(stateLine(entry)));
             }
             return null;
@@ -190,7 +194,7 @@ final class PendingSlots implements AutoCloseable {
             if (slot == null) {
                 return null;
             }
-            changed = true;
+            markChanged();
             slotOf.remove(reportId);
             // Neither is forced to disk: should a crash undo it, the acknowledged report is sent again
             // with its nonce and counted once by the server.
@@ -276,6 +280,11 @@ final class PendingSlots implements AutoCloseable {
      * Runs an action holding this JVM's lock on the directory and the file lock other processes honour.
      * A reader that cannot open the lock file (a read-only directory, which nobody can change) goes on
      * without it, reading the slots afresh.
+     *
+     * <p>An action counts its change in the lock file before it makes it ({@link #markChanged}), so
+     * that nothing is left to write once the change is made: an interrupt that then closes the lock
+     * file's channel cannot turn a change made into a reported failure. An interrupt the action
+     * deferred is restored once the lock is released: an interrupted thread cannot use a file channel.
      */
     private <T> T locked(boolean writing, SlotAction<T> action) throws IOException {
         lock.lock();
@@ -293,11 +302,13 @@ final class PendingSlots implements AutoCloseable {
                     return action.run();
                 }
             }
-            try (FileLock ignored = lockChannel.lock()) {
+            FileLock fileLock = lockChannel.lock();
+            try {
                 long current = readGeneration();
                 if (current != generation) {
                     forgetAll();
                 }
+                lockedGeneration = current;
                 changed = false;
                 boolean done = false;
                 try {
@@ -307,7 +318,6 @@ final class PendingSlots implements AutoCloseable {
                 } finally {
                     if (changed) {
                         generation = current + 1;
-                        writeGeneration(generation);
                         if (!done) {
                             forgetAll();   // the index may not match what the failed action left
                         }
@@ -315,9 +325,43 @@ final class PendingSlots implements AutoCloseable {
                         generation = current;
                     }
                 }
+            } finally {
+                lockedGeneration = -1;
+                release(fileLock);
             }
         } finally {
+            boolean restoreInterrupt = deferredInterrupt;
+            deferredInterrupt = false;
             lock.unlock();
+            if (restoreInterrupt) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Counts a change to the slots in the lock file, once per action and before the change is made:
+     * another store that sees the new generation reads the slots again.
+     */
+    private void markChanged() throws IOException {
+        if (!changed) {
+            if (lockedGeneration >= 0) {
+                writeGeneration(lockedGeneration + 1);
+            }
+            changed = true;
+        }
+    }
+
+    /** Releases the file lock; when that fails, closes its channel, which releases it too. */
+    private void release(FileLock fileLock) {
+        try {
+            fileLock.release();
+        } catch (IOException | RuntimeException e) {
+            // Closed by an interrupt, say: the lock went with the channel.
+            closeQuietly(lockChannel);
+            lockChannel = null;
+            generation = -1;
+            LOG.debug("Released the lock on {} by closing it ({})", lockFile, e.getClass().getSimpleName());
         }
     }
 
@@ -440,7 +484,7 @@ final class PendingSlots implements AutoCloseable {
     private byte[] writeNew(PendingReport entry, SyncStore.BodyWriter body) throws IOException {
         // Fails before anything is written when the names cannot fit the header line.
         headerLine(entry, Long.MAX_VALUE, 0xFFFFFFFFL);
-        changed = true;
+        markChanged();
         index();
         Path slot = freeSlots.pollFirst();
         boolean created = slot == null;
@@ -480,11 +524,11 @@ final class PendingSlots implements AutoCloseable {
                 if (out != null) {
                     interrupted |= out.stop();   // no write of this body may land after the slot is released
                 }
+                // An interrupt closed the channel, perhaps: the slot is released with the flag cleared.
+                interrupted |= Thread.interrupted();
                 discardFailedWrite(slot, created);
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            deferredInterrupt |= interrupted;
         }
     }
 
@@ -860,8 +904,8 @@ final class PendingSlots implements AutoCloseable {
             Files.createDirectories(quarantineDir);
             String name = file.getFileName() + "." + Instant.now().toEpochMilli();
             Path target = quarantineDir.resolve(name);
+            markChanged();
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-            changed = true;
             Files.writeString(quarantineDir.resolve(name + ".reason"), reason + System.lineSeparator());
             FileSyncStore.fsyncDirectory(dir);
             FileSyncStore.fsyncDirectory(quarantineDir);
