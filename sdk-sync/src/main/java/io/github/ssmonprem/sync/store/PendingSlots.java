@@ -37,7 +37,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntSupplier;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -479,7 +479,8 @@ final class PendingSlots implements AutoCloseable {
     /**
      * Writes a new report into a free slot, or a new one, while its body is generated, and forces it to
      * disk. The body goes to the file in chunks as it is generated, and a background thread syncs them
-     * meanwhile; when the body is complete, the rest of it and the header are written and synced.
+     * meanwhile; when the body is complete, the rest of it and the header are written and synced, and
+     * only then is the body returned for the request.
      */
     private byte[] writeNew(PendingReport entry, SyncStore.BodyWriter body) throws IOException {
         // Fails before anything is written when the names cannot fit the header line.
@@ -492,7 +493,6 @@ final class PendingSlots implements AutoCloseable {
             slot = createSlot();
         }
         boolean written = false;
-        boolean interrupted = false;
         SyncingBody out = null;
         try {
             FileChannel channel = channel(slot);
@@ -503,7 +503,7 @@ final class PendingSlots implements AutoCloseable {
                 // The stream does not fail: this is the encoder's, not the disk's.
                 throw new UncheckedIOException("cannot encode usage report " + entry.reportId(), e);
             }
-            interrupted = out.complete();
+            out.complete();
             ByteBuffer block = ByteBuffer.allocate(BODY_OFFSET);
             block.put(headerLine(entry, out.count, out.crc.getValue())).put(stateLine(entry)).flip();
             writeFully(channel, 0, block);
@@ -511,24 +511,35 @@ final class PendingSlots implements AutoCloseable {
             if (channel.size() > Math.max(2 * needed, needed + (1 << 20))) {
                 channel.truncate(needed);   // do not keep a much larger report's blocks for ever
             }
-            // fdatasync: the data, and the size needed to read it back; not the timestamps.
-            channel.force(false);
+            // fdatasync: the data, and the size needed to read it back; not the timestamps. The
+            // background thread, when it still follows the body, syncs while the body is copied out
+            // for the request here; the report counts as stored only once that sync has returned.
+            boolean delegated = out.requestFinalSync();
+            if (!delegated) {
+                channel.force(false);
+            }
             if (created) {
                 FileSyncStore.fsyncDirectory(dir);
             }
+            byte[] request = out.toByteArray();
+            if (delegated) {
+                out.awaitFinalSync();
+            }
             written = true;
             slotOf.put(entry.reportId(), slot);
-            return out.toByteArray();
+            return request;
         } finally {
             if (!written) {
                 if (out != null) {
-                    interrupted |= out.stop();   // no write of this body may land after the slot is released
+                    out.stop();   // no write of this body may land after the slot is released
                 }
                 // An interrupt closed the channel, perhaps: the slot is released with the flag cleared.
-                interrupted |= Thread.interrupted();
+                deferredInterrupt |= Thread.interrupted();
                 discardFailedWrite(slot, created);
             }
-            deferredInterrupt |= interrupted;
+            if (out != null) {
+                deferredInterrupt |= out.interrupted;
+            }
         }
     }
 
@@ -649,7 +660,13 @@ final class PendingSlots implements AutoCloseable {
      * chunks by a background thread that syncs each batch of chunks to disk while the rest is generated.
      * The thread is started once per body and follows it, pausing briefly when it has caught up, until
      * the body is complete; then the writing thread writes the rest itself, and waits only for a write
-     * in flight, not its sync.
+     * in flight, not its sync. Once the writing thread has written the header too, the background
+     * thread, when it still follows the body, makes the final sync while the writing thread copies the
+     * body out for the request.
+     *
+     * <p>The writing thread's waits for the background thread are not ended by an interrupt: the slot's
+     * channel is in use, and an interrupted thread cannot use a file channel. {@link #interrupted}
+     * tells the caller to restore the flag once it is done with the slots.
      */
     private final class SyncingBody extends java.io.OutputStream {
         private final FileChannel channel;
@@ -657,9 +674,12 @@ final class PendingSlots implements AutoCloseable {
         /** Direct, so that writing it to the file copies it once; reused from report to report. */
         private ByteBuffer buf;
         private int count;
+        /** Whether the writing thread was interrupted while it waited; only that thread uses it. */
+        private boolean interrupted;
         // Guarded by this: what the background thread has been given, taken, added to the checksum and
-        // written to the file (not yet synced, perhaps), whether it runs, whether the body is complete,
-        // and how the thread failed.
+        // written to the file (not yet synced, perhaps); whether it runs; whether the body is complete;
+        // whether the final sync was asked of the thread and made; whether the writing thread gave up
+        // on the body; how the thread failed.
         private ByteBuffer offeredBuf;
         private int offered;
         private int taken;
@@ -667,6 +687,9 @@ final class PendingSlots implements AutoCloseable {
         private int written;
         private boolean running;
         private boolean finished;
+        private boolean syncRequested;
+        private boolean synced;
+        private boolean stopped;
         private IOException failure;
 
         SyncingBody(FileChannel channel) {
@@ -704,40 +727,61 @@ final class PendingSlots implements AutoCloseable {
             }
         }
 
+        /** What the background thread does next. */
+        private enum Step { WRITE, FINAL_SYNC, PAUSE, END }
+
         /**
          * The background thread: checksums, writes and syncs what it was given, and looks for more
-         * after a short pause while the body is still being generated.
+         * after a short pause while the body is being generated; once the body is complete, it waits
+         * for the request for the final sync, makes it and ends.
          */
         private void follow() {
             long idleSince = 0;
             while (true) {
+                Step step;
                 ByteBuffer data = null;
                 int from = 0;
                 int to = 0;
                 synchronized (this) {
-                    if (finished || failure != null) {
-                        running = false;
-                        notifyAll();
-                        return;
-                    }
-                    if (taken < offered) {
+                    if (stopped || failure != null) {
+                        step = Step.END;
+                    } else if (syncRequested) {
+                        step = Step.FINAL_SYNC;
+                    } else if (taken < offered) {
+                        step = Step.WRITE;
                         data = offeredBuf.duplicate();   // its content up to 'offered' never changes
                         from = taken;
                         to = offered;
                         taken = to;
                     } else if (idleSince == 0) {
+                        step = Step.PAUSE;
                         idleSince = System.nanoTime();
                     } else if (System.nanoTime() - idleSince > FOLLOW_IDLE_NANOS) {
-                        running = false;   // a stalled generator: the next chunk starts the thread again
+                        step = Step.END;   // a stalled generator: the next chunk starts the thread again
+                    } else {
+                        step = Step.PAUSE;
+                    }
+                    if (step == Step.END) {
+                        running = false;
+                        notifyAll();
                         return;
                     }
                 }
-                if (data == null) {
+                if (step == Step.PAUSE) {
                     LockSupport.parkNanos(FOLLOW_PAUSE_NANOS);
                     continue;
                 }
-                idleSince = 0;
                 try {
+                    if (step == Step.FINAL_SYNC) {
+                        channel.force(false);
+                        synchronized (this) {
+                            synced = true;
+                            running = false;
+                            notifyAll();
+                        }
+                        return;
+                    }
+                    idleSince = 0;
                     // The checksum first: the writer may then write the rest while this is written.
                     crc.update(data.limit(to).position(from));
                     synchronized (this) {
@@ -745,13 +789,18 @@ final class PendingSlots implements AutoCloseable {
                         notifyAll();
                     }
                     writeFully(channel, BODY_OFFSET + (long) from, data.limit(to).position(from));
+                    boolean complete;
                     synchronized (this) {
                         written = to;
+                        complete = finished;
                         notifyAll();
                     }
-                    // Syncs what is written so far while the rest is generated. The writer's own sync at
-                    // the end is what makes the report durable; this one only leaves it less to do.
-                    channel.force(false);
+                    // Syncs what is written so far while the rest is generated. The final sync is what
+                    // makes the report durable; this one only leaves it less to do, and is left out when
+                    // the body is complete already and the final sync about to follow.
+                    if (!complete) {
+                        channel.force(false);
+                    }
                 } catch (IOException | RuntimeException e) {
                     synchronized (this) {
                         failure = e instanceof IOException ? (IOException) e : new IOException(e);
@@ -765,65 +814,78 @@ final class PendingSlots implements AutoCloseable {
 
         /**
          * Writes the rest of the body, while the background thread finishes a write it has in flight,
-         * and waits for that write (not for its sync). The caller's sync that follows covers all of it.
-         *
-         * @return whether the thread was interrupted meanwhile; its flag is left for the caller to
-         *     restore once the report is stored, since an interrupted thread cannot use a file channel
+         * and waits for that write (not for its sync). The final sync covers all of it.
          */
-        boolean complete() throws IOException {
-            boolean interrupted;
+        void complete() throws IOException {
             int from;
             synchronized (this) {
                 finished = true;
                 offered = taken;   // nothing more for the background thread: the rest is written here
-                interrupted = awaitThread(() -> summed);
-                if (failure != null) {
-                    throw failure;
-                }
+                awaitThread(() -> summed < taken);
+                throwFailure();
                 from = taken;
             }
             ByteBuffer rest = buf.duplicate().limit(count).position(from);
             crc.update(rest);
             writeFully(channel, BODY_OFFSET + (long) from, rest.position(from));
             synchronized (this) {
-                interrupted |= awaitThread(() -> written);
-                if (failure != null) {
-                    throw failure;
-                }
+                awaitThread(() -> written < taken);
+                throwFailure();
                 taken = count;
                 written = count;
             }
-            return interrupted;
         }
 
         /**
-         * Takes back what the background thread has not taken and waits for a write in flight.
+         * Asks the background thread, when it still follows the body, for the final sync: the body and
+         * the header are written.
          *
-         * @return whether the thread was interrupted meanwhile
+         * @return whether the thread will make it; when not, the writing thread syncs
          */
-        synchronized boolean stop() {
+        synchronized boolean requestFinalSync() {
+            if (running && failure == null) {
+                syncRequested = true;
+                return true;
+            }
+            return false;
+        }
+
+        /**
+         * Waits for the final sync the background thread was asked for.
+         *
+         * @throws IOException when it failed: the report is not stored
+         */
+        synchronized void awaitFinalSync() throws IOException {
+            awaitThread(() -> !synced);
+            throwFailure();
+        }
+
+        /** Takes back what the background thread has not taken and waits until it has ended. */
+        synchronized void stop() {
             finished = true;
+            stopped = true;
             offered = taken;
-            return awaitThread(() -> written);
+            awaitThread(() -> running);
         }
 
         /**
-         * Waits, holding this, until the background thread has checksummed or written (as
-         * {@code progress} tells) all it took, or failed. An interrupt does not end the wait: the
-         * slot's channel is in use, and the write is finished first.
-         *
-         * @return whether the thread was interrupted meanwhile
+         * Waits, holding this, while {@code pending} holds and the background thread has not failed.
+         * An interrupt does not end the wait; it is remembered in {@link #interrupted}.
          */
-        private boolean awaitThread(IntSupplier progress) {
-            boolean interrupted = false;
-            while (progress.getAsInt() < taken && failure == null) {
+        private void awaitThread(BooleanSupplier pending) {
+            while (pending.getAsBoolean() && failure == null) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
-            return interrupted;
+        }
+
+        private void throwFailure() throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
         }
 
         byte[] toByteArray() {
