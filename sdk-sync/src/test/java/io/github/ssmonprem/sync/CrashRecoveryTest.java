@@ -73,7 +73,8 @@ class CrashRecoveryTest {
         try (SsmEmulator emulator = SsmEmulator.builder().acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO).start()) {
             Process child = startChild(emulator, state);
             String nonce = readNonce(child);
-            await(() -> emulator.stats().polls() >= 1, "the child polls for its acknowledgement");
+            // The second poll follows a wait, before which the child stored the poll id.
+            await(() -> emulator.stats().polls() >= 2, "the child polls again for its acknowledgement");
             kill(child);
 
             List<PendingReport> left;

@@ -15,15 +15,20 @@ import io.github.ssmonprem.core.testing.TestSecrets;
 import io.github.ssmonprem.sync.model.Account;
 import io.github.ssmonprem.sync.model.License;
 import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.sync.store.SyncStoreException;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,6 +145,51 @@ class SyncCycleTest {
         assertEquals(1, emulator.stats().distinctReports());
         assertEquals(3, emulator.stats().usageRecordsCounted());
         assertEquals(1, emulator.stats().acknowledged());
+    }
+
+    @Test
+    void thePollIdIsOnDiskBeforeTheFirstWaitAndNotWrittenWhenTheFirstPollAcknowledges() throws Exception {
+        List<String> savedPollIds = new CopyOnWriteArrayList<>();
+        List<String> onDiskWhileWaiting = new CopyOnWriteArrayList<>();
+        try (FileSyncStore files = new FileSyncStore(state);
+                SsmSyncClient ssm = SsmSyncClient.builder()
+                        .config(emulator.clientConfig().clock(clock).sleeper(d -> {
+                            try (FileSyncStore reader = new FileSyncStore(state)) {
+                                onDiskWhileWaiting.add(reader.pendingReports().get(0).pollId());
+                            }
+                            clock.sleep(d);
+                        }).build())
+                        .grant(emulator.passwordGrant()).store(recording(files, savedPollIds)).build()) {
+            DeliveryResult polledTwice = ssm.submitUsage(report());
+            assertTrue(polledTwice.delivered(), String.valueOf(polledTwice.error()));
+            assertEquals(List.of(polledTwice.pollId(), polledTwice.pollId()), onDiskWhileWaiting,
+                    "a process killed while it waits resumes polling instead of resubmitting");
+            assertEquals(List.of(polledTwice.pollId()), savedPollIds, "stored once, before the first wait");
+
+            savedPollIds.clear();
+            emulator.acknowledgeAfter(0, Duration.ZERO);
+            int polls = emulator.stats().polls();
+            DeliveryResult polledOnce = ssm.submitUsage(report());
+            assertTrue(polledOnce.delivered(), String.valueOf(polledOnce.error()));
+            assertEquals(polls + 1, emulator.stats().polls());
+            assertEquals(List.of(), savedPollIds, "acknowledged at once: nothing to resume, no write");
+            assertEquals(0, files.pendingCount());
+        }
+    }
+
+    /** The store, recording the poll id of each delivery state saved. */
+    private static SyncStore recording(SyncStore store, List<String> savedPollIds) {
+        return (SyncStore) Proxy.newProxyInstance(SyncStore.class.getClassLoader(), new Class<?>[] {SyncStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("savePending")) {
+                        savedPollIds.add(((PendingReport) args[0]).pollId());
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers usage reports: stores each durably first, submits it with its nonce as the idempotency
- * key, persists the poll id, and polls until the acknowledgement arrives or the deadline passes. A
- * report leaves the store only when acknowledged.
+ * key, polls until the acknowledgement arrives or the deadline passes, and persists the poll id before
+ * it waits between polls. A report leaves the store only when acknowledged.
  */
 public final class UsageService {
 
@@ -132,13 +132,13 @@ public final class UsageService {
     private Attempt deliver(PendingReport stored, byte[] encodedBody) {
         PendingReport entry = stored;
         try {
-            if (entry.pollId() == null) {
+            boolean pollIdStored = entry.pollId() != null;
+            if (!pollIdStored) {
                 byte[] body = encodedBody != null ? encodedBody : UsageWireFormat.encode(entry.report());
                 String pollId = submitOnce(entry.report(), body);
                 entry = entry.withPollId(pollId);
-                store.savePending(entry);
             }
-            String ack = awaitAcknowledgement(entry);
+            String ack = awaitAcknowledgement(entry, pollIdStored);
             if (ack == null) {
                 boolean interrupted = Thread.currentThread().isInterrupted();
                 String why = (interrupted ? "interrupted while waiting for the acknowledgement"
@@ -189,7 +189,16 @@ public final class UsageService {
         return pollId.asText();
     }
 
-    private String awaitAcknowledgement(PendingReport entry) {
+    /**
+     * Polls for the report's acknowledgement until it arrives or the deadline passes.
+     *
+     * @param pollIdStored whether the store holds the poll id already; when not, it is stored before
+     *     the first wait, or before giving up, so that a later delivery resumes polling. An
+     *     acknowledgement on the first poll needs no store write: a crash before it only makes the
+     *     report be submitted again with its nonce, which the server counts once.
+     */
+    private String awaitAcknowledgement(PendingReport entry, boolean pollIdStored) {
+        boolean stored = pollIdStored;
         Instant deadline = clock.instant().plus(ackTimeout);
         while (true) {
             ObjectNode data = mapper.createObjectNode();
@@ -214,6 +223,10 @@ public final class UsageService {
             }
             if (!"OK_POLL".equalsIgnoreCase(status)) {
                 throw http.malformed(request, response, "has poll status '" + status + "', expected OK_POLL or COMPLETE");
+            }
+            if (!stored) {
+                store.savePending(entry);
+                stored = true;
             }
             JsonNode after = answer.path("poll_after_seconds");
             Duration wait = after.canConvertToLong() && after.asLong() > 0 ? Duration.ofSeconds(after.asLong()) : DEFAULT_POLL_AFTER;
