@@ -417,6 +417,24 @@ class FileSyncStoreTest {
         }
     }
 
+    @Test
+    void aRemovalThatFailsSaysTheAcknowledgedReportWillBeSentAgain() throws Exception {
+        UsageReport acknowledged = report();
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            store.savePending(PendingReport.of(acknowledged, T));
+        }
+        Path slot = onlySlot();
+        assumeTrue(run("chattr", "+i", slot.toString()), "cannot make a file immutable here (needs root and ext4)");
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            SyncStoreException e = assertThrows(SyncStoreException.class, () -> store.removePending(acknowledged.reportId()));
+            assertTrue(e.getMessage().contains(acknowledged.reportId()), e.getMessage());
+            assertTrue(e.remediation().contains("stays pending and is sent again with its nonce"), e.remediation());
+            assertEquals(1, store.pendingCount());
+        } finally {
+            run("chattr", "-i", slot.toString());
+        }
+    }
+
     private static boolean run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();

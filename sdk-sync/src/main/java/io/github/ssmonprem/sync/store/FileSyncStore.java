@@ -63,6 +63,9 @@ public final class FileSyncStore implements SyncStore {
     /** Report ids go into slot headers and the Idempotency-Key header: a nonce, not arbitrary text. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
+    private static final String NOTHING_SENT = "nothing was sent and no pending report was lost";
+    private static final String PREVIOUS_KEPT = "the previous one is kept";
+
     private final Path root;
     private final Path pendingDir;
     private final Path snapshotDir;
@@ -85,7 +88,7 @@ public final class FileSyncStore implements SyncStore {
             Files.createDirectories(snapshotDir);
             this.slots = new PendingSlots(pendingDir, root.resolve("quarantine"));
         } catch (IOException e) {
-            throw failure("cannot create the state directory " + root, e);
+            throw failure("cannot create the state directory " + root, NOTHING_SENT, e);
         }
     }
 
@@ -108,7 +111,7 @@ public final class FileSyncStore implements SyncStore {
         try {
             slots.saveState(entry);
         } catch (IOException e) {
-            throw failure("cannot store usage report " + id + " durably in " + pendingDir, e);
+            throw failure("cannot store usage report " + id + " durably in " + pendingDir, NOTHING_SENT, e);
         }
     }
 
@@ -123,7 +126,7 @@ public final class FileSyncStore implements SyncStore {
         try {
             return slots.store(entry, body);
         } catch (IOException e) {
-            throw failure("cannot store usage report " + id + " durably in " + pendingDir, e);
+            throw failure("cannot store usage report " + id + " durably in " + pendingDir, NOTHING_SENT, e);
         }
     }
 
@@ -132,7 +135,7 @@ public final class FileSyncStore implements SyncStore {
         try {
             return slots.all();
         } catch (IOException e) {
-            throw failure("cannot list the pending usage reports in " + pendingDir, e);
+            throw failure("cannot list the pending usage reports in " + pendingDir, NOTHING_SENT, e);
         }
     }
 
@@ -141,7 +144,8 @@ public final class FileSyncStore implements SyncStore {
         try {
             slots.remove(reportId);
         } catch (IOException e) {
-            throw failure("cannot remove acknowledged usage report " + reportId + " from " + pendingDir, e);
+            throw failure("cannot remove acknowledged usage report " + reportId + " from " + pendingDir,
+                    "the acknowledged report stays pending and is sent again with its nonce, which the server counts once", e);
         }
     }
 
@@ -173,7 +177,7 @@ public final class FileSyncStore implements SyncStore {
         try {
             writeAtomically(snapshotFile(snapshot.account()), true, mapper.writeValueAsBytes(snapshot));
         } catch (IOException e) {
-            throw failure("cannot store the license snapshot of " + snapshot.account() + " in " + snapshotDir, e);
+            throw failure("cannot store the license snapshot of " + snapshot.account() + " in " + snapshotDir, PREVIOUS_KEPT, e);
         }
     }
 
@@ -200,7 +204,7 @@ public final class FileSyncStore implements SyncStore {
         try {
             writeAtomically(outcomeFile, true, mapper.writeValueAsBytes(outcome));
         } catch (IOException e) {
-            throw failure("cannot store the sync outcome in " + outcomeFile, e);
+            throw failure("cannot store the sync outcome in " + outcomeFile, PREVIOUS_KEPT, e);
         }
     }
 
@@ -265,23 +269,29 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
-    private SyncStoreException failure(String what, IOException e) {
+    /**
+     * @param what what failed
+     * @param consequence what the failure left, for the remediation
+     * @param e the cause
+     */
+    private SyncStoreException failure(String what, String consequence, IOException e) {
         String reason = e instanceof FileSystemException && ((FileSystemException) e).getReason() != null
                 ? ((FileSystemException) e).getReason() : e.getClass().getSimpleName();
         String lower = String.valueOf(reason).toLowerCase(Locale.ROOT) + " " + String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         String remediation;
         if ((e instanceof ClosedChannelException || e instanceof FileLockInterruptionException)
                 && Thread.currentThread().isInterrupted()) {
-            remediation = "The thread was interrupted (the application is stopping it) while it used " + root
-                    + "; nothing was sent and no pending report was lost. Call again from a thread that is not interrupted.";
+            remediation = "The thread was interrupted (the application is stopping it) while it used " + root + "; "
+                    + consequence + ". Call again from a thread that is not interrupted.";
         } else if (lower.contains("no space")) {
-            remediation = "The disk holding " + root + " is full: free space there; nothing was sent and no pending report was lost.";
+            remediation = "The disk holding " + root + " is full: free space there; " + consequence + ".";
         } else if (lower.contains("read-only") || lower.contains("not permitted") || e instanceof AccessDeniedException
                 || lower.contains("permission denied")) {
             remediation = "Make " + root + " writable by this process (its permissions, its mount, its attributes), "
-                    + "or configure another state directory; nothing was sent and no pending report was lost.";
+                    + "or configure another state directory; " + consequence + ".";
         } else {
-            remediation = "Check that " + root + " exists, is a directory on a local disk, and is writable by this process.";
+            remediation = "Check that " + root + " exists, is a directory on a local disk, and is writable by this process; "
+                    + consequence + ".";
         }
         return new SyncStoreException(what + ": " + reason + ".", remediation, e);
     }
