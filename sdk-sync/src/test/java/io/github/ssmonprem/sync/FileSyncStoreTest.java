@@ -67,6 +67,15 @@ class FileSyncStoreTest {
         return b.build();
     }
 
+    /** Stores the entries, in this order, with a store closed afterwards. */
+    private void storeAndClose(PendingReport... entries) {
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            for (PendingReport entry : entries) {
+                store.savePending(entry);
+            }
+        }
+    }
+
     private List<Path> slots() throws Exception {
         try (Stream<Path> files = Files.list(dir.resolve("pending"))) {
             return files.filter(f -> f.getFileName().toString().endsWith(".slot")).sorted().collect(Collectors.toList());
@@ -93,9 +102,7 @@ class FileSyncStoreTest {
     @Test
     void aReportIsStoredAsTheExactBytesItIsSentAsAndReadBackWhole() throws Exception {
         UsageReport report = report();
-        try (FileSyncStore store = new FileSyncStore(dir)) {
-            store.savePending(PendingReport.of(report, T));
-        }
+        storeAndClose(PendingReport.of(report, T));
         Path slot = onlySlot();
         JsonNode header = header(slot);
         assertEquals(report.reportId(), header.path("reportId").asText());
@@ -117,9 +124,7 @@ class FileSyncStoreTest {
     @Test
     void whenAReportWasStoredIsKeptToTheNanosecond() throws Exception {
         Instant storedAt = Instant.parse("2026-11-01T10:00:00.000123456Z");
-        try (FileSyncStore store = new FileSyncStore(dir)) {
-            store.savePending(PendingReport.of(report(), storedAt));
-        }
+        storeAndClose(PendingReport.of(report(), storedAt));
         try (FileSyncStore reopened = new FileSyncStore(dir)) {
             assertEquals(storedAt, reopened.pendingReports().get(0).storedAt());
         }
@@ -162,9 +167,7 @@ class FileSyncStoreTest {
     @Test
     void aTornStateLineIsIgnoredAndTheReportKept() throws Exception {
         UsageReport report = report();
-        try (FileSyncStore store = new FileSyncStore(dir)) {
-            store.savePending(PendingReport.of(report, T).withPollId("poll-1"));
-        }
+        storeAndClose(PendingReport.of(report, T).withPollId("poll-1"));
         // A line cut short: the start of the new state, then blocks never written.
         byte[] torn = new byte[STATE_OFFSET];
         byte[] start = "{\"pollId\":\"poll-2\",\"att".getBytes(StandardCharsets.UTF_8);
@@ -181,10 +184,7 @@ class FileSyncStoreTest {
     @Test
     void aBodyThatDoesNotMatchItsChecksumIsQuarantinedNotDropped() throws Exception {
         UsageReport kept = report(1);
-        try (FileSyncStore store = new FileSyncStore(dir)) {
-            store.savePending(PendingReport.of(report(), T));
-            store.savePending(PendingReport.of(kept, T));
-        }
+        storeAndClose(PendingReport.of(report(), T), PendingReport.of(kept, T));
         Path torn = slots().get(0);
         overwrite(torn, BODY_OFFSET + 40, "####".getBytes(StandardCharsets.UTF_8));
         try (FileSyncStore reopened = new FileSyncStore(dir)) {
@@ -420,9 +420,7 @@ class FileSyncStoreTest {
     @Test
     void aRemovalThatFailsSaysTheAcknowledgedReportWillBeSentAgain() throws Exception {
         UsageReport acknowledged = report();
-        try (FileSyncStore store = new FileSyncStore(dir)) {
-            store.savePending(PendingReport.of(acknowledged, T));
-        }
+        storeAndClose(PendingReport.of(acknowledged, T));
         Path slot = onlySlot();
         assumeTrue(run("chattr", "+i", slot.toString()), "cannot make a file immutable here (needs root and ext4)");
         try (FileSyncStore store = new FileSyncStore(dir)) {
