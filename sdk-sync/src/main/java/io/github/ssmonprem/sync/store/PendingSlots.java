@@ -37,8 +37,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -762,8 +762,7 @@ final class PendingSlots implements AutoCloseable {
                         step = Step.PAUSE;
                     }
                     if (step == Step.END) {
-                        running = false;
-                        notifyAll();
+                        end();
                         return;
                     }
                 }
@@ -776,8 +775,7 @@ final class PendingSlots implements AutoCloseable {
                         channel.force(false);
                         synchronized (this) {
                             synced = true;
-                            running = false;
-                            notifyAll();
+                            end();
                         }
                         return;
                     }
@@ -804,12 +802,17 @@ final class PendingSlots implements AutoCloseable {
                 } catch (IOException | RuntimeException e) {
                     synchronized (this) {
                         failure = e instanceof IOException ? (IOException) e : new IOException(e);
-                        running = false;
-                        notifyAll();
+                        end();
                     }
                     return;
                 }
             }
+        }
+
+        /** The background thread's run ends; the caller holds this. */
+        private void end() {
+            running = false;
+            notifyAll();
         }
 
         /**
