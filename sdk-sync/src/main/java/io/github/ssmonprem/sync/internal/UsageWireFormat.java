@@ -19,9 +19,8 @@ import java.util.List;
 
 /**
  * The usage report's body on the wire, {@code {"data":{"timestamp","nonce","product_instance_identifier",
- * "reports":[...]}}}, written by a streaming generator, and read back. The file store keeps reports in
- * exactly this form, and writes it to disk while it is generated, so a report is serialised once for
- * both its durable copy and its request.
+ * "reports":[...]}}}, written by a streaming generator, and read back (the file store's slots of
+ * format 2 held reports in this form).
  */
 public final class UsageWireFormat {
 

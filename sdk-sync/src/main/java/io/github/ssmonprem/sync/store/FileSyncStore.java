@@ -35,10 +35,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A slot holds one report: a header line (report id, accounts, when it was stored, the body's
  * length and CRC-32C) in its first 2 KiB, a delivery-state line (poll id, failed attempts) in the next
- * 2 KiB, and from offset 4096 the exact request body the report is sent as, so it is serialised once
- * for both. A report is written into a free slot and forced to disk ({@code fdatasync}) before the
- * save returns, and so before anything of it is sent; {@link #encodeAndSavePending} writes and syncs
- * the body in chunks on a background thread while it is still being generated. An acknowledged
+ * 2 KiB, and from offset 4096 the report in a compact JSON form (each entitlement tag and usage
+ * period written once, the records as triples of numbers: about a ninth of the request body). A
+ * report is written into a free slot and forced to disk ({@code fdatasync}) before the save returns,
+ * and so before anything of it is sent; for a large report, {@link #encodeAndSavePending} has a
+ * background thread encode, write and sync it while the calling thread generates the request body,
+ * so that storing it costs little more than generating the body. Slots written by earlier snapshots
+ * of this store, which held the request body itself, are read as well. An acknowledged
  * report's slot is marked free and reused by the next report: overwriting blocks the file system has
  * already allocated spares the new inode, block allocation, directory sync and deletion that a file
  * per report costs, and that dominate the cost of storing reports of a megabyte and more. At most four
@@ -116,9 +119,10 @@ public final class FileSyncStore implements SyncStore {
     }
 
     /**
-     * Stores a new report while its body is generated: the body goes to disk in chunks, synced by a
-     * background thread while the rest is generated, so the wait for the disk mostly overlaps the
-     * serialisation. Durable when this returns, like {@link #savePending(PendingReport)}.
+     * Stores a new report while its body is generated: for a report of a thousand records or more, a
+     * background thread encodes the report's compact form, writes and syncs it while this thread
+     * generates the body, so the wait for the disk overlaps the serialisation. Durable when this
+     * returns, like {@link #savePending(PendingReport)}.
      */
     @Override
     public byte[] encodeAndSavePending(PendingReport entry, BodyWriter body) {

@@ -33,12 +33,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -61,7 +61,9 @@ final class PendingSlots implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PendingSlots.class);
     private static final Pattern SLOT_NAME = Pattern.compile("(\\d{6,})\\.slot");
     private static final String SLOT_GLOB = "*.slot";
-    static final int FORMAT = 2;
+    /** Slots of format 3 hold a report's compact form; those of format 2, its request body. Both are read. */
+    static final int FORMAT = 3;
+    private static final int FORMAT_WIRE_BODY = 2;
     static final String PENDING = "pending";
     static final String FREE = "free";
     /** The header line occupies [0, 2048), the delivery-state line [2048, 4096), the body starts at 4096. */
@@ -69,18 +71,12 @@ final class PendingSlots implements AutoCloseable {
     static final int BODY_OFFSET = 2 * LINE_SIZE;
     private static final int FREE_SLOTS_KEPT = 4;
     private static final int OPEN_SLOTS_KEPT = 8;
-    /** How much new body the writer hands to the background sync at a time. */
-    private static final int CHUNK = 256 * 1024;
-    /**
-     * How long the background thread pauses when it has caught up with the body before it looks for
-     * more. It is not woken for each chunk: on small virtual machines a cross-CPU wake-up cost the
-     * generating thread about 0.1 ms each, more than the writes it hands over.
-     */
-    private static final long FOLLOW_PAUSE_NANOS = 100_000;
-    /** The background thread stops following a body that has not grown for this long; the next chunk restarts it. */
-    private static final long FOLLOW_IDLE_NANOS = 50_000_000;
-    /** Body buffers up to this size are kept for the next report. */
-    private static final int BODY_BUFFER_KEPT = 16 << 20;
+    /** Reports of this many records or more are written by a background thread while their request body is generated. */
+    private static final int BACKGROUND_RECORDS = 1_000;
+    /** A buffer for request bodies up to this size is kept for the next report. */
+    private static final int REQUEST_BUFFER_KEPT = 16 << 20;
+    /** The largest piece of a slot written at once. */
+    private static final int WRITE_PIECE = 1 << 20;
     /** One lock per pending directory in this JVM: FileLocks guard against other processes only. */
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
@@ -131,8 +127,8 @@ final class PendingSlots implements AutoCloseable {
     private long lockedGeneration = -1;
     /** Whether the running action's thread was interrupted while it waited: restored when the action ends. */
     private boolean deferredInterrupt;
-    private ThreadPoolExecutor syncer;
-    private ByteBuffer bodyBuffer;
+    private ThreadPoolExecutor writer;
+    private Buffer requestBuffer;
 
     PendingSlots(Path pendingDir, Path quarantineDir) throws IOException {
         this.dir = pendingDir;
@@ -164,12 +160,7 @@ final class PendingSlots implements AutoCloseable {
     /** Stores a new report whose body {@code body} writes, unless it is stored already; returns the body. */
     byte[] store(PendingReport entry, SyncStore.BodyWriter body) throws IOException {
         return locked(true, () -> {
-            if (find(entry.reportId()) != null) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(UsageWireFormat.sizeHint(entry.report()));
-                body.writeTo(out);
-                return out.toByteArray();
-            }
-            return writeNew(entry, body);
+            return find(entry.reportId()) != null ? generate(entry, body) : writeNew(entry, body);
         });
     }
 
@@ -178,7 +169,7 @@ final class PendingSlots implements AutoCloseable {
         locked(true, () -> {
             Path slot = find(entry.reportId());
             if (slot == null) {
-                writeNew(entry, out -> UsageWireFormat.encode(entry.report(), out));
+                writeNew(entry, null);
             } else if (entry.pollId() != null || entry.attempts() > 0 || entry.lastError() != null) {
                 markChanged();
                 writeFully(channel(slot), LINE_SIZE, ByteBuffer.wrap(stateLine(entry)));
@@ -259,17 +250,17 @@ final class PendingSlots implements AutoCloseable {
                 closeQuietly(lockChannel);
                 lockChannel = null;
             }
-            stopSyncer();
+            stopWriter();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Lets the background sync thread finish what it has and end. */
-    private synchronized void stopSyncer() {
-        if (syncer != null) {
-            syncer.shutdown();
-            syncer = null;
+    /** Lets the background writer thread finish what it has and end. */
+    private synchronized void stopWriter() {
+        if (writer != null) {
+            writer.shutdown();
+            writer = null;
         }
     }
 
@@ -477,10 +468,13 @@ final class PendingSlots implements AutoCloseable {
     // Writing
 
     /**
-     * Writes a new report into a free slot, or a new one, while its body is generated, and forces it to
-     * disk. The body goes to the file in chunks as it is generated, and a background thread syncs them
-     * meanwhile; when the body is complete, the rest of it and the header are written and synced, and
-     * only then is the body returned for the request.
+     * Writes a new report into a free slot, or a new one, and forces it to disk; returns the request
+     * body {@code body} generates, or null without one. The slot holds the report's compact form
+     * ({@link CompactUsageFormat}), a ninth of the request body's size. For a report of
+     * {@value #BACKGROUND_RECORDS} records or more, a background thread encodes, writes and syncs it
+     * while this thread generates the request body, and the body is returned once both are done: the
+     * report is stored durably before any byte of it is sent, at little more than the cost of
+     * generating the body.
      */
     private byte[] writeNew(PendingReport entry, SyncStore.BodyWriter body) throws IOException {
         // Fails before anything is written when the names cannot fit the header line.
@@ -493,64 +487,134 @@ final class PendingSlots implements AutoCloseable {
             slot = createSlot();
         }
         boolean written = false;
-        SyncingBody out = null;
+        Future<?> background = null;
         try {
             FileChannel channel = channel(slot);
-            out = new SyncingBody(channel);
-            try {
-                body.writeTo(out);
-            } catch (IOException e) {
-                // The stream does not fail: this is the encoder's, not the disk's.
-                throw new UncheckedIOException("cannot encode usage report " + entry.reportId(), e);
-            }
-            out.complete();
-            ByteBuffer block = ByteBuffer.allocate(BODY_OFFSET);
-            block.put(headerLine(entry, out.count, out.crc.getValue())).put(stateLine(entry)).flip();
-            writeFully(channel, 0, block);
-            long needed = BODY_OFFSET + (long) out.count;
-            if (channel.size() > Math.max(2 * needed, needed + (1 << 20))) {
-                channel.truncate(needed);   // do not keep a much larger report's blocks for ever
-            }
-            // fdatasync: the data, and the size needed to read it back; not the timestamps. The
-            // background thread, when it still follows the body, syncs while the body is copied out
-            // for the request here; the report counts as stored only once that sync has returned.
-            boolean delegated = out.requestFinalSync();
-            if (!delegated) {
-                channel.force(false);
+            byte[] request = null;
+            if (body != null && entry.report().recordCount() >= BACKGROUND_RECORDS) {
+                background = writer().submit(() -> {
+                    writeSlot(channel, entry);
+                    return null;
+                });
+                request = generate(entry, body);
+                awaitWrite(background);
+            } else {
+                request = body == null ? null : generate(entry, body);
+                writeSlot(channel, entry);
             }
             if (created) {
                 FileSyncStore.fsyncDirectory(dir);
-            }
-            byte[] request = out.toByteArray();
-            if (delegated) {
-                out.awaitFinalSync();
             }
             written = true;
             slotOf.put(entry.reportId(), slot);
             return request;
         } finally {
             if (!written) {
-                if (out != null) {
-                    out.stop();   // no write of this body may land after the slot is released
+                if (background != null) {
+                    awaitQuietly(background);   // no write of this report may land after the slot is released
                 }
                 // An interrupt closed the channel, perhaps: the slot is released with the flag cleared.
                 deferredInterrupt |= Thread.interrupted();
                 discardFailedWrite(slot, created);
             }
-            if (out != null) {
-                deferredInterrupt |= out.interrupted;
+        }
+    }
+
+    /**
+     * The request body, as {@code body} generates it, in a buffer kept for the next report when it is
+     * not too large: generating a body then allocates only the body.
+     */
+    private byte[] generate(PendingReport entry, SyncStore.BodyWriter body) {
+        Buffer out = requestBuffer;
+        if (out == null) {
+            out = new Buffer(UsageWireFormat.sizeHint(entry.report()));
+        }
+        out.reset();
+        try {
+            body.writeTo(out);
+        } catch (IOException e) {
+            // The stream does not fail: this is the encoder's, not the disk's.
+            throw new UncheckedIOException("cannot encode usage report " + entry.reportId(), e);
+        }
+        requestBuffer = out.array().length <= REQUEST_BUFFER_KEPT ? out : null;
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes the report's compact form and then its header into the slot, and forces both to disk
+     * with one fdatasync: the data, and the size needed to read it back; not the timestamps. A crash
+     * before it returns may leave the new header with a torn body, which the checksum catches.
+     */
+    private void writeSlot(FileChannel channel, PendingReport entry) throws IOException {
+        Buffer compact = new Buffer(CompactUsageFormat.sizeHint(entry.report()));
+        CompactUsageFormat.encode(entry.report(), compact);
+        CRC32C crc = new CRC32C();
+        crc.update(compact.array(), 0, compact.size());
+        // In pieces: a channel copies a heap buffer through a temporary direct one of the same size.
+        for (int at = 0; at < compact.size(); at += WRITE_PIECE) {
+            writeFully(channel, BODY_OFFSET + (long) at,
+                    ByteBuffer.wrap(compact.array(), at, Math.min(WRITE_PIECE, compact.size() - at)));
+        }
+        ByteBuffer block = ByteBuffer.allocate(BODY_OFFSET);
+        block.put(headerLine(entry, compact.size(), crc.getValue())).put(stateLine(entry)).flip();
+        writeFully(channel, 0, block);
+        long needed = BODY_OFFSET + (long) compact.size();
+        if (channel.size() > Math.max(2 * needed, needed + (1 << 20))) {
+            channel.truncate(needed);   // do not keep a much larger report's blocks for ever
+        }
+        channel.force(false);
+    }
+
+    /**
+     * Waits for the background write, and throws its failure. An interrupt does not end the wait:
+     * the slot's channel is in use; it is restored once the lock is released.
+     */
+    private void awaitWrite(Future<?> write) throws IOException {
+        while (true) {
+            try {
+                write.get();
+                return;
+            } catch (InterruptedException e) {
+                deferredInterrupt = true;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException) {
+                    throw (IOException) cause;
+                }
+                if (cause instanceof RuntimeException) {
+                    throw (RuntimeException) cause;
+                }
+                if (cause instanceof Error) {
+                    throw (Error) cause;
+                }
+                throw new IOException(cause);
             }
         }
     }
 
-    /** After a failed write the slot holds no report anyone was told is stored: free it again, or delete it. */
+    /** Waits for the background write after a failure of this thread's; its outcome no longer matters. */
+    private void awaitQuietly(Future<?> write) {
+        try {
+            awaitWrite(write);
+        } catch (IOException | RuntimeException ignored) {
+            // the report is not stored either way
+        }
+    }
+
+    /**
+     * After a failed write the slot holds no report anyone was told is stored: free it again, or delete
+     * it, durably. The background write may have stored the report before the request body failed: a
+     * crash must not bring back a report whose caller was told it was not stored.
+     */
     private void discardFailedWrite(Path slot, boolean created) {
         try {
             if (created) {
                 forget(slot);
                 Files.deleteIfExists(slot);
+                FileSyncStore.fsyncDirectory(dir);
             } else {
                 markFree(slot);
+                channel(slot).force(false);
                 freeSlots.addFirst(slot);
             }
         } catch (IOException e) {
@@ -628,273 +692,25 @@ final class PendingSlots implements AutoCloseable {
         }
     }
 
-    /**
-     * A direct buffer of at least {@code capacity} bytes for a body, reused by the next report when it
-     * is not too large to keep. Only the writer under the lock and its background thread use it.
-     */
-    private ByteBuffer bodyBuffer(int capacity) {
-        ByteBuffer kept = bodyBuffer;
-        if (kept != null && kept.capacity() >= capacity) {
-            return kept;
-        }
-        ByteBuffer fresh = ByteBuffer.allocateDirect(Math.max(64 * 1024, capacity));
-        if (fresh.capacity() <= BODY_BUFFER_KEPT) {
-            bodyBuffer = fresh;
-        }
-        return fresh;
-    }
-
-    private synchronized ThreadPoolExecutor syncer() {
-        if (syncer == null) {
-            syncer = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "ssm-store-sync");
+    private synchronized ThreadPoolExecutor writer() {
+        if (writer == null) {
+            writer = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "ssm-store-writer");
                 t.setDaemon(true);
                 return t;
             });
         }
-        return syncer;
+        return writer;
     }
 
-    /**
-     * A report's body as it is generated: kept in memory for the request, and written to its slot in
-     * chunks by a background thread that syncs each batch of chunks to disk while the rest is generated.
-     * The thread is started once per body and follows it, pausing briefly when it has caught up, until
-     * the body is complete; then the writing thread writes the rest itself, and waits only for a write
-     * in flight, not its sync. Once the writing thread has written the header too, the background
-     * thread, when it still follows the body, makes the final sync while the writing thread copies the
-     * body out for the request.
-     *
-     * <p>The writing thread's waits for the background thread are not ended by an interrupt: the slot's
-     * channel is in use, and an interrupted thread cannot use a file channel. {@link #interrupted}
-     * tells the caller to restore the flag once it is done with the slots.
-     */
-    private final class SyncingBody extends java.io.OutputStream {
-        private final FileChannel channel;
-        private final CRC32C crc = new CRC32C();
-        /** Direct, so that writing it to the file copies it once; reused from report to report. */
-        private ByteBuffer buf;
-        private int count;
-        /** Whether the writing thread was interrupted while it waited; only that thread uses it. */
-        private boolean interrupted;
-        // Guarded by this: what the background thread has been given, taken, added to the checksum and
-        // written to the file (not yet synced, perhaps); whether it runs; whether the body is complete;
-        // whether the final sync was asked of the thread and made; whether the writing thread gave up
-        // on the body; how the thread failed.
-        private ByteBuffer offeredBuf;
-        private int offered;
-        private int taken;
-        private int summed;
-        private int written;
-        private boolean running;
-        private boolean finished;
-        private boolean syncRequested;
-        private boolean synced;
-        private boolean stopped;
-        private IOException failure;
-
-        SyncingBody(FileChannel channel) {
-            this.channel = channel;
-            this.buf = bodyBuffer(0);   // the last report's, usually large enough; it grows when not
+    /** A byte array output stream whose array is read in place. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
         }
 
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (count + len > buf.capacity()) {
-                // The old buffer stays as it is for a background write in flight.
-                ByteBuffer larger = bodyBuffer((int) Math.min(Integer.MAX_VALUE - 8, Math.max(count + (long) len, 2L * buf.capacity())));
-                larger.put(0, buf, 0, count);
-                buf = larger;
-            }
-            buf.put(count, b, off, len);
-            count += len;
-            if (count - offered >= CHUNK) {
-                offer();
-            }
-        }
-
-        /** Hands what is new to the background thread, starting it when it does not run. */
-        private synchronized void offer() {
-            offeredBuf = buf;
-            offered = count;
-            if (!running && failure == null && !finished) {
-                running = true;
-                syncer().execute(this::follow);
-            }
-        }
-
-        /** What the background thread does next. */
-        private enum Step { WRITE, FINAL_SYNC, PAUSE, END }
-
-        /**
-         * The background thread: checksums, writes and syncs what it was given, and looks for more
-         * after a short pause while the body is being generated; once the body is complete, it waits
-         * for the request for the final sync, makes it and ends.
-         */
-        private void follow() {
-            long idleSince = 0;
-            while (true) {
-                Step step;
-                ByteBuffer data = null;
-                int from = 0;
-                int to = 0;
-                synchronized (this) {
-                    if (stopped || failure != null) {
-                        step = Step.END;
-                    } else if (syncRequested) {
-                        step = Step.FINAL_SYNC;
-                    } else if (taken < offered) {
-                        step = Step.WRITE;
-                        data = offeredBuf.duplicate();   // its content up to 'offered' never changes
-                        from = taken;
-                        to = offered;
-                        taken = to;
-                    } else if (idleSince == 0) {
-                        step = Step.PAUSE;
-                        idleSince = System.nanoTime();
-                    } else if (System.nanoTime() - idleSince > FOLLOW_IDLE_NANOS) {
-                        step = Step.END;   // a stalled generator: the next chunk starts the thread again
-                    } else {
-                        step = Step.PAUSE;
-                    }
-                    if (step == Step.END) {
-                        end();
-                        return;
-                    }
-                }
-                if (step == Step.PAUSE) {
-                    LockSupport.parkNanos(FOLLOW_PAUSE_NANOS);
-                    continue;
-                }
-                try {
-                    if (step == Step.FINAL_SYNC) {
-                        channel.force(false);
-                        synchronized (this) {
-                            synced = true;
-                            end();
-                        }
-                        return;
-                    }
-                    idleSince = 0;
-                    // The checksum first: the writer may then write the rest while this is written.
-                    crc.update(data.limit(to).position(from));
-                    synchronized (this) {
-                        summed = to;
-                        notifyAll();
-                    }
-                    writeFully(channel, BODY_OFFSET + (long) from, data.limit(to).position(from));
-                    boolean complete;
-                    synchronized (this) {
-                        written = to;
-                        complete = finished;
-                        notifyAll();
-                    }
-                    // Syncs what is written so far while the rest is generated. The final sync is what
-                    // makes the report durable; this one only leaves it less to do, and is left out when
-                    // the body is complete already and the final sync about to follow.
-                    if (!complete) {
-                        channel.force(false);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    synchronized (this) {
-                        failure = e instanceof IOException ? (IOException) e : new IOException(e);
-                        end();
-                    }
-                    return;
-                }
-            }
-        }
-
-        /** The background thread's run ends; the caller holds this. */
-        private void end() {
-            running = false;
-            notifyAll();
-        }
-
-        /**
-         * Writes the rest of the body, while the background thread finishes a write it has in flight,
-         * and waits for that write (not for its sync). The final sync covers all of it.
-         */
-        void complete() throws IOException {
-            int from;
-            synchronized (this) {
-                finished = true;
-                offered = taken;   // nothing more for the background thread: the rest is written here
-                awaitThread(() -> summed < taken);
-                throwFailure();
-                from = taken;
-            }
-            ByteBuffer rest = buf.duplicate().limit(count).position(from);
-            crc.update(rest);
-            writeFully(channel, BODY_OFFSET + (long) from, rest.position(from));
-            synchronized (this) {
-                awaitThread(() -> written < taken);
-                throwFailure();
-                taken = count;
-                written = count;
-            }
-        }
-
-        /**
-         * Asks the background thread, when it still follows the body, for the final sync: the body and
-         * the header are written.
-         *
-         * @return whether the thread will make it; when not, the writing thread syncs
-         */
-        synchronized boolean requestFinalSync() {
-            if (running && failure == null) {
-                syncRequested = true;
-                return true;
-            }
-            return false;
-        }
-
-        /**
-         * Waits for the final sync the background thread was asked for.
-         *
-         * @throws IOException when it failed: the report is not stored
-         */
-        synchronized void awaitFinalSync() throws IOException {
-            awaitThread(() -> !synced);
-            throwFailure();
-        }
-
-        /** Takes back what the background thread has not taken and waits until it has ended. */
-        synchronized void stop() {
-            finished = true;
-            stopped = true;
-            offered = taken;
-            awaitThread(() -> running);
-        }
-
-        /**
-         * Waits, holding this, while {@code pending} holds and the background thread has not failed.
-         * An interrupt does not end the wait; it is remembered in {@link #interrupted}.
-         */
-        private void awaitThread(BooleanSupplier pending) {
-            while (pending.getAsBoolean() && failure == null) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-
-        private void throwFailure() throws IOException {
-            if (failure != null) {
-                throw failure;
-            }
-        }
-
-        byte[] toByteArray() {
-            byte[] out = new byte[count];
-            buf.get(0, out);
-            return out;
+        byte[] array() {
+            return buf;
         }
     }
 
@@ -903,8 +719,8 @@ final class PendingSlots implements AutoCloseable {
 
     private SlotHeader parseHeader(byte[] line) throws IOException {
         SlotHeader header = mapper.readValue(line, SlotHeader.class);
-        if (header.format() != FORMAT) {
-            throw new IOException("it has format " + header.format() + ", expected " + FORMAT);
+        if (header.format() != FORMAT && header.format() != FORMAT_WIRE_BODY) {
+            throw new IOException("it has format " + header.format() + ", expected " + FORMAT_WIRE_BODY + " or " + FORMAT);
         }
         if (PENDING.equals(header.state())) {
             if (header.reportId() == null || header.bodyLength() == null || header.bodyCrc32c() == null
@@ -947,7 +763,9 @@ final class PendingSlots implements AutoCloseable {
                 throw new IOException("its body does not match its checksum (a write cut short by a crash, "
                         + "which nothing was sent of, or a damaged disk)");
             }
-            UsageReport report = UsageWireFormat.decode(header.account(), header.virtualAccount(), body);
+            UsageReport report = header.format() == FORMAT_WIRE_BODY
+                    ? UsageWireFormat.decode(header.account(), header.virtualAccount(), body)
+                    : CompactUsageFormat.decode(header.account(), header.virtualAccount(), body);
             if (!header.reportId().equals(report.reportId())) {
                 throw new IOException("its nonce " + report.reportId() + " does not match its header's " + header.reportId());
             }

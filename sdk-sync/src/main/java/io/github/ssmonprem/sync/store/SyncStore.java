@@ -40,8 +40,8 @@ public interface SyncStore extends AutoCloseable {
 
     /**
      * Stores a new pending report, durably before returning, and returns its request body as
-     * {@code body} writes it. Stores that keep reports as bytes keep these, and may write them to disk
-     * while they are being produced; the default collects them in memory, then calls
+     * {@code body} writes it. A store may store the report while the body is being produced (the file
+     * store does, on a background thread); the default collects the body in memory, then calls
      * {@link #savePending(PendingReport)}. A report already stored is not stored again.
      *
      * @param report the entry
