@@ -318,6 +318,26 @@ class FileSyncStoreTest {
     }
 
     @Test
+    void aLargeReportWhoseBodyIsReadyAtOnceIsStoredByWhicheverThreadStartsFirst() throws Exception {
+        // A new store starts its background thread for its first large report; a body that takes no
+        // time to generate is ready before that thread runs, and the calling thread makes the write.
+        byte[] ready = "{}".getBytes(StandardCharsets.UTF_8);
+        List<UsageReport> stored = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            UsageReport big = report(600);   // 1,200 records: written in the background when its thread is first
+            try (FileSyncStore store = new FileSyncStore(dir)) {
+                assertArrayEquals(ready, store.encodeAndSavePending(PendingReport.of(big, T), out -> out.write(ready)));
+                stored.add(big);
+                assertEquals(stored.size(), store.pendingCount());
+            }
+        }
+        try (FileSyncStore reopened = new FileSyncStore(dir)) {
+            assertEquals(Set.copyOf(stored), reopened.pendingReports().stream().map(PendingReport::report).collect(Collectors.toSet()));
+            assertTrue(reopened.quarantined().isEmpty(), reopened.quarantined().toString());
+        }
+    }
+
+    @Test
     void interruptsWhileLargeReportsAreStoredNeverLoseOrTearOne() throws Exception {
         // Interrupts land from before a large report's store starts to after it ends: while the lock is
         // taken, the body generated, the background write awaited, the slot recorded.

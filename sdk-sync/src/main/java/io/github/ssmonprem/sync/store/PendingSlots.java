@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -472,7 +473,8 @@ final class PendingSlots implements AutoCloseable {
      * body {@code body} generates, or null without one. The slot holds the report's compact form
      * ({@link CompactUsageFormat}), a ninth of the request body's size. For a report of
      * {@value #BACKGROUND_RECORDS} records or more, a background thread encodes, writes and syncs it
-     * while this thread generates the request body, and the body is returned once both are done: the
+     * while this thread generates the request body (or this thread does, after the body, when the
+     * background thread has not started yet), and the body is returned once both are done: the
      * report is stored durably before any byte of it is sent, at little more than the cost of
      * generating the body.
      */
@@ -487,16 +489,20 @@ final class PendingSlots implements AutoCloseable {
             slot = createSlot();
         }
         boolean written = false;
-        Future<?> background = null;
+        FutureTask<Void> background = null;
         try {
             FileChannel channel = channel(slot);
             byte[] request = null;
             if (body != null && entry.report().recordCount() >= BACKGROUND_RECORDS) {
-                background = writer().submit(() -> {
+                background = new FutureTask<>(() -> {
                     writeSlot(channel, entry);
                     return null;
                 });
+                writer().execute(background);
                 request = generate(entry, body);
+                // When the background thread has not started the write yet (its CPU busy elsewhere),
+                // this thread makes it rather than wait for it; run() does nothing once it has started.
+                background.run();
                 awaitWrite(background);
             } else {
                 request = body == null ? null : generate(entry, body);
@@ -510,7 +516,7 @@ final class PendingSlots implements AutoCloseable {
             return request;
         } finally {
             if (!written) {
-                if (background != null) {
+                if (background != null && !background.cancel(false)) {
                     awaitQuietly(background);   // no write of this report may land after the slot is released
                 }
                 // An interrupt closed the channel, perhaps: the slot is released with the flag cleared.
