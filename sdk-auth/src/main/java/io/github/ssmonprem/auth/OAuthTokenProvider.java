@@ -146,7 +146,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
                 return token;
             }
             if (state == AccessToken.State.STALE) {
-                refreshInBackground(now);
+                refreshInBackground(token, now);
                 return token;
             }
         }
@@ -170,13 +170,20 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         }
     }
 
-    private void refreshInBackground(Instant now) {
-        if (now.isBefore(backgroundRetryAfter)) {
+    /**
+     * Starts one background refresh of the stale token {@code seen}, unless one runs already, a
+     * failed one's back-off has not elapsed, or {@code seen} is no longer the cached token: a caller
+     * that read it just before a refresh ended would otherwise start a second one for the fresh token
+     * (or, after a failed one, skip the back-off). The checks before the lock spare the lock to the
+     * callers of a stale token's last moments; the ones under it decide.
+     */
+    private void refreshInBackground(AccessToken seen, Instant now) {
+        if (now.isBefore(backgroundRetryAfter) || current.get() != seen) {
             return;
         }
         CompletableFuture<AccessToken> mine;
         synchronized (lock) {
-            if (inflight != null) {
+            if (inflight != null || current.get() != seen || now.isBefore(backgroundRetryAfter)) {
                 return;
             }
             mine = new CompletableFuture<>();

@@ -204,6 +204,72 @@ class TokenLifecycleTest {
         assertEquals(1.0, registry.get("ssm.auth.token.refreshes").tag("mode", "background").counter().count());
     }
 
+    /** A clock that holds one thread in its next reading until released; other threads read through. */
+    private static final class GateClock extends java.time.Clock {
+        private final java.time.Clock clock;
+        private final CountDownLatch arrived = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+        private volatile Thread held;
+
+        GateClock(java.time.Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public Instant instant() {
+            if (Thread.currentThread() == held) {
+                held = null;
+                arrived.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return clock.instant();
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return clock.getZone();
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void aCallerThatSawTheStaleTokenJustBeforeItsRefreshEndedStartsNoSecondRefresh() throws Exception {
+        AuthTestSupport.ManualExecutor background = new AuthTestSupport.ManualExecutor();
+        server.enqueue(token(TestSecrets.ACCESS_TOKEN, 3600L, null, null));
+        server.enqueue(token(TestSecrets.ACCESS_TOKEN_2, 3600L, null, null));
+        server.enqueue(token("a-third-token-nobody-needs", 3600L, null, null));
+        GateClock gate = new GateClock(clock);
+        try (SsmHttpClient gated = SsmHttpClient.create(AuthTestSupport.config(server, clock, registry).clock(gate).build());
+                OAuthTokenProvider tokens = OAuthTokenProvider.builder(gated).grant(AuthTestSupport.passwordGrant())
+                        .executor(background).build()) {
+            tokens.token();
+            clock.advance(Duration.ofSeconds(3600 - 120));
+            assertEquals(TestSecrets.ACCESS_TOKEN, tokens.accessToken().reveal());
+            assertEquals(1, background.pending());
+            // A caller reads the stale token and is held before it looks at the time ...
+            Thread late = new Thread(tokens::token);
+            gate.held = late;
+            late.start();
+            assertTrue(gate.arrived.await(10, TimeUnit.SECONDS));
+            // ... while the refresh ends; then it finds the token it read stale.
+            background.runAll();
+            gate.release.countDown();
+            late.join(10_000);
+            assertEquals(0, background.pending(), "a second background refresh was started for a fresh token");
+            assertEquals(TestSecrets.ACCESS_TOKEN_2, tokens.accessToken().reveal());
+        }
+        assertEquals(2, server.getRequestCount());
+        assertEquals(1.0, registry.get("ssm.auth.token.refreshes").tag("mode", "background").counter().count());
+    }
+
     @Test
     void refreshTokensRotate() throws Exception {
         server.enqueue(token(TestSecrets.ACCESS_TOKEN, 3600L, "rt-one", null));
