@@ -1,44 +1,161 @@
 /*
- * SyncNow: one SSM On-Prem sync from a cron job or a pipeline, as a single Java source file.
+ * SyncNow: one SSM On-Prem sync from a cron job or a pipeline, as a single Java source file that uses
+ * only the SDK's classes, so it can be copied and adapted.
  *
  *   java -cp examples/target/ssm.jar examples/SyncNow.java
  *
  * Connects to SSM_URL with SSM_CLIENT_ID, SSM_CLIENT_SECRET, SSM_USERNAME, SSM_PASSWORD and syncs
- * SSM_ACCOUNT, keeping pending usage and the last state in SSM_STATE_DIR (optional: SSM_CA_CERT,
- * SSM_GRANT=client_credentials, HTTPS_PROXY, NO_PROXY). Without SSM_URL it runs against the embedded
- * emulator. Prints one line and exits with the ssm command line's codes: 0 success, 3 grant not found,
- * 4 invalid credentials, 5 other authorization error, 6 server unavailable, 7 TLS, 8 proxy
- * authentication, 1 anything else.
+ * SSM_ACCOUNT, keeping pending usage and the last state in SSM_STATE_DIR (default
+ * ~/.ssm-onprem-sdk/state). Optional: SSM_CA_CERT, SSM_GRANT=client-credentials (or client_credentials),
+ * HTTPS_PROXY, NO_PROXY. Without SSM_URL it refuses (exit 2); `--emulator` or SSM_EMULATOR=1 runs it
+ * against the built-in emulator instead, with state in memory.
+ *
+ * Prints one line and exits with the ssm command line's codes: 0 success, 2 a setting is missing or
+ * wrong, 3 grant not found, 4 invalid credentials, 5 other authorization error, 6 server unavailable,
+ * 7 TLS, 8 proxy authentication, 1 anything else.
  */
 
-import io.github.ssmonprem.examples.ExampleConnection;
-import io.github.ssmonprem.examples.cli.ExitCodes;
+import io.github.ssmonprem.auth.GrantNotFoundException;
+import io.github.ssmonprem.auth.InvalidCredentialsException;
+import io.github.ssmonprem.auth.OAuthException;
+import io.github.ssmonprem.auth.OAuthGrant;
+import io.github.ssmonprem.core.ProxyConfig;
+import io.github.ssmonprem.core.Secret;
+import io.github.ssmonprem.core.SsmClientConfig;
+import io.github.ssmonprem.core.TlsConfig;
+import io.github.ssmonprem.core.exception.AccessDeniedException;
+import io.github.ssmonprem.core.exception.CircuitOpenException;
+import io.github.ssmonprem.core.exception.ConnectionFailedException;
+import io.github.ssmonprem.core.exception.ProxyAuthenticationException;
+import io.github.ssmonprem.core.exception.RateLimitedException;
+import io.github.ssmonprem.core.exception.RequestTimeoutException;
+import io.github.ssmonprem.core.exception.ServerUnavailableException;
+import io.github.ssmonprem.core.exception.SsmConfigurationException;
+import io.github.ssmonprem.core.exception.TlsException;
+import io.github.ssmonprem.core.exception.UnauthorizedException;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
-import java.nio.file.Files;
+import io.github.ssmonprem.sync.UsageDeliveryException;
+import io.github.ssmonprem.sync.store.InMemorySyncStore;
+import io.github.ssmonprem.testkit.SsmEmulator;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
 
 public class SyncNow {
-    public static void main(String[] args) throws Exception {
-        String stateDir = System.getenv("SSM_STATE_DIR");
-        Path state = stateDir != null ? Path.of(stateDir) : Files.createTempDirectory("ssm-sync-now");
-        try (ExampleConnection connection = ExampleConnection.fromEnvironment(System.getenv());
-             SsmSyncClient ssm = SsmSyncClient.builder()
-                     .config(connection.config().build())
-                     .grant(connection.grant())
-                     .account(AccountSelection.of(connection.account()))
-                     .stateDirectory(state)
-                     .build()) {
+
+    public static void main(String[] args) {
+        Map<String, String> env = System.getenv();
+        boolean emulated = Arrays.asList(args).contains("--emulator") || "1".equals(env.get("SSM_EMULATOR"));
+        SsmEmulator emulator = null;
+        SsmSyncClient.Builder builder = SsmSyncClient.builder();
+        int exit;
+        try {
+            if (emulated) {
+                emulator = SsmEmulator.builder().https().start();
+                builder.config(emulator.clientConfig().build()).grant(emulator.passwordGrant())
+                        .account(AccountSelection.of(SsmEmulator.DEMO_ACCOUNT)).store(new InMemorySyncStore());
+            } else {
+                configure(builder, env);
+            }
+            exit = sync(builder);
+        } catch (MissingSetting e) {
+            System.out.println("sync NOT RUN: " + e.getMessage());
+            exit = 2;
+        } catch (SsmConfigurationException e) {
+            System.out.println("sync NOT RUN: " + e.getMessage() + " " + e.remediation());
+            exit = 2;
+        } finally {
+            if (emulator != null) {
+                emulator.close();
+            }
+        }
+        System.exit(exit);
+    }
+
+    private static int sync(SsmSyncClient.Builder builder) {
+        try (SsmSyncClient ssm = builder.build()) {
             SyncResult result = ssm.sync();
             if (result.isSuccess()) {
                 System.out.println("sync OK: " + result.outcome().licensesPulled() + " licenses, "
                         + result.outcome().reportsDelivered() + " reports delivered, "
                         + result.outcome().reportsPending() + " pending");
-                System.exit(ExitCodes.OK);
+                return 0;
             }
             System.out.println("sync FAILED (" + result.outcome().errorType() + "): " + result.error().getMessage());
-            System.exit(ExitCodes.of(result.error()));
+            return exitCode(result.error());
+        }
+    }
+
+    /** The server, the grant, the account and the state directory, from the environment. */
+    private static void configure(SsmSyncClient.Builder builder, Map<String, String> env) {
+        String url = env.get("SSM_URL");
+        if (url == null || url.isBlank()) {
+            throw new MissingSetting("SSM_URL is not set. Set SSM_URL, SSM_CLIENT_ID, SSM_CLIENT_SECRET, SSM_USERNAME, "
+                    + "SSM_PASSWORD and SSM_ACCOUNT for your SSM On-Prem server, or pass --emulator (or set SSM_EMULATOR=1) "
+                    + "to try the built-in emulator.");
+        }
+        SsmClientConfig.Builder config = SsmClientConfig.builder().baseUrl(url);
+        ProxyConfig.fromEnvironment(env).ifPresentOrElse(config::proxy, config::noProxy);
+        if (env.get("SSM_CA_CERT") != null) {
+            config.tls(TlsConfig.trustPemFile(Path.of(env.get("SSM_CA_CERT"))));
+        }
+        String clientId = require(env, "SSM_CLIENT_ID");
+        Secret clientSecret = Secret.of(require(env, "SSM_CLIENT_SECRET"));
+        String grant = env.getOrDefault("SSM_GRANT", "password").trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        OAuthGrant oauth;
+        if (grant.equals("client-credentials")) {
+            oauth = OAuthGrant.clientCredentials(clientId, clientSecret);
+        } else if (grant.equals("password") || grant.isEmpty()) {
+            oauth = OAuthGrant.password(clientId, clientSecret, require(env, "SSM_USERNAME"), Secret.of(require(env, "SSM_PASSWORD")));
+        } else {
+            throw new MissingSetting("SSM_GRANT=" + env.get("SSM_GRANT").trim() + " is not a grant: set password or client-credentials.");
+        }
+        String state = env.get("SSM_STATE_DIR");
+        builder.config(config.build()).grant(oauth).account(AccountSelection.of(require(env, "SSM_ACCOUNT")))
+                .stateDirectory(state != null && !state.isBlank() ? Path.of(state)
+                        : Path.of(System.getProperty("user.home"), ".ssm-onprem-sdk", "state"));
+    }
+
+    private static String require(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new MissingSetting(name + " is not set: set it along with SSM_URL.");
+        }
+        return value;
+    }
+
+    /** The class of failure, as an exit code a cron job or a pipeline can act on. */
+    private static int exitCode(Throwable failure) {
+        Throwable t = failure instanceof UsageDeliveryException && failure.getCause() != null ? failure.getCause() : failure;
+        if (t instanceof GrantNotFoundException) {
+            return 3;
+        }
+        if (t instanceof InvalidCredentialsException) {
+            return 4;
+        }
+        if (t instanceof OAuthException || t instanceof UnauthorizedException || t instanceof AccessDeniedException) {
+            return 5;
+        }
+        if (t instanceof ServerUnavailableException || t instanceof ConnectionFailedException || t instanceof RequestTimeoutException
+                || t instanceof CircuitOpenException || t instanceof RateLimitedException || t instanceof UsageDeliveryException) {
+            return 6;
+        }
+        if (t instanceof TlsException) {
+            return 7;
+        }
+        if (t instanceof ProxyAuthenticationException) {
+            return 8;
+        }
+        return t instanceof SsmConfigurationException ? 2 : 1;
+    }
+
+    /** A setting this script needs is missing or wrong; the message says what to set. */
+    private static final class MissingSetting extends RuntimeException {
+        MissingSetting(String message) {
+            super(message);
         }
     }
 }

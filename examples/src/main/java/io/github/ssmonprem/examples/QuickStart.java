@@ -16,26 +16,42 @@ import java.util.Map;
 /**
  * The SDK in one page: build a client, authenticate, list accounts, pull licenses, push a usage report.
  *
- * <p>Runs against the embedded emulator by default; set {@code SSM_URL} (see {@link ExampleConnection})
- * for a real server.
+ * <p>Set {@code SSM_URL} and the credentials (see {@link ExampleConnection}) for your server, or pass
+ * {@code --emulator} (or set {@code SSM_EMULATOR=1}) to try it against the built-in emulator. With
+ * neither it exits with status 2 and says what to set.
  */
 public final class QuickStart {
 
     private QuickStart() {
     }
 
+    /**
+     * Runs the example and exits with its status.
+     *
+     * @param args {@code --emulator} to use the built-in emulator
+     */
     public static void main(String[] args) {
-        run(System.getenv(), System.out);
+        System.exit(run(System.getenv(), List.of(args), System.out, System.err));
     }
 
     /**
      * Runs the example.
      *
      * @param env the environment
+     * @param args the arguments ({@code --emulator} to use the built-in emulator)
      * @param out where to print
+     * @param err where to print what is missing
+     * @return the exit status: 0 done, 2 a setting is missing
      */
-    public static void run(Map<String, String> env, PrintStream out) {
-        try (ExampleConnection connection = ExampleConnection.fromEnvironment(env);
+    public static int run(Map<String, String> env, List<String> args, PrintStream out, PrintStream err) {
+        ExampleConnection opened;
+        try {
+            opened = ExampleConnection.open(env, args);
+        } catch (ExampleConnection.NotConfigured e) {
+            err.println("QuickStart: " + e.getMessage());
+            return ExampleConnection.USAGE;
+        }
+        try (ExampleConnection connection = opened;
                 SsmSyncClient ssm = SsmSyncClient.builder()
                         .config(connection.config().build())
                         .grant(connection.grant())
@@ -66,5 +82,6 @@ public final class QuickStart {
             DeliveryResult delivery = ssm.submitUsage(report);
             out.println("Usage report " + report.reportId() + ": " + delivery.status());
         }
+        return 0;
     }
 }

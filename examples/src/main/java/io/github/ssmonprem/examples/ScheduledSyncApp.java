@@ -4,13 +4,14 @@ import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
 import io.github.ssmonprem.sync.SyncScheduler;
+import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -18,35 +19,59 @@ import java.util.concurrent.CountDownLatch;
  * An application that embeds the 24-hour scheduler with a Micrometer registry, syncs once at start
  * (as an operator's "Sync now" would), and prints each sync result and the SDK's metrics.
  *
- * <p>Against the embedded emulator (the default) it exits after that first sync; with {@code SSM_URL}
- * set it keeps running, syncing every 24 hours, until stopped.
+ * <p>With {@code SSM_URL} set (see {@link ExampleConnection}) it keeps running, syncing every 24 hours,
+ * until stopped, keeping state in {@code SSM_STATE_DIR} (default {@code ~/.ssm-onprem-sdk/state}). With
+ * {@code --emulator} (or {@code SSM_EMULATOR=1}) it syncs once with the built-in emulator, keeping state
+ * in memory, and exits. With neither it exits with status 2 and says what to set.
  */
 public final class ScheduledSyncApp {
 
     private ScheduledSyncApp() {
     }
 
+    /**
+     * Runs the application and exits with its status.
+     *
+     * @param args {@code --emulator} to use the built-in emulator
+     * @throws Exception when the first sync fails against the emulator or the wait is interrupted
+     */
     public static void main(String[] args) throws Exception {
-        run(System.getenv(), System.out);
+        System.exit(run(System.getenv(), List.of(args), System.out, System.err));
     }
 
     /**
      * Runs the application.
      *
      * @param env the environment
+     * @param args the arguments ({@code --emulator} to use the built-in emulator)
      * @param out where to print
-     * @throws Exception when the state directory cannot be created or the wait is interrupted
+     * @param err where to print what is missing
+     * @return the exit status: 0 done, 2 a setting is missing
+     * @throws Exception when the first sync fails against the emulator or the wait is interrupted
      */
-    public static void run(Map<String, String> env, PrintStream out) throws Exception {
+    public static int run(Map<String, String> env, List<String> args, PrintStream out, PrintStream err) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Path state = env.containsKey("SSM_STATE_DIR") ? Path.of(env.get("SSM_STATE_DIR"))
-                : Files.createTempDirectory("ssm-scheduled-sync");
-        try (ExampleConnection connection = ExampleConnection.fromEnvironment(env);
-                SsmSyncClient ssm = SsmSyncClient.builder()
+        ExampleConnection opened;
+        try {
+            opened = ExampleConnection.open(env, args);
+        } catch (ExampleConnection.NotConfigured e) {
+            err.println("ScheduledSyncApp: " + e.getMessage());
+            return ExampleConnection.USAGE;
+        }
+        String stateDir = env.get("SSM_STATE_DIR");
+        Path state = stateDir != null && !stateDir.isBlank() ? Path.of(stateDir)
+                : Path.of(System.getProperty("user.home"), ".ssm-onprem-sdk", "state");
+        SsmSyncClient.Builder client = SsmSyncClient.builder();
+        if (opened.emulated()) {
+            client.store(new InMemorySyncStore());   // the emulator's data never mixes with a real server's state
+        } else {
+            client.stateDirectory(state);
+        }
+        try (ExampleConnection connection = opened;
+                SsmSyncClient ssm = client
                         .config(connection.config().meterRegistry(registry).build())
                         .grant(connection.grant())
                         .account(AccountSelection.of(connection.account()))
-                        .stateDirectory(state)
                         .build();
                 SyncScheduler scheduler = SyncScheduler.builder(ssm)
                         .period(Duration.ofHours(24))
@@ -54,7 +79,8 @@ public final class ScheduledSyncApp {
                         .listener(result -> print(out, result))
                         .build()
                         .start()) {
-            out.println("Syncing with " + connection.describe() + " every 24 hours; state in " + state);
+            out.println("Syncing with " + connection.describe() + " every 24 hours; state "
+                    + (connection.emulated() ? "in memory" : "in " + state));
             SyncResult first = scheduler.syncNow().get();
             printMetrics(out, registry);
             out.println("Next scheduled sync at " + scheduler.nextRunAt().orElseThrow());
@@ -66,6 +92,7 @@ public final class ScheduledSyncApp {
                 throw first.error();
             }
         }
+        return 0;
     }
 
     private static void print(PrintStream out, SyncResult result) {
