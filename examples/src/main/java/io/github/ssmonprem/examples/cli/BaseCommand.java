@@ -15,8 +15,12 @@ abstract class BaseCommand implements Callable<Integer> {
     @Option(names = "--output", defaultValue = "text", description = "text or json (default text)")
     Output.Format format;
 
-    @Option(names = "--verbose", description = "DEBUG logs on stderr (secrets stay redacted)")
-    boolean verbose;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    @Option(names = {"-v", "--verbose"}, description = "the SDK's DEBUG lines on stderr; -vv adds HttpClient's internals "
+            + "(secrets stay redacted)")
+    boolean[] verbose = new boolean[0];
 
     SsmCli root() {
         return (SsmCli) spec.root().userObject();
@@ -32,7 +36,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        Logging.configure(verbose);
+        Logging.configure(verbose.length);
         return execute(output());
     }
 

@@ -46,8 +46,8 @@ public final class ConnectionOptions {
     @Option(names = "--password-file", description = "file holding the user's password (else env SSM_PASSWORD)")
     Path passwordFile;
 
-    @Option(names = "--proxy", description = "http://[user[:pass]@]host:port (else HTTPS_PROXY; NO_PROXY honoured; "
-            + "password also from SSM_PROXY_PASSWORD)")
+    @Option(names = "--proxy", description = "http://[user@]host:port (else HTTPS_PROXY; NO_PROXY honoured; "
+            + "the password only from SSM_PROXY_PASSWORD)")
     String proxy;
 
     @Option(names = "--ca-cert", description = "PEM file of the CA that issued the server certificate (env SSM_CA_CERT)")
@@ -69,7 +69,12 @@ public final class ConnectionOptions {
     static final class GrantConverter implements picocli.CommandLine.ITypeConverter<GrantKind> {
         @Override
         public GrantKind convert(String value) {
-            return GrantKind.valueOf(value.trim().replace('-', '_').toLowerCase(java.util.Locale.ROOT));
+            try {
+                return GrantKind.valueOf(value.trim().replace('-', '_').toLowerCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value.trim()
+                        + "' is not a grant; expected one of: password, client-credentials");
+            }
         }
     }
 
@@ -126,6 +131,7 @@ public final class ConnectionOptions {
     public Optional<ProxyConfig> proxy(Map<String, String> env) {
         Optional<ProxyConfig> resolved;
         if (proxy != null) {
+            refusePassword(proxy);
             ProxyConfig.parseUrl(proxy, "--proxy");   // validates, naming the option in errors
             Map<String, String> settings = new java.util.HashMap<>();
             settings.put("HTTPS_PROXY", proxy);
@@ -145,6 +151,18 @@ public final class ConnectionOptions {
         return resolved;
     }
 
+    /** A proxy password in --proxy would show in the process list and the shell history. */
+    private static void refusePassword(String proxyUrl) {
+        int scheme = proxyUrl.indexOf("://");
+        String rest = scheme >= 0 ? proxyUrl.substring(scheme + 3) : proxyUrl;
+        int at = rest.lastIndexOf('@');
+        int slash = rest.indexOf('/');
+        if (at >= 0 && (slash < 0 || at < slash) && rest.substring(0, at).contains(":")) {
+            throw new UsageError("--proxy carries a password; it would be visible in the process list and the shell history.",
+                    "Give --proxy http://USER@HOST:PORT and put the password in SSM_PROXY_PASSWORD.");
+        }
+    }
+
     /**
      * The grant these options describe.
      *
@@ -156,7 +174,12 @@ public final class ConnectionOptions {
         GrantKind kind = grant;
         if (kind == null) {
             String fromEnv = env(env, "SSM_GRANT");
-            kind = fromEnv == null ? GrantKind.password : new GrantConverter().convert(fromEnv);
+            try {
+                kind = fromEnv == null ? GrantKind.password : new GrantConverter().convert(fromEnv);
+            } catch (picocli.CommandLine.TypeConversionException e) {
+                throw new UsageError("SSM_GRANT=" + fromEnv + " is not a grant.", "Set SSM_GRANT (or --grant) to one of: "
+                        + "password, client-credentials.");
+            }
         }
         String id = clientId != null ? clientId : env(env, "SSM_CLIENT_ID");
         if (id == null) {

@@ -35,7 +35,17 @@ final class DemoCommand extends BaseCommand {
     int execute(Output out) throws Exception {
         long started = System.nanoTime();
         Map<String, Object> doc = new LinkedHashMap<>();
-        Path state = stateDir != null ? stateDir : Files.createTempDirectory("ssm-demo-state");
+        Path state = stateDir != null ? States.create(stateDir) : Files.createTempDirectory("ssm-demo-state");
+        try {
+            return run(out, state, started, doc);
+        } finally {
+            if (stateDir == null) {
+                States.delete(state);   // a demo leaves nothing behind in the temporary directory
+            }
+        }
+    }
+
+    private int run(Output out, Path state, long started, Map<String, Object> doc) throws Exception {
         try (SsmEmulator emulator = SsmEmulator.builder().https().start()) {
             Path ca = Files.writeString(state.resolve("ssm-emulator-ca.pem"), emulator.caPem());
             out.line("SSM On-Prem emulator started at " + emulator.url() + " (HTTPS, private CA " + ca + ")");
@@ -46,7 +56,9 @@ final class DemoCommand extends BaseCommand {
                     .stateDirectory(state).account(AccountSelection.of(SsmEmulator.DEMO_ACCOUNT)).build()) {
                 AccessToken token = ssm.tokens().token();
                 out.line("1. Token    obtained with the password grant of client ID " + SsmEmulator.DEMO_CLIENT_ID
-                        + "; expires at " + token.expiresAt());
+                        + "; expires at " + Output.instant(token.expiresAt()));
+                out.line("           (a grant is the API Toolkit client ID and secret created in SSM On-Prem; "
+                        + "the password grant adds a user's name and password)");
                 doc.put("tokenExpiresAt", token.expiresAt());
 
                 List<Account> accounts = ssm.listAccounts();
@@ -54,11 +66,13 @@ final class DemoCommand extends BaseCommand {
                     out.line("2. Accounts " + a.accountDomain() + " (" + a.accountName() + "): virtual accounts "
                             + a.virtualAccounts().stream().map(v -> v.name()).toList());
                 }
+                out.line("           (a smart account holds a company's licenses; its virtual accounts divide them, "
+                        + "e.g. per site)");
                 doc.put("accounts", accounts.stream().map(Account::accountDomain).toList());
 
                 long licenses = ssm.licenses(SsmEmulator.DEMO_ACCOUNT, List.of()).size();
                 out.line("3. Licenses " + licenses + " pulled from " + SsmEmulator.DEMO_ACCOUNT + " ("
-                        + emulator.stats().licensePages() + " pages of 100)");
+                        + Output.plural(emulator.stats().licensePages(), "page") + " of 100)");
                 doc.put("licenses", licenses);
 
                 Instant now = Instant.now();
@@ -71,13 +85,18 @@ final class DemoCommand extends BaseCommand {
                         .build();
                 DeliveryResult delivery = ssm.submitUsage(report);
                 out.line("4. Usage    report " + report.reportId() + " stored in " + state + ", submitted and "
-                        + (delivery.delivered() ? "acknowledged after " + emulator.stats().polls() + " polls" : "still pending: " + delivery.error()));
+                        + (delivery.delivered() ? "acknowledged after " + Output.plural(emulator.stats().polls(), "poll")
+                        : "still pending: " + delivery.error()));
+                out.line("           (acknowledged: SSM On-Prem confirmed it processed the report; until then it "
+                        + "stays pending on disk)");
                 doc.put("usageReport", Map.of("reportId", report.reportId(), "status", delivery.status()));
 
                 SyncResult sync = ssm.sync();
                 out.line("5. Sync     " + (sync.isSuccess() ? "succeeded" : "failed") + ": " + sync.outcome().licensesPulled()
                         + " licenses (" + sync.changes().get(SsmEmulator.DEMO_ACCOUNT) + "), "
-                        + sync.outcome().reportsPending() + " reports pending");
+                        + Output.plural(sync.outcome().reportsPending(), "report") + " pending");
+                out.line("           (+added -removed ~changed licenses since the last pull; out of compliance: "
+                        + "more in use than bought)");
                 doc.put("syncSuccess", sync.isSuccess());
                 if (!sync.isSuccess() || !delivery.delivered()) {
                     out.document(doc);

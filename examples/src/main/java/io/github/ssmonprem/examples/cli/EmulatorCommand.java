@@ -20,7 +20,7 @@ final class EmulatorCommand extends BaseCommand {
     @Option(names = "--http", description = "serve plain HTTP instead of HTTPS")
     boolean http;
 
-    @Option(names = "--ca-out", description = "where to write the emulator's CA certificate (default: a temporary file)")
+    @Option(names = "--ca-out", description = "where to write the emulator's CA certificate (default: a temporary file, removed when the emulator stops)")
     Path caOut;
 
     @Option(names = "--stop-after", hidden = true, description = "stop after this many seconds (for tests)")
@@ -33,6 +33,7 @@ final class EmulatorCommand extends BaseCommand {
             builder.https();
         }
         CountDownLatch stop = new CountDownLatch(1);
+        Path temporaryCa = null;
         try (SsmEmulator emulator = builder.start()) {
             Thread hook = new Thread(stop::countDown, "ssm-emulator-stop");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -41,6 +42,10 @@ final class EmulatorCommand extends BaseCommand {
             StringBuilder exports = new StringBuilder("export SSM_URL=" + emulator.url());
             if (!http) {
                 Path ca = caOut != null ? caOut : Files.createTempFile("ssm-emulator-ca", ".pem");
+                if (caOut == null) {
+                    temporaryCa = ca;
+                    ca.toFile().deleteOnExit();   // also on Ctrl-C: the temporary CA file does not outlive the emulator
+                }
                 Files.writeString(ca, emulator.caPem());
                 doc.put("caCert", ca.toString());
                 exports.append(" SSM_CA_CERT=").append(ca);
@@ -71,6 +76,10 @@ final class EmulatorCommand extends BaseCommand {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is exiting already
+            }
+        } finally {
+            if (temporaryCa != null) {
+                Files.deleteIfExists(temporaryCa);
             }
         }
         return ExitCodes.OK;

@@ -25,22 +25,27 @@ final class LicensesCommand extends ServerCommand {
         int count = 0;
         int outOfCompliance = 0;
         List<License> collected = out.json() ? new ArrayList<>() : null;
-        try (SsmSyncClient client = readOnlyClient(); Stream<License> licenses = client.streamLicenses(account, virtualAccounts)) {
-            out.line(String.format("%-20s %-32s %8s %8s %8s  %s", "VIRTUAL ACCOUNT", "LICENSE", "QUANTITY", "IN USE",
-                    "FREE", "STATUS"));
-            for (License l : (Iterable<License>) licenses::iterator) {
-                count++;
-                if (l.isOutOfCompliance()) {
-                    outOfCompliance++;
+        try (SsmSyncClient client = readOnlyClient()) {
+            checkVirtualAccounts(client, account, virtualAccounts);
+            try (Stream<License> licenses = client.streamLicenses(account, virtualAccounts)) {
+                for (License l : (Iterable<License>) licenses::iterator) {
+                    if (count == 0) {   // the header once the first page arrived, never above an error
+                        out.line(String.format("%-20s %-32s %8s %8s %8s  %s", "VIRTUAL ACCOUNT", "LICENSE", "QUANTITY",
+                                "IN USE", "FREE", "STATUS"));
+                    }
+                    count++;
+                    if (l.isOutOfCompliance()) {
+                        outOfCompliance++;
+                    }
+                    if (collected != null) {
+                        collected.add(l);
+                    }
+                    out.line(String.format("%-20s %-32s %8d %8d %8d  %s", l.virtualAccount(), l.license(), l.quantity(),
+                            l.inUse(), l.available(), l.status()));
                 }
-                if (collected != null) {
-                    collected.add(l);
-                }
-                out.line(String.format("%-20s %-32s %8d %8d %8d  %s", l.virtualAccount(), l.license(), l.quantity(), l.inUse(),
-                        l.available(), l.status()));
             }
         }
-        out.line(count + " licenses, " + outOfCompliance + " out of compliance.");
+        out.line(Output.plural(count, "license") + ", " + outOfCompliance + " out of compliance.");
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("account", account);
         doc.put("virtualAccounts", virtualAccounts);

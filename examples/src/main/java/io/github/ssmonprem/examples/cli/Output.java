@@ -3,6 +3,7 @@ package io.github.ssmonprem.examples.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.http.SsmJson;
@@ -27,11 +28,34 @@ public final class Output {
             .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
+    /**
+     * A count and its noun, singular for one: "1 record", "2 records".
+     *
+     * @param count the count
+     * @param noun the singular noun
+     * @return the phrase
+     */
+    public static String plural(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
+    }
+
+    /**
+     * An instant for people: UTC, to the second.
+     *
+     * @param instant the instant, or null
+     * @return such as {@code 2026-12-01T23:00:01Z}
+     */
+    public static String instant(java.time.Instant instant) {
+        return instant == null ? "-" : instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
     private final PrintWriter out;
     private final PrintWriter err;
     private final Format format;
 
     /**
+     * Creates the output of one command.
+     *
      * @param out standard output
      * @param err standard error
      * @param format the format
@@ -42,12 +66,20 @@ public final class Output {
         this.format = format;
     }
 
-    /** @return whether results print as JSON */
+    /**
+     * Whether results print as JSON.
+     *
+     * @return true in JSON mode
+     */
     public boolean json() {
         return format == Format.json;
     }
 
-    /** @param line a line of text output (ignored in JSON mode) */
+    /**
+     * Prints a line of text output (ignored in JSON mode).
+     *
+     * @param line the line
+     */
     public void line(String line) {
         if (!json()) {
             out.println(line);
@@ -55,7 +87,11 @@ public final class Output {
         }
     }
 
-    /** @param document the JSON result (printed in JSON mode only) */
+    /**
+     * Prints the JSON result (in JSON mode only).
+     *
+     * @param document the result
+     */
     public void document(Object document) {
         if (json()) {
             try {
@@ -81,10 +117,18 @@ public final class Output {
         String message;
         String remediation;
         Integer attempts = null;
-        if (failure instanceof SsmException) {
+        if (failure instanceof SsmConfigurationException) {
+            SsmConfigurationException e = (SsmConfigurationException) failure;
+            String option = Vocabulary.option(e.setting());
+            String detail = e.detail();
+            String prefix = "Invalid setting '" + e.setting() + "': ";
+            message = "Invalid " + option + ": " + Vocabulary.translate(detail.startsWith(prefix) ? detail.substring(prefix.length()) : detail);
+            remediation = "Correct " + option + " and run the command again.";
+            attempts = e.attempts();
+        } else if (failure instanceof SsmException) {
             SsmException e = (SsmException) failure;
-            message = e.detail();
-            remediation = e.remediation();
+            message = Vocabulary.translate(e.detail());
+            remediation = Vocabulary.translate(e.remediation());
             attempts = e.attempts();
             if (e instanceof SsmServiceException) {
                 code = ((SsmServiceException) e).errorCode();

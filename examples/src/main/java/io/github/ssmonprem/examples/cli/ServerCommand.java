@@ -27,10 +27,33 @@ abstract class ServerCommand extends BaseCommand {
                 : Path.of(System.getProperty("user.home"), ".ssm-onprem-sdk", "state");
     }
 
-    /** A client that keeps state in the state directory. */
+    /** A client that keeps state in the state directory, created with its parents when missing. */
     SsmSyncClient durableClient(List<AccountSelection> accounts) {
-        return SsmSyncClient.builder().config(connection.config(env()).build()).grant(connection.grant(env()))
-                .stateDirectory(stateDirectory()).accounts(accounts).build();
+        SsmSyncClient.Builder builder = SsmSyncClient.builder().config(connection.config(env()).build())
+                .grant(connection.grant(env()));
+        return builder.stateDirectory(States.create(stateDirectory())).accounts(accounts).build();
+    }
+
+    /**
+     * Fails, listing the account's virtual accounts, when one of the given ones does not exist: a typo
+     * must not read as "0 licenses".
+     */
+    static void checkVirtualAccounts(SsmSyncClient client, String account, List<String> virtualAccounts) {
+        if (virtualAccounts.isEmpty()) {
+            return;
+        }
+        io.github.ssmonprem.sync.model.Account found = client.listAccounts().stream()
+                .filter(a -> a.accountDomain().equalsIgnoreCase(account)).findFirst().orElse(null);
+        if (found == null) {
+            return;   // the SDK reports an unknown smart account itself
+        }
+        List<String> known = found.virtualAccounts().stream().map(io.github.ssmonprem.sync.model.VirtualAccount::name).toList();
+        for (String va : virtualAccounts) {
+            if (known.stream().noneMatch(k -> k.equalsIgnoreCase(va))) {
+                throw new UsageError("No virtual account '" + va + "' in smart account " + account + ".",
+                        "Give --virtual-account with one of: " + String.join(", ", known) + ".");
+            }
+        }
     }
 
     /** A client for read-only calls, which touch no state on disk. */

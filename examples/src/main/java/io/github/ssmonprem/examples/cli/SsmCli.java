@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ssm", mixinStandardHelpOptions = true, versionProvider = SsmCli.Version.class,
         description = "Cisco SSM On-Prem licensing from the command line: tokens, accounts, licenses, usage, sync, diagnosis.",
-        subcommands = {DemoCommand.class, EmulatorCommand.class, TokenCommand.class, AccountsCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class, DemoCommand.class, EmulatorCommand.class, TokenCommand.class, AccountsCommand.class,
             LicensesCommand.class, UsageCommand.class, SyncCommand.class, DoctorCommand.class},
         footer = {"", "Exit codes: 0 success, 1 other, 2 usage error, 3 grant not found (invalid_client), "
             + "4 invalid credentials (invalid_grant), 5 other OAuth/authorization error, 6 server unavailable or unreachable, "
@@ -84,7 +84,7 @@ public final class SsmCli implements java.util.concurrent.Callable<Integer> {
         });
         cli.setParameterExceptionHandler((failure, strings) -> {
             boolean json = String.join(" ", strings).contains("--output json") || String.join(" ", strings).contains("--output=json");
-            new Output(out, err, json ? Output.Format.json : Output.Format.text).failure(withoutValues(failure), ExitCodes.USAGE);
+            new Output(out, err, json ? Output.Format.json : Output.Format.text).failure(usageError(withoutValues(failure)), ExitCodes.USAGE);
             if (!json) {
                 failure.getCommandLine().usage(err);
             }
@@ -94,6 +94,13 @@ public final class SsmCli implements java.util.concurrent.Callable<Integer> {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** A command line error, reported as the command line's own usage error, never as picocli's type. */
+    private static UsageError usageError(CommandLine.ParameterException failure) {
+        String name = failure.getCommandLine().getCommandName();
+        String command = failure.getCommandLine().getCommandSpec().qualifiedName();
+        return new UsageError(failure.getMessage(), "Run `" + (command.isBlank() ? name : command) + " --help` to see its options.");
     }
 
     /**

@@ -28,6 +28,9 @@ final class SyncCommand extends ServerCommand {
     int execute(Output out) {
         List<AccountSelection> accounts = account == null ? List.of() : List.of(new AccountSelection(account, virtualAccounts));
         try (SsmSyncClient client = durableClient(accounts)) {
+            if (account != null) {
+                checkVirtualAccounts(client, account, virtualAccounts);
+            }
             SyncResult result = client.sync();
             print(out, result);
             if (!result.isSuccess()) {
@@ -39,7 +42,7 @@ final class SyncCommand extends ServerCommand {
 
     static void print(Output out, SyncResult result) {
         var o = result.outcome();
-        out.line("Sync " + (result.isSuccess() ? "succeeded" : "FAILED") + " in "
+        out.line("Sync " + (result.isSuccess() ? "succeeded" : "FAILED") + " at " + Output.instant(o.finishedAt()) + " in "
                 + java.time.Duration.between(o.startedAt(), o.finishedAt()).toMillis() + " ms.");
         out.line("  licenses pulled:   " + o.licensesPulled());
         result.changes().forEach((acct, c) -> out.line("  " + acct + ": " + c));

@@ -19,7 +19,7 @@ final class TokenCommand extends ServerCommand {
             out.line("Token obtained with the " + grant.grantType() + " grant of client ID " + grant.clientId()
                     + (grant.username() != null ? " for user " + grant.username() : "") + ".");
             out.line("  type:          " + token.tokenType());
-            out.line("  expires at:    " + token.expiresAt());
+            out.line("  expires at:    " + Output.instant(token.expiresAt()));
             out.line("  refresh token: " + (token.refreshToken().isPresent() ? "yes" : "no"));
             token.scope().filter(s -> !s.isBlank()).ifPresent(s -> out.line("  scope:         " + s));
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -41,7 +41,7 @@ final class UsageCommand extends BaseCommand {
                 doc.put("records", report.recordCount());
                 doc.put("stateDirectory", stateDirectory().toAbsolutePath().toString());
                 if (result.delivered()) {
-                    out.line("Usage report " + report.reportId() + " (" + report.recordCount() + " records) delivered and acknowledged.");
+                    out.line("Usage report " + report.reportId() + " (" + Output.plural(report.recordCount(), "record") + ") delivered and acknowledged.");
                     out.document(doc);
                     return ExitCodes.OK;
                 }

@@ -8,6 +8,8 @@ public final class UsageError extends RuntimeException {
     private final String remediation;
 
     /**
+     * Creates the error.
+     *
      * @param message what is wrong
      * @param remediation how to call the command instead
      */
@@ -16,7 +18,11 @@ public final class UsageError extends RuntimeException {
         this.remediation = remediation;
     }
 
-    /** @return how to call the command instead */
+    /**
+     * How to call the command instead.
+     *
+     * @return the remediation
+     */
     public String remediation() {
         return remediation;
     }

@@ -1,0 +1,63 @@
+package io.github.ssmonprem.examples.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Translates the SDK's setting names (as its builders spell them) into the command line's options and
+ * environment variables, so an error tells an operator what to type rather than what to call.
+ */
+final class Vocabulary {
+
+    /** Builder calls and setting names, longest first, and the option or variable that sets them. */
+    private static final Map<String, String> TERMS = new LinkedHashMap<>();
+
+    static {
+        TERMS.put("allowPlainHttp(true)", "--allow-http");
+        TERMS.put("allowPlainHttp", "--allow-http");
+        TERMS.put("tls.caPem", "--ca-cert (SSM_CA_CERT)");
+        TERMS.put("retry.maxAttempts", "--retries");
+        TERMS.put("responseTimeout", "--timeout");
+        TERMS.put("connectTimeout", "--connect-timeout");
+        TERMS.put("baseUrl", "--url (SSM_URL)");
+        TERMS.put("https.proxyPort", "--proxy (HTTPS_PROXY)");
+        TERMS.put("proxy.password", "SSM_PROXY_PASSWORD");
+        TERMS.put("proxy.host", "--proxy (HTTPS_PROXY)");
+        TERMS.put("proxy.port", "--proxy (HTTPS_PROXY)");
+        TERMS.put("proxy", "--proxy (HTTPS_PROXY)");
+        TERMS.put("clientId", "--client-id (SSM_CLIENT_ID)");
+        TERMS.put("username", "--username (SSM_USERNAME)");
+        TERMS.put("tls", "--ca-cert (SSM_CA_CERT)");
+    }
+
+    private Vocabulary() {
+    }
+
+    /**
+     * The option or variable for a setting.
+     *
+     * @param setting the SDK's setting name
+     * @return the command line's name for it, or the setting itself when the command line has none
+     */
+    static String option(String setting) {
+        return TERMS.getOrDefault(setting, setting);
+    }
+
+    /**
+     * Rewrites the SDK's builder calls and quoted setting names in a text into options and variables.
+     *
+     * @param text an SDK message
+     * @return the text in the command line's vocabulary
+     */
+    static String translate(String text) {
+        String result = text;
+        for (Map.Entry<String, String> term : TERMS.entrySet()) {
+            result = result.replace("call " + term.getKey(), "give " + term.getValue())
+                    .replace("'" + term.getKey() + "'", term.getValue());
+            if (term.getKey().contains("(") || term.getKey().contains(".")) {
+                result = result.replace(term.getKey(), term.getValue());
+            }
+        }
+        return result;
+    }
+}
