@@ -107,42 +107,74 @@ public final class AccessToken {
         return new AccessToken(value, tokenType, issuedAt, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, refreshToken, scope);
     }
 
-    /** @return the token; put it on the wire only */
+    /**
+     * Returns the token; put it on the wire only.
+     *
+     * @return the token; put it on the wire only
+     */
     public Secret value() {
         return value;
     }
 
-    /** @return the token type, {@code Bearer} */
+    /**
+     * Returns the token type, {@code Bearer}.
+     *
+     * @return the token type, {@code Bearer}
+     */
     public String tokenType() {
         return tokenType;
     }
 
-    /** @return when it was issued */
+    /**
+     * Returns when it was issued.
+     *
+     * @return when it was issued
+     */
     public Instant issuedAt() {
         return issuedAt;
     }
 
-    /** @return when the server stops accepting it */
+    /**
+     * Returns when the server stops accepting it.
+     *
+     * @return when the server stops accepting it
+     */
     public Instant expiresAt() {
         return expiresAt;
     }
 
-    /** @return from when it is refreshed in the background */
+    /**
+     * Returns from when it is refreshed in the background.
+     *
+     * @return from when it is refreshed in the background
+     */
     public Instant staleAt() {
         return staleAt;
     }
 
-    /** @return from when it is no longer used */
+    /**
+     * Returns from when it is no longer used.
+     *
+     * @return from when it is no longer used
+     */
     public Instant expiredAt() {
         return expiredAt;
     }
 
-    /** @return the refresh token, if the server issued one */
+    /**
+     * Returns the refresh token, if the server issued one.
+     *
+     * @return the refresh token, if the server issued one
+     */
     public Optional<Secret> refreshToken() {
         return Optional.ofNullable(refreshToken);
     }
 
-    /** @return the granted scope, if the server named one */
+    /**
+     * Returns the granted scope, if the server named one.
+     *
+     * @return the granted scope, if the server named one
+     */
     public Optional<String> scope() {
         return Optional.ofNullable(scope);
     }

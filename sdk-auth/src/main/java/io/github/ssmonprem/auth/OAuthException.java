@@ -14,6 +14,7 @@ public class OAuthException extends SsmServiceException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The grant type that failed. */
     private final String grantType;
 
     /**

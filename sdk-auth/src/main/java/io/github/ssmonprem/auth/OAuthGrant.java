@@ -71,22 +71,38 @@ public final class OAuthGrant {
         return new OAuthGrant(CLIENT_CREDENTIALS, clientId, clientSecret, null, null);
     }
 
-    /** @return {@value #PASSWORD} or {@value #CLIENT_CREDENTIALS} */
+    /**
+     * Returns {@value #PASSWORD} or {@value #CLIENT_CREDENTIALS}.
+     *
+     * @return {@value #PASSWORD} or {@value #CLIENT_CREDENTIALS}
+     */
     public String grantType() {
         return grantType;
     }
 
-    /** @return the client ID */
+    /**
+     * Returns the client ID.
+     *
+     * @return the client ID
+     */
     public String clientId() {
         return clientId;
     }
 
-    /** @return the client secret */
+    /**
+     * Returns the client secret.
+     *
+     * @return the client secret
+     */
     public Secret clientSecret() {
         return clientSecret;
     }
 
-    /** @return the user name of a password grant, or null */
+    /**
+     * Returns the user name of a password grant, or null.
+     *
+     * @return the user name of a password grant, or null
+     */
     public String username() {
         return username;
     }

@@ -119,7 +119,11 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         return new Builder(http);
     }
 
-    /** @return the grant this provider authenticates with */
+    /**
+     * Returns the grant this provider authenticates with.
+     *
+     * @return the grant this provider authenticates with
+     */
     public OAuthGrant grant() {
         return grant;
     }
@@ -395,37 +399,67 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
             this.http = Objects.requireNonNull(http, "http");
         }
 
-        /** @param grant the API Toolkit grant; required @return this builder */
+        /**
+         * Sets the API Toolkit grant; required.
+         *
+         * @param grant the API Toolkit grant; required
+         * @return this builder
+         */
         public Builder grant(OAuthGrant grant) {
             this.grant = grant;
             return this;
         }
 
-        /** @param scope the scope to request, or null for none (the default) @return this builder */
+        /**
+         * Sets the scope to request, or null for none (the default).
+         *
+         * @param scope the scope to request, or null for none (the default)
+         * @return this builder
+         */
         public Builder scope(String scope) {
             this.scope = scope;
             return this;
         }
 
-        /** @param how where the client ID and secret go (default: the request body) @return this builder */
+        /**
+         * Sets where the client ID and secret go (default: the request body).
+         *
+         * @param how where the client ID and secret go (default: the request body)
+         * @return this builder
+         */
         public Builder clientAuthentication(ClientAuthentication how) {
             this.clientAuthentication = Objects.requireNonNull(how);
             return this;
         }
 
-        /** @param margin how long before expiry to refresh in the background (default 5 min) @return this builder */
+        /**
+         * Sets how long before expiry to refresh in the background (default 5 min).
+         *
+         * @param margin how long before expiry to refresh in the background (default 5 min)
+         * @return this builder
+         */
         public Builder refreshMargin(Duration margin) {
             this.refreshMargin = margin;
             return this;
         }
 
-        /** @param skew how long before expiry to stop using a token (default 30 s) @return this builder */
+        /**
+         * Sets how long before expiry to stop using a token (default 30 s).
+         *
+         * @param skew how long before expiry to stop using a token (default 30 s)
+         * @return this builder
+         */
         public Builder clockSkew(Duration skew) {
             this.clockSkew = skew;
             return this;
         }
 
-        /** @param lifetime the lifetime assumed when the server sends no {@code expires_in} (default 1 h) @return this builder */
+        /**
+         * Sets the lifetime assumed when the server sends no {@code expires_in} (default 1 h).
+         *
+         * @param lifetime the lifetime assumed when the server sends no {@code expires_in} (default 1 h)
+         * @return this builder
+         */
         public Builder defaultLifetime(Duration lifetime) {
             this.defaultLifetime = lifetime;
             return this;
@@ -442,7 +476,12 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
             return this;
         }
 
-        /** @param executor runs background refreshes (default: one daemon thread of the provider's own) @return this builder */
+        /**
+         * Sets runs background refreshes (default: one daemon thread of the provider's own).
+         *
+         * @param executor runs background refreshes (default: one daemon thread of the provider's own)
+         * @return this builder
+         */
         public Builder executor(Executor executor) {
             this.executor = executor;
             return this;

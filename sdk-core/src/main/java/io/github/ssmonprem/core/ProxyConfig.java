@@ -261,32 +261,56 @@ public final class ProxyConfig {
         return true;
     }
 
-    /** @return the proxy's host name or address */
+    /**
+     * Returns the proxy's host name or address.
+     *
+     * @return the proxy's host name or address
+     */
     public String host() {
         return host;
     }
 
-    /** @return the proxy's port */
+    /**
+     * Returns the proxy's port.
+     *
+     * @return the proxy's port
+     */
     public int port() {
         return port;
     }
 
-    /** @return the proxy user name, if the proxy needs authentication */
+    /**
+     * Returns the proxy user name, if the proxy needs authentication.
+     *
+     * @return the proxy user name, if the proxy needs authentication
+     */
     public Optional<String> username() {
         return Optional.ofNullable(username);
     }
 
-    /** @return the proxy password, if the proxy needs authentication */
+    /**
+     * Returns the proxy password, if the proxy needs authentication.
+     *
+     * @return the proxy password, if the proxy needs authentication
+     */
     public Optional<Secret> password() {
         return Optional.ofNullable(password);
     }
 
-    /** @return the hosts reached without the proxy, as configured */
+    /**
+     * Returns the hosts reached without the proxy, as configured.
+     *
+     * @return the hosts reached without the proxy, as configured
+     */
     public List<String> nonProxyHosts() {
         return nonProxyHosts;
     }
 
-    /** @return {@code host:port} */
+    /**
+     * Returns {@code host:port}.
+     *
+     * @return {@code host:port}
+     */
     public String address() {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }

@@ -64,32 +64,56 @@ public final class RetrySettings {
         return new Builder();
     }
 
-    /** @return attempts in all, including the first */
+    /**
+     * Returns attempts in all, including the first.
+     *
+     * @return attempts in all, including the first
+     */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** @return the wait before the first retry, before jitter */
+    /**
+     * Returns the wait before the first retry, before jitter.
+     *
+     * @return the wait before the first retry, before jitter
+     */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /** @return the factor each further wait grows by */
+    /**
+     * Returns the factor each further wait grows by.
+     *
+     * @return the factor each further wait grows by
+     */
     public double multiplier() {
         return multiplier;
     }
 
-    /** @return the longest back-off wait */
+    /**
+     * Returns the longest back-off wait.
+     *
+     * @return the longest back-off wait
+     */
     public Duration maxBackoff() {
         return maxBackoff;
     }
 
-    /** @return the randomisation factor, 0 (none) to 1 */
+    /**
+     * Returns the randomisation factor, 0 (none) to 1.
+     *
+     * @return the randomisation factor, 0 (none) to 1
+     */
     public double jitter() {
         return jitter;
     }
 
-    /** @return the longest {@code Retry-After} the SDK honours; longer requests are cut to this */
+    /**
+     * Returns the longest {@code Retry-After} the SDK honours; longer requests are cut to this.
+     *
+     * @return the longest {@code Retry-After} the SDK honours; longer requests are cut to this
+     */
     public Duration maxRetryAfter() {
         return maxRetryAfter;
     }

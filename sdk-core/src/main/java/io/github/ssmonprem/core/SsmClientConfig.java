@@ -116,92 +116,164 @@ public final class SsmClientConfig {
         return b;
     }
 
-    /** @return the server's base URL, such as {@code https://ssm.example.net:8443} */
+    /**
+     * Returns the server's base URL, such as {@code https://ssm.example.net:8443}.
+     *
+     * @return the server's base URL, such as {@code https://ssm.example.net:8443}
+     */
     public URI baseUrl() {
         return baseUrl;
     }
 
-    /** @return whether plain {@code http://} was explicitly allowed */
+    /**
+     * Returns whether plain {@code http://} was explicitly allowed.
+     *
+     * @return whether plain {@code http://} was explicitly allowed
+     */
     public boolean allowPlainHttp() {
         return allowPlainHttp;
     }
 
-    /** @return the TCP connect timeout */
+    /**
+     * Returns the TCP connect timeout.
+     *
+     * @return the TCP connect timeout
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** @return how long to wait for a response (socket read timeout) */
+    /**
+     * Returns how long to wait for a response (socket read timeout).
+     *
+     * @return how long to wait for a response (socket read timeout)
+     */
     public Duration responseTimeout() {
         return responseTimeout;
     }
 
-    /** @return how long to wait for a free pooled connection */
+    /**
+     * Returns how long to wait for a free pooled connection.
+     *
+     * @return how long to wait for a free pooled connection
+     */
     public Duration connectionRequestTimeout() {
         return connectionRequestTimeout;
     }
 
-    /** @return the connection pool's size */
+    /**
+     * Returns the connection pool's size.
+     *
+     * @return the connection pool's size
+     */
     public int maxConnections() {
         return maxConnections;
     }
 
-    /** @return the {@code User-Agent} sent with every request */
+    /**
+     * Returns the {@code User-Agent} sent with every request.
+     *
+     * @return the {@code User-Agent} sent with every request
+     */
     public String userAgent() {
         return userAgent;
     }
 
-    /** @return the proxy in effect after resolution, if any */
+    /**
+     * Returns the proxy in effect after resolution, if any.
+     *
+     * @return the proxy in effect after resolution, if any
+     */
     public Optional<ProxyConfig> proxy() {
         return Optional.ofNullable(proxy);
     }
 
-    /** @return the CAs this client trusts */
+    /**
+     * Returns the CAs this client trusts.
+     *
+     * @return the CAs this client trusts
+     */
     public TlsConfig tls() {
         return tls;
     }
 
-    /** @return the retry settings (ignored when {@link #retryConfig()} is set) */
+    /**
+     * Returns the retry settings (ignored when {@link #retryConfig()} is set).
+     *
+     * @return the retry settings (ignored when {@link #retryConfig()} is set)
+     */
     public RetrySettings retrySettings() {
         return retrySettings;
     }
 
-    /** @return the caller's own Resilience4j retry configuration, if given */
+    /**
+     * Returns the caller's own Resilience4j retry configuration, if given.
+     *
+     * @return the caller's own Resilience4j retry configuration, if given
+     */
     public Optional<RetryConfig> retryConfig() {
         return Optional.ofNullable(retryConfig);
     }
 
-    /** @return the circuit breaker configuration */
+    /**
+     * Returns the circuit breaker configuration.
+     *
+     * @return the circuit breaker configuration
+     */
     public CircuitBreakerConfig circuitBreakerConfig() {
         return circuitBreakerConfig;
     }
 
-    /** @return whether the circuit breaker guards requests */
+    /**
+     * Returns whether the circuit breaker guards requests.
+     *
+     * @return whether the circuit breaker guards requests
+     */
     public boolean circuitBreakerEnabled() {
         return circuitBreakerEnabled;
     }
 
-    /** @return the registry metrics go to; empty means no metrics are recorded */
+    /**
+     * Returns the registry metrics go to; empty means no metrics are recorded.
+     *
+     * @return the registry metrics go to; empty means no metrics are recorded
+     */
     public Optional<MeterRegistry> meterRegistry() {
         return Optional.ofNullable(meterRegistry);
     }
 
-    /** @return the clock for expiry and {@code Retry-After} dates */
+    /**
+     * Returns the clock for expiry and {@code Retry-After} dates.
+     *
+     * @return the clock for expiry and {@code Retry-After} dates
+     */
     public Clock clock() {
         return clock;
     }
 
-    /** @return how the client waits between attempts */
+    /**
+     * Returns how the client waits between attempts.
+     *
+     * @return how the client waits between attempts
+     */
     public Sleeper sleeper() {
         return sleeper;
     }
 
-    /** @return the largest response body accepted, in bytes */
+    /**
+     * Returns the largest response body accepted, in bytes.
+     *
+     * @return the largest response body accepted, in bytes
+     */
     public long maxResponseBytes() {
         return maxResponseBytes;
     }
 
-    /** @return the server's routes */
+    /**
+     * Returns the server's routes.
+     *
+     * @return the server's routes
+     */
     public SsmRoutes routes() {
         return routes;
     }
@@ -287,31 +359,56 @@ public final class SsmClientConfig {
             return this;
         }
 
-        /** @param timeout the TCP connect timeout (default 10 s) @return this builder */
+        /**
+         * Sets the TCP connect timeout (default 10 s).
+         *
+         * @param timeout the TCP connect timeout (default 10 s)
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
             return this;
         }
 
-        /** @param timeout how long to wait for a response (default 60 s) @return this builder */
+        /**
+         * Sets how long to wait for a response (default 60 s).
+         *
+         * @param timeout how long to wait for a response (default 60 s)
+         * @return this builder
+         */
         public Builder responseTimeout(Duration timeout) {
             this.responseTimeout = timeout;
             return this;
         }
 
-        /** @param timeout how long to wait for a pooled connection (default 30 s) @return this builder */
+        /**
+         * Sets how long to wait for a pooled connection (default 30 s).
+         *
+         * @param timeout how long to wait for a pooled connection (default 30 s)
+         * @return this builder
+         */
         public Builder connectionRequestTimeout(Duration timeout) {
             this.connectionRequestTimeout = timeout;
             return this;
         }
 
-        /** @param max the connection pool's size (default 16) @return this builder */
+        /**
+         * Sets the connection pool's size (default 16).
+         *
+         * @param max the connection pool's size (default 16)
+         * @return this builder
+         */
         public Builder maxConnections(int max) {
             this.maxConnections = max;
             return this;
         }
 
-        /** @param userAgent the {@code User-Agent} header @return this builder */
+        /**
+         * Sets the {@code User-Agent} header.
+         *
+         * @param userAgent the {@code User-Agent} header
+         * @return this builder
+         */
         public Builder userAgent(String userAgent) {
             this.userAgent = userAgent;
             return this;
@@ -351,13 +448,23 @@ public final class SsmClientConfig {
             return this;
         }
 
-        /** @param tls the CAs to trust (default: the JVM's) @return this builder */
+        /**
+         * Sets the CAs to trust (default: the JVM's).
+         *
+         * @param tls the CAs to trust (default: the JVM's)
+         * @return this builder
+         */
         public Builder tls(TlsConfig tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 
-        /** @param settings the retry policy @return this builder */
+        /**
+         * Sets the retry policy.
+         *
+         * @param settings the retry policy
+         * @return this builder
+         */
         public Builder retry(RetrySettings settings) {
             this.retrySettings = Objects.requireNonNull(settings, "retry");
             return this;
@@ -387,37 +494,67 @@ public final class SsmClientConfig {
             return this;
         }
 
-        /** @param enabled whether a circuit breaker guards requests (default true) @return this builder */
+        /**
+         * Sets whether a circuit breaker guards requests (default true).
+         *
+         * @param enabled whether a circuit breaker guards requests (default true)
+         * @return this builder
+         */
         public Builder circuitBreakerEnabled(boolean enabled) {
             this.circuitBreakerEnabled = enabled;
             return this;
         }
 
-        /** @param registry where metrics go; null (the default) records none @return this builder */
+        /**
+         * Sets where metrics go; null (the default) records none.
+         *
+         * @param registry where metrics go; null (the default) records none
+         * @return this builder
+         */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = registry;
             return this;
         }
 
-        /** @param clock the clock (default: system UTC) @return this builder */
+        /**
+         * Sets the clock (default: system UTC).
+         *
+         * @param clock the clock (default: system UTC)
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** @param sleeper how to wait between attempts (default: {@link Sleeper#system()}) @return this builder */
+        /**
+         * Sets how to wait between attempts (default: {@link Sleeper#system()}).
+         *
+         * @param sleeper how to wait between attempts (default: {@link Sleeper#system()})
+         * @return this builder
+         */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }
 
-        /** @param max the largest response body accepted, in bytes (default 64 MiB) @return this builder */
+        /**
+         * Sets the largest response body accepted, in bytes (default 64 MiB).
+         *
+         * @param max the largest response body accepted, in bytes (default 64 MiB)
+         * @return this builder
+         */
         public Builder maxResponseBytes(long max) {
             this.maxResponseBytes = max;
             return this;
         }
 
-        /** @param routes the server's routes (default: the SSM On-Prem routes) @return this builder */
+        /**
+         * Sets the server's routes (default: the SSM On-Prem routes).
+         *
+         * @param routes the server's routes (default: the SSM On-Prem routes)
+         * @return this builder
+         */
         public Builder routes(SsmRoutes routes) {
             this.routes = Objects.requireNonNull(routes, "routes");
             return this;

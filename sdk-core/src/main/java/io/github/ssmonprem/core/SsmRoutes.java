@@ -60,17 +60,29 @@ public final class SsmRoutes {
                 .usageReportPath(usageReportPath).pollPath(pollPath);
     }
 
-    /** @return the OAuth token route, default {@code /backend/oauth/token} */
+    /**
+     * Returns the OAuth token route, default {@code /backend/oauth/token}.
+     *
+     * @return the OAuth token route, default {@code /backend/oauth/token}
+     */
     public String tokenPath() {
         return tokenPath;
     }
 
-    /** @return the accounts route, default {@code /backend/api/v1/accounts} */
+    /**
+     * Returns the accounts route, default {@code /backend/api/v1/accounts}.
+     *
+     * @return the accounts route, default {@code /backend/api/v1/accounts}
+     */
     public String accountsPath() {
         return accountsPath;
     }
 
-    /** @return the licenses route with {@value #ACCOUNT_PLACEHOLDER}, default {@code /backend/api/v1/accounts/{accountDomain}/licenses} */
+    /**
+     * Returns the licenses route with {@value #ACCOUNT_PLACEHOLDER}, default {@code /backend/api/v1/accounts/{accountDomain}/licenses}.
+     *
+     * @return the licenses route with {@value #ACCOUNT_PLACEHOLDER}, default {@code /backend/api/v1/accounts/{accountDomain}/licenses}
+     */
     public String licensesPath() {
         return licensesPath;
     }
@@ -85,12 +97,20 @@ public final class SsmRoutes {
         return licensesPath.replace(ACCOUNT_PLACEHOLDER, org.apache.hc.core5.net.PercentCodec.RFC3986.encode(accountDomain));
     }
 
-    /** @return the usage report route, default {@code /backend/api/v2/devices/reportusage} */
+    /**
+     * Returns the usage report route, default {@code /backend/api/v2/devices/reportusage}.
+     *
+     * @return the usage report route, default {@code /backend/api/v2/devices/reportusage}
+     */
     public String usageReportPath() {
         return usageReportPath;
     }
 
-    /** @return the acknowledgement poll route, default {@code /backend/api/v2/accounts/poll} */
+    /**
+     * Returns the acknowledgement poll route, default {@code /backend/api/v2/accounts/poll}.
+     *
+     * @return the acknowledgement poll route, default {@code /backend/api/v2/accounts/poll}
+     */
     public String pollPath() {
         return pollPath;
     }
@@ -112,31 +132,56 @@ public final class SsmRoutes {
         private Builder() {
         }
 
-        /** @param path the token route @return this builder */
+        /**
+         * Sets the token route.
+         *
+         * @param path the token route
+         * @return this builder
+         */
         public Builder tokenPath(String path) {
             this.tokenPath = path;
             return this;
         }
 
-        /** @param path the accounts route @return this builder */
+        /**
+         * Sets the accounts route.
+         *
+         * @param path the accounts route
+         * @return this builder
+         */
         public Builder accountsPath(String path) {
             this.accountsPath = path;
             return this;
         }
 
-        /** @param path the licenses route, with {@value SsmRoutes#ACCOUNT_PLACEHOLDER} @return this builder */
+        /**
+         * Sets the licenses route, with {@value SsmRoutes#ACCOUNT_PLACEHOLDER}.
+         *
+         * @param path the licenses route, with {@value SsmRoutes#ACCOUNT_PLACEHOLDER}
+         * @return this builder
+         */
         public Builder licensesPath(String path) {
             this.licensesPath = path;
             return this;
         }
 
-        /** @param path the usage report route @return this builder */
+        /**
+         * Sets the usage report route.
+         *
+         * @param path the usage report route
+         * @return this builder
+         */
         public Builder usageReportPath(String path) {
             this.usageReportPath = path;
             return this;
         }
 
-        /** @param path the acknowledgement poll route @return this builder */
+        /**
+         * Sets the acknowledgement poll route.
+         *
+         * @param path the acknowledgement poll route
+         * @return this builder
+         */
         public Builder pollPath(String path) {
             this.pollPath = path;
             return this;

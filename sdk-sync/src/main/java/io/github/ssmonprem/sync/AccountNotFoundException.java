@@ -7,6 +7,7 @@ public class AccountNotFoundException extends ResourceNotFoundException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The smart account that was not found. */
     private final String account;
 
     /**
@@ -21,7 +22,11 @@ public class AccountNotFoundException extends ResourceNotFoundException {
         this.account = account;
     }
 
-    /** @return the smart account domain that was not found */
+    /**
+     * Returns the smart account domain that was not found.
+     *
+     * @return the smart account domain that was not found
+     */
     public String account() {
         return account;
     }

@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record AccountSelection(String account, List<String> virtualAccounts) {
 
-    /** Validates and freezes. */
+    /**
+     * Validates and freezes.
+     *
+     * @param account the smart account domain
+     * @param virtualAccounts the virtual accounts; empty for all
+     */
     public AccountSelection {
         Objects.requireNonNull(account, "account");
         if (account.isBlank()) {

@@ -23,7 +23,11 @@ public record DeliveryResult(String reportId, Status status, String pollId, Stri
         PENDING
     }
 
-    /** @return whether the report was acknowledged */
+    /**
+     * Returns whether the report was acknowledged.
+     *
+     * @return whether the report was acknowledged
+     */
     public boolean delivered() {
         return status == Status.DELIVERED;
     }

@@ -13,7 +13,13 @@ import java.util.Set;
  */
 public record LicenseChange(License before, License after, Set<String> changedFields) {
 
-    /** Freezes the field set. */
+    /**
+     * Freezes the field set.
+     *
+     * @param before the license in the previous pull
+     * @param after the license in this pull
+     * @param changedFields which of {@code quantity}, {@code inUse}, {@code available}, {@code status},
+     */
     public LicenseChange {
         changedFields = Set.copyOf(changedFields);
     }

@@ -23,7 +23,15 @@ import java.util.TreeSet;
 public record LicenseChanges(boolean initial, List<License> added, List<License> removed, List<LicenseChange> changed,
         List<License> outOfCompliance) {
 
-    /** Freezes the lists. */
+    /**
+     * Freezes the lists.
+     *
+     * @param initial true when there was no previous pull (then every license counts as added)
+     * @param added licenses new in this pull
+     * @param removed licenses gone since the previous pull
+     * @param changed licenses whose fields changed
+     * @param outOfCompliance every license of this pull that is out of compliance
+     */
     public LicenseChanges {
         added = List.copyOf(added);
         removed = List.copyOf(removed);
@@ -104,7 +112,11 @@ public record LicenseChanges(boolean initial, List<License> added, List<License>
         return fields;
     }
 
-    /** @return whether anything was added, removed or changed */
+    /**
+     * Returns whether anything was added, removed or changed.
+     *
+     * @return whether anything was added, removed or changed
+     */
     public boolean hasChanges() {
         return !added.isEmpty() || !removed.isEmpty() || !changed.isEmpty();
     }

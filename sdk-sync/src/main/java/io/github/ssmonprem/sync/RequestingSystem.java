@@ -12,13 +12,22 @@ import java.util.Objects;
  */
 public record RequestingSystem(String displayName, String hostIdentifier) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param displayName a human-readable name, such as {@code vManage cluster 1}
+     * @param hostIdentifier an identifier of the reporting host
+     */
     public RequestingSystem {
         Objects.requireNonNull(displayName, "displayName");
         Objects.requireNonNull(hostIdentifier, "hostIdentifier");
     }
 
-    /** @return this SDK on this host (the local host name) */
+    /**
+     * Returns this SDK on this host (the local host name).
+     *
+     * @return this SDK on this host (the local host name)
+     */
     public static RequestingSystem ofLocalHost() {
         String host;
         try {

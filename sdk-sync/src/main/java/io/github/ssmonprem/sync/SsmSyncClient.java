@@ -103,27 +103,47 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         }
     }
 
-    /** @return a builder */
+    /**
+     * Returns a builder.
+     *
+     * @return a builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the transport, for other calls against the same server */
+    /**
+     * Returns the transport, for other calls against the same server.
+     *
+     * @return the transport, for other calls against the same server
+     */
     public SsmHttpClient http() {
         return http;
     }
 
-    /** @return the token provider */
+    /**
+     * Returns the token provider.
+     *
+     * @return the token provider
+     */
     public OAuthTokenProvider tokens() {
         return tokens;
     }
 
-    /** @return the state store */
+    /**
+     * Returns the state store.
+     *
+     * @return the state store
+     */
     public SyncStore store() {
         return store;
     }
 
-    /** @return the accounts {@link #sync()} covers */
+    /**
+     * Returns the accounts {@link #sync()} covers.
+     *
+     * @return the accounts {@link #sync()} covers
+     */
     public List<AccountSelection> accounts() {
         return accounts;
     }
@@ -182,7 +202,11 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         return usage.deliverPending();
     }
 
-    /** @return the last sync's outcome, stored durably and readable while offline */
+    /**
+     * Returns the last sync's outcome, stored durably and readable while offline.
+     *
+     * @return the last sync's outcome, stored durably and readable while offline
+     */
     public Optional<SyncOutcome> lastOutcome() {
         return store.lastOutcome();
     }
@@ -309,68 +333,123 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         private Builder() {
         }
 
-        /** @param config the server and transport configuration; required unless {@link #http} is given @return this builder */
+        /**
+         * Sets the server and transport configuration; required unless {@link #http} is given.
+         *
+         * @param config the server and transport configuration; required unless {@link #http} is given
+         * @return this builder
+         */
         public Builder config(SsmClientConfig config) {
             this.config = config;
             return this;
         }
 
-        /** @param http an existing transport to share (not closed by this client) @return this builder */
+        /**
+         * Sets an existing transport to share (not closed by this client).
+         *
+         * @param http an existing transport to share (not closed by this client)
+         * @return this builder
+         */
         public Builder http(SsmHttpClient http) {
             this.http = http;
             return this;
         }
 
-        /** @param grant the API Toolkit grant; required @return this builder */
+        /**
+         * Sets the API Toolkit grant; required.
+         *
+         * @param grant the API Toolkit grant; required
+         * @return this builder
+         */
         public Builder grant(OAuthGrant grant) {
             this.grant = grant;
             return this;
         }
 
-        /** @param customizer adjusts the token provider (margins, scope, client authentication) @return this builder */
+        /**
+         * Sets adjusts the token provider (margins, scope, client authentication).
+         *
+         * @param customizer adjusts the token provider (margins, scope, client authentication)
+         * @return this builder
+         */
         public Builder tokens(Consumer<OAuthTokenProvider.Builder> customizer) {
             this.tokenCustomizer = customizer;
             return this;
         }
 
-        /** @param store where pending usage, snapshots and outcomes live @return this builder */
+        /**
+         * Sets where pending usage, snapshots and outcomes live.
+         *
+         * @param store where pending usage, snapshots and outcomes live
+         * @return this builder
+         */
         public Builder store(SyncStore store) {
             this.store = store;
             return this;
         }
 
-        /** @param directory the state directory of a {@link FileSyncStore} (the default store) @return this builder */
+        /**
+         * Sets the state directory of a {@link FileSyncStore} (the default store).
+         *
+         * @param directory the state directory of a {@link FileSyncStore} (the default store)
+         * @return this builder
+         */
         public Builder stateDirectory(Path directory) {
             this.stateDirectory = directory;
             return this;
         }
 
-        /** @param selection an account for {@link SsmSyncClient#sync()} @return this builder */
+        /**
+         * Sets an account for {@link SsmSyncClient#sync()}.
+         *
+         * @param selection an account for {@link SsmSyncClient#sync()}
+         * @return this builder
+         */
         public Builder account(AccountSelection selection) {
             this.accounts.add(Objects.requireNonNull(selection));
             return this;
         }
 
-        /** @param selections the accounts for {@link SsmSyncClient#sync()} @return this builder */
+        /**
+         * Sets the accounts for {@link SsmSyncClient#sync()}.
+         *
+         * @param selections the accounts for {@link SsmSyncClient#sync()}
+         * @return this builder
+         */
         public Builder accounts(List<AccountSelection> selections) {
             this.accounts.clear();
             this.accounts.addAll(selections);
             return this;
         }
 
-        /** @param size licenses per page (default 100) @return this builder */
+        /**
+         * Sets licenses per page (default 100).
+         *
+         * @param size licenses per page (default 100)
+         * @return this builder
+         */
         public Builder pageSize(int size) {
             this.pageSize = size;
             return this;
         }
 
-        /** @param timeout how long one delivery polls for the acknowledgement (default 10 min) @return this builder */
+        /**
+         * Sets how long one delivery polls for the acknowledgement (default 10 min).
+         *
+         * @param timeout how long one delivery polls for the acknowledgement (default 10 min)
+         * @return this builder
+         */
         public Builder ackTimeout(Duration timeout) {
             this.ackTimeout = timeout;
             return this;
         }
 
-        /** @param system the reporting system sent with usage calls (default: this SDK on the local host) @return this builder */
+        /**
+         * Sets the reporting system sent with usage calls (default: this SDK on the local host).
+         *
+         * @param system the reporting system sent with usage calls (default: this SDK on the local host)
+         * @return this builder
+         */
         public Builder requestingSystem(RequestingSystem system) {
             this.requestingSystem = system;
             return this;

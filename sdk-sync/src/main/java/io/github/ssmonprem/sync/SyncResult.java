@@ -19,19 +19,35 @@ import java.util.Optional;
 public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> changes, List<DeliveryResult> deliveries,
         List<String> quarantined, SsmException error) {
 
-    /** Freezes the collections. */
+    /**
+     * Freezes the collections.
+     *
+     * @param outcome the outcome as stored (times, counts, error type and message)
+     * @param changes the license changes per smart account domain
+     * @param deliveries the usage reports this sync tried to deliver
+     * @param quarantined entries of the pending store that could not be read and were moved aside
+     * @param error the failure, or null when the sync succeeded
+     */
     public SyncResult {
         changes = Map.copyOf(changes);
         deliveries = List.copyOf(deliveries);
         quarantined = List.copyOf(quarantined);
     }
 
-    /** @return whether every step succeeded */
+    /**
+     * Returns whether every step succeeded.
+     *
+     * @return whether every step succeeded
+     */
     public boolean isSuccess() {
         return error == null && outcome.success();
     }
 
-    /** @return the failure, if any */
+    /**
+     * Returns the failure, if any.
+     *
+     * @return the failure, if any
+     */
     public Optional<SsmException> failure() {
         return Optional.ofNullable(error);
     }

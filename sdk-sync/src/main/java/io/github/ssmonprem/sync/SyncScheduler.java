@@ -139,21 +139,33 @@ public final class SyncScheduler implements AutoCloseable {
         return mine;
     }
 
-    /** @return when the next scheduled run is due, if one is scheduled */
+    /**
+     * Returns when the next scheduled run is due, if one is scheduled.
+     *
+     * @return when the next scheduled run is due, if one is scheduled
+     */
     public Optional<Instant> nextRunAt() {
         synchronized (lock) {
             return Optional.ofNullable(nextRunAt);
         }
     }
 
-    /** @return whether a sync is running now */
+    /**
+     * Returns whether a sync is running now.
+     *
+     * @return whether a sync is running now
+     */
     public boolean isRunning() {
         synchronized (lock) {
             return running != null;
         }
     }
 
-    /** @param listener receives every result from now on */
+    /**
+     * Adds a listener that receives every result from now on.
+     *
+     * @param listener receives every result from now on
+     */
     public void addListener(SyncListener listener) {
         listeners.add(Objects.requireNonNull(listener));
     }
@@ -286,19 +298,34 @@ public final class SyncScheduler implements AutoCloseable {
             this.task = Objects.requireNonNull(task, "task");
         }
 
-        /** @param period time between runs (default 24 h) @return this builder */
+        /**
+         * Sets time between runs (default 24 h).
+         *
+         * @param period time between runs (default 24 h)
+         * @return this builder
+         */
         public Builder period(Duration period) {
             this.period = period;
             return this;
         }
 
-        /** @param delay time before the first run (default 1 min) @return this builder */
+        /**
+         * Sets time before the first run (default 1 min).
+         *
+         * @param delay time before the first run (default 1 min)
+         * @return this builder
+         */
         public Builder initialDelay(Duration delay) {
             this.initialDelay = delay;
             return this;
         }
 
-        /** @param jitter each run moves by up to ± this (the first by up to +this); default 30 min @return this builder */
+        /**
+         * Sets each run moves by up to ± this (the first by up to +this); default 30 min.
+         *
+         * @param jitter each run moves by up to ± this (the first by up to +this); default 30 min
+         * @return this builder
+         */
         public Builder jitter(Duration jitter) {
             this.jitter = jitter;
             return this;
@@ -315,31 +342,56 @@ public final class SyncScheduler implements AutoCloseable {
             return this;
         }
 
-        /** @param timeout how long {@code close()} waits for a running sync (default 30 s) @return this builder */
+        /**
+         * Sets how long {@code close()} waits for a running sync (default 30 s).
+         *
+         * @param timeout how long {@code close()} waits for a running sync (default 30 s)
+         * @return this builder
+         */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = timeout;
             return this;
         }
 
-        /** @param executor runs and times the syncs (default: one daemon thread of the scheduler's own) @return this builder */
+        /**
+         * Sets runs and times the syncs (default: one daemon thread of the scheduler's own).
+         *
+         * @param executor runs and times the syncs (default: one daemon thread of the scheduler's own)
+         * @return this builder
+         */
         public Builder executor(ScheduledExecutorService executor) {
             this.executor = executor;
             return this;
         }
 
-        /** @param clock the clock for {@link SyncScheduler#nextRunAt()} @return this builder */
+        /**
+         * Sets the clock for {@link SyncScheduler#nextRunAt()}.
+         *
+         * @param clock the clock for {@link SyncScheduler#nextRunAt()}
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
         }
 
-        /** @param random the source of jitter @return this builder */
+        /**
+         * Sets the source of jitter.
+         *
+         * @param random the source of jitter
+         * @return this builder
+         */
         public Builder random(Random random) {
             this.random = Objects.requireNonNull(random);
             return this;
         }
 
-        /** @param listener receives every result @return this builder */
+        /**
+         * Sets receives every result.
+         *
+         * @param listener receives every result
+         * @return this builder
+         */
         public Builder listener(SyncListener listener) {
             this.listeners.add(Objects.requireNonNull(listener));
             return this;

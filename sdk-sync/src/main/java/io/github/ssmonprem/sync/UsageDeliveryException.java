@@ -10,6 +10,7 @@ public class UsageDeliveryException extends SsmException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The report that was not delivered. */
     private final String reportId;
 
     /**
@@ -24,7 +25,11 @@ public class UsageDeliveryException extends SsmException {
         this.reportId = reportId;
     }
 
-    /** @return the report's nonce */
+    /**
+     * Returns the report's nonce.
+     *
+     * @return the report's nonce
+     */
     public String reportId() {
         return reportId;
     }

@@ -139,7 +139,11 @@ public final class SsmEmulator implements AutoCloseable {
         });
     }
 
-    /** @return a builder holding the demo grants, user and account */
+    /**
+     * Returns a builder holding the demo grants, user and account.
+     *
+     * @return a builder holding the demo grants, user and account
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -162,22 +166,38 @@ public final class SsmEmulator implements AutoCloseable {
         return this;
     }
 
-    /** @return the base URL, such as {@code http://127.0.0.1:41234} */
+    /**
+     * Returns the base URL, such as {@code http://127.0.0.1:41234}.
+     *
+     * @return the base URL, such as {@code http://127.0.0.1:41234}
+     */
     public URI url() {
         return URI.create((ca != null ? "https" : "http") + "://127.0.0.1:" + server.getPort());
     }
 
-    /** @return the port */
+    /**
+     * Returns the port.
+     *
+     * @return the port
+     */
     public int port() {
         return server.getPort();
     }
 
-    /** @return whether it serves HTTPS */
+    /**
+     * Returns whether it serves HTTPS.
+     *
+     * @return whether it serves HTTPS
+     */
     public boolean isHttps() {
         return ca != null;
     }
 
-    /** @return the PEM of the CA that issued the server certificate (HTTPS only), for {@code --ca-cert} */
+    /**
+     * Returns the PEM of the CA that issued the server certificate (HTTPS only), for {@code --ca-cert}.
+     *
+     * @return the PEM of the CA that issued the server certificate (HTTPS only), for {@code --ca-cert}
+     */
     public String caPem() {
         if (ca == null) {
             throw new IllegalStateException("the emulator serves plain HTTP");
@@ -196,22 +216,38 @@ public final class SsmEmulator implements AutoCloseable {
         return ca != null ? b.tls(TlsConfig.trustPem(ca.certificatePem())) : b.allowPlainHttp(true);
     }
 
-    /** @return the demo Resource Owner (password) grant */
+    /**
+     * Returns the demo Resource Owner (password) grant.
+     *
+     * @return the demo Resource Owner (password) grant
+     */
     public OAuthGrant passwordGrant() {
         return OAuthGrant.password(DEMO_CLIENT_ID, Secret.of(DEMO_CLIENT_SECRET), DEMO_USER, Secret.of(DEMO_PASSWORD));
     }
 
-    /** @return the demo Client Credentials grant */
+    /**
+     * Returns the demo Client Credentials grant.
+     *
+     * @return the demo Client Credentials grant
+     */
     public OAuthGrant clientCredentialsGrant() {
         return OAuthGrant.clientCredentials(DEMO_CC_CLIENT_ID, Secret.of(DEMO_CC_CLIENT_SECRET));
     }
 
-    /** @return the fault switches */
+    /**
+     * Returns the fault switches.
+     *
+     * @return the fault switches
+     */
     public Faults faults() {
         return faults;
     }
 
-    /** @return what the emulator saw */
+    /**
+     * Returns what the emulator saw.
+     *
+     * @return what the emulator saw
+     */
     public Stats stats() {
         return stats;
     }
@@ -782,17 +818,29 @@ public final class SsmEmulator implements AutoCloseable {
         private Stats() {
         }
 
-        /** @return the X-CSW-REQUESTING-SYSTEM header of the last usage report, or null before one */
+        /**
+         * Returns the X-CSW-REQUESTING-SYSTEM header of the last usage report, or null before one.
+         *
+         * @return the X-CSW-REQUESTING-SYSTEM header of the last usage report, or null before one
+         */
         public String lastRequestingSystem() {
             return lastRequestingSystem.get();
         }
 
-        /** @return token requests received */
+        /**
+         * Returns token requests received.
+         *
+         * @return token requests received
+         */
         public int tokenRequests() {
             return tokenRequests.get();
         }
 
-        /** @return tokens issued */
+        /**
+         * Returns tokens issued.
+         *
+         * @return tokens issued
+         */
         public int tokensIssued() {
             return tokensIssued.get();
         }
@@ -806,17 +854,29 @@ public final class SsmEmulator implements AutoCloseable {
             return n == null ? 0 : n.get();
         }
 
-        /** @return token requests that carried a query string (the SDK must send none) */
+        /**
+         * Returns token requests that carried a query string (the SDK must send none).
+         *
+         * @return token requests that carried a query string (the SDK must send none)
+         */
         public int tokenRequestsWithQueryString() {
             return queryStringTokenRequests.get();
         }
 
-        /** @return API calls refused with 401 invalid_token */
+        /**
+         * Returns API calls refused with 401 invalid_token.
+         *
+         * @return API calls refused with 401 invalid_token
+         */
         public int rejectedTokens() {
             return rejectedTokens.get();
         }
 
-        /** @return license pages served */
+        /**
+         * Returns license pages served.
+         *
+         * @return license pages served
+         */
         public int licensePages() {
             return licensePages.get();
         }
@@ -830,27 +890,47 @@ public final class SsmEmulator implements AutoCloseable {
             return n == null ? 0 : n.get();
         }
 
-        /** @return distinct reports received (by nonce) */
+        /**
+         * Returns distinct reports received (by nonce).
+         *
+         * @return distinct reports received (by nonce)
+         */
         public int distinctReports() {
             return reportsByNonce.size();
         }
 
-        /** @return usage records counted, each report once */
+        /**
+         * Returns usage records counted, each report once.
+         *
+         * @return usage records counted, each report once
+         */
         public long usageRecordsCounted() {
             return usageRecordsCounted.get();
         }
 
-        /** @return acknowledgement polls answered */
+        /**
+         * Returns acknowledgement polls answered.
+         *
+         * @return acknowledgement polls answered
+         */
         public int polls() {
             return polls.get();
         }
 
-        /** @return reports acknowledged */
+        /**
+         * Returns reports acknowledged.
+         *
+         * @return reports acknowledged
+         */
         public int acknowledged() {
             return acknowledged.get();
         }
 
-        /** @return faults served */
+        /**
+         * Returns faults served.
+         *
+         * @return faults served
+         */
         public int faultsServed() {
             return faultsServed.get();
         }
@@ -864,7 +944,11 @@ public final class SsmEmulator implements AutoCloseable {
             return n == null ? 0 : n.get();
         }
 
-        /** @return every request line received, in order, as {@code METHOD target} */
+        /**
+         * Returns every request line received, in order, as {@code METHOD target}.
+         *
+         * @return every request line received, in order, as {@code METHOD target}
+         */
         public List<String> requestLines() {
             return List.copyOf(requestLines);
         }
@@ -895,43 +979,77 @@ public final class SsmEmulator implements AutoCloseable {
             licenses(DEMO_ACCOUNT, "Branch-East", 50);
         }
 
-        /** @return this builder, serving HTTPS with a certificate from a CA generated now ({@link SsmEmulator#caPem()}) */
+        /**
+         * Returns this builder, serving HTTPS with a certificate from a CA generated now ({@link SsmEmulator#caPem()}).
+         *
+         * @return this builder, serving HTTPS with a certificate from a CA generated now ({@link SsmEmulator#caPem()})
+         */
         public Builder https() {
             this.https = true;
             return this;
         }
 
-        /** @param port the port to listen on (default: any free port) @return this builder */
+        /**
+         * Sets the port to listen on (default: any free port).
+         *
+         * @param port the port to listen on (default: any free port)
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
-        /** @param clock the clock for token expiry and acknowledgement delays @return this builder */
+        /**
+         * Sets the clock for token expiry and acknowledgement delays.
+         *
+         * @param clock the clock for token expiry and acknowledgement delays
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
         }
 
-        /** @param flavour how OAuth errors are worded (default SSM On-Prem's) @return this builder */
+        /**
+         * Sets how OAuth errors are worded (default SSM On-Prem's).
+         *
+         * @param flavour how OAuth errors are worded (default SSM On-Prem's)
+         * @return this builder
+         */
         public Builder errorFlavour(ErrorFlavour flavour) {
             this.flavour = Objects.requireNonNull(flavour);
             return this;
         }
 
-        /** @param lifetime access token lifetime (default 1 h) @return this builder */
+        /**
+         * Sets access token lifetime (default 1 h).
+         *
+         * @param lifetime access token lifetime (default 1 h)
+         * @return this builder
+         */
         public Builder tokenLifetime(Duration lifetime) {
             this.tokenLifetime = lifetime;
             return this;
         }
 
-        /** @param issue whether password-grant tokens come with refresh tokens (default true) @return this builder */
+        /**
+         * Sets whether password-grant tokens come with refresh tokens (default true).
+         *
+         * @param issue whether password-grant tokens come with refresh tokens (default true)
+         * @return this builder
+         */
         public Builder issueRefreshTokens(boolean issue) {
             this.issueRefreshTokens = issue;
             return this;
         }
 
-        /** @param seconds the {@code poll_after_seconds} of OK_POLL answers (default 1) @return this builder */
+        /**
+         * Sets the {@code poll_after_seconds} of OK_POLL answers (default 1).
+         *
+         * @param seconds the {@code poll_after_seconds} of OK_POLL answers (default 1)
+         * @return this builder
+         */
         public Builder pollAfterSeconds(int seconds) {
             this.pollAfterSeconds = seconds;
             return this;
@@ -974,7 +1092,11 @@ public final class SsmEmulator implements AutoCloseable {
             return this;
         }
 
-        /** @return this builder without any grant, not even the demo ones */
+        /**
+         * Returns this builder without any grant, not even the demo ones.
+         *
+         * @return this builder without any grant, not even the demo ones
+         */
         public Builder noGrants() {
             grants.clear();
             return this;
@@ -1005,7 +1127,11 @@ public final class SsmEmulator implements AutoCloseable {
             return this;
         }
 
-        /** @return this builder without any account, not even the demo one */
+        /**
+         * Returns this builder without any account, not even the demo one.
+         *
+         * @return this builder without any account, not even the demo one
+         */
         public Builder noAccounts() {
             accounts.clear();
             return this;
@@ -1028,7 +1154,11 @@ public final class SsmEmulator implements AutoCloseable {
             return this;
         }
 
-        /** @return the started emulator */
+        /**
+         * Returns the started emulator.
+         *
+         * @return the started emulator
+         */
         public SsmEmulator start() {
             return new SsmEmulator(this).startServer(port);
         }

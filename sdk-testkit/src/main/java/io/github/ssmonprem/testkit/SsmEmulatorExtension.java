@@ -39,7 +39,11 @@ public final class SsmEmulatorExtension implements BeforeEachCallback, AfterEach
         this.customizer = customizer;
     }
 
-    /** @return the emulator of the running test */
+    /**
+     * Returns the emulator of the running test.
+     *
+     * @return the emulator of the running test
+     */
     public SsmEmulator emulator() {
         if (emulator == null) {
             throw new IllegalStateException("the emulator runs only during a test");

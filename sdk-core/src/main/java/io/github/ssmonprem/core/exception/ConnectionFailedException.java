@@ -20,6 +20,7 @@ public class ConnectionFailedException extends SsmClientException {
         OTHER
     }
 
+    /** Why the connection failed. */
     private final Reason reason;
 
     /**

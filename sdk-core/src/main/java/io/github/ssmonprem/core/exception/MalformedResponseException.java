@@ -8,7 +8,9 @@ public class MalformedResponseException extends SsmClientException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status of the response. */
     private final int statusCode;
+    /** The start of the body, redacted. */
     private final String snippet;
 
     /**

@@ -8,6 +8,7 @@ public class ProxyAuthenticationException extends SsmClientException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The proxy, as host:port. */
     private final String proxy;
 
     /**

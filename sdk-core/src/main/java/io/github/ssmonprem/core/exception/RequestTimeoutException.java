@@ -17,6 +17,7 @@ public class RequestTimeoutException extends SsmClientException {
         CONNECTION_POOL
     }
 
+    /** The phase that timed out. */
     private final Phase phase;
 
     /**

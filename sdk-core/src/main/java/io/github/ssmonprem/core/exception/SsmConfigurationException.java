@@ -8,6 +8,7 @@ public class SsmConfigurationException extends SsmException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The offending setting. */
     private final String setting;
 
     /**

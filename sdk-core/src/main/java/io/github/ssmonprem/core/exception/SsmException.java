@@ -14,9 +14,13 @@ public class SsmException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** What went wrong. */
     private final String detail;
+    /** What to do about it. */
     private final String remediation;
+    /** Whether a retry may succeed. */
     private final boolean retryable;
+    /** Attempts made. */
     private volatile int attempts = 1;
 
     /**

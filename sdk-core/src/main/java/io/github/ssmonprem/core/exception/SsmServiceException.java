@@ -13,10 +13,15 @@ public class SsmServiceException extends SsmException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status. */
     private final int statusCode;
+    /** The server's error code, or null. */
     private final String errorCode;
+    /** The server's message, or null. */
     private final String serverMessage;
+    /** The server's request ID, or null. */
     private final String requestId;
+    /** The server's Retry-After, or null. */
     private final Duration retryAfter;
 
     /**

@@ -22,9 +22,13 @@ public class TlsException extends SsmClientException {
         HANDSHAKE_FAILED
     }
 
+    /** Why the handshake failed. */
     private final Reason reason;
+    /** The server certificate's subject, or null. */
     private final String subject;
+    /** The server certificate's issuer, or null. */
     private final String issuer;
+    /** The server certificate's expiry, or null. */
     private final Instant notAfter;
 
     /**

@@ -198,12 +198,20 @@ public final class SsmHttpClient implements AutoCloseable {
         }
     }
 
-    /** @return the configuration this transport was built with */
+    /**
+     * Returns the configuration this transport was built with.
+     *
+     * @return the configuration this transport was built with
+     */
     public SsmClientConfig config() {
         return config;
     }
 
-    /** @return the SDK's configured Jackson mapper */
+    /**
+     * Returns the SDK's configured Jackson mapper.
+     *
+     * @return the SDK's configured Jackson mapper
+     */
     public ObjectMapper objectMapper() {
         return mapper;
     }

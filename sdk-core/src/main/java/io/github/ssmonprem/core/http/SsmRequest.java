@@ -75,52 +75,92 @@ public final class SsmRequest {
         return new Builder(operation, Method.POST, path);
     }
 
-    /** @return the operation name */
+    /**
+     * Returns the operation name.
+     *
+     * @return the operation name
+     */
     public String operation() {
         return operation;
     }
 
-    /** @return the method */
+    /**
+     * Returns the method.
+     *
+     * @return the method
+     */
     public Method method() {
         return method;
     }
 
-    /** @return the route */
+    /**
+     * Returns the route.
+     *
+     * @return the route
+     */
     public String path() {
         return path;
     }
 
-    /** @return extra headers */
+    /**
+     * Returns extra headers.
+     *
+     * @return extra headers
+     */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /** @return the object to send as JSON, or null */
+    /**
+     * Returns the object to send as JSON, or null.
+     *
+     * @return the object to send as JSON, or null
+     */
     public Object jsonBody() {
         return jsonBody;
     }
 
-    /** @return JSON already serialised, sent as is, or null */
+    /**
+     * Returns JSON already serialised, sent as is, or null.
+     *
+     * @return JSON already serialised, sent as is, or null
+     */
     public byte[] jsonBytes() {
         return jsonBytes;
     }
 
-    /** @return the form fields to send, or null */
+    /**
+     * Returns the form fields to send, or null.
+     *
+     * @return the form fields to send, or null
+     */
     public Map<String, String> formBody() {
         return formBody;
     }
 
-    /** @return whether repeating this request is safe, so it may be retried */
+    /**
+     * Returns whether repeating this request is safe, so it may be retried.
+     *
+     * @return whether repeating this request is safe, so it may be retried
+     */
     public boolean idempotent() {
         return idempotent;
     }
 
-    /** @return the bearer token source, or null for an unauthenticated request */
+    /**
+     * Returns the bearer token source, or null for an unauthenticated request.
+     *
+     * @return the bearer token source, or null for an unauthenticated request
+     */
     public AccessTokenSource bearer() {
         return bearer;
     }
 
-    /** @return the route's error decoder, or null */
+    /**
+     * Returns the route's error decoder, or null.
+     *
+     * @return the route's error decoder, or null
+     */
     public ErrorDecoder errorDecoder() {
         return errorDecoder;
     }
@@ -239,7 +279,11 @@ public final class SsmRequest {
             return this;
         }
 
-        /** @return the request */
+        /**
+         * Returns the request.
+         *
+         * @return the request
+         */
         public SsmRequest build() {
             return new SsmRequest(this);
         }

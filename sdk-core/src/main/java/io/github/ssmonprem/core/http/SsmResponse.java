@@ -42,12 +42,20 @@ public final class SsmResponse {
         return copy;
     }
 
-    /** @return the HTTP status */
+    /**
+     * Returns the HTTP status.
+     *
+     * @return the HTTP status
+     */
     public int statusCode() {
         return statusCode;
     }
 
-    /** @return all headers, names matched case-insensitively */
+    /**
+     * Returns all headers, names matched case-insensitively.
+     *
+     * @return all headers, names matched case-insensitively
+     */
     public Map<String, List<String>> headers() {
         return headers;
     }
@@ -63,12 +71,20 @@ public final class SsmResponse {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
-    /** @return the body's bytes (not a copy: do not modify) */
+    /**
+     * Returns the body's bytes (not a copy: do not modify).
+     *
+     * @return the body's bytes (not a copy: do not modify)
+     */
     public byte[] body() {
         return body;
     }
 
-    /** @return the body decoded as UTF-8 */
+    /**
+     * Returns the body decoded as UTF-8.
+     *
+     * @return the body decoded as UTF-8
+     */
     public String bodyAsString() {
         return new String(body, StandardCharsets.UTF_8);
     }

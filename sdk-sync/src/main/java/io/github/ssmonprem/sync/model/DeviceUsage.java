@@ -16,7 +16,13 @@ public record DeviceUsage(
         @JsonProperty("softwareTag") String softwareTag,
         @JsonProperty("usage") List<UsageRecord> usage) {
 
-    /** Validates the device's usage. */
+    /**
+     * Validates the device's usage.
+     *
+     * @param hostname the device's host name
+     * @param softwareTag its software tag identifier
+     * @param usage its usage records; at least one
+     */
     public DeviceUsage {
         if (hostname == null || hostname.isBlank()) {
             throw new InvalidUsageReportException("a device has no hostname");

@@ -34,7 +34,21 @@ public record License(
         @JsonProperty("isPortable") boolean isPortable,
         @JsonProperty("licenseDetails") List<LicenseDetail> licenseDetails) {
 
-    /** Normalises a missing detail list to an empty one and freezes it. */
+    /**
+     * Normalises a missing detail list to an empty one and freezes it.
+     *
+     * @param license the license (entitlement) name
+     * @param virtualAccount the virtual account it belongs to
+     * @param quantity how many are owned
+     * @param inUse how many are consumed
+     * @param available how many are free ({@code quantity - inUse}, as the server counts)
+     * @param status the compliance status, such as {@code In Compliance}
+     * @param billingType the billing type, such as {@code PREPAID}
+     * @param pendingQuantity quantity ordered but not yet available
+     * @param reserved how many are reserved
+     * @param isPortable whether the license can move between virtual accounts
+     * @param licenseDetails the purchases that make up the quantity
+     */
     public License {
         licenseDetails = licenseDetails == null ? List.of() : List.copyOf(licenseDetails);
     }

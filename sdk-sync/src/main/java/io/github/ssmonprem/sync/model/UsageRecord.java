@@ -18,7 +18,14 @@ public record UsageRecord(
         @JsonProperty("start") Instant start,
         @JsonProperty("end") Instant end) {
 
-    /** Validates the record. */
+    /**
+     * Validates the record.
+     *
+     * @param entitlementTag the entitlement tag
+     * @param count how many were used; zero or more
+     * @param start the start of the period
+     * @param end the end of the period; not before {@code start}
+     */
     public UsageRecord {
         if (entitlementTag == null || entitlementTag.isBlank()) {
             throw new InvalidUsageReportException("a usage record has no entitlementTag");

@@ -40,7 +40,16 @@ public record UsageReport(
         @JsonProperty("productInstance") String productInstance,
         @JsonProperty("reports") List<DeviceUsage> reports) {
 
-    /** Validates the report. */
+    /**
+     * Validates the report.
+     *
+     * @param reportId the nonce, unique per report
+     * @param createdAt when the report was built; its wire timestamp
+     * @param account the smart account domain
+     * @param virtualAccount the virtual account
+     * @param productInstance the product instance identifier (the reporting system)
+     * @param reports the devices' usage
+     */
     public UsageReport {
         if (reportId == null || reportId.isBlank()) {
             throw new InvalidUsageReportException("the report has no reportId");
@@ -82,7 +91,11 @@ public record UsageReport(
         return new Builder(clock);
     }
 
-    /** @return how many usage records the report holds */
+    /**
+     * Returns how many usage records the report holds.
+     *
+     * @return how many usage records the report holds
+     */
     @JsonIgnore
     public int recordCount() {
         int n = 0;
@@ -107,19 +120,34 @@ public record UsageReport(
             this.clock = Objects.requireNonNull(clock);
         }
 
-        /** @param domain the smart account domain @return this builder */
+        /**
+         * Sets the smart account domain.
+         *
+         * @param domain the smart account domain
+         * @return this builder
+         */
         public Builder account(String domain) {
             this.account = domain;
             return this;
         }
 
-        /** @param name the virtual account @return this builder */
+        /**
+         * Sets the virtual account.
+         *
+         * @param name the virtual account
+         * @return this builder
+         */
         public Builder virtualAccount(String name) {
             this.virtualAccount = name;
             return this;
         }
 
-        /** @param id the product instance identifier @return this builder */
+        /**
+         * Sets the product instance identifier.
+         *
+         * @param id the product instance identifier
+         * @return this builder
+         */
         public Builder productInstance(String id) {
             this.productInstance = id;
             return this;

@@ -95,7 +95,11 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
-    /** @return the state directory */
+    /**
+     * Returns the state directory.
+     *
+     * @return the state directory
+     */
     public Path directory() {
         return root;
     }

@@ -20,7 +20,14 @@ public record LicenseSnapshot(
         @JsonProperty("takenAt") Instant takenAt,
         @JsonProperty("licenses") List<License> licenses) {
 
-    /** Freezes the lists. */
+    /**
+     * Freezes the lists.
+     *
+     * @param account the smart account domain
+     * @param virtualAccounts the virtual accounts pulled (empty: all)
+     * @param takenAt when the pull finished
+     * @param licenses the licenses
+     */
     public LicenseSnapshot {
         virtualAccounts = virtualAccounts == null ? List.of() : List.copyOf(virtualAccounts);
         licenses = licenses == null ? List.of() : List.copyOf(licenses);

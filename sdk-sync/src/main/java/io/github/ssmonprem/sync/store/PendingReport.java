@@ -22,7 +22,15 @@ public record PendingReport(
         @JsonProperty("attempts") int attempts,
         @JsonProperty("lastError") String lastError) {
 
-    /** Checks the required parts. */
+    /**
+     * Checks the required parts.
+     *
+     * @param report the report, with its nonce
+     * @param storedAt when it was first stored
+     * @param pollId the poll id the server gave when it accepted the report, or null before that; with
+     * @param attempts how many delivery attempts have failed so far
+     * @param lastError the last failure's type and message, or null
+     */
     public PendingReport {
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(storedAt, "storedAt");
@@ -39,7 +47,11 @@ public record PendingReport(
         return new PendingReport(report, now, null, 0, null);
     }
 
-    /** @return the report's nonce */
+    /**
+     * Returns the report's nonce.
+     *
+     * @return the report's nonce
+     */
     public String reportId() {
         return report.reportId();
     }

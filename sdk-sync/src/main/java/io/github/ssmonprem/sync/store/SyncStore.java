@@ -77,10 +77,18 @@ public interface SyncStore extends AutoCloseable {
      */
     void removePending(String reportId);
 
-    /** @return how many reports are pending */
+    /**
+     * Returns how many reports are pending.
+     *
+     * @return how many reports are pending
+     */
     int pendingCount();
 
-    /** @return descriptions of entries moved aside because they could not be read */
+    /**
+     * Returns descriptions of entries moved aside because they could not be read.
+     *
+     * @return descriptions of entries moved aside because they could not be read
+     */
     List<String> quarantined();
 
     /**
@@ -104,7 +112,11 @@ public interface SyncStore extends AutoCloseable {
      */
     void saveOutcome(SyncOutcome outcome);
 
-    /** @return the last sync's outcome, if any sync ran */
+    /**
+     * Returns the last sync's outcome, if any sync ran.
+     *
+     * @return the last sync's outcome, if any sync ran
+     */
     Optional<SyncOutcome> lastOutcome();
 
     /**
