@@ -73,12 +73,14 @@ public final class Secret {
      *
      * @param variable the variable's name
      * @return the secret
-     * @throws IllegalArgumentException when the variable is unset or empty
+     * @throws io.github.ssmonprem.core.exception.SsmConfigurationException when the variable is unset or
+     *     empty; its {@code setting()} is the variable's name
      */
     public static Secret fromEnv(String variable) {
         String text = System.getenv(variable);
         if (text == null || text.isEmpty()) {
-            throw new IllegalArgumentException("the environment variable " + variable + " is not set");
+            throw new io.github.ssmonprem.core.exception.SsmConfigurationException(variable,
+                    "the environment variable " + variable + " is not set; set it to the secret before starting the application");
         }
         return new Secret(text);
     }

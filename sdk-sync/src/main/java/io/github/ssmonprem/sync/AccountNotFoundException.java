@@ -11,13 +11,15 @@ public class AccountNotFoundException extends ResourceNotFoundException {
     private final String account;
 
     /**
+     * Creates the exception.
+     *
      * @param account the smart account domain asked for
      * @param detail what went wrong, with the server's message
      * @param serverMessage the server's message, or null
      * @param requestId the {@code X-Request-Id}, or null
      */
     public AccountNotFoundException(String account, String detail, String serverMessage, String requestId) {
-        super(detail, "Check the smart account domain '" + account + "': `ssm accounts` (or SsmSyncClient.accounts()) "
+        super(detail, "Check the smart account domain '" + account + "': `ssm accounts` (or SsmSyncClient.listAccounts()) "
                 + "lists the accounts this user can see.", 404, "ERROR", serverMessage, requestId);
         this.account = account;
     }
