@@ -186,6 +186,22 @@ class SsmCliConventionsTest {
     }
 
     @Test
+    void deadlineBoundsTheWholeCommand() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            long started = System.nanoTime();
+            CliRunner.Result r = cli().env("SSM_URL", "https://127.0.0.1:" + silent.getLocalPort())
+                    .run("accounts", "--timeout", "60", "--deadline", "1", "--output", "json");
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            assertEquals(6, r.exitCode(), r.toString());
+            JsonNode error = r.json().path("error");
+            assertEquals("DeadlineExceeded", error.path("type").asText(), r.toString());
+            assertTrue(error.path("message").asText().contains("--deadline 1 s"), r.toString());
+            assertTrue(seconds < 30, "gave up at the deadline, not after the 60 s timeout: " + seconds + " s");
+        }
+        assertEquals(2, cli().run("accounts", "--deadline", "0").exitCode());
+    }
+
+    @Test
     void completionIsGeneratedByPicocli() {
         CliRunner.Result r = new CliRunner().run("generate-completion");
         assertEquals(0, r.exitCode(), r.toString());

@@ -34,10 +34,44 @@ abstract class BaseCommand implements Callable<Integer> {
         return new Output(root().out(), root().err(), format == null ? Output.Format.text : format);
     }
 
+    /**
+     * The overall limit for the command, or null for none.
+     *
+     * @return the limit
+     */
+    java.time.Duration deadline() {
+        return null;
+    }
+
     @Override
     public final Integer call() throws Exception {
         Logging.configure(verbose.length);
-        return execute(output());
+        Output out = output();
+        java.time.Duration limit = deadline();
+        if (limit == null) {
+            return execute(out);
+        }
+        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ssm-command");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.concurrent.Future<Integer> result = worker.submit(() -> execute(out));
+            try {
+                return result.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Exception) {
+                    throw (Exception) e.getCause();
+                }
+                throw (Error) e.getCause();
+            } catch (java.util.concurrent.TimeoutException e) {
+                result.cancel(true);
+                throw new DeadlineExceeded(limit);
+            }
+        } finally {
+            worker.shutdownNow();
+        }
     }
 
     /**

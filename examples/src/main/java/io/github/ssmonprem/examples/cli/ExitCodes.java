@@ -79,7 +79,7 @@ public final class ExitCodes {
         }
         if (t instanceof ServerUnavailableException || t instanceof ConnectionFailedException
                 || t instanceof RequestTimeoutException || t instanceof CircuitOpenException
-                || t instanceof RateLimitedException || t instanceof UsageDeliveryException) {
+                || t instanceof RateLimitedException || t instanceof UsageDeliveryException || t instanceof DeadlineExceeded) {
             return UNAVAILABLE;
         }
         if (t instanceof TlsException) {

@@ -25,7 +25,8 @@ public final class Output {
 
     /** Like the SDK's mapper, but nulls stay in, so every document keeps its shape. */
     private static final ObjectMapper JSON = SsmJson.newMapper()
-            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+            .setDefaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+                    com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS, com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS))
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
@@ -137,6 +138,9 @@ public final class Output {
         } else if (failure instanceof UsageError) {
             message = failure.getMessage();
             remediation = ((UsageError) failure).remediation();
+        } else if (failure instanceof DeadlineExceeded) {
+            message = failure.getMessage();
+            remediation = ((DeadlineExceeded) failure).remediation();
         } else {
             message = Redactor.redact(String.valueOf(failure.getMessage()));
             remediation = exitCode == ExitCodes.USAGE ? "Run the command with --help to see its options." : "";

@@ -18,6 +18,22 @@ abstract class ServerCommand extends BaseCommand {
             + "default ~/.ssm-onprem-sdk/state)")
     Path stateDir;
 
+    @Option(names = "--deadline", description = "overall limit in seconds for the command, retries included "
+            + "(default: none; each request is still bounded by --timeout and --retries)")
+    Integer deadlineSeconds;
+
+    @Override
+    java.time.Duration deadline() {
+        if (deadlineSeconds == null) {
+            return null;
+        }
+        if (deadlineSeconds < 1) {
+            throw new UsageError("--deadline must be at least 1 second, was " + deadlineSeconds + ".",
+                    "Give --deadline SECONDS, or leave it out for no overall limit.");
+        }
+        return java.time.Duration.ofSeconds(deadlineSeconds);
+    }
+
     Path stateDirectory() {
         if (stateDir != null) {
             return stateDir;
