@@ -144,7 +144,7 @@ public final class AccessToken {
     }
 
     /**
-     * Returns from when it is refreshed in the background.
+     * Returns the instant from which it is refreshed in the background.
      *
      * @return from when it is refreshed in the background
      */
@@ -153,7 +153,7 @@ public final class AccessToken {
     }
 
     /**
-     * Returns from when it is no longer used.
+     * Returns the instant from which it is no longer used.
      *
      * @return from when it is no longer used
      */

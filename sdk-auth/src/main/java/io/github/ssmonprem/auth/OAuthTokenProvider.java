@@ -466,6 +466,8 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         }
 
         /**
+         * Sets the wait after a failed background refresh (default 30 s), doubling per failure.
+         *
          * @param first the wait after a failed background refresh (default 30 s), doubling per failure
          * @param max the longest such wait (default 5 min)
          * @return this builder

@@ -350,6 +350,8 @@ public final class ProxyConfig {
         }
 
         /**
+         * Sets the proxy's host name or address.
+         *
          * @param host the proxy's host name or address
          * @return this builder
          */
@@ -359,6 +361,8 @@ public final class ProxyConfig {
         }
 
         /**
+         * Sets the proxy's port, 1 to 65535.
+         *
          * @param port the proxy's port, 1 to 65535
          * @return this builder
          */

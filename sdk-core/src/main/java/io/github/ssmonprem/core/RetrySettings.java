@@ -166,6 +166,8 @@ public final class RetrySettings {
         }
 
         /**
+         * Sets the attempts in all, including the first; at least 1.
+         *
          * @param maxAttempts attempts in all, including the first; at least 1
          * @return this builder
          */
@@ -175,6 +177,8 @@ public final class RetrySettings {
         }
 
         /**
+         * Sets the wait before the first retry, before jitter.
+         *
          * @param initialBackoff the wait before the first retry, before jitter
          * @return this builder
          */
@@ -184,6 +188,8 @@ public final class RetrySettings {
         }
 
         /**
+         * Sets the factor each further wait grows by; at least 1.
+         *
          * @param multiplier the factor each further wait grows by; at least 1
          * @return this builder
          */
@@ -193,6 +199,8 @@ public final class RetrySettings {
         }
 
         /**
+         * Sets the longest back-off wait.
+         *
          * @param maxBackoff the longest back-off wait
          * @return this builder
          */
@@ -202,6 +210,8 @@ public final class RetrySettings {
         }
 
         /**
+         * Sets the randomisation factor, 0 (none) to 1 (a wait anywhere from 0 to twice the base).
+         *
          * @param jitter the randomisation factor, 0 (none) to 1 (a wait anywhere from 0 to twice the base)
          * @return this builder
          */
@@ -211,6 +221,8 @@ public final class RetrySettings {
         }
 
         /**
+         * Sets the longest {@code Retry-After} honoured.
+         *
          * @param maxRetryAfter the longest {@code Retry-After} honoured
          * @return this builder
          */

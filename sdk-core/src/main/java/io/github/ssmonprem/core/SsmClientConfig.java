@@ -330,6 +330,8 @@ public final class SsmClientConfig {
         }
 
         /**
+         * Sets the server's base URL, {@code https://host[:port][/prefix]}; required.
+         *
          * @param baseUrl the server's base URL, {@code https://host[:port][/prefix]}; required
          * @return this builder
          */
@@ -339,6 +341,8 @@ public final class SsmClientConfig {
         }
 
         /**
+         * Sets the server's base URL; required.
+         *
          * @param baseUrl the server's base URL; required
          * @return this builder
          */

@@ -26,6 +26,8 @@ public record AccountSelection(String account, List<String> virtualAccounts) {
     }
 
     /**
+     * Selects an account and some of its virtual accounts.
+     *
      * @param account the smart account domain
      * @param virtualAccounts the virtual accounts; none for all
      * @return the selection

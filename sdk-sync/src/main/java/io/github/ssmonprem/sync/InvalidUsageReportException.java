@@ -11,6 +11,8 @@ public class InvalidUsageReportException extends SsmException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param problem what is wrong, naming the field
      */
     public InvalidUsageReportException(String problem) {

@@ -212,6 +212,8 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     }
 
     /**
+     * Returns the last pulled licenses of the account, stored durably and readable while offline.
+     *
      * @param account the smart account domain
      * @return the last pulled licenses of the account, stored durably and readable while offline
      */

@@ -332,6 +332,8 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
+         * Sets the wait after a failed run (default 15 min), doubling per consecutive failure.
+         *
          * @param first the wait after a failed run (default 15 min), doubling per consecutive failure
          * @param max the longest wait (default half the period); must be below the period
          * @return this builder

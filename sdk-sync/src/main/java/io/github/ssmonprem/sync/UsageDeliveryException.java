@@ -14,6 +14,8 @@ public class UsageDeliveryException extends SsmException {
     private final String reportId;
 
     /**
+     * Creates the exception.
+     *
      * @param reportId the report's nonce
      * @param why why it is still pending
      * @param cause the failure that kept it pending, or null

@@ -846,6 +846,8 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
+         * Returns token requests of that grant type.
+         *
          * @param grantType {@code password}, {@code client_credentials} or {@code refresh_token}
          * @return token requests of that grant type
          */
@@ -864,7 +866,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns API calls refused with 401 invalid_token.
+         * Returns how many API calls were refused with 401 invalid_token.
          *
          * @return API calls refused with 401 invalid_token
          */
@@ -882,6 +884,8 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
+         * Returns how many times the report was submitted (it is counted once whatever this says).
+         *
          * @param nonce a report's nonce
          * @return how many times the report was submitted (it is counted once whatever this says)
          */
@@ -936,6 +940,8 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
+         * Returns requests received on that route (faults included).
+         *
          * @param route {@code token}, {@code accounts}, {@code licenses}, {@code usage}, {@code poll} or {@code other}
          * @return requests received on that route (faults included)
          */

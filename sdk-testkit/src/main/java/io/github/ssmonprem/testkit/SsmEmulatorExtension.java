@@ -33,6 +33,8 @@ public final class SsmEmulatorExtension implements BeforeEachCallback, AfterEach
     }
 
     /**
+     * Creates the extension with an adjusted emulator.
+     *
      * @param customizer adjusts the builder (which starts with the demo configuration)
      */
     public SsmEmulatorExtension(UnaryOperator<SsmEmulator.Builder> customizer) {

@@ -35,6 +35,8 @@ final class CompactUsageFormat {
     }
 
     /**
+     * Returns about how many bytes its compact form takes.
+     *
      * @param report a report
      * @return about how many bytes its compact form takes
      */

@@ -278,6 +278,8 @@ public final class FileSyncStore implements SyncStore {
     }
 
     /**
+     * A store failure, with what failed and what follows from it.
+     *
      * @param what what failed
      * @param consequence what the failure left, for the remediation
      * @param e the cause

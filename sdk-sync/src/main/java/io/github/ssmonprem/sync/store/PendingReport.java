@@ -57,6 +57,8 @@ public record PendingReport(
     }
 
     /**
+     * Returns a copy with the poll id.
+     *
      * @param id the poll id the server returned
      * @return a copy with the poll id
      */
@@ -65,6 +67,8 @@ public record PendingReport(
     }
 
     /**
+     * Returns a copy with one more failed attempt.
+     *
      * @param error the failure's description
      * @return a copy with one more failed attempt
      */

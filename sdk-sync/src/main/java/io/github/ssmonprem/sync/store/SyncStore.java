@@ -32,6 +32,8 @@ public interface SyncStore extends AutoCloseable {
     @FunctionalInterface
     interface BodyWriter {
         /**
+         * Writes the body.
+         *
          * @param out where to write the body; not to be closed
          * @throws IOException when writing fails
          */
@@ -100,6 +102,8 @@ public interface SyncStore extends AutoCloseable {
     void saveSnapshot(LicenseSnapshot snapshot);
 
     /**
+     * Returns the last snapshot of that account, if any.
+     *
      * @param account the smart account domain
      * @return the last snapshot of that account, if any
      */

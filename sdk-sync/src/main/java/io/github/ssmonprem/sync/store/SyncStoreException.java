@@ -11,6 +11,8 @@ public class SyncStoreException extends SsmException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param detail what failed
      * @param remediation what to do about it
      * @param cause the I/O failure
