@@ -79,14 +79,18 @@ public class SyncNow {
         try (SsmSyncClient ssm = builder.build()) {
             SyncResult result = ssm.sync();
             if (result.isSuccess()) {
-                System.out.println("sync OK: " + result.outcome().licensesPulled() + " licenses, "
-                        + result.outcome().reportsDelivered() + " reports delivered, "
+                System.out.println("sync OK: " + count(result.outcome().licensesPulled(), "license") + ", "
+                        + count(result.outcome().reportsDelivered(), "report") + " delivered, "
                         + result.outcome().reportsPending() + " pending");
                 return 0;
             }
             System.out.println("sync FAILED (" + result.outcome().errorType() + "): " + result.error().getMessage());
             return exitCode(result.error());
         }
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** The server, the grant, the account and the state directory, from the environment. */

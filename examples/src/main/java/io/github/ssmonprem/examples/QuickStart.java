@@ -10,6 +10,7 @@ import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -60,16 +61,17 @@ public final class QuickStart {
             out.println("Connected to " + connection.describe());
 
             AccessToken token = ssm.tokens().token();
-            out.println("Authenticated; the token expires at " + token.expiresAt());
+            out.println("Authenticated; the token expires at " + token.expiresAt().truncatedTo(ChronoUnit.SECONDS));
 
             for (Account account : ssm.listAccounts()) {
-                out.println("Smart account " + account.accountDomain() + " with " + account.virtualAccounts().size()
-                        + " virtual accounts");
+                int virtualAccounts = account.virtualAccounts().size();
+                out.println("Smart account " + account.accountDomain() + " with " + virtualAccounts
+                        + (virtualAccounts == 1 ? " virtual account" : " virtual accounts"));
             }
 
             List<License> licenses = ssm.licenses(connection.account(), List.of());
             long outOfCompliance = licenses.stream().filter(License::isOutOfCompliance).count();
-            out.println(licenses.size() + " licenses in " + connection.account() + ", " + outOfCompliance + " out of compliance");
+            out.println(licenses.size() + (licenses.size() == 1 ? " license in " : " licenses in ") + connection.account() + ", " + outOfCompliance + " out of compliance");
 
             Instant now = Instant.now();
             UsageReport report = UsageReport.builder()

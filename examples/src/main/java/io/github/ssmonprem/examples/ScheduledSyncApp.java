@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ public final class ScheduledSyncApp {
                     + (connection.emulated() ? "in memory" : "in " + state));
             SyncResult first = scheduler.syncNow().get();
             printMetrics(out, registry);
-            out.println("Next scheduled sync at " + scheduler.nextRunAt().orElseThrow());
+            out.println("Next scheduled sync at " + scheduler.nextRunAt().orElseThrow().truncatedTo(ChronoUnit.SECONDS));
             if (!connection.emulated()) {
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
@@ -97,9 +98,13 @@ public final class ScheduledSyncApp {
 
     private static void print(PrintStream out, SyncResult result) {
         out.println("Sync " + (result.isSuccess() ? "succeeded" : "failed: " + result.outcome().errorMessage()) + " - "
-                + result.outcome().licensesPulled() + " licenses, " + result.outcome().reportsDelivered() + " reports delivered, "
-                + result.outcome().reportsPending() + " pending");
+                + count(result.outcome().licensesPulled(), "license") + ", "
+                + count(result.outcome().reportsDelivered(), "report") + " delivered, " + result.outcome().reportsPending() + " pending");
         result.changes().forEach((account, changes) -> out.println("  " + account + ": " + changes));
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static void printMetrics(PrintStream out, SimpleMeterRegistry registry) {
