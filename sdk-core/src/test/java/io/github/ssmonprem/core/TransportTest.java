@@ -267,13 +267,28 @@ class TransportTest {
     }
 
     @Test
-    void bodyCutShortMidTransferIsAMalformedResponse() throws Exception {
+    void bodyCutShortMidTransferIsARetriedConnectionFailureNotAMalformedResponse() throws Exception {
         try (RawServer raw = new RawServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 500\r\n\r\n{\"accounts\":[");
                 SsmHttpClient http = SsmHttpClient.create(config().baseUrl("http://127.0.0.1:" + raw.port())
-                        .retry(RetrySettings.none()).build())) {
-            MalformedResponseException e = assertThrows(MalformedResponseException.class, () -> http.execute(get()));
+                        .retry(RetrySettings.builder().maxAttempts(3).build()).build())) {
+            ConnectionFailedException e = assertThrows(ConnectionFailedException.class, () -> http.execute(get()));
+            assertEquals(ConnectionFailedException.Reason.CONNECTION_CLOSED, e.reason());
+            assertTrue(e.isRetryable());
+            assertEquals(3, e.attempts());
             assertTrue(e.getMessage().contains("cut short"), e.getMessage());
+        }
+        assertEquals(2, clock.sleeps().size(), "the cut answer was retried");
+    }
+
+    @Test
+    void chunkedBodyCutShortIsAConnectionFailure() throws Exception {
+        try (RawServer raw = new RawServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n400\r\n{\"accounts\":[");
+                SsmHttpClient http = SsmHttpClient.create(config().baseUrl("http://127.0.0.1:" + raw.port())
+                        .retry(RetrySettings.none()).build())) {
+            ConnectionFailedException e = assertThrows(ConnectionFailedException.class, () -> http.execute(get()));
+            assertEquals(ConnectionFailedException.Reason.CONNECTION_CLOSED, e.reason());
         }
     }
 

@@ -440,6 +440,16 @@ public final class SsmHttpClient implements AutoCloseable {
                     prepared.target() + ": " + e.getMessage(), e.remediation, e.status, "");
             finish(prepared, token != null, attempt, maxAttempts, String.valueOf(e.status), "MALFORMED_RESPONSE", nanos, null);
             throw error;
+        } catch (CutShort e) {
+            long nanos = System.nanoTime() - start;
+            ConnectionFailedException error = new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
+                    prepared.target() + (proxied ? " via proxy " + proxy.address() : "") + ": the answer (HTTP " + e.status
+                            + ") was cut short while its body was read (" + e.getCause().getClass().getSimpleName()
+                            + "): the connection was closed or reset mid-answer.",
+                    "Usually a connection dropped mid-answer by the server, a proxy or a firewall; the SDK retries requests "
+                            + "that are safe to repeat. If it persists, check their logs and idle/size limits.", e.getCause());
+            finish(prepared, token != null, attempt, maxAttempts, String.valueOf(e.status), outcome(error), nanos, null);
+            throw error;
         } catch (IOException e) {
             long nanos = System.nanoTime() - start;
             SsmClientException error = errors.fromIoException(e, prepared.target(), host, proxied);
@@ -504,7 +514,7 @@ public final class SsmHttpClient implements AutoCloseable {
             }
             try (InputStream in = entity.getContent()) {
                 body = length >= 0 ? readKnownLength(in, (int) length, status) : readUpToCap(in, cap, status);
-            } catch (UnusableBody e) {
+            } catch (UnusableBody | CutShort e) {
                 throw e;
             } catch (IOException e) {
                 throw cutShort(status, e);
@@ -538,11 +548,8 @@ public final class SsmHttpClient implements AutoCloseable {
         return out.toByteArray();
     }
 
-    private static UnusableBody cutShort(int status, IOException e) {
-        return new UnusableBody(status, "the answer (HTTP " + status + ") was cut short while its body was read ("
-                + e.getClass().getSimpleName() + ")",
-                "Usually a connection dropped mid-answer by the server, a proxy or a firewall; try again, and check "
-                        + "their logs if it persists.");
+    private static CutShort cutShort(int status, IOException e) {
+        return new CutShort(status, e);
     }
 
     private static String tooLargeRemediation() {
@@ -662,6 +669,17 @@ public final class SsmHttpClient implements AutoCloseable {
                 target = request.method() + " " + baseUrl + request.path();
             }
             return target;
+        }
+    }
+
+    /** Raised inside the response handler when the connection is lost while the body is read. */
+    private static final class CutShort extends IOException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        CutShort(int status, IOException cause) {
+            super("cut short", cause);
+            this.status = status;
         }
     }
 
