@@ -49,12 +49,14 @@ import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
@@ -96,8 +98,11 @@ public final class SsmHttpClient implements AutoCloseable {
     private static final Set<String> LOGGED_RESPONSE_HEADERS = caseInsensitive("Content-Type", "Content-Length",
             "X-Request-Id", "Retry-After", "WWW-Authenticate", "Server");
 
+    private static final String TARGET_REACHED = "io.github.ssmonprem.target-reached";
+
     private final SsmClientConfig config;
     private final String baseUrl;
+    private final boolean tunnelled;
     private final String host;
     private final String hostPort;
     private final ProxyConfig proxy;
@@ -119,6 +124,7 @@ public final class SsmHttpClient implements AutoCloseable {
         this.hostPort = host + ":" + port;
         this.proxy = config.proxy().orElse(null);
         this.proxied = proxy != null && proxy.appliesTo(host);
+        this.tunnelled = proxied && "https".equals(base.getScheme());
         this.mapper = SsmJson.mapper();
         this.metrics = new ClientMetrics(config.meterRegistry().orElse(null));
         this.errors = new ErrorMapper(proxy, config.clock());
@@ -147,6 +153,12 @@ public final class SsmHttpClient implements AutoCloseable {
                 .disableCookieManagement()
                 .setUserAgent(config.userAgent());
         if (proxy != null) {
+            // Runs only once the route is established (after a successful CONNECT): an answer that
+            // arrives without it having run is the proxy's answer to CONNECT, not SSM On-Prem's.
+            builder.addExecInterceptorAfter(ChainElement.CONNECT.name(), "ssm-target-reached", (req, scope, chain) -> {
+                scope.clientContext.setAttribute(TARGET_REACHED, Boolean.TRUE);
+                return chain.proceed(req, scope);
+            });
             builder.setRoutePlanner(new NonProxyAwareRoutePlanner(proxy));
             if (proxy.username().isPresent()) {
                 BasicCredentialsProvider credentials = new BasicCredentialsProvider();
@@ -432,8 +444,9 @@ public final class SsmHttpClient implements AutoCloseable {
         }
         long start = System.nanoTime();
         SsmResponse response;
+        HttpClientContext context = tunnelled ? HttpClientContext.create() : null;
         try {
-            response = http.execute(builder.build(), this::read);
+            response = http.execute(builder.build(), context, this::read);
         } catch (UnusableBody e) {
             long nanos = System.nanoTime() - start;
             MalformedResponseException error = new MalformedResponseException(
@@ -462,7 +475,9 @@ public final class SsmHttpClient implements AutoCloseable {
             finish(prepared, token != null, attempt, maxAttempts, String.valueOf(status), "SUCCESS", nanos, response);
             return response;
         }
-        SsmException error = decodeError(prepared, response);
+        SsmException error = context != null && context.getAttribute(TARGET_REACHED) == null
+                ? errors.fromConnectRefusal(response, prepared.target(), hostPort)
+                : decodeError(prepared, response);
         finish(prepared, token != null, attempt, maxAttempts, String.valueOf(status), outcome(error), nanos, response);
         throw error;
     }
