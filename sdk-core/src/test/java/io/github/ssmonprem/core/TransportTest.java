@@ -34,6 +34,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -215,7 +216,12 @@ class TransportTest {
                 assertThrows(ServerUnavailableException.class, () -> http.execute(get()));
             }
             CircuitOpenException open = assertThrows(CircuitOpenException.class, () -> http.execute(get()));
-            assertFalse(open.isRetryable());
+            assertTrue(open.isRetryable(), "retryable once the breaker's wait has elapsed");
+            assertEquals(Optional.of(Duration.ofSeconds(60)), open.retryAfter());
+            assertTrue(open.getMessage().contains("The failure that opened it"), open.getMessage());
+            assertTrue(open.getMessage().contains("HTTP 502"), open.getMessage());
+            assertTrue(open.getMessage().contains("Calls will be tried again from " + clock.instant().plusSeconds(60)),
+                    open.getMessage());
             assertTrue(open.remediation().contains("60 s after the circuit opened"), open.remediation());
             assertEquals(4, server.getRequestCount(), "the open circuit sent nothing");
             assertEquals(1.0, registry.get("ssm.client.circuit.state").tag("state", "open").gauge().value());
@@ -224,6 +230,23 @@ class TransportTest {
             server.enqueue(json(200, "{}"));
             assertEquals(200, http.execute(get()).statusCode());
         }
+    }
+
+    @Test
+    void theCircuitBreakerCountsCallsNotAttempts() {
+        for (int i = 0; i < 4; i++) {
+            server.enqueue(new MockResponse.Builder().code(502).body(NGINX_502).build());
+        }
+        server.enqueue(json(200, "{}"));
+        CircuitBreakerConfig cb = CircuitBreakerConfig.custom().slidingWindowSize(4).minimumNumberOfCalls(2)
+                .failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(60)).build();
+        try (SsmHttpClient http = SsmHttpClient.create(config().circuitBreakerConfig(cb).build())) {
+            ServerUnavailableException failed = assertThrows(ServerUnavailableException.class, () -> http.execute(get()));
+            assertEquals(4, failed.attempts());
+            assertEquals(1, http.circuitBreaker().getMetrics().getNumberOfFailedCalls(), "one call, four attempts");
+            assertEquals(200, http.execute(get()).statusCode(), "one failed call does not open the breaker");
+        }
+        assertEquals(5, server.getRequestCount());
     }
 
     @Test

@@ -36,6 +36,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +116,7 @@ public final class SsmHttpClient implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final ClientMetrics metrics;
     private final ErrorMapper errors;
+    private volatile Opening opening;
 
     private SsmHttpClient(SsmClientConfig config) {
         this.config = config;
@@ -352,7 +355,69 @@ public final class SsmHttpClient implements AutoCloseable {
         return new Prepared(request, body, contentType, baseUrl);
     }
 
+    /**
+     * One call guarded by the circuit breaker: the breaker counts calls (with their retries), not
+     * attempts, so one failed call against a backend that is down does not open it on its own.
+     */
     private SsmResponse executeWithRetries(Prepared prepared, Secret token) {
+        if (breaker == null) {
+            return retried(prepared, token);
+        }
+        if (!breaker.tryAcquirePermission()) {
+            metrics.attempt(prepared.request.operation(), prepared.request.method().name(), "NONE", "CIRCUIT_OPEN", 0);
+            throw circuitOpen(prepared);
+        }
+        long start = System.nanoTime();
+        try {
+            SsmResponse response = retried(prepared, token);
+            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return response;
+        } catch (SsmException e) {
+            long nanos = System.nanoTime() - start;
+            if (countsAsFailure(e)) {
+                CircuitBreaker.State before = breaker.getState();
+                breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
+                if (before != CircuitBreaker.State.OPEN && breaker.getState() == CircuitBreaker.State.OPEN) {
+                    opening = new Opening(e.detail(), config.clock().instant());
+                }
+            } else {
+                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            breaker.releasePermission();
+            throw e;
+        }
+    }
+
+    private CircuitOpenException circuitOpen(Prepared prepared) {
+        Opening why = opening;
+        Duration wait = waitInOpenState();
+        Instant now = config.clock().instant();
+        Instant resume = why == null ? now.plus(wait) : why.at.plus(wait);
+        Duration left = resume.isAfter(now) ? Duration.between(now, resume) : Duration.ZERO;
+        String cause = why == null ? "" : " The failure that opened it, at " + why.at + ": " + why.failure;
+        return new CircuitOpenException(prepared.target() + ": not sent: the circuit breaker for " + hostPort
+                + " is open after repeated failed calls (failure rate " + breaker.getMetrics().getFailureRate() + "%)."
+                + cause + (cause.endsWith(".") ? "" : ".") + " Calls will be tried again from " + resume
+                + " (in " + Math.max(1, (left.toMillis() + 999) / 1000) + " s).",
+                "The server has been failing or unreachable; check its health. A trial request is let through "
+                        + wait.toSeconds() + " s after the circuit opened; retrying after that wait may succeed.",
+                left);
+    }
+
+    /** The failure that opened the breaker, and when. */
+    private static final class Opening {
+        final String failure;
+        final Instant at;
+
+        Opening(String failure, Instant at) {
+            this.failure = failure;
+            this.at = at;
+        }
+    }
+
+    private SsmResponse retried(Prepared prepared, Secret token) {
         SsmRequest request = prepared.request;
         boolean retryable = request.idempotent();
         Retry.AsyncContext<Object> context = retryable ? retry.asyncContext() : null;
@@ -361,7 +426,7 @@ public final class SsmHttpClient implements AutoCloseable {
         while (true) {
             attempt++;
             try {
-                SsmResponse response = guardedAttempt(prepared, token, attempt, maxAttempts);
+                SsmResponse response = attempt(prepared, token, attempt, maxAttempts);
                 if (context != null) {
                     context.onComplete();
                 }
@@ -385,34 +450,6 @@ public final class SsmHttpClient implements AutoCloseable {
                     throw stop;
                 }
             }
-        }
-    }
-
-    private SsmResponse guardedAttempt(Prepared prepared, Secret token, int attempt, int maxAttempts) {
-        if (breaker == null) {
-            return attempt(prepared, token, attempt, maxAttempts);
-        }
-        if (!breaker.tryAcquirePermission()) {
-            metrics.attempt(prepared.request.operation(), prepared.request.method().name(), "NONE", "CIRCUIT_OPEN", 0);
-            throw new CircuitOpenException(prepared.target() + ": not sent: the circuit breaker for " + hostPort
-                    + " is open after repeated failures (failure rate " + breaker.getMetrics().getFailureRate() + "%).",
-                    "The server has been failing or unreachable; check its health. A trial request is let through "
-                            + waitInOpenState().toSeconds() + " s after the circuit opened.",
-                    null);
-        }
-        long start = System.nanoTime();
-        try {
-            SsmResponse response = attempt(prepared, token, attempt, maxAttempts);
-            breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            return response;
-        } catch (SsmException e) {
-            long nanos = System.nanoTime() - start;
-            if (countsAsFailure(e)) {
-                breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, e);
-            } else {
-                breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            }
-            throw e;
         }
     }
 
