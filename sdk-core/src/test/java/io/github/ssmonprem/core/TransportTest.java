@@ -250,6 +250,39 @@ class TransportTest {
     }
 
     @Test
+    void nginxHtml404SaysTheBaseUrlPathIsWrongNotTheSmartAccount() {
+        server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "text/html")
+                .body("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>"
+                        + "\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n").build());
+        try (SsmHttpClient http = SsmHttpClient.create(config().build())) {
+            ResourceNotFoundException e = assertThrows(ResourceNotFoundException.class, () -> http.execute(get()));
+            assertTrue(e.getMessage().contains("base URL's path is probably wrong"), e.getMessage());
+            assertFalse(e.remediation().contains("smart account domain"), e.remediation());
+        }
+    }
+
+    @Test
+    void ssmOwn404KeepsTheAccountRemediation() {
+        server.enqueue(json(404, "{\"status\":\"ERROR\",\"statusMessage\":\"Smart account not found\"}"));
+        try (SsmHttpClient http = SsmHttpClient.create(config().build())) {
+            ResourceNotFoundException e = assertThrows(ResourceNotFoundException.class, () -> http.execute(get()));
+            assertTrue(e.remediation().contains("smart account domain"), e.remediation());
+        }
+    }
+
+    @Test
+    void dnsFailureNamesTheHostCleanly() {
+        // The JDK's message on Linux; mapped without a lookup, so the test needs no resolver.
+        ConnectionFailedException e = (ConnectionFailedException) new io.github.ssmonprem.core.internal.ErrorMapper(null, clock)
+                .fromIoException(new java.net.UnknownHostException("nosuchhost.invalid: Name or service not known"),
+                        "GET https://nosuchhost.invalid:8443/backend/api/v1/accounts", "nosuchhost.invalid", false);
+        assertEquals(ConnectionFailedException.Reason.DNS_RESOLUTION, e.reason());
+        assertTrue(e.getMessage().contains("the host name 'nosuchhost.invalid' does not resolve."), e.getMessage());
+        assertFalse(e.getMessage().contains("Name or service"), e.getMessage());
+        assertFalse(e.isRetryable());
+    }
+
+    @Test
     void nginxBadGatewayPageIsServerUnavailableNamingTheBackend() {
         for (int i = 0; i < 4; i++) {
             server.enqueue(new MockResponse.Builder().code(502).addHeader("Content-Type", "text/html")

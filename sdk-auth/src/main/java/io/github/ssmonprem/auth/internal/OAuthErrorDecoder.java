@@ -42,7 +42,8 @@ public final class OAuthErrorDecoder implements ErrorDecoder {
     @Override
     public SsmException decode(ErrorResponse error) {
         String code = error.jsonText("error").orElse(null);
-        if (code == null) {
+        if (code == null || error.statusCode() == 404 && "Not Found".equalsIgnoreCase(code)) {
+            // Rails's generic 404 is no OAuth answer: there is no token route at this URL.
             return null;
         }
         code = Redactor.redact(code);

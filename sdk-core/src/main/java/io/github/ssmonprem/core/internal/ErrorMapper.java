@@ -94,7 +94,7 @@ public final class ErrorMapper {
         }
         UnknownHostException unknown = find(e, UnknownHostException.class);
         if (unknown != null) {
-            String name = unknown.getMessage() == null ? host : unknown.getMessage();
+            String name = hostName(unknown.getMessage(), host);
             return new ConnectionFailedException(ConnectionFailedException.Reason.DNS_RESOLUTION,
                     target + via + ": the host name '" + name + "' does not resolve.",
                     "Check the host name in the " + (proxied && !name.equals(host) ? "proxy setting" : "server URL")
@@ -241,6 +241,17 @@ public final class ErrorMapper {
                             + "and virtual accounts in SSM On-Prem.",
                     status, code, message, requestId);
         }
+        if (status == 404 && (error.isHtml() || "Not Found".equalsIgnoreCase(code) || error.response().body().length == 0)) {
+            // nginx's HTML page, or Rails's generic {"status":404,"error":"Not Found"}: no such route there,
+            // unlike SSM On-Prem's own 404s, which carry its JSON error body.
+            return new ResourceNotFoundException(target + ": HTTP 404 Not Found " + (error.isHtml()
+                    ? "with an HTML page from the web server" : "without an SSM On-Prem error body")
+                    + ": no such route on this server, so the base URL's path is probably wrong." + idNote,
+                    "Check the base URL: it is the server's address with no path (https://host:8443), or with the prefix "
+                            + "your reverse proxy really serves SSM On-Prem under; routes such as /backend/oauth/token are "
+                            + "added by the SDK (SsmRoutes).",
+                    status, code, message, requestId);
+        }
         if (status == 404) {
             return new ResourceNotFoundException(target + ": HTTP 404 Not Found" + said + "." + idNote,
                     "Check the smart account domain and virtual account names (the accounts call lists them), "
@@ -289,6 +300,16 @@ public final class ErrorMapper {
             Duration wait = Duration.between(clock.instant(), when);
             return wait.isNegative() ? Duration.ZERO : wait;
         }
+    }
+
+    /** The host name alone, from the JDK's "name: Name or service not known" style of message. */
+    static String hostName(String message, String fallback) {
+        if (message == null || message.isBlank()) {
+            return fallback;
+        }
+        int colon = message.indexOf(':');
+        String name = (colon > 0 ? message.substring(0, colon) : message).trim();
+        return name.isEmpty() || name.contains(" ") ? fallback : Redactor.redact(name);
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {
