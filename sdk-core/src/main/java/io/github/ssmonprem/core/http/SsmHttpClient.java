@@ -648,6 +648,12 @@ public final class SsmHttpClient implements AutoCloseable {
             } catch (IOException e) {
                 throw cutShort(status, e);
             }
+            if (body.length == 0 && length < 0 && !entity.isChunked() && status != 204 && status != 304
+                    && response.getVersion() != null && response.getVersion().greaterEquals(org.apache.hc.core5.http.HttpVersion.HTTP_1_1)) {
+                // An HTTP/1.1 head with neither Content-Length nor chunking, then the end of the stream:
+                // HttpClient accepts a head cut mid-way like this, so it is caught here.
+                throw cutShort(status, new java.io.EOFException("the connection ended before the answer's headers were complete"));
+            }
         }
         return new SsmResponse(status, headers, body);
     }
