@@ -41,6 +41,9 @@ public final class SsmClientConfig {
     private final Duration connectionRequestTimeout;
     private final Duration attemptTimeout;
     private final Duration callTimeout;
+    /** As set on the builder (null: derived), so toBuilder() keeps deriving them from the other timeouts. */
+    private final Duration attemptTimeoutSet;
+    private final Duration callTimeoutSet;
     private final int maxConnections;
     private final String userAgent;
     private final ProxyConfig proxy;
@@ -67,6 +70,8 @@ public final class SsmClientConfig {
         this.attemptTimeout = b.attemptTimeout != null ? b.attemptTimeout
                 : max(Duration.ofMinutes(2), b.connectTimeout.plus(b.responseTimeout).plus(b.responseTimeout));
         this.callTimeout = b.callTimeout != null ? b.callTimeout : max(Duration.ofMinutes(5), attemptTimeout.multipliedBy(2));
+        this.attemptTimeoutSet = b.attemptTimeout;
+        this.callTimeoutSet = b.callTimeout;
         this.maxConnections = b.maxConnections;
         this.userAgent = b.userAgent;
         this.proxy = resolvedProxy;
@@ -104,8 +109,8 @@ public final class SsmClientConfig {
         b.connectTimeout = connectTimeout;
         b.responseTimeout = responseTimeout;
         b.connectionRequestTimeout = connectionRequestTimeout;
-        b.attemptTimeout = attemptTimeout;
-        b.callTimeout = callTimeout;
+        b.attemptTimeout = attemptTimeoutSet;
+        b.callTimeout = callTimeoutSet;
         b.maxConnections = maxConnections;
         b.userAgent = userAgent;
         b.proxyMode = proxyMode;
