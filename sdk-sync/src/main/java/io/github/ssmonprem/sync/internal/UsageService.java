@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ssmonprem.core.SsmRoutes;
-import io.github.ssmonprem.core.exception.SsmClientException;
 import io.github.ssmonprem.core.exception.SsmException;
-import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.http.AccessTokenSource;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
@@ -151,8 +149,7 @@ public final class UsageService {
             LOG.debug("Usage report {} acknowledged and removed from the pending store", entry.reportId());
             return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.DELIVERED, entry.pollId(), ack, null, null), false);
         } catch (SsmException e) {
-            boolean serverWide = e instanceof SsmClientException || e.isRetryable()
-                    || (e instanceof SsmServiceException && ((SsmServiceException) e).statusCode() >= 500);
+            boolean serverWide = e.isServerWide();
             String why = e.getClass().getSimpleName() + ": " + e.detail();
             try {
                 store.savePending(entry.withFailure(why));
