@@ -132,6 +132,18 @@ class OAuthErrorDecodingTest {
     }
 
     @Test
+    void railsGenericNotFoundOnTheTokenRouteSaysTheBaseUrlPathIsWrongNotAnOAuthCode() {
+        server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "application/json; charset=utf-8")
+                .body("{\"status\":404,\"error\":\"Not Found\"}").build());
+        try (OAuthTokenProvider tokens = provider()) {
+            io.github.ssmonprem.core.exception.ResourceNotFoundException e = assertThrows(
+                    io.github.ssmonprem.core.exception.ResourceNotFoundException.class, tokens::token);
+            assertTrue(e.getMessage().contains("base URL's path is probably wrong"), e.getMessage());
+            assertTrue(e.remediation().contains("Check the base URL"), e.remediation());
+        }
+    }
+
+    @Test
     void aTokenAnswerWithoutAccessTokenIsMalformedAndLeaksNothing() {
         server.enqueue(json(200, "{\"refresh_token\":\"" + TestSecrets.REFRESH_TOKEN + "\",\"token_type\":\"Bearer\"}"));
         try (OAuthTokenProvider tokens = provider()) {

@@ -39,6 +39,11 @@ public final class SsmClientConfig {
     private final Duration connectTimeout;
     private final Duration responseTimeout;
     private final Duration connectionRequestTimeout;
+    private final Duration attemptTimeout;
+    private final Duration callTimeout;
+    /** As set on the builder (null: derived), so toBuilder() keeps deriving them from the other timeouts. */
+    private final Duration attemptTimeoutSet;
+    private final Duration callTimeoutSet;
     private final int maxConnections;
     private final String userAgent;
     private final ProxyConfig proxy;
@@ -62,6 +67,11 @@ public final class SsmClientConfig {
         this.connectTimeout = b.connectTimeout;
         this.responseTimeout = b.responseTimeout;
         this.connectionRequestTimeout = b.connectionRequestTimeout;
+        this.attemptTimeout = b.attemptTimeout != null ? b.attemptTimeout
+                : max(Duration.ofMinutes(2), b.connectTimeout.plus(b.responseTimeout).plus(b.responseTimeout));
+        this.callTimeout = b.callTimeout != null ? b.callTimeout : max(Duration.ofMinutes(5), attemptTimeout.multipliedBy(2));
+        this.attemptTimeoutSet = b.attemptTimeout;
+        this.callTimeoutSet = b.callTimeout;
         this.maxConnections = b.maxConnections;
         this.userAgent = b.userAgent;
         this.proxy = resolvedProxy;
@@ -99,6 +109,8 @@ public final class SsmClientConfig {
         b.connectTimeout = connectTimeout;
         b.responseTimeout = responseTimeout;
         b.connectionRequestTimeout = connectionRequestTimeout;
+        b.attemptTimeout = attemptTimeoutSet;
+        b.callTimeout = callTimeoutSet;
         b.maxConnections = maxConnections;
         b.userAgent = userAgent;
         b.proxyMode = proxyMode;
@@ -159,6 +171,32 @@ public final class SsmClientConfig {
      */
     public Duration connectionRequestTimeout() {
         return connectionRequestTimeout;
+    }
+
+    /**
+     * The limit of one attempt as a whole: connecting, the TLS handshake, sending, and reading the
+     * complete answer, however slowly it trickles in. Default: the larger of 2 minutes and
+     * {@code connectTimeout + 2 × responseTimeout}.
+     *
+     * @return the per-attempt limit
+     */
+    public Duration attemptTimeout() {
+        return attemptTimeout;
+    }
+
+    /**
+     * The limit of one call as a whole, across its attempts and the back-off waits between them; a
+     * retry that would pass it is not made. Default: the larger of 5 minutes and twice
+     * {@link #attemptTimeout()}.
+     *
+     * @return the per-call limit
+     */
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /**
@@ -282,6 +320,7 @@ public final class SsmClientConfig {
     public String toString() {
         return "SsmClientConfig{baseUrl=" + baseUrl + ", connectTimeout=" + connectTimeout
                 + ", responseTimeout=" + responseTimeout + ", connectionRequestTimeout=" + connectionRequestTimeout
+                + ", attemptTimeout=" + attemptTimeout + ", callTimeout=" + callTimeout
                 + ", maxConnections=" + maxConnections + ", userAgent=" + userAgent
                 + ", proxy=" + (proxy == null ? "none" : proxy) + ", tls=" + tls + ", retry="
                 + (retryConfig != null ? "custom RetryConfig" : retrySettings)
@@ -296,6 +335,8 @@ public final class SsmClientConfig {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration responseTimeout = Duration.ofSeconds(60);
         private Duration connectionRequestTimeout = Duration.ofSeconds(30);
+        private Duration attemptTimeout;
+        private Duration callTimeout;
         private int maxConnections = 16;
         private String userAgent = DEFAULT_USER_AGENT;
         private ProxyConfig proxy;
@@ -393,6 +434,33 @@ public final class SsmClientConfig {
          */
         public Builder connectionRequestTimeout(Duration timeout) {
             this.connectionRequestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the limit of one attempt as a whole. A server that answers one byte at a time resets the
+         * socket's {@code responseTimeout} with every byte; this limit still ends the attempt, with a
+         * {@code RequestTimeoutException} of phase {@code ATTEMPT}.
+         *
+         * @param timeout the per-attempt limit (default: the larger of 2 minutes and
+         *     {@code connectTimeout + 2 × responseTimeout})
+         * @return this builder
+         */
+        public Builder attemptTimeout(Duration timeout) {
+            this.attemptTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the limit of one call as a whole, across its attempts and back-off waits. A retry whose
+         * wait would pass it is not made; the call ends with a {@code RequestTimeoutException} of phase
+         * {@code CALL} naming the last failure.
+         *
+         * @param timeout the per-call limit (default: the larger of 5 minutes and twice the attempt timeout)
+         * @return this builder
+         */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = timeout;
             return this;
         }
 
@@ -575,6 +643,12 @@ public final class SsmClientConfig {
             positive("connectTimeout", connectTimeout);
             positive("responseTimeout", responseTimeout);
             positive("connectionRequestTimeout", connectionRequestTimeout);
+            if (attemptTimeout != null) {
+                positive("attemptTimeout", attemptTimeout);
+            }
+            if (callTimeout != null) {
+                positive("callTimeout", callTimeout);
+            }
             if (maxConnections < 1) {
                 throw new SsmConfigurationException("maxConnections", "must be at least 1, was " + maxConnections);
             }

@@ -59,6 +59,21 @@ class ConfigTest {
     }
 
     @Test
+    void attemptAndCallTimeoutsHaveDerivedDefaultsAndAreValidated() {
+        SsmClientConfig defaults = SsmClientConfig.builder().baseUrl("https://h").build();
+        assertEquals(Duration.ofSeconds(130), defaults.attemptTimeout(), "connectTimeout + 2 × responseTimeout");
+        assertEquals(Duration.ofMinutes(5), defaults.callTimeout());
+        SsmClientConfig slow = defaults.toBuilder().responseTimeout(Duration.ofMinutes(3)).build();
+        assertEquals(Duration.ofSeconds(10 + 360), slow.attemptTimeout(), "derived from the timeouts it bounds");
+        assertEquals(Duration.ofSeconds(2 * 370), slow.callTimeout());
+        SsmClientConfig set = defaults.toBuilder().attemptTimeout(Duration.ofSeconds(20)).callTimeout(Duration.ofSeconds(50)).build();
+        assertEquals(Duration.ofSeconds(20), set.attemptTimeout());
+        assertEquals(Duration.ofSeconds(50), set.toBuilder().build().callTimeout());
+        assertEquals("attemptTimeout", invalid(SsmClientConfig.builder().baseUrl("https://h").attemptTimeout(Duration.ZERO)).setting());
+        assertEquals("callTimeout", invalid(SsmClientConfig.builder().baseUrl("https://h").callTimeout(Duration.ofSeconds(-1))).setting());
+    }
+
+    @Test
     void baseUrlIsNormalisedAndToBuilderRoundTrips() {
         SsmClientConfig cfg = SsmClientConfig.builder().baseUrl("HTTPS://ssm.example.net:8443/ssm/").noProxy()
                 .maxConnections(4).build();

@@ -34,6 +34,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -215,7 +216,12 @@ class TransportTest {
                 assertThrows(ServerUnavailableException.class, () -> http.execute(get()));
             }
             CircuitOpenException open = assertThrows(CircuitOpenException.class, () -> http.execute(get()));
-            assertFalse(open.isRetryable());
+            assertTrue(open.isRetryable(), "retryable once the breaker's wait has elapsed");
+            assertEquals(Optional.of(Duration.ofSeconds(60)), open.retryAfter());
+            assertTrue(open.getMessage().contains("The failure that opened it"), open.getMessage());
+            assertTrue(open.getMessage().contains("HTTP 502"), open.getMessage());
+            assertTrue(open.getMessage().contains("Calls will be tried again from " + clock.instant().plusSeconds(60)),
+                    open.getMessage());
             assertTrue(open.remediation().contains("60 s after the circuit opened"), open.remediation());
             assertEquals(4, server.getRequestCount(), "the open circuit sent nothing");
             assertEquals(1.0, registry.get("ssm.client.circuit.state").tag("state", "open").gauge().value());
@@ -224,6 +230,56 @@ class TransportTest {
             server.enqueue(json(200, "{}"));
             assertEquals(200, http.execute(get()).statusCode());
         }
+    }
+
+    @Test
+    void theCircuitBreakerCountsCallsNotAttempts() {
+        for (int i = 0; i < 4; i++) {
+            server.enqueue(new MockResponse.Builder().code(502).body(NGINX_502).build());
+        }
+        server.enqueue(json(200, "{}"));
+        CircuitBreakerConfig cb = CircuitBreakerConfig.custom().slidingWindowSize(4).minimumNumberOfCalls(2)
+                .failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(60)).build();
+        try (SsmHttpClient http = SsmHttpClient.create(config().circuitBreakerConfig(cb).build())) {
+            ServerUnavailableException failed = assertThrows(ServerUnavailableException.class, () -> http.execute(get()));
+            assertEquals(4, failed.attempts());
+            assertEquals(1, http.circuitBreaker().getMetrics().getNumberOfFailedCalls(), "one call, four attempts");
+            assertEquals(200, http.execute(get()).statusCode(), "one failed call does not open the breaker");
+        }
+        assertEquals(5, server.getRequestCount());
+    }
+
+    @Test
+    void nginxHtml404SaysTheBaseUrlPathIsWrongNotTheSmartAccount() {
+        server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "text/html")
+                .body("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>"
+                        + "\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n").build());
+        try (SsmHttpClient http = SsmHttpClient.create(config().build())) {
+            ResourceNotFoundException e = assertThrows(ResourceNotFoundException.class, () -> http.execute(get()));
+            assertTrue(e.getMessage().contains("base URL's path is probably wrong"), e.getMessage());
+            assertFalse(e.remediation().contains("smart account domain"), e.remediation());
+        }
+    }
+
+    @Test
+    void ssmOwn404KeepsTheAccountRemediation() {
+        server.enqueue(json(404, "{\"status\":\"ERROR\",\"statusMessage\":\"Smart account not found\"}"));
+        try (SsmHttpClient http = SsmHttpClient.create(config().build())) {
+            ResourceNotFoundException e = assertThrows(ResourceNotFoundException.class, () -> http.execute(get()));
+            assertTrue(e.remediation().contains("smart account domain"), e.remediation());
+        }
+    }
+
+    @Test
+    void dnsFailureNamesTheHostCleanly() {
+        // The JDK's message on Linux; mapped without a lookup, so the test needs no resolver.
+        ConnectionFailedException e = (ConnectionFailedException) new io.github.ssmonprem.core.internal.ErrorMapper(null, clock)
+                .fromIoException(new java.net.UnknownHostException("nosuchhost.invalid: Name or service not known"),
+                        "GET https://nosuchhost.invalid:8443/backend/api/v1/accounts", "nosuchhost.invalid", false);
+        assertEquals(ConnectionFailedException.Reason.DNS_RESOLUTION, e.reason());
+        assertTrue(e.getMessage().contains("the host name 'nosuchhost.invalid' does not resolve."), e.getMessage());
+        assertFalse(e.getMessage().contains("Name or service"), e.getMessage());
+        assertFalse(e.isRetryable());
     }
 
     @Test
@@ -267,13 +323,28 @@ class TransportTest {
     }
 
     @Test
-    void bodyCutShortMidTransferIsAMalformedResponse() throws Exception {
+    void bodyCutShortMidTransferIsARetriedConnectionFailureNotAMalformedResponse() throws Exception {
         try (RawServer raw = new RawServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 500\r\n\r\n{\"accounts\":[");
                 SsmHttpClient http = SsmHttpClient.create(config().baseUrl("http://127.0.0.1:" + raw.port())
-                        .retry(RetrySettings.none()).build())) {
-            MalformedResponseException e = assertThrows(MalformedResponseException.class, () -> http.execute(get()));
+                        .retry(RetrySettings.builder().maxAttempts(3).build()).build())) {
+            ConnectionFailedException e = assertThrows(ConnectionFailedException.class, () -> http.execute(get()));
+            assertEquals(ConnectionFailedException.Reason.CONNECTION_CLOSED, e.reason());
+            assertTrue(e.isRetryable());
+            assertEquals(3, e.attempts());
             assertTrue(e.getMessage().contains("cut short"), e.getMessage());
+        }
+        assertEquals(2, clock.sleeps().size(), "the cut answer was retried");
+    }
+
+    @Test
+    void chunkedBodyCutShortIsAConnectionFailure() throws Exception {
+        try (RawServer raw = new RawServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n400\r\n{\"accounts\":[");
+                SsmHttpClient http = SsmHttpClient.create(config().baseUrl("http://127.0.0.1:" + raw.port())
+                        .retry(RetrySettings.none()).build())) {
+            ConnectionFailedException e = assertThrows(ConnectionFailedException.class, () -> http.execute(get()));
+            assertEquals(ConnectionFailedException.Reason.CONNECTION_CLOSED, e.reason());
         }
     }
 

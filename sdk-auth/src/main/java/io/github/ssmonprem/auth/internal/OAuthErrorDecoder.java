@@ -27,6 +27,8 @@ public final class OAuthErrorDecoder implements ErrorDecoder {
     private final String scope;
 
     /**
+     * Creates the oauth error decoder.
+     *
      * @param grantType the grant type of the request, such as {@code password} or {@code refresh_token}
      * @param clientId the client ID used
      * @param username the user name used, or null
@@ -42,7 +44,8 @@ public final class OAuthErrorDecoder implements ErrorDecoder {
     @Override
     public SsmException decode(ErrorResponse error) {
         String code = error.jsonText("error").orElse(null);
-        if (code == null) {
+        if (code == null || error.statusCode() == 404 && "Not Found".equalsIgnoreCase(code)) {
+            // Rails's generic 404 is no OAuth answer: there is no token route at this URL.
             return null;
         }
         code = Redactor.redact(code);

@@ -2,7 +2,7 @@ package io.github.ssmonprem.core.exception;
 
 /**
  * The TCP connection to the server (or to the proxy) could not be made or was lost before an answer.
- * Retryable, except when the host name does not resolve.
+ * Retryable, except when the host name does not resolve or the proxy refuses the tunnel by policy.
  */
 public class ConnectionFailedException extends SsmClientException {
 
@@ -16,6 +16,11 @@ public class ConnectionFailedException extends SsmClientException {
         CONNECTION_REFUSED,
         /** The peer closed or reset the connection before answering. */
         CONNECTION_CLOSED,
+        /**
+         * The forward proxy refused to open a tunnel to the server (it answered {@code CONNECT} with 403):
+         * a proxy policy, not retryable.
+         */
+        PROXY_REFUSED,
         /** Any other I/O failure. */
         OTHER
     }
@@ -32,7 +37,7 @@ public class ConnectionFailedException extends SsmClientException {
      * @param cause the underlying cause
      */
     public ConnectionFailedException(Reason reason, String detail, String remediation, Throwable cause) {
-        super(detail, remediation, reason != Reason.DNS_RESOLUTION, cause);
+        super(detail, remediation, reason != Reason.DNS_RESOLUTION && reason != Reason.PROXY_REFUSED, cause);
         this.reason = reason;
     }
 

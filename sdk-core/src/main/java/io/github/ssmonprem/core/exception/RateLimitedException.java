@@ -24,4 +24,14 @@ public class RateLimitedException extends SsmServiceException {
             String requestId, Duration retryAfter) {
         super(detail, remediation, true, 429, errorCode, serverMessage, requestId, retryAfter);
     }
+
+    /**
+     * Always true: the server is throttling this client.
+     *
+     * @return true
+     */
+    @Override
+    public boolean isThrottling() {
+        return true;
+    }
 }

@@ -1,7 +1,9 @@
 package io.github.ssmonprem.core.exception;
 
 /**
- * A configured timeout elapsed: connecting, waiting for the answer, or waiting for a pooled connection.
+ * A configured timeout elapsed; {@link #phase()} and the message name which limit was hit: connecting,
+ * the TLS handshake, waiting for the answer, the whole attempt, the whole call across its attempts, or
+ * waiting for a pooled connection.
  */
 public class RequestTimeoutException extends SsmClientException {
 
@@ -14,7 +16,19 @@ public class RequestTimeoutException extends SsmClientException {
         /** Waiting for the response ({@code responseTimeout}). Retryable. */
         RESPONSE,
         /** Waiting for a free connection in the client's pool ({@code connectionRequestTimeout}). */
-        CONNECTION_POOL
+        CONNECTION_POOL,
+        /**
+         * The TCP connection was accepted but the TLS handshake did not complete (bounded by
+         * {@code connectTimeout}): the port may not speak TLS, or a middlebox holds the connection. Retryable.
+         */
+        TLS_HANDSHAKE,
+        /** The attempt as a whole, however the answer trickled in ({@code attemptTimeout}). Retryable. */
+        ATTEMPT,
+        /**
+         * The call as a whole, across its attempts and back-off waits ({@code callTimeout}). Retryable by
+         * the caller later; the SDK does not retry it.
+         */
+        CALL
     }
 
     /** The phase that timed out. */

@@ -19,4 +19,15 @@ public class SsmClientException extends SsmException {
     public SsmClientException(String detail, String remediation, boolean retryable, Throwable cause) {
         super(detail, remediation, retryable, cause);
     }
+
+    /**
+     * Always true: no usable answer came back (connection, timeout, TLS, proxy, malformed body, open
+     * circuit), which concerns every request to this server.
+     *
+     * @return true
+     */
+    @Override
+    public boolean isServerWide() {
+        return true;
+    }
 }

@@ -73,6 +73,26 @@ public class SsmException extends RuntimeException {
     }
 
     /**
+     * Whether the server is throttling this client (HTTP 429): slow down rather than fail over.
+     *
+     * @return true for {@link RateLimitedException}
+     */
+    public boolean isThrottling() {
+        return false;
+    }
+
+    /**
+     * Whether this failure concerns the server, or the path to it, as a whole rather than this one
+     * request, so that other requests to the same server would most likely fail too (a transport
+     * failure, a 5xx, anything retryable). Callers sending a batch stop at such a failure.
+     *
+     * @return true when other requests to the server would most likely fail the same way
+     */
+    public boolean isServerWide() {
+        return isRetryable();
+    }
+
+    /**
      * How many attempts were made before this error was thrown (1 when the request was not retried).
      *
      * @return the number of attempts

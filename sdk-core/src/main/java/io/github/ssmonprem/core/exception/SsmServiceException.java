@@ -72,6 +72,16 @@ public class SsmServiceException extends SsmException {
     }
 
     /**
+     * True for a 5xx answer or a retryable one: the server as a whole is failing, not this request.
+     *
+     * @return whether other requests would most likely fail too
+     */
+    @Override
+    public boolean isServerWide() {
+        return statusCode >= 500 || isRetryable();
+    }
+
+    /**
      * The error code from the body, such as {@code invalid_client} or {@code ERROR}.
      *
      * @return the code, or null when the body had none

@@ -23,6 +23,7 @@ import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.exception.TlsException;
 import io.github.ssmonprem.core.exception.UnauthorizedException;
+import io.github.ssmonprem.core.internal.AttemptTimer;
 import io.github.ssmonprem.core.internal.CapturingTrustManager;
 import io.github.ssmonprem.core.internal.ClientMetrics;
 import io.github.ssmonprem.core.internal.ErrorMapper;
@@ -36,6 +37,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +52,16 @@ import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
@@ -64,7 +71,6 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.NameValuePair;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.http.message.BasicNameValuePair;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
@@ -96,8 +102,14 @@ public final class SsmHttpClient implements AutoCloseable {
     private static final Set<String> LOGGED_RESPONSE_HEADERS = caseInsensitive("Content-Type", "Content-Length",
             "X-Request-Id", "Retry-After", "WWW-Authenticate", "Server");
 
+    private static final String TARGET_REACHED = "io.github.ssmonprem.target-reached";
+
     private final SsmClientConfig config;
     private final String baseUrl;
+    private final boolean tunnelled;
+    private final boolean https;
+    private final long attemptTimeoutNanos;
+    private final ScheduledExecutorService timers;
     private final String host;
     private final String hostPort;
     private final ProxyConfig proxy;
@@ -109,6 +121,7 @@ public final class SsmHttpClient implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final ClientMetrics metrics;
     private final ErrorMapper errors;
+    private volatile Opening opening;
 
     private SsmHttpClient(SsmClientConfig config) {
         this.config = config;
@@ -119,6 +132,10 @@ public final class SsmHttpClient implements AutoCloseable {
         this.hostPort = host + ":" + port;
         this.proxy = config.proxy().orElse(null);
         this.proxied = proxy != null && proxy.appliesTo(host);
+        this.https = "https".equals(base.getScheme());
+        this.tunnelled = proxied && https;
+        this.attemptTimeoutNanos = config.attemptTimeout().toNanos();
+        this.timers = AttemptTimer.scheduler();
         this.mapper = SsmJson.mapper();
         this.metrics = new ClientMetrics(config.meterRegistry().orElse(null));
         this.errors = new ErrorMapper(proxy, config.clock());
@@ -127,6 +144,8 @@ public final class SsmHttpClient implements AutoCloseable {
                 .setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext(config),
                         HostnameVerificationPolicy.CLIENT, new DefaultHostnameVerifier()))
                 .setConnectionFactory(new QuietConnectionFactory())
+                .setDefaultTlsConfig(org.apache.hc.client5.http.config.TlsConfig.custom()
+                        .setHandshakeTimeout(Timeout.of(config.connectTimeout())).build())
                 .setMaxConnTotal(config.maxConnections())
                 .setMaxConnPerRoute(config.maxConnections())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -146,6 +165,13 @@ public final class SsmHttpClient implements AutoCloseable {
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .setUserAgent(config.userAgent());
+        // Runs only once the route is established (TCP, TLS, and a successful CONNECT): an answer that
+        // arrives without it having run is the proxy's answer to CONNECT, not SSM On-Prem's, and a
+        // timeout before it is a handshake that did not complete.
+        builder.addExecInterceptorAfter(ChainElement.CONNECT.name(), "ssm-target-reached", (req, scope, chain) -> {
+            scope.clientContext.setAttribute(TARGET_REACHED, Boolean.TRUE);
+            return chain.proceed(req, scope);
+        });
         if (proxy != null) {
             builder.setRoutePlanner(new NonProxyAwareRoutePlanner(proxy));
             if (proxy.username().isPresent()) {
@@ -348,16 +374,79 @@ public final class SsmHttpClient implements AutoCloseable {
         return new Prepared(request, body, contentType, baseUrl);
     }
 
+    /**
+     * One call guarded by the circuit breaker: the breaker counts calls (with their retries), not
+     * attempts, so one failed call against a backend that is down does not open it on its own.
+     */
     private SsmResponse executeWithRetries(Prepared prepared, Secret token) {
+        if (breaker == null) {
+            return retried(prepared, token);
+        }
+        if (!breaker.tryAcquirePermission()) {
+            metrics.attempt(prepared.request.operation(), prepared.request.method().name(), "NONE", "CIRCUIT_OPEN", 0);
+            throw circuitOpen(prepared);
+        }
+        long start = System.nanoTime();
+        try {
+            SsmResponse response = retried(prepared, token);
+            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return response;
+        } catch (SsmException e) {
+            long nanos = System.nanoTime() - start;
+            if (countsAsFailure(e)) {
+                CircuitBreaker.State before = breaker.getState();
+                breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
+                if (before != CircuitBreaker.State.OPEN && breaker.getState() == CircuitBreaker.State.OPEN) {
+                    opening = new Opening(e.detail(), config.clock().instant());
+                }
+            } else {
+                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            breaker.releasePermission();
+            throw e;
+        }
+    }
+
+    private CircuitOpenException circuitOpen(Prepared prepared) {
+        Opening why = opening;
+        Duration wait = waitInOpenState();
+        Instant now = config.clock().instant();
+        Instant resume = why == null ? now.plus(wait) : why.at.plus(wait);
+        Duration left = resume.isAfter(now) ? Duration.between(now, resume) : Duration.ZERO;
+        String cause = why == null ? "" : " The failure that opened it, at " + why.at + ": " + why.failure;
+        return new CircuitOpenException(prepared.target() + ": not sent: the circuit breaker for " + hostPort
+                + " is open after repeated failed calls (failure rate " + breaker.getMetrics().getFailureRate() + "%)."
+                + cause + (cause.endsWith(".") ? "" : ".") + " Calls will be tried again from " + resume
+                + " (in " + Math.max(1, (left.toMillis() + 999) / 1000) + " s).",
+                "The server has been failing or unreachable; check its health. A trial request is let through "
+                        + wait.toSeconds() + " s after the circuit opened; retrying after that wait may succeed.",
+                left);
+    }
+
+    /** The failure that opened the breaker, and when. */
+    private static final class Opening {
+        final String failure;
+        final Instant at;
+
+        Opening(String failure, Instant at) {
+            this.failure = failure;
+            this.at = at;
+        }
+    }
+
+    private SsmResponse retried(Prepared prepared, Secret token) {
         SsmRequest request = prepared.request;
         boolean retryable = request.idempotent();
         Retry.AsyncContext<Object> context = retryable ? retry.asyncContext() : null;
         int maxAttempts = retryable ? retry.getRetryConfig().getMaxAttempts() : 1;
+        long endMillis = config.clock().millis() + config.callTimeout().toMillis();
         int attempt = 0;
         while (true) {
             attempt++;
             try {
-                SsmResponse response = guardedAttempt(prepared, token, attempt, maxAttempts);
+                SsmResponse response = attempt(prepared, token, attempt, maxAttempts, endMillis);
                 if (context != null) {
                     context.onComplete();
                 }
@@ -367,6 +456,12 @@ public final class SsmHttpClient implements AutoCloseable {
                 if (waitMillis < 0) {
                     e.recordAttempts(attempt);
                     throw e;
+                }
+                long leftMillis = endMillis - config.clock().millis();
+                if (waitMillis >= leftMillis || isCallTimeout(e)) {
+                    SsmException stop = isCallTimeout(e) ? e : callTimeout(prepared, e, attempt, waitMillis);
+                    stop.recordAttempts(attempt);
+                    throw stop;
                 }
                 metrics.retry(request.operation());
                 LOG.debug("{}: attempt {}/{} failed ({}); retrying in {} ms", prepared.target(), attempt, maxAttempts,
@@ -384,32 +479,16 @@ public final class SsmHttpClient implements AutoCloseable {
         }
     }
 
-    private SsmResponse guardedAttempt(Prepared prepared, Secret token, int attempt, int maxAttempts) {
-        if (breaker == null) {
-            return attempt(prepared, token, attempt, maxAttempts);
-        }
-        if (!breaker.tryAcquirePermission()) {
-            metrics.attempt(prepared.request.operation(), prepared.request.method().name(), "NONE", "CIRCUIT_OPEN", 0);
-            throw new CircuitOpenException(prepared.target() + ": not sent: the circuit breaker for " + hostPort
-                    + " is open after repeated failures (failure rate " + breaker.getMetrics().getFailureRate() + "%).",
-                    "The server has been failing or unreachable; check its health. A trial request is let through "
-                            + waitInOpenState().toSeconds() + " s after the circuit opened.",
-                    null);
-        }
-        long start = System.nanoTime();
-        try {
-            SsmResponse response = attempt(prepared, token, attempt, maxAttempts);
-            breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            return response;
-        } catch (SsmException e) {
-            long nanos = System.nanoTime() - start;
-            if (countsAsFailure(e)) {
-                breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, e);
-            } else {
-                breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            }
-            throw e;
-        }
+    private static boolean isCallTimeout(SsmException e) {
+        return e instanceof RequestTimeoutException && ((RequestTimeoutException) e).phase() == RequestTimeoutException.Phase.CALL;
+    }
+
+    private RequestTimeoutException callTimeout(Prepared prepared, SsmException last, int attempts, long waitMillis) {
+        return new RequestTimeoutException(RequestTimeoutException.Phase.CALL,
+                prepared.target() + ": the call did not succeed within callTimeout (" + seconds(config.callTimeout()) + ") after "
+                        + attempts + (attempts == 1 ? " attempt" : " attempts") + "; the next retry, due in " + waitMillis
+                        + " ms, would pass it. The last failure: " + last.detail(),
+                last.remediation(), last);
     }
 
     private Duration waitInOpenState() {
@@ -426,33 +505,35 @@ public final class SsmHttpClient implements AutoCloseable {
                 && ((RequestTimeoutException) e).phase() != RequestTimeoutException.Phase.CONNECTION_POOL;
     }
 
-    private SsmResponse attempt(Prepared prepared, Secret token, int attempt, int maxAttempts) {
+    private SsmResponse attempt(Prepared prepared, Secret token, int attempt, int maxAttempts, long endMillis) {
         SsmRequest request = prepared.request;
-        ClassicRequestBuilder builder = ClassicRequestBuilder.create(request.method().name())
-                .setUri(baseUrl + request.path())
-                .addHeader("Accept", "application/json");
-        request.headers().forEach(builder::setHeader);
+        HttpUriRequestBase message = new HttpUriRequestBase(request.method().name(), URI.create(baseUrl + request.path()));
+        message.addHeader("Accept", "application/json");
+        request.headers().forEach(message::setHeader);
         if (token != null) {
-            builder.setHeader("Authorization", "Bearer " + token.reveal());
+            message.setHeader("Authorization", "Bearer " + token.reveal());
         }
         if (prepared.body != null) {
-            builder.setEntity(new ByteArrayEntity(prepared.body, prepared.contentType));
+            message.setEntity(new ByteArrayEntity(prepared.body, prepared.contentType));
         }
         long start = System.nanoTime();
         SsmResponse response;
+        HttpClientContext context = HttpClientContext.create();
+        AttemptTimer timer = AttemptTimer.start(timers, message, Math.min(attemptTimeoutNanos,
+                TimeUnit.MILLISECONDS.toNanos(Math.max(0, endMillis - config.clock().millis()))));
         try {
-            response = http.execute(builder.build(), this::read);
-        } catch (UnusableBody e) {
-            long nanos = System.nanoTime() - start;
-            MalformedResponseException error = new MalformedResponseException(
-                    prepared.target() + ": " + e.getMessage(), e.remediation, e.status, "");
-            finish(prepared, token != null, attempt, maxAttempts, String.valueOf(e.status), "MALFORMED_RESPONSE", nanos, null);
-            throw error;
+            response = http.execute(message, context, this::read);
         } catch (IOException e) {
             long nanos = System.nanoTime() - start;
-            SsmClientException error = errors.fromIoException(e, prepared.target(), host, proxied);
-            finish(prepared, token != null, attempt, maxAttempts, "NONE", outcome(error), nanos, null);
+            SsmClientException error = timer.fired()
+                    ? attemptTimedOut(prepared, timer, e)
+                    : fromIoException(prepared, context, e);
+            String status = e instanceof UnusableBody ? String.valueOf(((UnusableBody) e).status)
+                    : e instanceof CutShort ? String.valueOf(((CutShort) e).status) : "NONE";
+            finish(prepared, token != null, attempt, maxAttempts, status, outcome(error), nanos, null);
             throw error;
+        } finally {
+            timer.cancel();
         }
         long nanos = System.nanoTime() - start;
         int status = response.statusCode();
@@ -460,9 +541,67 @@ public final class SsmHttpClient implements AutoCloseable {
             finish(prepared, token != null, attempt, maxAttempts, String.valueOf(status), "SUCCESS", nanos, response);
             return response;
         }
-        SsmException error = decodeError(prepared, response);
+        SsmException error = tunnelled && context.getAttribute(TARGET_REACHED) == null
+                ? errors.fromConnectRefusal(response, prepared.target(), hostPort)
+                : decodeError(prepared, response);
         finish(prepared, token != null, attempt, maxAttempts, String.valueOf(status), outcome(error), nanos, response);
         throw error;
+    }
+
+    private SsmClientException fromIoException(Prepared prepared, HttpClientContext context, IOException e) {
+        String via = proxied ? " via proxy " + proxy.address() : "";
+        if (e instanceof UnusableBody) {
+            UnusableBody unusable = (UnusableBody) e;
+            return new MalformedResponseException(prepared.target() + ": " + e.getMessage(), unusable.remediation, unusable.status, "");
+        }
+        if (e instanceof CutShort) {
+            return new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
+                    prepared.target() + via + ": the answer (HTTP " + ((CutShort) e).status
+                            + ") was cut short while its body was read (" + e.getCause().getClass().getSimpleName()
+                            + "): the connection was closed or reset mid-answer.",
+                    "Usually a connection dropped mid-answer by the server, a proxy or a firewall; the SDK retries requests "
+                            + "that are safe to repeat. If it persists, check their logs and idle/size limits.", e.getCause());
+        }
+        if (https && context.getAttribute(TARGET_REACHED) == null && isHandshakeTimeout(e)) {
+            return new RequestTimeoutException(RequestTimeoutException.Phase.TLS_HANDSHAKE,
+                    prepared.target() + via + ": the TCP connection was accepted but the TLS handshake did not complete within "
+                            + seconds(config.connectTimeout()) + " (connectTimeout)" + (tunnelled ? " (or the proxy did not answer CONNECT)" : "")
+                            + ": no ServerHello came back.",
+                    "Check that the URL's port speaks HTTPS (SSM On-Prem: 8443) and that no middlebox (firewall, load balancer, "
+                            + "TLS inspection) holds the connection; raise connectTimeout only on very slow links.", e);
+        }
+        return errors.fromIoException(e, prepared.target(), host, proxied);
+    }
+
+    /**
+     * A read that timed out while the connection was being established: TCP was accepted, so this is
+     * the TLS handshake (HttpClient reports it as a connect timeout whose message says "Read timed out").
+     */
+    private static boolean isHandshakeTimeout(IOException e) {
+        if (e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+            return String.valueOf(e.getMessage()).endsWith("Read timed out");
+        }
+        return e instanceof java.net.SocketTimeoutException;
+    }
+
+    private RequestTimeoutException attemptTimedOut(Prepared prepared, AttemptTimer timer, IOException e) {
+        boolean call = timer.limitNanos() < attemptTimeoutNanos;
+        String via = proxied ? " via proxy " + proxy.address() : "";
+        if (call) {
+            return new RequestTimeoutException(RequestTimeoutException.Phase.CALL,
+                    prepared.target() + via + ": the call did not complete within callTimeout (" + seconds(config.callTimeout())
+                            + "), across its attempts and back-off.",
+                    "The server is slow, stuck or failing: check its health; raise callTimeout only if calls legitimately take longer.", e);
+        }
+        return new RequestTimeoutException(RequestTimeoutException.Phase.ATTEMPT,
+                prepared.target() + via + ": the attempt did not complete within attemptTimeout (" + seconds(config.attemptTimeout())
+                        + "): the answer came too slowly or not at all (a stalled or dripping connection).",
+                "Check the server's load and any proxy or middlebox holding the connection; raise attemptTimeout for very "
+                        + "large answers on slow links.", e);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private SsmException decodeError(Prepared prepared, SsmResponse response) {
@@ -512,10 +651,16 @@ public final class SsmHttpClient implements AutoCloseable {
             }
             try (InputStream in = entity.getContent()) {
                 body = length >= 0 ? readKnownLength(in, (int) length, status) : readUpToCap(in, cap, status);
-            } catch (UnusableBody e) {
+            } catch (UnusableBody | CutShort e) {
                 throw e;
             } catch (IOException e) {
                 throw cutShort(status, e);
+            }
+            if (body.length == 0 && length < 0 && !entity.isChunked() && status != 204 && status != 304
+                    && response.getVersion() != null && response.getVersion().greaterEquals(org.apache.hc.core5.http.HttpVersion.HTTP_1_1)) {
+                // An HTTP/1.1 head with neither Content-Length nor chunking, then the end of the stream:
+                // HttpClient accepts a head cut mid-way like this, so it is caught here.
+                throw cutShort(status, new java.io.EOFException("the connection ended before the answer's headers were complete"));
             }
         }
         return new SsmResponse(status, headers, body);
@@ -546,11 +691,8 @@ public final class SsmHttpClient implements AutoCloseable {
         return out.toByteArray();
     }
 
-    private static UnusableBody cutShort(int status, IOException e) {
-        return new UnusableBody(status, "the answer (HTTP " + status + ") was cut short while its body was read ("
-                + e.getClass().getSimpleName() + ")",
-                "Usually a connection dropped mid-answer by the server, a proxy or a firewall; try again, and check "
-                        + "their logs if it persists.");
+    private static CutShort cutShort(int status, IOException e) {
+        return new CutShort(status, e);
     }
 
     private static String tooLargeRemediation() {
@@ -634,6 +776,7 @@ public final class SsmHttpClient implements AutoCloseable {
     /** Closes the pool and its connections. */
     @Override
     public void close() {
+        timers.shutdownNow();
         http.close(CloseMode.GRACEFUL);
         pool.close(CloseMode.GRACEFUL);
     }
@@ -670,6 +813,17 @@ public final class SsmHttpClient implements AutoCloseable {
                 target = request.method() + " " + baseUrl + request.path();
             }
             return target;
+        }
+    }
+
+    /** Raised inside the response handler when the connection is lost while the body is read. */
+    private static final class CutShort extends IOException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        CutShort(int status, IOException cause) {
+            super("cut short", cause);
+            this.status = status;
         }
     }
 

@@ -19,6 +19,8 @@ public final class CapturingTrustManager extends X509ExtendedTrustManager {
     private final X509TrustManager delegate;
 
     /**
+     * Creates the capturing trust manager.
+     *
      * @param delegate the trust manager that decides
      */
     public CapturingTrustManager(X509TrustManager delegate) {
@@ -116,22 +118,38 @@ public final class CapturingTrustManager extends X509ExtendedTrustManager {
                     leaf.getIssuerX500Principal().getName(), leaf.getNotAfter().toInstant(), expired, cause);
         }
 
-        /** @return the server certificate's subject */
+        /**
+         * Returns the server certificate's subject.
+         *
+         * @return the server certificate's subject
+         */
         public String subject() {
             return subject;
         }
 
-        /** @return the server certificate's issuer */
+        /**
+         * Returns the server certificate's issuer.
+         *
+         * @return the server certificate's issuer
+         */
         public String issuer() {
             return issuer;
         }
 
-        /** @return the end of the server certificate's validity */
+        /**
+         * Returns the end of the server certificate's validity.
+         *
+         * @return the end of the server certificate's validity
+         */
         public Instant notAfter() {
             return notAfter;
         }
 
-        /** @return whether the rejection was for validity dates */
+        /**
+         * Returns whether the rejection was for validity dates.
+         *
+         * @return whether the rejection was for validity dates
+         */
         public boolean expired() {
             return expired;
         }

@@ -29,13 +29,19 @@ public final class ClientMetrics {
     private final MeterRegistry registry;
 
     /**
+     * Creates the client metrics.
+     *
      * @param registry the registry, or null for none
      */
     public ClientMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    /** @return whether meters are recorded */
+    /**
+     * Returns whether meters are recorded.
+     *
+     * @return whether meters are recorded
+     */
     public boolean enabled() {
         return registry != null;
     }

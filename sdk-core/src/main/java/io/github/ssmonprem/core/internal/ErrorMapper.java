@@ -15,6 +15,7 @@ import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.exception.TlsException;
 import io.github.ssmonprem.core.exception.UnauthorizedException;
 import io.github.ssmonprem.core.http.ErrorResponse;
+import io.github.ssmonprem.core.http.SsmResponse;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -44,6 +45,8 @@ public final class ErrorMapper {
     private final Clock clock;
 
     /**
+     * Creates the error mapper.
+     *
      * @param proxy the proxy in use, or null
      * @param clock the clock for {@code Retry-After} dates
      */
@@ -93,7 +96,7 @@ public final class ErrorMapper {
         }
         UnknownHostException unknown = find(e, UnknownHostException.class);
         if (unknown != null) {
-            String name = unknown.getMessage() == null ? host : unknown.getMessage();
+            String name = hostName(unknown.getMessage(), host);
             return new ConnectionFailedException(ConnectionFailedException.Reason.DNS_RESOLUTION,
                     target + via + ": the host name '" + name + "' does not resolve.",
                     "Check the host name in the " + (proxied && !name.equals(host) ? "proxy setting" : "server URL")
@@ -111,8 +114,11 @@ public final class ErrorMapper {
             String peer = proxied ? "proxy " + proxy.address() : "server " + host;
             return new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_REFUSED,
                     target + via + ": the connection to the " + peer + " was refused.",
-                    "Check that the " + peer + " is running and listening on that port (SSM On-Prem: 8443), "
-                            + "and that no firewall rejects the connection.", e);
+                    proxied
+                            ? "Check that the proxy " + proxy.address() + " is running and listening on port " + proxy.port()
+                                    + ", that the proxy setting names the right host and port, and that no firewall rejects the connection."
+                            : "Check that the " + peer + " is running and listening on that port (SSM On-Prem: 8443), "
+                                    + "and that no firewall rejects the connection.", e);
         }
         SocketTimeoutException readTimeout = find(e, SocketTimeoutException.class);
         if (readTimeout != null) {
@@ -146,6 +152,42 @@ public final class ErrorMapper {
         return new ConnectionFailedException(ConnectionFailedException.Reason.OTHER,
                 target + via + ": " + e.getClass().getSimpleName() + ": " + Redactor.redact(String.valueOf(e.getMessage())) + ".",
                 "Check the server URL, the network path and any proxy.", e);
+    }
+
+    /**
+     * Maps the proxy's non-2xx answer to {@code CONNECT}: the request never reached SSM On-Prem.
+     *
+     * @param response the proxy's answer
+     * @param target the request's method and URL
+     * @param hostPort the SSM On-Prem server as {@code host:port}, the tunnel asked for
+     * @return the typed exception
+     */
+    public SsmClientException fromConnectRefusal(SsmResponse response, String target, String hostPort) {
+        int status = response.statusCode();
+        String address = proxy != null ? proxy.address() : "the proxy";
+        String said = "the forward proxy " + address + " answered " + status + " to CONNECT " + hostPort;
+        boolean hasCredentials = proxy != null && proxy.username().isPresent();
+        boolean basicChallenge = response.header("WWW-Authenticate").map(v -> v.regionMatches(true, 0, "Basic", 0, 5)).orElse(false);
+        if (status == 407 || status == 401) {
+            // tinyproxy answers a wrong Basic password with "HTTP/1.0 401" and WWW-Authenticate, not 407.
+            return new ProxyAuthenticationException(address, target + ": " + said + " ("
+                    + (status == 407 ? "Proxy Authentication Required" : "Unauthorized" + (basicChallenge ? ", a Basic challenge" : ""))
+                    + "): " + (hasCredentials ? "it rejected the configured proxy credentials." : "it requires credentials and none are configured.")
+                    + " The request did not reach SSM On-Prem.",
+                    hasCredentials
+                            ? "Check the proxy user name and password (ProxyConfig.credentials, --proxy http://user@host:port with SSM_PROXY_PASSWORD)."
+                            : "Configure the proxy's user name and password (ProxyConfig.credentials, or user:password@ in HTTPS_PROXY).");
+        }
+        if (status == 403) {
+            return new ConnectionFailedException(ConnectionFailedException.Reason.PROXY_REFUSED,
+                    target + ": " + said + " (Forbidden): the proxy does not allow tunnels to " + hostPort
+                            + ". The request did not reach SSM On-Prem.",
+                    "Ask the proxy's administrators to allow CONNECT to " + hostPort + " (tinyproxy: ConnectPort; squid: "
+                            + "SSL_ports / http_access), or exempt the host with nonProxyHosts / NO_PROXY.", null);
+        }
+        return new ConnectionFailedException(ConnectionFailedException.Reason.OTHER,
+                target + ": " + said + ": the proxy could not open a tunnel to SSM On-Prem. The request did not reach SSM On-Prem.",
+                "Check that the proxy can reach " + hostPort + " (its DNS, routing and firewall) and the proxy's logs.", null);
     }
 
     /**
@@ -201,6 +243,17 @@ public final class ErrorMapper {
                             + "and virtual accounts in SSM On-Prem.",
                     status, code, message, requestId);
         }
+        if (status == 404 && (error.isHtml() || "Not Found".equalsIgnoreCase(code) || error.response().body().length == 0)) {
+            // nginx's HTML page, or Rails's generic {"status":404,"error":"Not Found"}: no such route there,
+            // unlike SSM On-Prem's own 404s, which carry its JSON error body.
+            return new ResourceNotFoundException(target + ": HTTP 404 Not Found " + (error.isHtml()
+                    ? "with an HTML page from the web server" : "without an SSM On-Prem error body")
+                    + ": no such route on this server, so the base URL's path is probably wrong." + idNote,
+                    "Check the base URL: it is the server's address with no path (https://host:8443), or with the prefix "
+                            + "your reverse proxy really serves SSM On-Prem under; routes such as /backend/oauth/token are "
+                            + "added by the SDK (SsmRoutes).",
+                    status, code, message, requestId);
+        }
         if (status == 404) {
             return new ResourceNotFoundException(target + ": HTTP 404 Not Found" + said + "." + idNote,
                     "Check the smart account domain and virtual account names (the accounts call lists them), "
@@ -249,6 +302,16 @@ public final class ErrorMapper {
             Duration wait = Duration.between(clock.instant(), when);
             return wait.isNegative() ? Duration.ZERO : wait;
         }
+    }
+
+    /** The host name alone, from the JDK's "name: Name or service not known" style of message. */
+    static String hostName(String message, String fallback) {
+        if (message == null || message.isBlank()) {
+            return fallback;
+        }
+        int colon = message.indexOf(':');
+        String name = (colon > 0 ? message.substring(0, colon) : message).trim();
+        return name.isEmpty() || name.contains(" ") ? fallback : Redactor.redact(name);
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {

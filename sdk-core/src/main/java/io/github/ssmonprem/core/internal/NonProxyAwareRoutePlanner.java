@@ -15,6 +15,8 @@ public final class NonProxyAwareRoutePlanner extends DefaultRoutePlanner {
     private final HttpHost proxyHost;
 
     /**
+     * Creates the non proxy aware route planner.
+     *
      * @param proxy the proxy configuration
      */
     public NonProxyAwareRoutePlanner(ProxyConfig proxy) {

@@ -30,6 +30,8 @@ public final class LicenseService {
     private final int pageSize;
 
     /**
+     * Creates the license service.
+     *
      * @param http the transport
      * @param tokens the token source
      * @param pageSize licenses per page
@@ -41,7 +43,11 @@ public final class LicenseService {
         this.pageSize = pageSize;
     }
 
-    /** @return the smart accounts the user can see */
+    /**
+     * Returns the smart accounts the user can see.
+     *
+     * @return the smart accounts the user can see
+     */
     public List<Account> accounts() {
         SsmRequest request = SsmRequest.get("accounts", routes.accountsPath()).bearer(tokens).build();
         SsmResponse response = http.execute(request);

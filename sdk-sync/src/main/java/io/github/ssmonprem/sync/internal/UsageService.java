@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ssmonprem.core.SsmRoutes;
-import io.github.ssmonprem.core.exception.SsmClientException;
 import io.github.ssmonprem.core.exception.SsmException;
-import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.http.AccessTokenSource;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
@@ -46,6 +44,8 @@ public final class UsageService {
     private volatile String requestingSystem;
 
     /**
+     * Creates the usage service.
+     *
      * @param http the transport
      * @param tokens the token source
      * @param store the pending store
@@ -151,8 +151,7 @@ public final class UsageService {
             LOG.debug("Usage report {} acknowledged and removed from the pending store", entry.reportId());
             return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.DELIVERED, entry.pollId(), ack, null, null), false);
         } catch (SsmException e) {
-            boolean serverWide = e instanceof SsmClientException || e.isRetryable()
-                    || (e instanceof SsmServiceException && ((SsmServiceException) e).statusCode() >= 500);
+            boolean serverWide = e.isServerWide();
             String why = e.getClass().getSimpleName() + ": " + e.detail();
             try {
                 store.savePending(entry.withFailure(why));

@@ -46,6 +46,8 @@ public final class UsageWireFormat {
     }
 
     /**
+     * Returns about how many bytes its request body takes.
+     *
      * @param report a report
      * @return about how many bytes its request body takes
      */
