@@ -233,26 +233,18 @@ public final class SyncScheduler implements AutoCloseable {
         }
         Optional<SyncLease> lease;
         try {
-            if (requestedAt == null) {
-                Optional<Duration> since = syncLock.sinceLastSuccess();
-                if (since.isPresent() && since.get().compareTo(period.minus(jitter)) < 0) {
-                    finish(future, null, since.get());
-                    return;
-                }
-            } else {
-                Optional<Duration> since = syncLock.sinceLastSuccess();
-                if (since.isPresent() && since.get().compareTo(Duration.between(requestedAt, clock.instant())) < 0) {
-                    // Another node's sync that was running when syncNow() was called has succeeded since.
-                    finish(future, null, since.get());
-                    return;
-                }
+            Optional<Duration> served = servedByAnotherNode(requestedAt);
+            if (served.isPresent()) {
+                finish(future, null, served.get());
+                return;
             }
             lease = syncLock.tryAcquire(node, leaseTime);
-            if (lease.isPresent() && requestedAt == null) {
-                Optional<Duration> since = syncLock.sinceLastSuccess();
-                if (since.isPresent() && since.get().compareTo(period.minus(jitter)) < 0) {
+            if (lease.isPresent()) {
+                // Another node may have finished a sync between the check above and taking the lease.
+                served = servedByAnotherNode(requestedAt);
+                if (served.isPresent()) {
                     lease.get().release(false);
-                    finish(future, null, since.get());
+                    finish(future, null, served.get());
                     return;
                 }
             }
@@ -289,6 +281,19 @@ public final class SyncScheduler implements AutoCloseable {
             LOG.warn("Could not release the sync lock (it expires by itself): {}", e.getMessage());
         }
         finish(future, result, null);
+    }
+
+    /**
+     * Whether a sync that succeeded on some node makes this attempt unnecessary: for a scheduled run,
+     * one within the period (less the jitter); for {@link #syncNow()}, one that ended after it was
+     * called. Measured in the lock's clock.
+     *
+     * @return how long ago that sync succeeded, or empty when this node must sync
+     */
+    private Optional<Duration> servedByAnotherNode(Instant requestedAt) {
+        Optional<Duration> since = syncLock.sinceLastSuccess();
+        Duration window = requestedAt == null ? period.minus(jitter) : Duration.between(requestedAt, clock.instant());
+        return since.filter(d -> d.compareTo(window) < 0);
     }
 
     /** Renews the lease every third of the lease time while {@code syncing}, until it is lost. */
