@@ -12,6 +12,8 @@ import io.github.ssmonprem.sync.internal.UsageService;
 import io.github.ssmonprem.sync.model.Account;
 import io.github.ssmonprem.sync.model.License;
 import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.lock.SyncLease;
+import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
 import io.github.ssmonprem.sync.store.SyncOutcome;
@@ -206,6 +208,30 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      */
     @Override
     public SyncResult sync() {
+        return run(null);
+    }
+
+    /**
+     * Runs one sync under a lease of the cluster's sync lock, as {@link SyncScheduler} does on a
+     * cluster: before it stores a license snapshot, delivers pending usage and records the outcome it
+     * checks that the lease is still held ({@link SyncLease#ensureHeld()}), so a node that lost its
+     * lease stops before writing and reports a {@link io.github.ssmonprem.sync.lock.SyncLockLostException}.
+     *
+     * @param lease the lease held for this sync
+     * @return the result
+     */
+    @Override
+    public SyncResult sync(SyncLease lease) {
+        return run(Objects.requireNonNull(lease, "lease"));
+    }
+
+    private static void fence(SyncLease lease) {
+        if (lease != null) {
+            lease.ensureHeld();
+        }
+    }
+
+    private SyncResult run(SyncLease lease) {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
         Map<String, LicenseChanges> changes = new LinkedHashMap<>();
@@ -220,6 +246,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
                     pulled += current.size();
                     List<License> previous = store.loadSnapshot(selection.account()).map(LicenseSnapshot::licenses).orElse(null);
                     LicenseChanges diff = LicenseChanges.between(previous, current);
+                    fence(lease);
                     store.saveSnapshot(new LicenseSnapshot(selection.account(), selection.virtualAccounts(), clock.instant(), current));
                     changes.put(selection.account(), diff);
                 } catch (SsmServiceException e) {
@@ -234,6 +261,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
                 }
             }
             licensesInLastPull.set(pulled);
+            fence(lease);
             deliveries.addAll(usage.deliverPending());
         } catch (SsmException e) {
             error = error == null ? e : error;
@@ -251,7 +279,11 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         SyncOutcome outcome = new SyncOutcome(started, finished, error == null, pulled, delivered, pending,
                 error == null ? null : error.getClass().getSimpleName(), error == null ? null : error.getMessage());
         try {
-            store.saveOutcome(outcome);
+            if (!(error instanceof SyncLockException)) {
+                // With the lease lost or unverifiable, the outcome another node records must stand.
+                fence(lease);
+                store.saveOutcome(outcome);
+            }
         } catch (SsmException e) {
             LOG.warn("Could not record the sync outcome: {}", e.getMessage());
             if (error == null) {
