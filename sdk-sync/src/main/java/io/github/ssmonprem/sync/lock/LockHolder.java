@@ -13,7 +13,14 @@ import java.util.Objects;
  */
 public record LockHolder(String holder, long fencingToken, Instant acquiredAt, Instant expiresAt) {
 
-    /** Checks that the holder is named. */
+    /**
+     * Checks that the holder is named.
+     *
+     * @param holder the holder's name
+     * @param fencingToken the lease's fencing token
+     * @param acquiredAt when the lease was taken
+     * @param expiresAt when the lease expires unless renewed
+     */
     public LockHolder {
         Objects.requireNonNull(holder, "holder");
     }
