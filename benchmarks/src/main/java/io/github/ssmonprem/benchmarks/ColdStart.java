@@ -49,7 +49,7 @@ public final class ColdStart {
                 .store(new InMemorySyncStore())
                 .build()) {
             Instant now = Instant.now();
-            ssm.store().savePending(io.github.ssmonprem.sync.store.PendingReport.of(UsageReport.builder()
+            ssm.store().addPending(io.github.ssmonprem.sync.store.PendingReport.of(UsageReport.builder()
                     .account("bench.example").virtualAccount("DEFAULT").productInstance("cold-start")
                     .device("edge-1", "tag").usage("ent", 1, now.minusSeconds(60), now).build(), now));
             SyncResult result = ssm.sync();

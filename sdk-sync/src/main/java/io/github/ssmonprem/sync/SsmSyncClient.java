@@ -16,6 +16,7 @@ import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
+import io.github.ssmonprem.sync.store.QuarantinedEntry;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.micrometer.core.instrument.Counter;
@@ -299,10 +300,18 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             Timer.builder("ssm.sync.duration").description("Sync duration").tag("outcome", tag).register(registry)
                     .record(Duration.ofNanos(System.nanoTime() - startNanos));
         }
-        SyncResult result = new SyncResult(outcome, changes, deliveries, store.quarantined(), error);
+        SyncResult result = new SyncResult(outcome, changes, deliveries, quarantinedDescriptions(), error);
         LOG.info("SSM sync {}: {} licenses pulled, {} usage reports delivered, {} pending{}", error == null ? "succeeded" : "failed",
                 pulled, delivered, pending, error == null ? "" : " (" + error.getClass().getSimpleName() + ")");
         return result;
+    }
+
+    private List<String> quarantinedDescriptions() {
+        try {
+            return store.quarantined().stream().map(QuarantinedEntry::description).toList();
+        } catch (SsmException e) {
+            return List.of("the quarantine cannot be listed: " + e.getMessage());
+        }
     }
 
     /**

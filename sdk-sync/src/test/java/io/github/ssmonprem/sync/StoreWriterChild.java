@@ -27,13 +27,13 @@ public final class StoreWriterChild {
                 UsageReport r = UsageReport.builder().account("acme.example").virtualAccount("VA1").productInstance("child")
                         .device("edge-" + i, "regid.sdwan").usage("dna_advantage", 1 + i % 5, t.minusSeconds(3600), t)
                         .build();
-                store.savePending(PendingReport.of(r, t));
-                store.savePending(PendingReport.of(r, t).withPollId("p-" + r.reportId()));
+                store.addPending(PendingReport.of(r, t));
+                store.updatePending(PendingReport.of(r, t).withPollId("p-" + r.reportId()));
                 if (i % 5 == 0) {
                     store.pendingReports();   // as a delivery does: sees the slots the other processes freed
                 }
                 if (i % 2 == 0) {
-                    store.removePending(r.reportId());
+                    store.markDelivered(r.reportId());
                 } else {
                     System.out.println("KEPT " + r.reportId());
                 }

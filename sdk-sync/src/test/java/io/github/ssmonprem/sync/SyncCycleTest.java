@@ -181,7 +181,7 @@ class SyncCycleTest {
     private static SyncStore recording(SyncStore store, List<String> savedPollIds) {
         return (SyncStore) Proxy.newProxyInstance(SyncStore.class.getClassLoader(), new Class<?>[] {SyncStore.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("savePending")) {
+                    if (method.getName().equals("updatePending")) {
                         savedPollIds.add(((PendingReport) args[0]).pollId());
                     }
                     try {
@@ -200,8 +200,8 @@ class SyncCycleTest {
                     throw new InterruptedException("stopping");
                 }).build())
                 .grant(emulator.passwordGrant()).stateDirectory(state).build()) {
-            ssm.store().savePending(PendingReport.of(report(), clock.instant()));
-            ssm.store().savePending(PendingReport.of(report(), clock.instant()));
+            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
+            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
             List<DeliveryResult> results = ssm.deliverPending();
             assertEquals(1, results.size(), "the second report is left for later");
             assertTrue(results.get(0).error().startsWith("interrupted while waiting"), results.get(0).error());
@@ -222,7 +222,7 @@ class SyncCycleTest {
     @Test
     void aFullSyncPullsComparesDeliversAndRecordsItsOutcome() {
         try (SsmSyncClient ssm = client().build()) {
-            ssm.store().savePending(PendingReport.of(report(), clock.instant()));
+            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
             SyncResult first = ssm.sync();
             assertTrue(first.isSuccess(), String.valueOf(first.error()));
             assertTrue(first.changes().get(ACCOUNT).initial());
@@ -252,7 +252,7 @@ class SyncCycleTest {
     void aRefusedAccountFailsTheSyncButTheOtherAccountsAndThePendingUsageGoAhead() {
         try (SsmSyncClient ssm = client().accounts(List.of(AccountSelection.of("typo.example"), AccountSelection.of(ACCOUNT, "VA2")))
                 .build()) {
-            ssm.store().savePending(PendingReport.of(report(), clock.instant()));
+            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
             SyncResult result = ssm.sync();
             assertFalse(result.isSuccess());
             assertInstanceOf(AccountNotFoundException.class, result.error());
@@ -314,15 +314,16 @@ class SyncCycleTest {
     void aCorruptEntryIsQuarantinedAndDoesNotBlockTheOthers() throws Exception {
         Path pendingDir = state.resolve("pending");
         try (SsmSyncClient ssm = client().build()) {
-            ssm.store().savePending(PendingReport.of(report(), clock.instant()));
-            Files.writeString(pendingDir.resolve("000000.slot"), "{\"format\":2,\"state\":\"pending\",\"reportId\": trunc");
+            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
+            Files.writeString(pendingDir.resolve("torn-1.entry"), "ssm-entry crc32c=00000000\n{\"report\": trunc");
             List<DeliveryResult> results = ssm.deliverPending();
             assertEquals(1, results.size());
             assertTrue(results.get(0).delivered());
             assertEquals(1, ssm.store().quarantined().size());
-            assertTrue(ssm.store().quarantined().get(0).contains("000000.slot"), ssm.store().quarantined().get(0));
+            String why = ssm.store().quarantined().get(0).description();
+            assertTrue(why.contains("torn-1.entry") && why.contains("checksum"), why);
         }
-        assertFalse(Files.exists(pendingDir.resolve("000000.slot")));
+        assertFalse(Files.exists(pendingDir.resolve("torn-1.entry")));
         try (Stream<Path> aside = Files.list(state.resolve("quarantine"))) {
             assertEquals(2, aside.count(), "the entry and its .reason file");
         }

@@ -15,12 +15,14 @@ import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.RequestingSystem;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,10 +89,29 @@ public final class UsageService {
      */
     public DeliveryResult submit(UsageReport report) {
         PendingReport entry = PendingReport.of(report, clock.instant());
-        // The file store writes the body to disk while it is generated; either way it is durable here.
-        byte[] body = store.encodeAndSavePending(entry, out -> UsageWireFormat.encode(report, out));
+        Optional<ReportState> known = store.addPending(entry);
         synchronized (deliveryLock) {
-            return deliver(entry, body).result;
+            if (known.isPresent()) {
+                return known(known.get());
+            }
+            return deliver(entry, null).result;
+        }
+    }
+
+    /**
+     * What submitting a known report id returns: its stored state; nothing is sent. A pending one
+     * is left for the next delivery.
+     */
+    private static DeliveryResult known(ReportState state) {
+        switch (state.status()) {
+            case DELIVERED:
+                return new DeliveryResult(state.reportId(), DeliveryResult.Status.DELIVERED, null, null, null, null);
+            case DEAD:
+                return new DeliveryResult(state.reportId(), DeliveryResult.Status.DEAD, state.deadLetter().entry().pollId(), null,
+                        "refused by the server (HTTP " + state.deadLetter().status() + "); a dead letter until retried or discarded", null);
+            default:
+                return new DeliveryResult(state.reportId(), DeliveryResult.Status.PENDING, state.pending().pollId(), null,
+                        "already pending; the next delivery sends it", null);
         }
     }
 
@@ -147,7 +168,7 @@ public final class UsageService {
                 return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why, null),
                         interrupted);
             }
-            store.removePending(entry.reportId());
+            store.markDelivered(entry.reportId());
             LOG.debug("Usage report {} acknowledged and removed from the pending store", entry.reportId());
             return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.DELIVERED, entry.pollId(), ack, null, null), false);
         } catch (SsmException e) {
@@ -155,7 +176,7 @@ public final class UsageService {
                     || (e instanceof SsmServiceException && ((SsmServiceException) e).statusCode() >= 500);
             String why = e.getClass().getSimpleName() + ": " + e.detail();
             try {
-                store.savePending(entry.withFailure(why));
+                store.updatePending(entry.withFailure(why));
             } catch (SsmException notRecorded) {
                 LOG.warn("Could not record the failed attempt of usage report {} ({}); it stays pending as it was",
                         entry.reportId(), notRecorded.getClass().getSimpleName());
@@ -225,7 +246,7 @@ public final class UsageService {
                 throw http.malformed(request, response, "has poll status '" + status + "', expected OK_POLL or COMPLETE");
             }
             if (!stored) {
-                store.savePending(entry);
+                store.updatePending(entry);
                 stored = true;
             }
             JsonNode after = answer.path("poll_after_seconds");

@@ -6,7 +6,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A usage report waiting for the server's acknowledgement, as kept in the pending store.
+ * A usage report waiting for the server's acknowledgement, with its delivery state, as kept in a
+ * {@link SyncStore}.
  *
  * @param report the report, with its nonce
  * @param storedAt when it was first stored
@@ -14,18 +15,35 @@ import java.util.Objects;
  *     one, delivery resumes polling instead of submitting again
  * @param attempts how many delivery attempts have failed so far
  * @param lastError the last failure's type and message, or null
+ * @param claimOwner who claimed the report for delivery ({@link SyncStore#claimPending}), or null
+ * @param claimedUntil until when the claim holds, in the store's clock, or null
  */
 public record PendingReport(
         @JsonProperty("report") UsageReport report,
         @JsonProperty("storedAt") Instant storedAt,
         @JsonProperty("pollId") String pollId,
         @JsonProperty("attempts") int attempts,
-        @JsonProperty("lastError") String lastError) {
+        @JsonProperty("lastError") String lastError,
+        @JsonProperty("claimOwner") String claimOwner,
+        @JsonProperty("claimedUntil") Instant claimedUntil) {
 
     /** Checks the required parts. */
     public PendingReport {
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(storedAt, "storedAt");
+    }
+
+    /**
+     * A report's delivery state without a claim.
+     *
+     * @param report the report
+     * @param storedAt when it was first stored
+     * @param pollId the poll id, or null
+     * @param attempts the failed attempts so far
+     * @param lastError the last failure, or null
+     */
+    public PendingReport(UsageReport report, Instant storedAt, String pollId, int attempts, String lastError) {
+        this(report, storedAt, pollId, attempts, lastError, null, null);
     }
 
     /**
@@ -36,27 +54,58 @@ public record PendingReport(
      * @return the pending entry
      */
     public static PendingReport of(UsageReport report, Instant now) {
-        return new PendingReport(report, now, null, 0, null);
+        return new PendingReport(report, now, null, 0, null, null, null);
     }
 
-    /** @return the report's nonce */
+    /**
+     * The report's nonce.
+     *
+     * @return the report id
+     */
     public String reportId() {
         return report.reportId();
     }
 
     /**
-     * @param id the poll id the server returned
-     * @return a copy with the poll id
+     * A copy with the poll id the server returned.
+     *
+     * @param id the poll id
+     * @return the copy
      */
     public PendingReport withPollId(String id) {
-        return new PendingReport(report, storedAt, id, attempts, lastError);
+        return new PendingReport(report, storedAt, id, attempts, lastError, claimOwner, claimedUntil);
     }
 
     /**
+     * A copy with one more failed attempt.
+     *
      * @param error the failure's description
-     * @return a copy with one more failed attempt
+     * @return the copy
      */
     public PendingReport withFailure(String error) {
-        return new PendingReport(report, storedAt, pollId, attempts + 1, error);
+        return new PendingReport(report, storedAt, pollId, attempts + 1, error, claimOwner, claimedUntil);
+    }
+
+    /**
+     * A copy claimed by an owner until an instant.
+     *
+     * @param owner the claim's owner, or null for none
+     * @param until the claim's expiry, or null for none
+     * @return the copy
+     */
+    public PendingReport withClaim(String owner, Instant until) {
+        return new PendingReport(report, storedAt, pollId, attempts, lastError, owner, until);
+    }
+
+    /**
+     * Whether another owner may claim the report at an instant: it is unclaimed, its claim expired,
+     * or the owner holds it already.
+     *
+     * @param owner who wants to claim it
+     * @param now the store's current instant
+     * @return whether it may be claimed
+     */
+    public boolean claimableBy(String owner, Instant now) {
+        return claimOwner == null || claimedUntil == null || !claimedUntil.isAfter(now) || claimOwner.equals(owner);
     }
 }

@@ -1,110 +1,196 @@
 package io.github.ssmonprem.sync.store;
 
-import io.github.ssmonprem.sync.internal.UsageWireFormat;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Where sync state lives: usage reports waiting for acknowledgement, the last license snapshot of
- * each account, and the last sync's outcome. {@link FileSyncStore} keeps it durably under a state
- * directory (the default); {@link InMemorySyncStore} is for tests.
+ * Where sync state lives: usage reports waiting for delivery with their delivery state, reports the
+ * server refused for good (dead letters), entries that could not be read (quarantine), the ids of
+ * delivered reports for {@link #DELIVERED_RETENTION}, the last license snapshot of each account, and
+ * the last sync's outcome. {@link FileSyncStore} keeps it under a state directory (the default);
+ * {@link InMemorySyncStore} keeps it in memory. Any implementation passes the contract test suite
+ * {@code io.github.ssmonprem.sync.store.SyncStoreContract} in sdk-sync's test-jar.
  *
- * <p>Implementations are thread-safe. A report is in the store from before it is sent until its
- * acknowledgement arrives.
+ * <p>The contract, for every method:
+ * <ul>
+ *   <li><b>Durability.</b> A method that changes state has made the change durable (it survives a
+ *       crash of the process or host) before it returns. A report is in the store from before it is
+ *       sent until its acknowledgement arrives.</li>
+ *   <li><b>Atomicity.</b> Each change is all or nothing. A method that throws
+ *       {@link SyncStoreException} leaves the state as it was before the call, or (for a move between
+ *       states cut short by a crash) leaves the report in exactly one of the two states, never in
+ *       none: no pending report is ever lost.</li>
+ *   <li><b>One state per id.</b> A report id is in at most one of pending, dead and delivered.</li>
+ *   <li><b>Thread safety.</b> Implementations are thread-safe; stores shared by several processes
+ *       (a shared directory, a database) serialise changes across processes as well.</li>
+ *   <li><b>Order.</b> Lists of reports are oldest first ({@link PendingReport#storedAt()}, then
+ *       report id).</li>
+ * </ul>
  */
 public interface SyncStore extends AutoCloseable {
 
     /**
-     * Stores a pending report, or replaces it (same report id), durably before returning.
+     * How long a store remembers the id of a delivered report at least, so that submitting the same
+     * id again returns its state and sends nothing: 30 days. Stores may forget older ids.
+     */
+    Duration DELIVERED_RETENTION = Duration.ofDays(30);
+
+    /**
+     * Adds a report to the pending set, unless its id is known. Idempotent: when the id is pending,
+     * dead or delivered (within {@link #DELIVERED_RETENTION}), nothing changes and the existing
+     * state is returned.
      *
      * @param report the entry
-     * @throws SyncStoreException when it cannot be stored durably
+     * @return empty when the report was added; otherwise the id's existing state
+     * @throws SyncStoreException when it cannot be stored durably (then it was not added)
      */
-    void savePending(PendingReport report);
+    Optional<ReportState> addPending(PendingReport report);
 
     /**
-     * Writes a report's request body.
-     */
-    @FunctionalInterface
-    interface BodyWriter {
-        /**
-         * @param out where to write the body; not to be closed
-         * @throws IOException when writing fails
-         */
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    /**
-     * Stores a new pending report, durably before returning, and returns its request body as
-     * {@code body} writes it. A store may store the report while the body is being produced (the file
-     * store does, on a background thread); the default collects the body in memory, then calls
-     * {@link #savePending(PendingReport)}. A report already stored is not stored again.
+     * Where a report id stands.
      *
-     * @param report the entry
-     * @param body writes the report's request body
-     * @return the request body
-     * @throws SyncStoreException when it cannot be stored durably
+     * @param reportId the report's nonce
+     * @return its state, or empty when the store does not know it (or forgot a delivered id)
+     * @throws SyncStoreException when the store cannot be read
      */
-    default byte[] encodeAndSavePending(PendingReport report, BodyWriter body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(UsageWireFormat.sizeHint(report.report()));
-        try {
-            body.writeTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode usage report " + report.reportId(), e);
-        }
-        savePending(report);
-        return out.toByteArray();
-    }
+    Optional<ReportState> state(String reportId);
 
     /**
-     * The pending reports, oldest first. Entries that cannot be read are moved aside and reported by
+     * The pending reports, oldest first. Entries that cannot be read are moved aside and listed by
      * {@link #quarantined()}; they do not block the others.
      *
      * @return the readable pending reports
-     * @throws SyncStoreException when the store cannot be listed at all
+     * @throws SyncStoreException when the store cannot be read at all
      */
     List<PendingReport> pendingReports();
 
     /**
-     * Removes a report after its acknowledgement.
+     * How many reports are pending.
      *
-     * @param reportId the report's nonce
-     * @throws SyncStoreException when it cannot be removed
+     * @return the count, or -1 when the store cannot be read
      */
-    void removePending(String reportId);
-
-    /** @return how many reports are pending */
     int pendingCount();
 
-    /** @return descriptions of entries moved aside because they could not be read */
-    List<String> quarantined();
+    /**
+     * Replaces the delivery state (poll id, attempts, last error, claim) of a pending report with
+     * that of {@code report}. The report itself and {@code storedAt} are kept as stored.
+     *
+     * @param report the entry with its new delivery state
+     * @return false when the id is not pending (delivered, dead or unknown): then nothing changed
+     * @throws SyncStoreException when it cannot be stored durably (then the previous state is kept)
+     */
+    boolean updatePending(PendingReport report);
 
     /**
-     * Stores the latest license snapshot of an account, replacing the previous one.
+     * Claims up to {@code max} pending reports for {@code owner}, oldest first: those unclaimed,
+     * those whose claim expired, and those {@code owner} holds already (their claim is renewed). The
+     * claim lasts {@code lease} from now in the store's clock (for a database, the database's clock).
+     * A store used by one process may implement this with a process lock.
+     *
+     * @param owner who claims them (a node name)
+     * @param max at most how many (positive)
+     * @param lease how long the claim holds (positive)
+     * @return the claimed reports, with {@link PendingReport#claimOwner()} and
+     *     {@link PendingReport#claimedUntil()} set as stored
+     * @throws SyncStoreException when the claims cannot be stored durably (then none was taken)
+     */
+    List<PendingReport> claimPending(String owner, int max, Duration lease);
+
+    /**
+     * Records that the server acknowledged a report: it leaves the pending set and its id is
+     * remembered as delivered for at least {@link #DELIVERED_RETENTION}.
+     *
+     * @param reportId the report's nonce
+     * @return false when it was not pending (then nothing changed)
+     * @throws SyncStoreException when it cannot be recorded (then it stays pending, and is sent again
+     *     with its nonce, which the server counts once)
+     */
+    boolean markDelivered(String reportId);
+
+    /**
+     * Moves a pending report to the dead letters with the server's answer. The dead letter's entry
+     * replaces the stored delivery state.
+     *
+     * @param letter the refused report and the server's answer
+     * @return false when the id was not pending (then nothing changed)
+     * @throws SyncStoreException when it cannot be moved (then it stays pending)
+     */
+    boolean moveToDead(DeadLetter letter);
+
+    /**
+     * The dead letters, oldest first. Unreadable ones are quarantined like pending entries.
+     *
+     * @return the dead letters
+     * @throws SyncStoreException when the store cannot be read at all
+     */
+    List<DeadLetter> deadLetters();
+
+    /**
+     * Moves a dead letter back to the pending set, with no poll id, no claim and no failed
+     * attempts, for the next delivery to submit again with the same nonce.
+     *
+     * @param reportId the report's nonce
+     * @return false when it was not dead (then nothing changed)
+     * @throws SyncStoreException when it cannot be moved (then it stays dead)
+     */
+    boolean retryDead(String reportId);
+
+    /**
+     * Deletes a dead letter for good: its usage is not delivered. The id is forgotten, so it may be
+     * added again.
+     *
+     * @param reportId the report's nonce
+     * @return false when it was not dead (then nothing changed)
+     * @throws SyncStoreException when it cannot be deleted
+     */
+    boolean discardDead(String reportId);
+
+    /**
+     * The entries moved aside because they could not be read, until discarded.
+     *
+     * @return the quarantined entries, oldest first
+     */
+    List<QuarantinedEntry> quarantined();
+
+    /**
+     * Deletes a quarantined entry for good, after an operator inspected it.
+     *
+     * @param id its {@link QuarantinedEntry#id()}
+     * @return false when there was no such entry
+     * @throws SyncStoreException when it cannot be deleted
+     */
+    boolean discardQuarantined(String id);
+
+    /**
+     * Stores the latest license snapshot of an account, replacing the previous one, durably.
      *
      * @param snapshot the snapshot
-     * @throws SyncStoreException when it cannot be stored
+     * @throws SyncStoreException when it cannot be stored (then the previous one is kept)
      */
     void saveSnapshot(LicenseSnapshot snapshot);
 
     /**
-     * @param account the smart account domain
-     * @return the last snapshot of that account, if any
+     * The last snapshot of an account.
+     *
+     * @param account the smart account domain (case-insensitive)
+     * @return the snapshot, or empty when there is none or it cannot be read
      */
     Optional<LicenseSnapshot> loadSnapshot(String account);
 
     /**
-     * Stores the outcome of a sync, replacing the previous one.
+     * Stores the outcome of a sync, replacing the previous one, durably.
      *
      * @param outcome the outcome
+     * @throws SyncStoreException when it cannot be stored (then the previous one is kept)
      */
     void saveOutcome(SyncOutcome outcome);
 
-    /** @return the last sync's outcome, if any sync ran */
+    /**
+     * The last sync's outcome.
+     *
+     * @return the outcome, or empty when no sync ran or it cannot be read
+     */
     Optional<SyncOutcome> lastOutcome();
 
     /**

@@ -1,119 +1,119 @@
-package io.github.ssmonprem.sync.store;
+package io.github.ssmonprem.sync.internal;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.sync.model.DeviceUsage;
 import io.github.ssmonprem.sync.model.UsageRecord;
 import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.PendingReport;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
- * How a {@link FileSyncStore} slot holds a report's content: JSON, with each entitlement tag and each
- * usage period written once and the records as flat triples of numbers.
- * <pre>{"timestamp":…,"nonce":"…","product_instance_identifier":"…",
- *  "tags":["dna_advantage",…],"periods":[start,end,…],
- *  "devices":[["edge-1","regid.…",tag,count,period,tag,count,period,…],…]}</pre>
- * Times are epoch milliseconds, as on the wire, so a report read back is sent exactly as it would have
- * been. A report of 10,000 records takes about a ninth of its request body, and is encoded in about
- * a quarter of the time: small enough to be encoded, written and synced while the request body is
- * generated.
+ * Reads the pending-report slots ({@code pending/NNNNNN.slot}) that earlier versions of the file
+ * store wrote, so that opening an old state directory migrates them. Read only: nothing writes this
+ * format any more.
+ *
+ * <p>A slot: a JSON header line (format, state, report id, accounts, stored-at, body length and
+ * CRC-32C) padded to 2 KiB, a delivery-state line (poll id, attempts, last error) padded to 2 KiB,
+ * and from offset 4096 the body: the request body itself (format 2) or a compact JSON form (format
+ * 3) with each tag and period written once and the records as triples of numbers.
  */
-final class CompactUsageFormat {
+public final class LegacySlotFormat {
 
-    private static final JsonFactory FACTORY = SsmJson.mapper().getFactory();
+    private static final ObjectMapper MAPPER = SsmJson.mapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final int LINE_SIZE = 2048;
+    private static final int BODY_OFFSET = 2 * LINE_SIZE;
 
-    private CompactUsageFormat() {
+    private LegacySlotFormat() {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record SlotHeader(int format, String state, String reportId, String account, String virtualAccount,
+            Instant storedAt, Long bodyLength, Long bodyCrc32c) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DeliveryState(String pollId, int attempts, String lastError) {
     }
 
     /**
-     * @param report a report
-     * @return about how many bytes its compact form takes
+     * Reads one slot.
+     *
+     * @param slot the slot file
+     * @return its report with its delivery state, or null when the slot is free
+     * @throws IOException when it cannot be read, is damaged or torn
      */
-    static int sizeHint(UsageReport report) {
-        return (int) Math.min(1 << 30, 512L + report.reports().size() * 64L + report.recordCount() * 12L);
+    public static PendingReport read(Path slot) throws IOException {
+        try (FileChannel channel = FileChannel.open(slot, StandardOpenOption.READ)) {
+            SlotHeader header = MAPPER.readValue(trim(readAt(channel, 0, LINE_SIZE)), SlotHeader.class);
+            if (header.format() != 2 && header.format() != 3) {
+                throw new IOException("it has format " + header.format() + ", expected 2 or 3");
+            }
+            if ("free".equals(header.state())) {
+                return null;
+            }
+            if (!"pending".equals(header.state()) || header.reportId() == null || header.bodyLength() == null
+                    || header.bodyCrc32c() == null || header.storedAt() == null || header.bodyLength() < 0) {
+                throw new IOException("its header is incomplete");
+            }
+            byte[] body = readAt(channel, BODY_OFFSET, header.bodyLength());
+            CRC32C crc = new CRC32C();
+            crc.update(body);
+            if (crc.getValue() != header.bodyCrc32c()) {
+                throw new IOException("its body does not match its checksum (a write cut short by a crash, or a damaged disk)");
+            }
+            UsageReport report = header.format() == 2
+                    ? UsageWireFormat.decode(header.account(), header.virtualAccount(), body)
+                    : decodeCompact(header.account(), header.virtualAccount(), body);
+            if (!header.reportId().equals(report.reportId())) {
+                throw new IOException("its nonce " + report.reportId() + " does not match its header's " + header.reportId());
+            }
+            DeliveryState state = new DeliveryState(null, 0, null);
+            try {
+                state = MAPPER.readValue(trim(readAt(channel, LINE_SIZE, LINE_SIZE)), DeliveryState.class);
+            } catch (IOException torn) {
+                // torn by a crash: polling starts over, or the report is resubmitted with its nonce
+            }
+            return new PendingReport(report, header.storedAt(), state.pollId(), state.attempts(), state.lastError());
+        }
     }
 
-    /** Writes the report's compact form; the stream is not closed. */
-    static void encode(UsageReport report, OutputStream out) throws IOException {
-        Map<String, Integer> tagIndex = new HashMap<>();
-        List<String> tags = new ArrayList<>();
-        Map<Period, Integer> periodIndex = new HashMap<>();
-        List<Period> periods = new ArrayList<>();
-        int[] tagOf = new int[report.recordCount()];
-        int[] periodOf = new int[tagOf.length];
-        int k = 0;
-        // Records of one report mostly share their tags and period: the last one's index is reused
-        // before a map is consulted.
-        String lastTag = null;
-        int lastTagIndex = -1;
-        Instant lastStart = null;
-        Instant lastEnd = null;
-        int lastPeriodIndex = -1;
-        for (DeviceUsage device : report.reports()) {
-            for (UsageRecord r : device.usage()) {
-                if (!r.entitlementTag().equals(lastTag)) {
-                    lastTag = r.entitlementTag();
-                    lastTagIndex = tagIndex.computeIfAbsent(lastTag, t -> {
-                        tags.add(t);
-                        return tags.size() - 1;
-                    });
-                }
-                if (!r.start().equals(lastStart) || !r.end().equals(lastEnd)) {
-                    lastStart = r.start();
-                    lastEnd = r.end();
-                    Period p = new Period(lastStart.toEpochMilli(), lastEnd.toEpochMilli());
-                    lastPeriodIndex = periodIndex.computeIfAbsent(p, q -> {
-                        periods.add(q);
-                        return periods.size() - 1;
-                    });
-                }
-                tagOf[k] = lastTagIndex;
-                periodOf[k] = lastPeriodIndex;
-                k++;
-            }
+    /** A line without its padding (spaces, newlines, NULs). */
+    private static byte[] trim(byte[] line) {
+        int end = line.length;
+        while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\n' || line[end - 1] == 0)) {
+            end--;
         }
-        try (JsonGenerator g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
-            g.writeStartObject();
-            g.writeNumberField("timestamp", report.createdAt().toEpochMilli());
-            g.writeStringField("nonce", report.reportId());
-            g.writeStringField("product_instance_identifier", report.productInstance());
-            g.writeArrayFieldStart("tags");
-            for (String tag : tags) {
-                g.writeString(tag);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("periods");
-            for (Period p : periods) {
-                g.writeNumber(p.start);
-                g.writeNumber(p.end);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("devices");
-            k = 0;
-            for (DeviceUsage device : report.reports()) {
-                g.writeStartArray();
-                g.writeString(device.hostname());
-                g.writeString(device.softwareTag());
-                for (UsageRecord r : device.usage()) {
-                    g.writeNumber(tagOf[k]);
-                    g.writeNumber(r.count());
-                    g.writeNumber(periodOf[k]);
-                    k++;
-                }
-                g.writeEndArray();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+        return java.util.Arrays.copyOf(line, end);
+    }
+
+    private static byte[] readAt(FileChannel channel, long position, long length) throws IOException {
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IOException("it declares a body of " + length + " bytes");
         }
+        ByteBuffer buffer = ByteBuffer.allocate((int) length);
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new IOException("it is shorter than its header says (" + (position + length) + " bytes)");
+            }
+            at += n;
+        }
+        return buffer.array();
     }
 
     /**
@@ -122,7 +122,7 @@ final class CompactUsageFormat {
      * @throws IOException when it is not a compact form, or refers to a tag or period it lacks
      * @throws io.github.ssmonprem.sync.InvalidUsageReportException when its content is invalid
      */
-    static UsageReport decode(String account, String virtualAccount, byte[] body) throws IOException {
+    private static UsageReport decodeCompact(String account, String virtualAccount, byte[] body) throws IOException {
         Long timestamp = null;
         String nonce = null;
         String productInstance = null;
@@ -215,9 +215,5 @@ final class CompactUsageFormat {
         if (token != expected) {
             throw new IOException(what + " is " + token + " where " + expected + " belongs");
         }
-    }
-
-    /** A usage period in epoch milliseconds. */
-    private record Period(long start, long end) {
     }
 }

@@ -1,0 +1,26 @@
+package io.github.ssmonprem.sync.store;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file store keeps the {@link SyncStore} contract, reopened on the same directory to check durability. */
+class FileSyncStoreContractTest extends SyncStoreContract {
+
+    @TempDir
+    Path dir;
+
+    private Clock storeClock;
+
+    @Override
+    protected SyncStore newStore(Clock clock) {
+        storeClock = clock;
+        return new FileSyncStore(dir, clock);
+    }
+
+    @Override
+    protected SyncStore reopen(SyncStore current) {
+        current.close();
+        return new FileSyncStore(dir, storeClock);
+    }
+}
