@@ -11,14 +11,26 @@ final class JdbcSupport {
     private JdbcSupport() {
     }
 
-    /** Creates the schema; a second node creating it at the same moment is not a failure. */
+    /** Creates the schema; another node creating it at the same moment is not a failure. */
     static void createSchema(Connection c, Dialect dialect, String prefix) throws SQLException {
-        try {
-            Schema.create(c, dialect, prefix);
-        } catch (SQLException first) {
-            // PostgreSQL's CREATE TABLE IF NOT EXISTS can lose a race against another node's; once
-            // that node is done, a second run finds every table and does nothing.
-            Schema.create(c, dialect, prefix);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Schema.create(c, dialect, prefix);
+                return;
+            } catch (SQLException e) {
+                // PostgreSQL's CREATE TABLE IF NOT EXISTS can lose a race against another node's
+                // (a unique violation in its catalog); once that node is done, another run finds every
+                // table and does nothing.
+                if (attempt == 5 || !isConstraintViolation(e)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

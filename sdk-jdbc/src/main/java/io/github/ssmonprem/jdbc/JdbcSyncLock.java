@@ -75,12 +75,14 @@ public final class JdbcSyncLock implements SyncLock {
     private Connection connect() throws SQLException {
         Connection c = dataSource.getConnection();
         try {
-            if (dialect == null) {
-                Dialect d = Dialect.of(c);
-                if (createSchema) {
-                    JdbcSupport.createSchema(c, d, prefix);
+            synchronized (this) {
+                if (dialect == null) {
+                    Dialect d = Dialect.of(c);
+                    if (createSchema) {
+                        JdbcSupport.createSchema(c, d, prefix);
+                    }
+                    dialect = d;
                 }
-                dialect = d;
             }
             c.setAutoCommit(true);
             return c;

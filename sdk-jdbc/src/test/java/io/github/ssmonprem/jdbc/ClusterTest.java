@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ssmonprem.sync.lock.LockHolder;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
@@ -59,7 +60,7 @@ class ClusterTest {
                 UsageReport report = UsageReport.builder().account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT")
                         .productInstance("vmanage-" + i).device("edge-" + i, "regid.sdwan")
                         .usage("sdwan_dna_advantage", i, now.minusSeconds(3600), now).build();
-                store.savePending(PendingReport.of(report, now.plusMillis(i)));
+                store.addPending(PendingReport.of(report, now.plusMillis(i)));
                 nonces.add(report.reportId());
             }
 
@@ -91,7 +92,7 @@ class ClusterTest {
                 assertEquals(3, emulator.stats().usageRecordsCounted(), "each report's one usage record counted once");
                 for (String nonce : nonces) {
                     assertEquals(1, emulator.stats().submissionsOf(nonce), "no report submitted by two nodes: " + nonce);
-                    assertTrue(store.wasDelivered(nonce));
+                    assertEquals(ReportState.Status.DELIVERED, store.state(nonce).orElseThrow().status());
                 }
                 assertEquals(2, emulator.stats().licensePages(),
                         "one pull by the killed node, one by its replacement; the third node saw the success and skipped");

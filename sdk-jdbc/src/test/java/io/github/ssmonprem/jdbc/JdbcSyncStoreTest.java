@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
 import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import io.github.ssmonprem.sync.store.SyncStoreException;
 import java.io.PrintWriter;
@@ -15,9 +16,13 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -26,13 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link JdbcSyncStore} on PostgreSQL and H2; each test gets its own tables. */
+/** What {@link JdbcSyncStore} adds to the store contract: the database's clock, sharing, outages. */
 class JdbcSyncStoreTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     @TempDir
     Path dir;
+
+    private final Map<Integer, PendingReport> reports = new HashMap<>();
 
     private static DataSource database(String kind) {
         if (kind.equals("postgresql")) {
@@ -47,90 +54,39 @@ class JdbcSyncStoreTest {
         return "s" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
     }
 
-    private final java.util.Map<Integer, PendingReport> reports = new java.util.HashMap<>();
-
     /** The test's n-th report (its nonce is random, so each is made once). */
     private PendingReport pending(int n) {
-        return reports.computeIfAbsent(n, this::newPending);
-    }
-
-    private PendingReport newPending(int n) {
-        UsageReport report = UsageReport.builder(java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC))
-                .account("acme.example").virtualAccount("VA1").productInstance("pi-" + n)
+        return reports.computeIfAbsent(n, k -> PendingReport.of(UsageReport.builder(Clock.fixed(T0, ZoneOffset.UTC))
+                .account("acme.example").virtualAccount("VA1").productInstance("pi-" + k)
                 .device("edge-1", "regid.2019-10.com.cisco.SDWAN")
-                .usage("sdwan_dna_advantage", n, T0.minusSeconds(3600), T0).build();
-        return PendingReport.of(report, T0.plusSeconds(n));
+                .usage("sdwan_dna_advantage", k, T0.minusSeconds(3600), T0).build(), T0.plusSeconds(k)));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "h2"})
-    void pendingReportsAreSharedInOrderUntilDeliveredAndTheDeliveryIsRemembered(String kind) {
+    void claimsExpireInTheDatabasesClockAndEveryNodeSeesTheSameState(String kind) throws Exception {
         DataSource ds = database(kind);
         String prefix = freshPrefix();
         JdbcSyncStore nodeA = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
         JdbcSyncStore nodeB = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
-        PendingReport first = pending(1);
-        PendingReport second = pending(2);
-        nodeA.savePending(second.withPollId(null));
-        nodeA.savePending(first);
-        nodeA.savePending(second.withPollId("poll-2"));         // replaced, keeps its place
-        List<PendingReport> seen = nodeB.pendingReports();
-        assertEquals(List.of(second.reportId(), first.reportId()), seen.stream().map(PendingReport::reportId).toList(),
-                "in the order first stored");
-        assertEquals("poll-2", seen.get(0).pollId(), "node-b resumes polling from the stored poll id");
-        assertEquals(first.report(), seen.get(1).report(), "the report round-trips");
-        assertEquals(2, nodeB.pendingCount());
-
-        nodeB.removePending(second.reportId());
-        assertEquals(1, nodeA.pendingCount());
-        assertTrue(nodeA.wasDelivered(second.reportId()));
-        assertFalse(nodeA.wasDelivered(first.reportId()));
-        nodeB.removePending(second.reportId());                 // twice is harmless
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"postgresql", "h2"})
-    void oneNodeAtATimeClaimsAReportAndADeadNodesClaimExpires(String kind) throws Exception {
-        DataSource ds = database(kind);
-        JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(freshPrefix()).build();
-        PendingReport r = pending(1);
-        store.savePending(r);
-        store.savePending(pending(2));
-        assertTrue(store.claim(r.reportId(), "node-a", Duration.ofMillis(300)));
-        assertFalse(store.claim(r.reportId(), "node-b", Duration.ofMinutes(5)), "node-a holds it");
-        assertTrue(store.claim(r.reportId(), "node-a", Duration.ofMillis(300)), "node-a extends its own claim");
-        assertEquals(List.of(pending(2).reportId()), store.claimNext("node-b", Duration.ofMinutes(5), 10),
-                "claimNext skips the claimed report");
-        assertEquals(List.of(), store.claimNext("node-c", Duration.ofMinutes(5), 10), "and the ones node-b took");
+        nodeA.addPending(pending(1));
+        assertEquals(1, nodeA.claimPending("node-a", 10, Duration.ofMillis(300)).size());
+        assertEquals(List.of(), nodeB.claimPending("node-b", 10, Duration.ofMinutes(5)), "node-a holds the claim");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!store.claim(r.reportId(), "node-b", Duration.ofMinutes(5))) {
+        List<PendingReport> taken;
+        while ((taken = nodeB.claimPending("node-b", 10, Duration.ofMinutes(5))).isEmpty()) {
             assertTrue(System.nanoTime() < deadline, "node-a's claim never expired");
             Thread.sleep(20);
         }
-        store.releaseClaim(r.reportId(), "node-a");             // a stale holder changes nothing
-        assertFalse(store.claim(r.reportId(), "node-a", Duration.ofMinutes(5)));
-        store.releaseClaim(r.reportId(), "node-b");
-        assertTrue(store.claim(r.reportId(), "node-a", Duration.ofMinutes(5)));
-    }
+        assertEquals("node-b", taken.get(0).claimOwner());
+        assertTrue(nodeA.markDelivered(pending(1).reportId()));
+        assertEquals(ReportState.Status.DELIVERED, nodeB.state(pending(1).reportId()).orElseThrow().status());
 
-    @ParameterizedTest
-    @ValueSource(strings = {"postgresql", "h2"})
-    void snapshotsAndTheOutcomeAreTheSameOnEveryNode(String kind) {
-        DataSource ds = database(kind);
-        String prefix = freshPrefix();
-        JdbcSyncStore nodeA = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
-        JdbcSyncStore nodeB = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
-        assertTrue(nodeB.lastOutcome().isEmpty());
-        SyncOutcome first = new SyncOutcome(T0, T0.plusSeconds(3), true, 250, 2, 0, null, null);
-        nodeA.saveOutcome(first);
-        assertEquals(first, nodeB.lastOutcome().orElseThrow());
-        SyncOutcome failed = new SyncOutcome(T0, T0.plusSeconds(3), false, 0, 0, 1, "ServerUnavailableException", "502");
-        nodeB.saveOutcome(failed);
-        assertEquals(failed, nodeA.lastOutcome().orElseThrow());
-        LicenseSnapshot snapshot = new LicenseSnapshot("acme.example", List.of("VA1"), T0, List.of());
-        nodeA.saveSnapshot(snapshot);
-        assertEquals(snapshot, nodeB.loadSnapshot("acme.example").orElseThrow());
-        assertTrue(nodeB.loadSnapshot("other.example").isEmpty());
+        SyncOutcome outcome = new SyncOutcome(T0, T0.plusSeconds(3), true, 250, 1, 0, null, null);
+        nodeA.saveOutcome(outcome);
+        nodeA.saveSnapshot(new LicenseSnapshot("acme.example", List.of("VA1"), T0, List.of()));
+        assertEquals(outcome, nodeB.lastOutcome().orElseThrow(), "one \"last synced\" for every node");
+        assertTrue(nodeB.loadSnapshot("acme.example").isPresent());
     }
 
     @Test
@@ -138,34 +94,39 @@ class JdbcSyncStoreTest {
         DataSource ds = database("h2");
         String prefix = freshPrefix();
         JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
-        store.savePending(pending(1));
-        store.savePending(pending(2));
+        store.addPending(pending(1));
+        store.addPending(pending(2));
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("UPDATE " + prefix + "pending SET entry = '{not json' WHERE report_id = '" + pending(1).reportId() + "'");
+            st.executeUpdate("UPDATE " + prefix + "report SET entry = '{not json' WHERE report_id = '" + pending(1).reportId() + "'");
         }
         assertEquals(List.of(pending(2).reportId()), store.pendingReports().stream().map(PendingReport::reportId).toList());
         assertEquals(1, store.quarantined().size());
-        assertTrue(store.quarantined().get(0).contains(pending(1).reportId()));
+        assertEquals(pending(1).reportId(), store.quarantined().get(0).id());
         assertEquals(1, store.pendingCount());
+        assertTrue(store.discardQuarantined(pending(1).reportId()));
+        assertTrue(store.quarantined().isEmpty());
     }
 
     @Test
     void aPostgresRestartIsATypedErrorAndLosesNothing() throws Exception {
         try (RestartablePg pg = new RestartablePg(dir.resolve("pg"))) {
             JdbcSyncStore store = JdbcSyncStore.builder(pg.dataSource()).build();
-            store.savePending(pending(1));
+            store.addPending(pending(1));
+            store.claimPending("node-a", 10, Duration.ofMinutes(5));
             pg.stop();
-            SyncStoreException e = assertThrows(SyncStoreException.class, () -> store.savePending(pending(2)));
+            SyncStoreException e = assertThrows(SyncStoreException.class, () -> store.addPending(pending(2)));
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
             assertFalse(trace.toString().contains(RestartablePg.PASSWORD), "no password in the error or its causes");
-            assertThrows(SyncStoreException.class, () -> store.removePending(pending(1).reportId()));
+            assertThrows(SyncStoreException.class, () -> store.markDelivered(pending(1).reportId()));
             assertThrows(SyncStoreException.class, store::pendingReports);
+            assertEquals(-1, store.pendingCount(), "unknown while the database is down");
             pg.start();
-            assertEquals(List.of(pending(1).reportId()), store.pendingReports().stream().map(PendingReport::reportId).toList(),
-                    "the report stored before the restart is still pending, the failed removal removed nothing");
-            assertFalse(store.wasDelivered(pending(1).reportId()));
-            store.savePending(pending(2));
+            List<PendingReport> left = store.pendingReports();
+            assertEquals(List.of(pending(1).reportId()), left.stream().map(PendingReport::reportId).toList(),
+                    "the report stored before the restart is still pending; the failed delivery record changed nothing");
+            assertEquals("node-a", left.get(0).claimOwner(), "and so is its claim");
+            assertEquals(java.util.Optional.empty(), store.addPending(pending(2)));
             assertEquals(2, store.pendingCount());
         }
     }

@@ -35,7 +35,7 @@ class SsmSyncClientLeaseTest {
         UsageReport report = UsageReport.builder(clock).account(ACCOUNT).virtualAccount("VA1").productInstance("pi-1")
                 .device("edge-1", "regid.2019-10.com.cisco.SDWAN")
                 .usage("sdwan_dna_advantage", 2, clock.instant().minusSeconds(3600), clock.instant()).build();
-        store.savePending(PendingReport.of(report, clock.instant()));
+        store.addPending(PendingReport.of(report, clock.instant()));
     }
 
     @AfterEach
