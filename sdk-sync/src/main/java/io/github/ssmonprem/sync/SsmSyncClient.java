@@ -16,7 +16,9 @@ import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
+import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.QuarantinedEntry;
+import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.micrometer.core.instrument.Counter;
@@ -101,6 +103,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
                     .description("When the last successful sync finished, epoch seconds").baseUnit("seconds").register(registry);
             Gauge.builder("ssm.usage.pending", store, s -> Math.max(0, s.pendingCount()))
                     .description("Usage reports waiting for acknowledgement").register(registry);
+            Gauge.builder("ssm.usage.dead", store, s -> readOrEmpty(s::deadLetters).size())
+                    .description("Usage reports the server refused for good, waiting for an operator to retry or discard them")
+                    .register(registry);
             Gauge.builder("ssm.licenses", licensesInLastPull, AtomicLong::doubleValue)
                     .description("Licenses in the last pull").register(registry);
         }
@@ -199,11 +204,58 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     }
 
     /**
+     * The usage reports an operator may act on: the pending ones, then the dead letters, each oldest first.
+     *
+     * @return their states
+     * @throws io.github.ssmonprem.sync.store.SyncStoreException when the store cannot be read
+     */
+    public List<ReportState> listUsage() {
+        List<ReportState> out = new ArrayList<>();
+        store.pendingReports().forEach(p -> out.add(ReportState.pending(p)));
+        store.deadLetters().forEach(d -> out.add(ReportState.dead(d)));
+        return out;
+    }
+
+    /**
+     * Moves a dead letter back to the pending reports, for the next delivery to submit again with the
+     * same nonce (after the cause of the refusal was fixed on the server's side).
+     *
+     * @param reportId the report's nonce
+     * @return false when no dead letter has that id
+     */
+    public boolean retryUsage(String reportId) {
+        return store.retryDead(reportId);
+    }
+
+    /**
+     * Deletes a dead letter for good: its usage is never delivered.
+     *
+     * @param reportId the report's nonce
+     * @return false when no dead letter has that id
+     */
+    public boolean discardUsage(String reportId) {
+        return store.discardDead(reportId);
+    }
+
+    /**
+     * The state an operator checks: the last sync's outcome and how many reports are pending, dead
+     * and quarantined.
+     *
+     * @return the status
+     */
+    public SyncStatus status() {
+        return new SyncStatus(store.lastOutcome().orElse(null), Math.max(0, store.pendingCount()), store.deadLetters().size(),
+                store.quarantined().size());
+    }
+
+    /**
      * Runs one sync: obtains or reuses a token, pulls the licenses of every configured account and
-     * compares them with the last pull, delivers pending usage, and records the outcome. Failures do
-     * not throw: they are in the result (and its stored outcome). An account the server refuses (a
-     * 4xx such as an unknown domain) fails the sync but does not hold back the other accounts or the
-     * pending usage; a server that is down or unreachable stops the sync where it is.
+     * compares them with the last pull, delivers pending usage, and records the outcome with each
+     * step's result. Failures do not throw: they are in the result (and its stored outcome). The two
+     * steps are independent: a failed license pull or snapshot write does not hold back the pending
+     * usage, which the server may well accept. An account the server refuses (a 4xx such as an
+     * unknown domain) does not hold back the other accounts; a server that is down or unreachable
+     * ends the license step where it is.
      *
      * @return the result
      */
@@ -237,48 +289,26 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         long startNanos = System.nanoTime();
         Map<String, LicenseChanges> changes = new LinkedHashMap<>();
         List<DeliveryResult> deliveries = new ArrayList<>();
-        long pulled = 0;
-        SsmException error = null;
-        try {
-            tokens.token();
-            for (AccountSelection selection : accounts) {
-                try {
-                    List<License> current = licenses(selection.account(), selection.virtualAccounts());
-                    pulled += current.size();
-                    List<License> previous = store.loadSnapshot(selection.account()).map(LicenseSnapshot::licenses).orElse(null);
-                    LicenseChanges diff = LicenseChanges.between(previous, current);
-                    fence(lease);
-                    store.saveSnapshot(new LicenseSnapshot(selection.account(), selection.virtualAccounts(), clock.instant(), current));
-                    changes.put(selection.account(), diff);
-                } catch (SsmServiceException e) {
-                    if (e.isRetryable() || e.statusCode() >= 500) {
-                        throw e;
-                    }
-                    // This account was refused (a 404 for a mistyped domain, say); the others and the
-                    // pending usage, which the server may well accept, still go ahead.
-                    if (error == null) {
-                        error = e;
-                    }
-                }
-            }
-            licensesInLastPull.set(pulled);
+        long[] pulled = {0};
+        SsmException licenseError = step(() -> pullLicenses(changes, pulled, lease));
+        SsmException usageError = step(() -> {
             fence(lease);
             deliveries.addAll(usage.deliverPending());
-        } catch (SsmException e) {
-            error = error == null ? e : error;
-        } catch (RuntimeException e) {
-            error = new SsmException("The sync failed unexpectedly: " + e.getClass().getSimpleName() + ".",
-                    "This is a bug in the SDK or the store in use; report it with the log.", false, e);
-        }
-        int delivered = (int) deliveries.stream().filter(DeliveryResult::delivered).count();
-        int pending = Math.max(0, store.pendingCount());
-        if (error == null) {
-            error = deliveries.stream().filter(d -> !d.delivered() && d.error() != null).findFirst()
+        });
+        if (usageError == null) {
+            usageError = deliveries.stream().filter(d -> !d.delivered() && d.error() != null).findFirst()
                     .map(d -> (SsmException) new UsageDeliveryException(d.reportId(), d.error(), d.failure())).orElse(null);
         }
+        SsmException error = licenseError != null ? licenseError : usageError;
+        List<SyncOutcome.Step> steps = List.of(stepResult("licenses", licenseError), stepResult("usage", usageError));
+        int delivered = (int) deliveries.stream().filter(DeliveryResult::delivered).count();
+        int pending = Math.max(0, store.pendingCount());
+        List<DeadLetter> dead = readOrEmpty(store::deadLetters);
+        List<QuarantinedEntry> quarantined = readOrEmpty(store::quarantined);
         Instant finished = clock.instant();
-        SyncOutcome outcome = new SyncOutcome(started, finished, error == null, pulled, delivered, pending,
-                error == null ? null : error.getClass().getSimpleName(), error == null ? null : error.getMessage());
+        SyncOutcome outcome = new SyncOutcome(started, finished, error == null, pulled[0], delivered, pending,
+                error == null ? null : error.getClass().getSimpleName(), error == null ? null : error.getMessage(),
+                dead.stream().map(DeadLetter::reportId).toList(), quarantined.stream().map(QuarantinedEntry::id).toList(), steps);
         try {
             if (!(error instanceof SyncLockException)) {
                 // With the lease lost or unverifiable, the outcome another node records must stand.
@@ -300,10 +330,68 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             Timer.builder("ssm.sync.duration").description("Sync duration").tag("outcome", tag).register(registry)
                     .record(Duration.ofNanos(System.nanoTime() - startNanos));
         }
-        SyncResult result = new SyncResult(outcome, changes, deliveries, quarantinedDescriptions(), error);
-        LOG.info("SSM sync {}: {} licenses pulled, {} usage reports delivered, {} pending{}", error == null ? "succeeded" : "failed",
-                pulled, delivered, pending, error == null ? "" : " (" + error.getClass().getSimpleName() + ")");
+        SyncResult result = new SyncResult(outcome, changes, deliveries,
+                quarantined.stream().map(QuarantinedEntry::description).toList(), error, dead);
+        LOG.info("SSM sync {}: {} licenses pulled, {} usage reports delivered, {} pending, {} dead, {} quarantined{}",
+                error == null ? "succeeded" : "failed", pulled[0], delivered, pending, dead.size(), quarantined.size(),
+                error == null ? "" : " (" + error.getClass().getSimpleName() + ")");
         return result;
+    }
+
+    /** Pulls and snapshots every account; returns normally when only some accounts were refused, throwing the first refusal after. */
+    private void pullLicenses(Map<String, LicenseChanges> changes, long[] pulled, SyncLease lease) {
+        SsmException refused = null;
+        tokens.token();
+        for (AccountSelection selection : accounts) {
+            try {
+                List<License> current = licenses(selection.account(), selection.virtualAccounts());
+                pulled[0] += current.size();
+                List<License> previous = store.loadSnapshot(selection.account()).map(LicenseSnapshot::licenses).orElse(null);
+                changes.put(selection.account(), LicenseChanges.between(previous, current));
+                fence(lease);
+                store.saveSnapshot(new LicenseSnapshot(selection.account(), selection.virtualAccounts(), clock.instant(), current));
+            } catch (SsmServiceException e) {
+                if (e.isRetryable() || e.statusCode() >= 500) {
+                    throw e;
+                }
+                // This account was refused (a 404 for a mistyped domain, say); the others still go ahead.
+                refused = refused == null ? e : refused;
+            } catch (io.github.ssmonprem.sync.store.SyncStoreException e) {
+                // The snapshot could not be written (a full disk): the other accounts and the usage still go ahead.
+                refused = refused == null ? e : refused;
+            }
+        }
+        licensesInLastPull.set(pulled[0]);
+        if (refused != null) {
+            throw refused;
+        }
+    }
+
+    /** Runs a step, returning its failure instead of throwing it. */
+    private static SsmException step(Runnable body) {
+        try {
+            body.run();
+            return null;
+        } catch (SsmException e) {
+            return e;
+        } catch (RuntimeException e) {
+            return new SsmException("The sync failed unexpectedly: " + e.getClass().getSimpleName() + ".",
+                    "This is a bug in the SDK or the store in use; report it with the log.", false, e);
+        }
+    }
+
+    private static SyncOutcome.Step stepResult(String name, SsmException error) {
+        return new SyncOutcome.Step(name, error == null, error == null ? null : error.getClass().getSimpleName(),
+                error == null ? null : error.getMessage());
+    }
+
+    private static <T> List<T> readOrEmpty(java.util.function.Supplier<List<T>> read) {
+        try {
+            return read.get();
+        } catch (SsmException e) {
+            LOG.warn("Could not read the sync state: {}", e.getMessage());
+            return List.of();
+        }
     }
 
     private List<String> quarantinedDescriptions() {

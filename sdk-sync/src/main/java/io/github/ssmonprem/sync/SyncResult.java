@@ -1,6 +1,7 @@
 package io.github.ssmonprem.sync;
 
 import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import java.util.List;
 import java.util.Map;
@@ -15,15 +16,32 @@ import java.util.Optional;
  * @param deliveries the usage reports this sync tried to deliver
  * @param quarantined entries of the pending store that could not be read and were moved aside
  * @param error the failure, or null when the sync succeeded
+ * @param deadLetters the usage reports the server refused for good, this sync or earlier, until an
+ *     operator retries or discards them ({@link SsmSyncClient#retryUsage}, {@link SsmSyncClient#discardUsage})
  */
 public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> changes, List<DeliveryResult> deliveries,
-        List<String> quarantined, SsmException error) {
+        List<String> quarantined, SsmException error, List<DeadLetter> deadLetters) {
 
     /** Freezes the collections. */
     public SyncResult {
         changes = Map.copyOf(changes);
         deliveries = List.copyOf(deliveries);
         quarantined = List.copyOf(quarantined);
+        deadLetters = deadLetters == null ? List.of() : List.copyOf(deadLetters);
+    }
+
+    /**
+     * A result without dead letters.
+     *
+     * @param outcome the outcome as stored
+     * @param changes the license changes per smart account domain
+     * @param deliveries the usage reports this sync tried to deliver
+     * @param quarantined descriptions of the quarantined entries
+     * @param error the failure, or null when the sync succeeded
+     */
+    public SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> changes, List<DeliveryResult> deliveries,
+            List<String> quarantined, SsmException error) {
+        this(outcome, changes, deliveries, quarantined, error, List.of());
     }
 
     /** @return whether every step succeeded */

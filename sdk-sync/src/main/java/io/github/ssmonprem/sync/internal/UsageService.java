@@ -14,6 +14,7 @@ import io.github.ssmonprem.core.http.SsmResponse;
 import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.RequestingSystem;
 import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncStore;
@@ -175,6 +176,21 @@ public final class UsageService {
             boolean serverWide = e instanceof SsmClientException || e.isRetryable()
                     || (e instanceof SsmServiceException && ((SsmServiceException) e).statusCode() >= 500);
             String why = e.getClass().getSimpleName() + ": " + e.detail();
+            if (e instanceof SsmServiceException && refusedForGood(((SsmServiceException) e).statusCode())) {
+                SsmServiceException refusal = (SsmServiceException) e;
+                try {
+                    if (store.moveToDead(new DeadLetter(entry.withFailure(why), refusal.statusCode(), refusal.errorCode(),
+                            refusal.serverMessage(), clock.instant()))) {
+                        LOG.warn("Usage report {} was refused by the server (HTTP {}) and moved to the dead letters; "
+                                + "fix the cause, then retry or discard it", entry.reportId(), refusal.statusCode());
+                        return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.DEAD, entry.pollId(), null,
+                                why, e), false);
+                    }
+                } catch (SsmException notMoved) {
+                    LOG.warn("Could not move refused usage report {} to the dead letters ({}); it stays pending",
+                            entry.reportId(), notMoved.getClass().getSimpleName());
+                }
+            }
             try {
                 store.updatePending(entry.withFailure(why));
             } catch (SsmException notRecorded) {
@@ -185,6 +201,14 @@ public final class UsageService {
             return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why, e),
                     serverWide);
         }
+    }
+
+    /**
+     * Whether a status refuses the report itself, for good: a 4xx other than 401 (the token, retried
+     * with a new one), 408 (a timeout) and 429 (rate limiting).
+     */
+    static boolean refusedForGood(int status) {
+        return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
     }
 
     private SsmRequest.Builder usageRequest(String operation, String path, UsageReport report) {

@@ -92,8 +92,9 @@ public record UsageReport(
         return n;
     }
 
-    /** Builds a {@link UsageReport}; assigns its nonce once, in {@link #build()}. */
+    /** Builds a {@link UsageReport}; assigns its nonce once, in {@link #build()}, unless {@link #reportId(String)} set it. */
     public static final class Builder {
+        private static final java.util.regex.Pattern REPORT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
         private final Clock clock;
         private String account;
         private String virtualAccount;
@@ -103,8 +104,29 @@ public record UsageReport(
         private String softwareTag;
         private List<UsageRecord> records;
 
+        private String reportId;
+
         private Builder(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
+        }
+
+        /**
+         * Sets the report's nonce instead of a random one, so that a caller who derives it from the
+         * usage itself (a file's content, a period and device set) can submit the same usage again
+         * without it being counted twice: submitting an id that is already pending or delivered
+         * returns that report's state and sends nothing new.
+         *
+         * @param id 1 to 128 of the characters {@code A-Z a-z 0-9 . _ -}, starting with a letter or digit
+         * @return this builder
+         * @throws InvalidUsageReportException when the id is not of that form
+         */
+        public Builder reportId(String id) {
+            if (id == null || !REPORT_ID.matcher(id).matches()) {
+                throw new InvalidUsageReportException("reportId must be 1 to 128 of the characters A-Z a-z 0-9 . _ -, "
+                        + "starting with a letter or digit");
+            }
+            this.reportId = id;
+            return this;
         }
 
         /** @param domain the smart account domain @return this builder */
@@ -184,7 +206,7 @@ public record UsageReport(
          */
         public UsageReport build() {
             flushDevice();
-            return new UsageReport(UUID.randomUUID().toString(), clock.instant(), account, virtualAccount,
+            return new UsageReport(reportId != null ? reportId : UUID.randomUUID().toString(), clock.instant(), account, virtualAccount,
                     productInstance, devices);
         }
     }

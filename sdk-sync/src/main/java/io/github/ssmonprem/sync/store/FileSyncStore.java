@@ -74,7 +74,7 @@ public final class FileSyncStore implements SyncStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncStore.class);
     /** Report ids name files and go into the Idempotency-Key header: a nonce, not arbitrary text. */
-    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String ENTRY = ".entry";
     private static final String CHECKSUM_PREFIX = "ssm-entry crc32c=";
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
@@ -421,7 +421,7 @@ public final class FileSyncStore implements SyncStore {
 
     private static String checkedId(String id) {
         if (id == null || !SAFE_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("report id must be 1 to 128 of the characters A-Z a-z 0-9 . _ -: " + id);
+            throw new IllegalArgumentException("report id must be 1 to 128 of the characters A-Z a-z 0-9 . _ -, starting with a letter or digit: " + id);
         }
         return id;
     }

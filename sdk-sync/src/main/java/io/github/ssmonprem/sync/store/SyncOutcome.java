@@ -1,7 +1,9 @@
 package io.github.ssmonprem.sync.store;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the last sync did: what an application shows as "last synced" and why a sync failed.
@@ -14,6 +16,10 @@ import java.time.Instant;
  * @param reportsPending how many usage reports still wait for delivery
  * @param errorType the simple name of the failure's exception type, or null
  * @param errorMessage the failure's message, or null
+ * @param deadReports the ids of the usage reports the server refused for good, waiting for an
+ *     operator to retry or discard them (empty when none, or for an outcome stored by an earlier version)
+ * @param quarantined the ids of the store's quarantined entries, waiting for an operator
+ * @param steps each step's result, in the order they ran
  */
 public record SyncOutcome(
         @JsonProperty("startedAt") Instant startedAt,
@@ -23,5 +29,50 @@ public record SyncOutcome(
         @JsonProperty("reportsDelivered") int reportsDelivered,
         @JsonProperty("reportsPending") int reportsPending,
         @JsonProperty("errorType") String errorType,
-        @JsonProperty("errorMessage") String errorMessage) {
+        @JsonProperty("errorMessage") String errorMessage,
+        @JsonProperty("deadReports") List<String> deadReports,
+        @JsonProperty("quarantined") List<String> quarantined,
+        @JsonProperty("steps") List<Step> steps) {
+
+    /** Freezes the lists; a missing list is empty. */
+    @JsonCreator
+    public SyncOutcome {
+        deadReports = deadReports == null ? List.of() : List.copyOf(deadReports);
+        quarantined = quarantined == null ? List.of() : List.copyOf(quarantined);
+        steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /**
+     * An outcome without dead letters, quarantined entries or step results.
+     *
+     * @param startedAt when it started
+     * @param finishedAt when it ended
+     * @param success whether every step succeeded
+     * @param licensesPulled how many licenses were pulled
+     * @param reportsDelivered how many usage reports were acknowledged
+     * @param reportsPending how many usage reports still wait for delivery
+     * @param errorType the simple name of the failure's exception type, or null
+     * @param errorMessage the failure's message, or null
+     */
+    public SyncOutcome(Instant startedAt, Instant finishedAt, boolean success, long licensesPulled, int reportsDelivered,
+            int reportsPending, String errorType, String errorMessage) {
+        this(startedAt, finishedAt, success, licensesPulled, reportsDelivered, reportsPending, errorType, errorMessage,
+                List.of(), List.of(), List.of());
+    }
+
+    /**
+     * One step of a sync and its result. The steps are {@code licenses} (pull and snapshot of every
+     * account) and {@code usage} (delivery of the pending reports); each runs whatever became of the other.
+     *
+     * @param name the step
+     * @param success whether it succeeded
+     * @param errorType the simple name of its failure's exception type, or null
+     * @param errorMessage its failure's message, or null
+     */
+    public record Step(
+            @JsonProperty("name") String name,
+            @JsonProperty("success") boolean success,
+            @JsonProperty("errorType") String errorType,
+            @JsonProperty("errorMessage") String errorMessage) {
+    }
 }

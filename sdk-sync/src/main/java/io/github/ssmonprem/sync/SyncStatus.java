@@ -1,0 +1,34 @@
+package io.github.ssmonprem.sync;
+
+import io.github.ssmonprem.sync.store.SyncOutcome;
+import java.util.Optional;
+
+/**
+ * What an operator checks ({@link SsmSyncClient#status()}): the last sync's outcome and how many
+ * usage reports are pending, dead (refused for good, waiting for a retry or discard) and quarantined.
+ *
+ * @param lastOutcome the last sync's outcome, or null when no sync ran
+ * @param pending how many reports wait for delivery
+ * @param dead how many reports the server refused for good
+ * @param quarantined how many stored entries could not be read
+ */
+public record SyncStatus(SyncOutcome lastOutcome, int pending, int dead, int quarantined) {
+
+    /**
+     * The last sync's outcome.
+     *
+     * @return it, or empty when no sync ran
+     */
+    public Optional<SyncOutcome> outcome() {
+        return Optional.ofNullable(lastOutcome);
+    }
+
+    /**
+     * Whether an operator has something to act on.
+     *
+     * @return whether any report is dead or any entry quarantined
+     */
+    public boolean needsAttention() {
+        return dead > 0 || quarantined > 0;
+    }
+}
