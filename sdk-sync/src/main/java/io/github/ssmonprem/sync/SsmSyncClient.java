@@ -93,7 +93,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         this.store = b.store != null ? b.store : new FileSyncStore(b.stateDirectory);
         this.accounts = List.copyOf(b.accounts);
         this.licenses = new LicenseService(http, tokens, b.pageSize);
-        this.usage = new UsageService(http, tokens, store, b.ackTimeout, b.requestingSystem);
+        this.usage = new UsageService(http, tokens, store, b.ackTimeout, b.requestingSystem, b.deliveryConcurrency);
         this.clock = http.config().clock();
         this.registry = http.config().meterRegistry().orElse(null);
         store.lastOutcome().filter(SyncOutcome::success)
@@ -433,6 +433,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         private final List<AccountSelection> accounts = new ArrayList<>();
         private int pageSize = 100;
         private Duration ackTimeout = Duration.ofMinutes(10);
+        private int deliveryConcurrency = UsageService.DEFAULT_CONCURRENCY;
         private RequestingSystem requestingSystem;
 
         private Builder() {
@@ -493,6 +494,18 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets how many pending reports a delivery submits at once (default 4). Their
+         * acknowledgements are then polled together, so the wait for them is paid about once.
+         *
+         * @param reports at most this many submissions in flight (positive)
+         * @return this builder
+         */
+        public Builder deliveryConcurrency(int reports) {
+            this.deliveryConcurrency = reports;
+            return this;
+        }
+
         /** @param timeout how long one delivery polls for the acknowledgement (default 10 min) @return this builder */
         public Builder ackTimeout(Duration timeout) {
             this.ackTimeout = timeout;
@@ -527,6 +540,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             }
             if (pageSize < 1 || pageSize > 10_000) {
                 throw new SsmConfigurationException("pageSize", "must be between 1 and 10000, was " + pageSize);
+            }
+            if (deliveryConcurrency < 1 || deliveryConcurrency > 64) {
+                throw new SsmConfigurationException("deliveryConcurrency", "must be 1 to 64, was " + deliveryConcurrency);
             }
             if (ackTimeout == null || ackTimeout.isNegative()) {
                 throw new SsmConfigurationException("ackTimeout", "must be zero or positive, was " + ackTimeout);
