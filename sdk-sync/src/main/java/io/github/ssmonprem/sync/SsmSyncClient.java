@@ -12,6 +12,8 @@ import io.github.ssmonprem.sync.internal.UsageService;
 import io.github.ssmonprem.sync.model.Account;
 import io.github.ssmonprem.sync.model.License;
 import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.lock.SyncLease;
+import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
 import io.github.ssmonprem.sync.store.DeadLetter;
@@ -285,13 +287,40 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      */
     @Override
     public SyncResult sync() {
+        return run(null);
+    }
+
+    /**
+     * Runs one sync under a lease of the cluster's sync lock, as {@link SyncScheduler} does on a
+     * cluster: before it stores a license snapshot, delivers pending usage and records the outcome it
+     * checks that the lease is still held ({@link SyncLease#ensureHeld()}), so a node that lost its
+     * lease stops before writing and reports a {@link io.github.ssmonprem.sync.lock.SyncLockLostException}.
+     *
+     * @param lease the lease held for this sync
+     * @return the result
+     */
+    @Override
+    public SyncResult sync(SyncLease lease) {
+        return run(Objects.requireNonNull(lease, "lease"));
+    }
+
+    private static void fence(SyncLease lease) {
+        if (lease != null) {
+            lease.ensureHeld();
+        }
+    }
+
+    private SyncResult run(SyncLease lease) {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
         Map<String, LicenseChanges> changes = new LinkedHashMap<>();
         List<DeliveryResult> deliveries = new ArrayList<>();
         long[] pulled = {0};
-        SsmException licenseError = step(() -> pullLicenses(changes, pulled));
-        SsmException usageError = step(() -> deliveries.addAll(usage.deliverPending()));
+        SsmException licenseError = step(() -> pullLicenses(changes, pulled, lease));
+        SsmException usageError = step(() -> {
+            fence(lease);
+            deliveries.addAll(usage.deliverPending());
+        });
         if (usageError == null) {
             usageError = deliveries.stream().filter(d -> !d.delivered() && d.error() != null).findFirst()
                     .map(d -> (SsmException) new UsageDeliveryException(d.reportId(), d.error(), d.failure())).orElse(null);
@@ -307,7 +336,11 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
                 error == null ? null : error.getClass().getSimpleName(), error == null ? null : error.getMessage(),
                 dead.stream().map(DeadLetter::reportId).toList(), quarantined.stream().map(QuarantinedEntry::id).toList(), steps);
         try {
-            store.saveOutcome(outcome);
+            if (!(error instanceof SyncLockException)) {
+                // With the lease lost or unverifiable, the outcome another node records must stand.
+                fence(lease);
+                store.saveOutcome(outcome);
+            }
         } catch (SsmException e) {
             LOG.warn("Could not record the sync outcome: {}", e.getMessage());
             if (error == null) {
@@ -332,7 +365,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     }
 
     /** Pulls and snapshots every account; returns normally when only some accounts were refused, throwing the first refusal after. */
-    private void pullLicenses(Map<String, LicenseChanges> changes, long[] pulled) {
+    private void pullLicenses(Map<String, LicenseChanges> changes, long[] pulled, SyncLease lease) {
         SsmException refused = null;
         tokens.token();
         for (AccountSelection selection : accounts) {
@@ -341,6 +374,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
                 pulled[0] += current.size();
                 List<License> previous = store.loadSnapshot(selection.account()).map(LicenseSnapshot::licenses).orElse(null);
                 changes.put(selection.account(), LicenseChanges.between(previous, current));
+                fence(lease);
                 store.saveSnapshot(new LicenseSnapshot(selection.account(), selection.virtualAccounts(), clock.instant(), current));
             } catch (SsmServiceException e) {
                 if (e.isRetryable() || e.statusCode() >= 500) {

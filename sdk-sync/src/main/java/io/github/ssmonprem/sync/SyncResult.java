@@ -30,6 +30,7 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
      * @param deliveries the usage reports this sync tried to deliver
      * @param quarantined entries of the pending store that could not be read and were moved aside
      * @param error the failure, or null when the sync succeeded
+     * @param deadLetters the usage reports the server refused for good, until an operator acts
      */
     public SyncResult {
         changes = Map.copyOf(changes);

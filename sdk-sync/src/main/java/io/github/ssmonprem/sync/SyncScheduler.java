@@ -2,6 +2,9 @@ package io.github.ssmonprem.sync;
 
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.sync.lock.SyncLease;
+import io.github.ssmonprem.sync.lock.SyncLock;
+import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,24 @@ import org.slf4j.LoggerFactory;
  *   <li>A failed run does not stop the schedule: the next comes sooner, after a back-off (15 min,
  *       doubling, capped below the period), and the normal period resumes after a success.</li>
  *   <li>{@link #close()} stops scheduling and waits, bounded, for a running sync.</li>
+ * </ul>
+ *
+ * <h2>On a cluster</h2>
+ * With a {@link SyncLock} ({@link Builder#lock(SyncLock, String)}), the nodes that share one store run
+ * one sync per period between them:
+ * <ul>
+ *   <li>When a node's timer fires, it asks the lock how long ago the cluster's last sync succeeded. If
+ *       that is less than the period minus the jitter, this period's sync happened on another node: it
+ *       runs nothing and sets its timer for when the next one is due.</li>
+ *   <li>Otherwise it takes the lock's lease, asks again (another node may have finished meanwhile),
+ *       and runs the sync, renewing the lease every third of the lease time on a thread of its own. The
+ *       task receives the lease ({@link SyncTask#sync(SyncLease)}) to check it before it writes. The
+ *       lease is released at the end, recording a success for every node to see.</li>
+ *   <li>If another node holds the lease, it looks again after the poll interval: by then that sync
+ *       has ended, or, if that node died, its lease expires and this node takes over.</li>
+ *   <li>{@link #syncNow()} takes the lease and syncs; while another node holds it, it waits for that
+ *       sync and completes with its result when it succeeded (a result with that sync's times and no
+ *       counts: the counts are in the shared store's outcome), or syncs itself when it failed.</li>
  * </ul>
  *
  * <pre>{@code
@@ -60,6 +82,12 @@ public final class SyncScheduler implements AutoCloseable {
     private final Clock clock;
     private final Random random;
     private final List<SyncListener> listeners;
+    private final SyncLock syncLock;
+    private final String node;
+    private final Duration leaseTime;
+    private final Duration lockPollInterval;
+    private final ScheduledExecutorService renewer;
+    private final boolean ownsRenewer;
 
     private final Object lock = new Object();
     private CompletableFuture<SyncResult> running;
@@ -86,6 +114,17 @@ public final class SyncScheduler implements AutoCloseable {
         this.clock = b.clock;
         this.random = b.random;
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        this.syncLock = b.syncLock;
+        this.node = b.node;
+        this.leaseTime = b.leaseTime;
+        this.lockPollInterval = b.lockPollInterval;
+        this.ownsRenewer = syncLock != null && b.renewalExecutor == null;
+        this.renewer = syncLock == null ? null : b.renewalExecutor != null ? b.renewalExecutor
+                : Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "ssm-sync-lease");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -135,7 +174,8 @@ public final class SyncScheduler implements AutoCloseable {
             mine = new CompletableFuture<>();
             running = mine;
         }
-        executor.execute(() -> run(mine));
+        Instant requestedAt = clock.instant();
+        executor.execute(() -> attempt(mine, requestedAt));
         return mine;
     }
 
@@ -182,20 +222,153 @@ public final class SyncScheduler implements AutoCloseable {
             mine = new CompletableFuture<>();
             running = mine;
         }
-        run(mine);
+        attempt(mine, null);
     }
 
-    private void run(CompletableFuture<SyncResult> future) {
+    /**
+     * Runs a sync for {@code future}, under the cluster's lease when there is a lock. Runs on the
+     * executor.
+     *
+     * @param requestedAt when {@link #syncNow()} asked for it, or null for a scheduled run
+     */
+    private void attempt(CompletableFuture<SyncResult> future, Instant requestedAt) {
+        synchronized (lock) {
+            if (closed) {
+                running = null;
+                future.completeExceptionally(new IllegalStateException("the scheduler is closed"));
+                return;
+            }
+        }
+        if (syncLock == null) {
+            finish(future, execute(null), null);
+            return;
+        }
+        Optional<SyncLease> lease;
+        try {
+            Optional<Duration> served = servedByAnotherNode(requestedAt);
+            if (served.isPresent()) {
+                finish(future, null, served.get());
+                return;
+            }
+            lease = syncLock.tryAcquire(node, leaseTime);
+            if (lease.isPresent()) {
+                // Another node may have finished a sync between the check above and taking the lease.
+                served = servedByAnotherNode(requestedAt);
+                if (served.isPresent()) {
+                    lease.get().release(false);
+                    finish(future, null, served.get());
+                    return;
+                }
+            }
+        } catch (SyncLockException e) {
+            finish(future, failed(e), null);
+            return;
+        }
+        if (lease.isEmpty()) {
+            LOG.debug("Another node holds the sync lock; looking again in {} s", lockPollInterval.toSeconds());
+            synchronized (lock) {
+                if (closed) {
+                    running = null;
+                    future.completeExceptionally(new IllegalStateException("the scheduler is closed"));
+                    return;
+                }
+                next = executor.schedule(() -> attempt(future, requestedAt), lockPollInterval.toMillis(),
+                        TimeUnit.MILLISECONDS);
+                nextRunAt = clock.instant().plus(lockPollInterval);
+            }
+            return;
+        }
+        SyncLease held = lease.get();
+        AtomicBoolean syncing = new AtomicBoolean(true);
+        scheduleRenewal(held, syncing);
         SyncResult result;
         try {
-            result = task.sync();
+            result = execute(held);
+        } finally {
+            syncing.set(false);
+        }
+        try {
+            held.release(result.isSuccess());
+        } catch (SyncLockException e) {
+            LOG.warn("Could not release the sync lock (it expires by itself): {}", e.getMessage());
+        }
+        finish(future, result, null);
+    }
+
+    /**
+     * Whether a sync that succeeded on some node makes this attempt unnecessary: for a scheduled run,
+     * one within the period (less the jitter); for {@link #syncNow()}, one that ended after it was
+     * called. Measured in the lock's clock.
+     *
+     * @return how long ago that sync succeeded, or empty when this node must sync
+     */
+    private Optional<Duration> servedByAnotherNode(Instant requestedAt) {
+        Optional<Duration> since = syncLock.sinceLastSuccess();
+        Duration window = requestedAt == null ? period.minus(jitter) : Duration.between(requestedAt, clock.instant());
+        return since.filter(d -> d.compareTo(window) < 0);
+    }
+
+    /** Renews the lease every third of the lease time while {@code syncing}, until it is lost. */
+    private void scheduleRenewal(SyncLease lease, AtomicBoolean syncing) {
+        long every = Math.max(1, leaseTime.toMillis() / 3);
+        if (renewer.isShutdown()) {
+            return;
+        }
+        renewer.schedule(() -> {
+            if (!syncing.get()) {
+                return;
+            }
+            try {
+                if (!lease.renew(leaseTime)) {
+                    LOG.warn("This node lost its sync lease (fencing token {}); the sync stops at its next write",
+                            lease.fencingToken());
+                    return;
+                }
+            } catch (SyncLockException e) {
+                LOG.warn("Could not renew the sync lease: {}", e.getMessage());
+            }
+            scheduleRenewal(lease, syncing);
+        }, every, TimeUnit.MILLISECONDS);
+    }
+
+    private SyncResult execute(SyncLease lease) {
+        try {
+            return lease == null ? task.sync() : task.sync(lease);
         } catch (RuntimeException e) {
             SsmException error = e instanceof SsmException ? (SsmException) e
                     : new SsmException("The sync task failed: " + e.getClass().getSimpleName() + ".",
                             "This is a bug in the sync task; report it with the log.", false, e);
-            Instant now = clock.instant();
-            result = new SyncResult(new SyncOutcome(now, now, false, 0, 0, 0, error.getClass().getSimpleName(),
-                    error.getMessage()), Map.of(), List.of(), List.of(), error);
+            return failed(error);
+        }
+    }
+
+    private SyncResult failed(SsmException error) {
+        Instant now = clock.instant();
+        return new SyncResult(new SyncOutcome(now, now, false, 0, 0, 0, error.getClass().getSimpleName(),
+                error.getMessage()), Map.of(), List.of(), List.of(), error);
+    }
+
+    /**
+     * Ends an attempt: schedules the next run and completes the future.
+     *
+     * @param result the result of the sync this node ran, or null when another node's sync served
+     * @param sinceClusterSuccess with a null result: how long ago the cluster's last sync succeeded
+     */
+    private void finish(CompletableFuture<SyncResult> future, SyncResult result, Duration sinceClusterSuccess) {
+        if (result == null) {
+            Instant at = clock.instant().minus(sinceClusterSuccess);
+            SyncResult served = new SyncResult(new SyncOutcome(at, at, true, 0, 0, 0, null, null), Map.of(),
+                    List.of(), List.of(), null);
+            synchronized (lock) {
+                running = null;
+                consecutiveFailures = 0;
+                Duration spread = jitter.isZero() ? Duration.ZERO
+                        : Duration.ofMillis((long) (random.nextDouble() * jitter.toMillis()));
+                scheduleLocked(period.minus(sinceClusterSuccess).plus(spread));
+            }
+            LOG.debug("This period's sync ran on another node {} s ago", sinceClusterSuccess.toSeconds());
+            future.complete(served);
+            return;
         }
         synchronized (lock) {
             running = null;
@@ -278,6 +451,9 @@ public final class SyncScheduler implements AutoCloseable {
         if (ownsExecutor) {
             executor.shutdownNow();
         }
+        if (ownsRenewer) {
+            renewer.shutdownNow();
+        }
     }
 
     /** Builds a {@link SyncScheduler}. */
@@ -293,6 +469,11 @@ public final class SyncScheduler implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Random random = new Random();
         private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+        private SyncLock syncLock;
+        private String node;
+        private Duration leaseTime = Duration.ofMinutes(5);
+        private Duration lockPollInterval = Duration.ofSeconds(10);
+        private ScheduledExecutorService renewalExecutor;
 
         private Builder(SyncTask task) {
             this.task = Objects.requireNonNull(task, "task");
@@ -389,6 +570,55 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
+         * Shares the schedule with the other nodes of a cluster through a lock: one sync per period
+         * across the cluster (see the class description). Without a lock, this scheduler alone decides.
+         *
+         * @param syncLock the cluster's lock, for example {@code JdbcSyncLock} from sdk-jdbc
+         * @param nodeName this node's name as operators see it in the lock's holder (no secrets)
+         * @return this builder
+         */
+        public Builder lock(SyncLock syncLock, String nodeName) {
+            this.syncLock = Objects.requireNonNull(syncLock, "syncLock");
+            this.node = Objects.requireNonNull(nodeName, "nodeName");
+            return this;
+        }
+
+        /**
+         * Sets how long a lease lasts unless renewed (default 5 min): how soon another node takes over
+         * from a node that died mid-sync. It must exceed the longest pause of a node.
+         *
+         * @param leaseTime the lease time
+         * @return this builder
+         */
+        public Builder leaseTime(Duration leaseTime) {
+            this.leaseTime = leaseTime;
+            return this;
+        }
+
+        /**
+         * Sets how often a node that found the lock held looks again (default 10 s).
+         *
+         * @param interval the poll interval
+         * @return this builder
+         */
+        public Builder lockPollInterval(Duration interval) {
+            this.lockPollInterval = interval;
+            return this;
+        }
+
+        /**
+         * Sets the executor that renews the lease while a sync runs (default: one daemon thread of the
+         * scheduler's own). It must not be the executor that runs the syncs.
+         *
+         * @param renewalExecutor the renewal executor
+         * @return this builder
+         */
+        public Builder leaseRenewalExecutor(ScheduledExecutorService renewalExecutor) {
+            this.renewalExecutor = Objects.requireNonNull(renewalExecutor);
+            return this;
+        }
+
+        /**
          * Sets receives every result.
          *
          * @param listener receives every result
@@ -411,6 +641,11 @@ public final class SyncScheduler implements AutoCloseable {
             nonNegative("jitter", jitter);
             positive("failureBackoff", failureBackoff);
             positive("closeTimeout", closeTimeout);
+            positive("leaseTime", leaseTime);
+            positive("lockPollInterval", lockPollInterval);
+            if (node != null && (node.isBlank() || node.length() > 200)) {
+                throw new SsmConfigurationException("lock", "the node name must be 1 to 200 characters");
+            }
             if (jitter.compareTo(period) >= 0) {
                 throw new SsmConfigurationException("jitter", "must be shorter than the period");
             }

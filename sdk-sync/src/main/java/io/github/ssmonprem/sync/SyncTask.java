@@ -1,5 +1,7 @@
 package io.github.ssmonprem.sync;
 
+import io.github.ssmonprem.sync.lock.SyncLease;
+
 /** One sync run, as the {@link SyncScheduler} drives it. {@link SsmSyncClient} is one. */
 @FunctionalInterface
 public interface SyncTask {
@@ -10,4 +12,16 @@ public interface SyncTask {
      * @return the result
      */
     SyncResult sync();
+
+    /**
+     * Runs one sync under a lease of the cluster's {@link io.github.ssmonprem.sync.lock.SyncLock}. A task
+     * that writes shared state calls {@link SyncLease#ensureHeld()} before each write that another node
+     * must not interleave with, and so stops once its lease is lost. The default ignores the lease.
+     *
+     * @param lease the lease held for this sync
+     * @return the result
+     */
+    default SyncResult sync(SyncLease lease) {
+        return sync();
+    }
 }

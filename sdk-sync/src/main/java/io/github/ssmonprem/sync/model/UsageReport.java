@@ -40,7 +40,16 @@ public record UsageReport(
         @JsonProperty("productInstance") String productInstance,
         @JsonProperty("reports") List<DeviceUsage> reports) {
 
-    /** Validates the report. */
+    /**
+     * Validates the report.
+     *
+     * @param reportId the nonce, unique per report
+     * @param createdAt when the report was built; its wire timestamp
+     * @param account the smart account domain
+     * @param virtualAccount the virtual account
+     * @param productInstance the product instance identifier (the reporting system)
+     * @param reports the devices' usage
+     */
     public UsageReport {
         if (reportId == null || reportId.isBlank()) {
             throw new InvalidUsageReportException("the report has no reportId");

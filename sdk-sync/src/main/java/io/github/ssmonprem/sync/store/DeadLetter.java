@@ -21,7 +21,15 @@ public record DeadLetter(
         @JsonProperty("message") String message,
         @JsonProperty("refusedAt") Instant refusedAt) {
 
-    /** Checks the required parts. */
+    /**
+     * Checks the required parts.
+     *
+     * @param entry the report with its delivery state when it was refused
+     * @param status the HTTP status of the refusal (such as 400 or 413)
+     * @param code the server's error code, or null when it gave none
+     * @param message the server's message, or null when it gave none
+     * @param refusedAt when the refusal arrived
+     */
     public DeadLetter {
         Objects.requireNonNull(entry, "entry");
         Objects.requireNonNull(refusedAt, "refusedAt");

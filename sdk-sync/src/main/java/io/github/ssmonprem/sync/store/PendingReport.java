@@ -27,7 +27,17 @@ public record PendingReport(
         @JsonProperty("claimOwner") String claimOwner,
         @JsonProperty("claimedUntil") Instant claimedUntil) {
 
-    /** Checks the required parts. */
+    /**
+     * Checks the required parts.
+     *
+     * @param report the report, with its nonce
+     * @param storedAt when it was first stored
+     * @param pollId the poll id the server gave when it accepted the report, or null before that; with one, delivery resumes polling instead of submitting again
+     * @param attempts how many delivery attempts have failed so far
+     * @param lastError the last failure's type and message, or null
+     * @param claimOwner who claimed the report for delivery ({@link SyncStore#claimPending}), or null
+     * @param claimedUntil until when the claim holds, in the store's clock, or null
+     */
     public PendingReport {
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(storedAt, "storedAt");

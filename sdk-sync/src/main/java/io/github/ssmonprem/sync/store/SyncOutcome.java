@@ -34,7 +34,21 @@ public record SyncOutcome(
         @JsonProperty("quarantined") List<String> quarantined,
         @JsonProperty("steps") List<Step> steps) {
 
-    /** Freezes the lists; a missing list is empty. */
+    /**
+     * Freezes the lists; a missing list is empty.
+     *
+     * @param startedAt when it started
+     * @param finishedAt when it ended
+     * @param success whether every step succeeded
+     * @param licensesPulled how many licenses were pulled
+     * @param reportsDelivered how many usage reports were acknowledged
+     * @param reportsPending how many usage reports still wait for delivery
+     * @param errorType the simple name of the failure's exception type, or null
+     * @param errorMessage the failure's message, or null
+     * @param deadReports the ids of the usage reports the server refused for good, waiting for an operator to retry or discard them (empty when none, or for an outcome stored by an earlier version)
+     * @param quarantined the ids of the store's quarantined entries, waiting for an operator
+     * @param steps each step's result, in the order they ran
+     */
     @JsonCreator
     public SyncOutcome {
         deadReports = deadReports == null ? List.of() : List.copyOf(deadReports);

@@ -1,0 +1,107 @@
+package io.github.ssmonprem.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ssmonprem.sync.lock.LockHolder;
+import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.ReportState;
+import io.github.ssmonprem.testkit.SsmEmulator;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Three node JVMs on one PostgreSQL and one emulator; the node delivering usage is SIGKILLed while it
+ * polls for an acknowledgement. The emulator must count every report once, see no report submitted
+ * twice, and one license pull per sync that ran (the killed one and its replacement).
+ */
+class ClusterTest {
+
+    @TempDir
+    Path logs;
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void threeNodesDeliverEveryReportOnceWhenTheDeliveringNodeIsKilled() throws Exception {
+        String prefix = "cluster_";
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+                SsmEmulator emulator = SsmEmulator.builder().pollAfterSeconds(1)
+                        .acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO).start()) {
+            String jdbcUrl = pg.getJdbcUrl("postgres", "postgres");
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setUrl(jdbcUrl);
+            JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
+            JdbcSyncLock lock = JdbcSyncLock.builder(ds).tablePrefix(prefix).build();
+            List<String> nonces = new ArrayList<>();
+            Instant now = Instant.now();
+            for (int i = 1; i <= 3; i++) {
+                UsageReport report = UsageReport.builder().account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT")
+                        .productInstance("vmanage-" + i).device("edge-" + i, "regid.sdwan")
+                        .usage("sdwan_dna_advantage", i, now.minusSeconds(3600), now).build();
+                store.addPending(PendingReport.of(report, now.plusMillis(i)));
+                nonces.add(report.reportId());
+            }
+
+            Map<String, Process> nodes = new LinkedHashMap<>();
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            for (int i = 1; i <= 3; i++) {
+                String name = "node-" + i;
+                File log = logs.resolve(name + ".log").toFile();
+                nodes.put(name, new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                        ClusterNodeChild.class.getName(), emulator.url().toString(), jdbcUrl, prefix, name)
+                        .redirectErrorStream(true).redirectOutput(log).start());
+            }
+            try {
+                // The second poll follows a wait, before which the delivering node stored the poll id.
+                await(() -> emulator.stats().polls() >= 2, "a node polls for the first report's acknowledgement");
+                LockHolder holder = lock.holder().orElseThrow();
+                Process victim = nodes.get(holder.holder());
+                victim.destroyForcibly();
+                assertTrue(victim.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(137, victim.exitValue(), "killed by SIGKILL");
+                assertEquals(1, emulator.stats().licensePages(), "the killed node had pulled the licenses");
+
+                emulator.acknowledgeAfter(0, Duration.ZERO);
+                await(() -> store.pendingCount() == 0 && store.lastOutcome().map(o -> o.success()).orElse(false),
+                        "another node takes over once the lease expires and delivers the rest");
+                await(() -> lock.holder().isEmpty(), "the replacement released the lease");
+
+                assertEquals(3, emulator.stats().distinctReports());
+                assertEquals(3, emulator.stats().usageRecordsCounted(), "each report's one usage record counted once");
+                for (String nonce : nonces) {
+                    assertEquals(1, emulator.stats().submissionsOf(nonce), "no report submitted by two nodes: " + nonce);
+                    assertEquals(ReportState.Status.DELIVERED, store.state(nonce).orElseThrow().status());
+                }
+                assertEquals(2, emulator.stats().licensePages(),
+                        "one pull by the killed node, one by its replacement; the third node saw the success and skipped");
+            } finally {
+                for (Process p : nodes.values()) {
+                    p.destroyForcibly();
+                    p.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+}
