@@ -23,48 +23,30 @@ import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.exception.TlsException;
 import io.github.ssmonprem.core.exception.UnauthorizedException;
+import io.github.ssmonprem.core.internal.ApacheClientFactory;
 import io.github.ssmonprem.core.internal.AttemptTimer;
-import io.github.ssmonprem.core.internal.CapturingTrustManager;
 import io.github.ssmonprem.core.internal.ClientMetrics;
 import io.github.ssmonprem.core.internal.ErrorMapper;
-import io.github.ssmonprem.core.internal.NonProxyAwareRoutePlanner;
-import io.github.ssmonprem.core.internal.QuietConnectionFactory;
 import io.github.ssmonprem.core.internal.Redactor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import org.apache.hc.client5.http.auth.AuthScope;
-import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
-import org.apache.hc.client5.http.impl.ChainElement;
-import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
-import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
@@ -73,7 +55,6 @@ import org.apache.hc.core5.http.NameValuePair;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.message.BasicNameValuePair;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +83,7 @@ public final class SsmHttpClient implements AutoCloseable {
     private static final Set<String> LOGGED_RESPONSE_HEADERS = caseInsensitive("Content-Type", "Content-Length",
             "X-Request-Id", "Retry-After", "WWW-Authenticate", "Server");
 
-    private static final String TARGET_REACHED = "io.github.ssmonprem.target-reached";
+    private static final String TARGET_REACHED = ApacheClientFactory.TARGET_REACHED;
 
     private final SsmClientConfig config;
     private final String baseUrl;
@@ -140,49 +121,8 @@ public final class SsmHttpClient implements AutoCloseable {
         this.metrics = new ClientMetrics(config.meterRegistry().orElse(null));
         this.errors = new ErrorMapper(proxy, config.clock());
 
-        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext(config),
-                        HostnameVerificationPolicy.CLIENT, new DefaultHostnameVerifier()))
-                .setConnectionFactory(new QuietConnectionFactory())
-                .setDefaultTlsConfig(org.apache.hc.client5.http.config.TlsConfig.custom()
-                        .setHandshakeTimeout(Timeout.of(config.connectTimeout())).build())
-                .setMaxConnTotal(config.maxConnections())
-                .setMaxConnPerRoute(config.maxConnections())
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.of(config.connectTimeout()))
-                        .setSocketTimeout(Timeout.of(config.responseTimeout()))
-                        .setValidateAfterInactivity(Timeout.ofSeconds(2))
-                        .build())
-                .build();
-        HttpClientBuilder builder = HttpClients.custom()
-                .setConnectionManager(pool)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(Timeout.of(config.connectionRequestTimeout()))
-                        .setResponseTimeout(Timeout.of(config.responseTimeout()))
-                        .setRedirectsEnabled(false)
-                        .build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .setUserAgent(config.userAgent());
-        // Runs only once the route is established (TCP, TLS, and a successful CONNECT): an answer that
-        // arrives without it having run is the proxy's answer to CONNECT, not SSM On-Prem's, and a
-        // timeout before it is a handshake that did not complete.
-        builder.addExecInterceptorAfter(ChainElement.CONNECT.name(), "ssm-target-reached", (req, scope, chain) -> {
-            scope.clientContext.setAttribute(TARGET_REACHED, Boolean.TRUE);
-            return chain.proceed(req, scope);
-        });
-        if (proxy != null) {
-            builder.setRoutePlanner(new NonProxyAwareRoutePlanner(proxy));
-            if (proxy.username().isPresent()) {
-                BasicCredentialsProvider credentials = new BasicCredentialsProvider();
-                char[] password = proxy.password().map(Secret::reveal).orElse("").toCharArray();
-                credentials.setCredentials(new AuthScope(proxy.host(), proxy.port()),
-                        new UsernamePasswordCredentials(proxy.username().get(), password));
-                builder.setDefaultCredentialsProvider(credentials);
-            }
-        }
-        this.http = builder.build();
+        this.pool = ApacheClientFactory.pool(config);
+        this.http = ApacheClientFactory.client(config, pool, proxy);
 
         this.retry = Retry.of("ssm-" + hostPort,
                 config.retryConfig().orElseGet(() -> config.retrySettings().toRetryConfig()));
@@ -212,16 +152,6 @@ public final class SsmHttpClient implements AutoCloseable {
      */
     public static SsmHttpClient create(SsmClientConfig config) {
         return new SsmHttpClient(config);
-    }
-
-    private static SSLContext sslContext(SsmClientConfig config) {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new CapturingTrustManager(config.tls().trustManager())}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new SsmConfigurationException("tls", "cannot create the TLS context: " + e.getClass().getSimpleName(), e);
-        }
     }
 
     /**
