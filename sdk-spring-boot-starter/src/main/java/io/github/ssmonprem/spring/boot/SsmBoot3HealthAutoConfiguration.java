@@ -2,6 +2,7 @@ package io.github.ssmonprem.spring.boot;
 
 import io.github.ssmonprem.spring.boot.internal.Boot3HealthIndicatorFactory;
 import io.github.ssmonprem.spring.boot.internal.SsmSyncStatus;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,12 +28,15 @@ public class SsmBoot3HealthAutoConfiguration {
     /**
      * The {@code ssm} health indicator, as on Boot 4.
      *
-     * @param status the sync status
+     * <p>Static, and given the status lazily, so that matching beans by type (which asks this factory for
+     * its type) creates nothing else.
+     *
+     * @param status the sync status, looked up at each health check
      * @return a factory of a Boot 3 {@code HealthIndicator}
      */
     @Bean
     @ConditionalOnMissingBean(name = "ssmHealthIndicator")
-    public Boot3HealthIndicatorFactory ssmHealthIndicator(SsmSyncStatus status) {
+    public static Boot3HealthIndicatorFactory ssmHealthIndicator(ObjectProvider<SsmSyncStatus> status) {
         return new Boot3HealthIndicatorFactory(status);
     }
 }

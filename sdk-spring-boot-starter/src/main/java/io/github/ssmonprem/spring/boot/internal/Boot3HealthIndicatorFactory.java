@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.springframework.beans.factory.FactoryBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -18,16 +19,16 @@ public final class Boot3HealthIndicatorFactory implements FactoryBean<Object> {
     public static final String HEALTH_INDICATOR = "org.springframework.boot.actuate.health.HealthIndicator";
     private static final String HEALTH = "org.springframework.boot.actuate.health.Health";
 
-    private final SsmSyncStatus status;
+    private final ObjectProvider<SsmSyncStatus> statusProvider;
     private final ClassLoader loader = ClassUtils.getDefaultClassLoader();
 
     /**
      * Creates the factory.
      *
-     * @param status the sync status reported
+     * @param status the sync status reported, looked up at each health check
      */
-    public Boot3HealthIndicatorFactory(SsmSyncStatus status) {
-        this.status = status;
+    public Boot3HealthIndicatorFactory(ObjectProvider<SsmSyncStatus> status) {
+        this.statusProvider = status;
     }
 
     @Override
@@ -43,6 +44,7 @@ public final class Boot3HealthIndicatorFactory implements FactoryBean<Object> {
             switch (method.getName()) {
                 case "health":
                     if (method.getParameterCount() == 0) {
+                        SsmSyncStatus status = statusProvider.getObject();
                         Object b = (status.isHealthy() ? up : down).invoke(null);
                         return build.invoke(withDetails.invoke(b, status.details()));
                     }
