@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -48,6 +49,7 @@ public class SsmOnPremAutoConfiguration {
     public static final String SYNC_EXECUTOR_BEAN = "ssmSyncExecutor";
 
     private static final String PREFIX = "ssm.onprem.";
+    private static final Duration DEFAULT_FAILURE_BACKOFF = Duration.ofMinutes(15);
 
     /** Creates the configuration; Boot instantiates it. */
     public SsmOnPremAutoConfiguration() {
@@ -223,6 +225,11 @@ public class SsmOnPremAutoConfiguration {
             SsmOnPremProperties.Scheduler s = properties.getScheduler();
             SyncScheduler.Builder b = SyncScheduler.builder(client)
                     .period(s.getPeriod()).initialDelay(s.getInitialDelay()).jitter(s.getJitter());
+            Duration half = s.getPeriod() == null ? null : s.getPeriod().dividedBy(2);
+            if (half != null && half.compareTo(DEFAULT_FAILURE_BACKOFF) < 0 && !half.isZero()) {
+                // The SDK's 15-minute first back-off does not fit a short period: scale it to the period.
+                b.failureBackoff(s.getPeriod().dividedBy(4), half);
+            }
             executor.ifAvailable(b::executor);
             customizers.orderedStream().forEach(c -> c.customize(b));
             return b.build();

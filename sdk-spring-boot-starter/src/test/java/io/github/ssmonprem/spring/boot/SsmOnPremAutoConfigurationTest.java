@@ -212,13 +212,13 @@ class SsmOnPremAutoConfigurationTest {
     @Test
     void accountsSchedulerAndDisplayNameBind() {
         runner().withPropertyValues("ssm.onprem.accounts[0].domain=a.example", "ssm.onprem.accounts[0].virtual-accounts=VA1,VA2",
-                "ssm.onprem.accounts[1].domain=b.example", "ssm.onprem.scheduler.period=2h",
+                "ssm.onprem.accounts[1].domain=b.example", "ssm.onprem.scheduler.period=20m",
                 "ssm.onprem.scheduler.initial-delay=10m", "ssm.onprem.scheduler.jitter=0s",
                 "ssm.onprem.requesting-system.display-name=Inventory").run(context -> {
                     assertThat(context.getBean(SsmSyncClient.class).accounts()).containsExactly(
                             AccountSelection.of("a.example", "VA1", "VA2"), AccountSelection.of("b.example"));
                     SsmOnPremProperties p = context.getBean(SsmOnPremProperties.class);
-                    assertThat(p.getScheduler().getPeriod()).isEqualTo(Duration.ofHours(2));
+                    assertThat(p.getScheduler().getPeriod()).isEqualTo(Duration.ofMinutes(20));
                     assertThat(p.getRequestingSystem().getDisplayName()).isEqualTo("Inventory");
                     // With no jitter the first run is exactly the initial delay away.
                     SyncScheduler scheduler = context.getBean(SyncScheduler.class);
