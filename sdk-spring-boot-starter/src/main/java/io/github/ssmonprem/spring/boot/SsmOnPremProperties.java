@@ -80,157 +80,281 @@ public class SsmOnPremProperties {
     /** How this application names itself in usage calls. */
     private final RequestingSystem requestingSystem = new RequestingSystem();
 
-    /** @return whether the auto-configuration is active */
+    /**
+     * Whether the auto-configuration is active.
+     *
+     * @return whether the auto-configuration is active
+     */
     public boolean isEnabled() {
         return enabled;
     }
 
-    /** @param enabled whether the auto-configuration is active */
+    /**
+     * Sets whether the auto-configuration is active.
+     *
+     * @param enabled whether the auto-configuration is active
+     */
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
     }
 
-    /** @return the server's base URL */
+    /**
+     * The server's base URL.
+     *
+     * @return the server's base URL
+     */
     public String getUrl() {
         return url;
     }
 
-    /** @param url the server's base URL */
+    /**
+     * Sets the server's base URL.
+     *
+     * @param url the server's base URL
+     */
     public void setUrl(String url) {
         this.url = url;
     }
 
-    /** @return the OAuth grant */
+    /**
+     * The OAuth grant.
+     *
+     * @return the OAuth grant
+     */
     public Grant getGrant() {
         return grant;
     }
 
-    /** @param grant the OAuth grant */
+    /**
+     * Sets the OAuth grant.
+     *
+     * @param grant the OAuth grant
+     */
     public void setGrant(Grant grant) {
         this.grant = grant;
     }
 
-    /** @return the client id */
+    /**
+     * The client id.
+     *
+     * @return the client id
+     */
     public String getClientId() {
         return clientId;
     }
 
-    /** @param clientId the client id */
+    /**
+     * Sets the client id.
+     *
+     * @param clientId the client id
+     */
     public void setClientId(String clientId) {
         this.clientId = clientId;
     }
 
-    /** @return the client secret */
+    /**
+     * The client secret.
+     *
+     * @return the client secret
+     */
     public String getClientSecret() {
         return clientSecret;
     }
 
-    /** @param clientSecret the client secret */
+    /**
+     * Sets the client secret.
+     *
+     * @param clientSecret the client secret
+     */
     public void setClientSecret(String clientSecret) {
         this.clientSecret = clientSecret;
     }
 
-    /** @return the user of the password grant */
+    /**
+     * The user of the password grant.
+     *
+     * @return the user of the password grant
+     */
     public String getUsername() {
         return username;
     }
 
-    /** @param username the user of the password grant */
+    /**
+     * Sets the user of the password grant.
+     *
+     * @param username the user of the password grant
+     */
     public void setUsername(String username) {
         this.username = username;
     }
 
-    /** @return the password of the password grant */
+    /**
+     * The password of the password grant.
+     *
+     * @return the password of the password grant
+     */
     public String getPassword() {
         return password;
     }
 
-    /** @param password the password of the password grant */
+    /**
+     * Sets the password of the password grant.
+     *
+     * @param password the password of the password grant
+     */
     public void setPassword(String password) {
         this.password = password;
     }
 
-    /** @return the CA certificate resource, or null for the JVM's trust store */
+    /**
+     * The CA certificate resource, or null for the JVM's trust store.
+     *
+     * @return the CA certificate resource, or null for the JVM's trust store
+     */
     public Resource getCaCert() {
         return caCert;
     }
 
-    /** @param caCert the CA certificate resource */
+    /**
+     * Sets the CA certificate resource.
+     *
+     * @param caCert the CA certificate resource
+     */
     public void setCaCert(Resource caCert) {
         this.caCert = caCert;
     }
 
-    /** @return the connect timeout, or null for the SDK's default */
+    /**
+     * The connect timeout, or null for the SDK's default.
+     *
+     * @return the connect timeout, or null for the SDK's default
+     */
     public Duration getConnectTimeout() {
         return connectTimeout;
     }
 
-    /** @param connectTimeout the connect timeout */
+    /**
+     * Sets the connect timeout.
+     *
+     * @param connectTimeout the connect timeout
+     */
     public void setConnectTimeout(Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
     }
 
-    /** @return the response timeout, or null for the SDK's default */
+    /**
+     * The response timeout, or null for the SDK's default.
+     *
+     * @return the response timeout, or null for the SDK's default
+     */
     public Duration getResponseTimeout() {
         return responseTimeout;
     }
 
-    /** @param responseTimeout the response timeout */
+    /**
+     * Sets the response timeout.
+     *
+     * @param responseTimeout the response timeout
+     */
     public void setResponseTimeout(Duration responseTimeout) {
         this.responseTimeout = responseTimeout;
     }
 
-    /** @return the call timeout, or null for the SDK's default */
+    /**
+     * The call timeout, or null for the SDK's default.
+     *
+     * @return the call timeout, or null for the SDK's default
+     */
     public Duration getCallTimeout() {
         return callTimeout;
     }
 
-    /** @param callTimeout the call timeout */
+    /**
+     * Sets the call timeout.
+     *
+     * @param callTimeout the call timeout
+     */
     public void setCallTimeout(Duration callTimeout) {
         this.callTimeout = callTimeout;
     }
 
-    /** @return attempts per call, or null for the SDK's default */
+    /**
+     * Attempts per call, or null for the SDK's default.
+     *
+     * @return attempts per call, or null for the SDK's default
+     */
     public Integer getRetries() {
         return retries;
     }
 
-    /** @param retries attempts per call, the first included */
+    /**
+     * Sets attempts per call, the first included.
+     *
+     * @param retries attempts per call, the first included
+     */
     public void setRetries(Integer retries) {
         this.retries = retries;
     }
 
-    /** @return the proxy settings */
+    /**
+     * The proxy settings.
+     *
+     * @return the proxy settings
+     */
     public Proxy getProxy() {
         return proxy;
     }
 
-    /** @return the accounts to sync */
+    /**
+     * The accounts to sync.
+     *
+     * @return the accounts to sync
+     */
     public List<Account> getAccounts() {
         return accounts;
     }
 
-    /** @param accounts the accounts to sync */
+    /**
+     * Sets the accounts to sync.
+     *
+     * @param accounts the accounts to sync
+     */
     public void setAccounts(List<Account> accounts) {
         this.accounts = accounts;
     }
 
-    /** @return the store settings */
+    /**
+     * The store settings.
+     *
+     * @return the store settings
+     */
     public Store getStore() {
         return store;
     }
 
-    /** @return the scheduler settings */
+    /**
+     * The scheduler settings.
+     *
+     * @return the scheduler settings
+     */
     public Scheduler getScheduler() {
         return scheduler;
     }
 
-    /** @return the cluster settings */
+    /**
+     * The cluster settings.
+     *
+     * @return the cluster settings
+     */
     public Cluster getCluster() {
         return cluster;
     }
 
-    /** @return the requesting-system settings */
+    /**
+     * The requesting-system settings.
+     *
+     * @return the requesting-system settings
+     */
     public RequestingSystem getRequestingSystem() {
         return requestingSystem;
     }
@@ -254,42 +378,74 @@ public class SsmOnPremProperties {
         /** Hosts reached without the proxy. */
         private List<String> nonProxyHosts = new ArrayList<>();
 
-        /** @return the proxy URL */
+        /**
+         * The proxy URL.
+         *
+         * @return the proxy URL
+         */
         public String getUrl() {
             return url;
         }
 
-        /** @param url the proxy URL */
+        /**
+         * Sets the proxy URL.
+         *
+         * @param url the proxy URL
+         */
         public void setUrl(String url) {
             this.url = url;
         }
 
-        /** @return the proxy user */
+        /**
+         * The proxy user.
+         *
+         * @return the proxy user
+         */
         public String getUsername() {
             return username;
         }
 
-        /** @param username the proxy user */
+        /**
+         * Sets the proxy user.
+         *
+         * @param username the proxy user
+         */
         public void setUsername(String username) {
             this.username = username;
         }
 
-        /** @return the proxy password */
+        /**
+         * The proxy password.
+         *
+         * @return the proxy password
+         */
         public String getPassword() {
             return password;
         }
 
-        /** @param password the proxy password */
+        /**
+         * Sets the proxy password.
+         *
+         * @param password the proxy password
+         */
         public void setPassword(String password) {
             this.password = password;
         }
 
-        /** @return the hosts reached without the proxy */
+        /**
+         * The hosts reached without the proxy.
+         *
+         * @return the hosts reached without the proxy
+         */
         public List<String> getNonProxyHosts() {
             return nonProxyHosts;
         }
 
-        /** @param nonProxyHosts the hosts reached without the proxy */
+        /**
+         * Sets the hosts reached without the proxy.
+         *
+         * @param nonProxyHosts the hosts reached without the proxy
+         */
         public void setNonProxyHosts(List<String> nonProxyHosts) {
             this.nonProxyHosts = nonProxyHosts;
         }
@@ -308,22 +464,38 @@ public class SsmOnPremProperties {
         /** Its virtual accounts to pull; empty for all. */
         private List<String> virtualAccounts = new ArrayList<>();
 
-        /** @return the Smart Account's domain */
+        /**
+         * The Smart Account's domain.
+         *
+         * @return the Smart Account's domain
+         */
         public String getDomain() {
             return domain;
         }
 
-        /** @param domain the Smart Account's domain */
+        /**
+         * Sets the Smart Account's domain.
+         *
+         * @param domain the Smart Account's domain
+         */
         public void setDomain(String domain) {
             this.domain = domain;
         }
 
-        /** @return the virtual accounts */
+        /**
+         * The virtual accounts.
+         *
+         * @return the virtual accounts
+         */
         public List<String> getVirtualAccounts() {
             return virtualAccounts;
         }
 
-        /** @param virtualAccounts the virtual accounts */
+        /**
+         * Sets the virtual accounts.
+         *
+         * @param virtualAccounts the virtual accounts
+         */
         public void setVirtualAccounts(List<String> virtualAccounts) {
             this.virtualAccounts = virtualAccounts;
         }
@@ -348,32 +520,56 @@ public class SsmOnPremProperties {
         /** The prefix of the JDBC store's table names. */
         private String tablePrefix = "ssm_";
 
-        /** @return the store type, or null for the default */
+        /**
+         * The store type, or null for the default.
+         *
+         * @return the store type, or null for the default
+         */
         public StoreType getType() {
             return type;
         }
 
-        /** @param type the store type */
+        /**
+         * Sets the store type.
+         *
+         * @param type the store type
+         */
         public void setType(StoreType type) {
             this.type = type;
         }
 
-        /** @return the state directory */
+        /**
+         * The state directory.
+         *
+         * @return the state directory
+         */
         public String getStateDir() {
             return stateDir;
         }
 
-        /** @param stateDir the state directory */
+        /**
+         * Sets the state directory.
+         *
+         * @param stateDir the state directory
+         */
         public void setStateDir(String stateDir) {
             this.stateDir = stateDir;
         }
 
-        /** @return the table prefix */
+        /**
+         * The table prefix.
+         *
+         * @return the table prefix
+         */
         public String getTablePrefix() {
             return tablePrefix;
         }
 
-        /** @param tablePrefix the table prefix */
+        /**
+         * Sets the table prefix.
+         *
+         * @param tablePrefix the table prefix
+         */
         public void setTablePrefix(String tablePrefix) {
             this.tablePrefix = tablePrefix;
         }
@@ -393,42 +589,74 @@ public class SsmOnPremProperties {
         /** Each sync moves by up to plus or minus this, so a fleet does not sync at the same second. */
         private Duration jitter = Duration.ofMinutes(30);
 
-        /** @return whether syncs run in the background */
+        /**
+         * Whether syncs run in the background.
+         *
+         * @return whether syncs run in the background
+         */
         public boolean isEnabled() {
             return enabled;
         }
 
-        /** @param enabled whether syncs run in the background */
+        /**
+         * Sets whether syncs run in the background.
+         *
+         * @param enabled whether syncs run in the background
+         */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
-        /** @return the period */
+        /**
+         * The period.
+         *
+         * @return the period
+         */
         public Duration getPeriod() {
             return period;
         }
 
-        /** @param period the period */
+        /**
+         * Sets the period.
+         *
+         * @param period the period
+         */
         public void setPeriod(Duration period) {
             this.period = period;
         }
 
-        /** @return the initial delay */
+        /**
+         * The initial delay.
+         *
+         * @return the initial delay
+         */
         public Duration getInitialDelay() {
             return initialDelay;
         }
 
-        /** @param initialDelay the initial delay */
+        /**
+         * Sets the initial delay.
+         *
+         * @param initialDelay the initial delay
+         */
         public void setInitialDelay(Duration initialDelay) {
             this.initialDelay = initialDelay;
         }
 
-        /** @return the jitter */
+        /**
+         * The jitter.
+         *
+         * @return the jitter
+         */
         public Duration getJitter() {
             return jitter;
         }
 
-        /** @param jitter the jitter */
+        /**
+         * Sets the jitter.
+         *
+         * @param jitter the jitter
+         */
         public void setJitter(Duration jitter) {
             this.jitter = jitter;
         }
@@ -439,12 +667,20 @@ public class SsmOnPremProperties {
         /** Whether instances share a JDBC store and sync lock (not available in this version). */
         private boolean enabled;
 
-        /** @return whether clustering is on */
+        /**
+         * Whether clustering is on.
+         *
+         * @return whether clustering is on
+         */
         public boolean isEnabled() {
             return enabled;
         }
 
-        /** @param enabled whether clustering is on */
+        /**
+         * Sets whether clustering is on.
+         *
+         * @param enabled whether clustering is on
+         */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
@@ -455,12 +691,20 @@ public class SsmOnPremProperties {
         /** The display name; unset: the SDK's default for the local host. */
         private String displayName;
 
-        /** @return the display name */
+        /**
+         * The display name.
+         *
+         * @return the display name
+         */
         public String getDisplayName() {
             return displayName;
         }
 
-        /** @param displayName the display name */
+        /**
+         * Sets the display name.
+         *
+         * @param displayName the display name
+         */
         public void setDisplayName(String displayName) {
             this.displayName = displayName;
         }
