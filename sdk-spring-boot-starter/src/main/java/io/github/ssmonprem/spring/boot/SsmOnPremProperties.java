@@ -1,0 +1,712 @@
+package io.github.ssmonprem.spring.boot;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
+
+/**
+ * The {@code ssm.onprem.*} application properties: the server, the API Toolkit credentials, the
+ * transport, the accounts to sync, the store and the sync schedule.
+ *
+ * <p>Secrets ({@code client-secret}, {@code password}, {@code proxy.password}) bind like any property,
+ * so {@code SSM_ONPREM_CLIENT_SECRET} in the environment sets {@code ssm.onprem.client-secret}. They
+ * are masked in {@code /actuator/env} and {@code /actuator/configprops} and never shown by
+ * {@link #toString()}.
+ */
+@ConfigurationProperties(prefix = "ssm.onprem")
+public class SsmOnPremProperties {
+
+    /** The OAuth grant the API Toolkit credentials are used with. */
+    public enum Grant {
+        /** The resource-owner password grant: client id and secret, username and password. */
+        PASSWORD,
+        /** The client-credentials grant: client id and secret only. */
+        CLIENT_CREDENTIALS
+    }
+
+    /** Whether the SSM On-Prem auto-configuration is active. */
+    private boolean enabled = true;
+
+    /** The server's base URL, https://host[:port][/prefix]. */
+    private String url;
+
+    /** The OAuth grant: password or client-credentials. */
+    private Grant grant = Grant.PASSWORD;
+
+    /** The API Toolkit client id. */
+    private String clientId;
+
+    /** The API Toolkit client secret; masked in actuator output. */
+    private String clientSecret;
+
+    /** The SSM On-Prem user of the password grant. */
+    private String username;
+
+    /** The password of that user; masked in actuator output. */
+    private String password;
+
+    /** A PEM file (path or Spring resource, e.g. classpath:ssm-ca.pem) of the CA the server's certificate chains to. */
+    private Resource caCert;
+
+    /** Time to establish a connection. */
+    private Duration connectTimeout;
+
+    /** Time to wait for the server's response. */
+    private Duration responseTimeout;
+
+    /** Time to wait for a pooled connection (the bound on one call waiting for the transport). */
+    private Duration callTimeout;
+
+    /** Attempts per call on transient failures, the first included (1 disables retries). */
+    private Integer retries;
+
+    /** The outbound HTTP proxy. */
+    private final Proxy proxy = new Proxy();
+
+    /** The Smart Accounts to sync, each with its virtual accounts. */
+    private List<Account> accounts = new ArrayList<>();
+
+    /** Where pending usage reports, snapshots and the last outcome are kept. */
+    private final Store store = new Store();
+
+    /** The background sync. */
+    private final Scheduler scheduler = new Scheduler();
+
+    /** Running several instances of the application against one database. */
+    private final Cluster cluster = new Cluster();
+
+    /** How this application names itself in usage calls. */
+    private final RequestingSystem requestingSystem = new RequestingSystem();
+
+    /**
+     * Whether the auto-configuration is active.
+     *
+     * @return whether the auto-configuration is active
+     */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /**
+     * Sets whether the auto-configuration is active.
+     *
+     * @param enabled whether the auto-configuration is active
+     */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /**
+     * The server's base URL.
+     *
+     * @return the server's base URL
+     */
+    public String getUrl() {
+        return url;
+    }
+
+    /**
+     * Sets the server's base URL.
+     *
+     * @param url the server's base URL
+     */
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    /**
+     * The OAuth grant.
+     *
+     * @return the OAuth grant
+     */
+    public Grant getGrant() {
+        return grant;
+    }
+
+    /**
+     * Sets the OAuth grant.
+     *
+     * @param grant the OAuth grant
+     */
+    public void setGrant(Grant grant) {
+        this.grant = grant;
+    }
+
+    /**
+     * The client id.
+     *
+     * @return the client id
+     */
+    public String getClientId() {
+        return clientId;
+    }
+
+    /**
+     * Sets the client id.
+     *
+     * @param clientId the client id
+     */
+    public void setClientId(String clientId) {
+        this.clientId = clientId;
+    }
+
+    /**
+     * The client secret.
+     *
+     * @return the client secret
+     */
+    public String getClientSecret() {
+        return clientSecret;
+    }
+
+    /**
+     * Sets the client secret.
+     *
+     * @param clientSecret the client secret
+     */
+    public void setClientSecret(String clientSecret) {
+        this.clientSecret = clientSecret;
+    }
+
+    /**
+     * The user of the password grant.
+     *
+     * @return the user of the password grant
+     */
+    public String getUsername() {
+        return username;
+    }
+
+    /**
+     * Sets the user of the password grant.
+     *
+     * @param username the user of the password grant
+     */
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    /**
+     * The password of the password grant.
+     *
+     * @return the password of the password grant
+     */
+    public String getPassword() {
+        return password;
+    }
+
+    /**
+     * Sets the password of the password grant.
+     *
+     * @param password the password of the password grant
+     */
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    /**
+     * The CA certificate resource, or null for the JVM's trust store.
+     *
+     * @return the CA certificate resource, or null for the JVM's trust store
+     */
+    public Resource getCaCert() {
+        return caCert;
+    }
+
+    /**
+     * Sets the CA certificate resource.
+     *
+     * @param caCert the CA certificate resource
+     */
+    public void setCaCert(Resource caCert) {
+        this.caCert = caCert;
+    }
+
+    /**
+     * The connect timeout, or null for the SDK's default.
+     *
+     * @return the connect timeout, or null for the SDK's default
+     */
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * Sets the connect timeout.
+     *
+     * @param connectTimeout the connect timeout
+     */
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    /**
+     * The response timeout, or null for the SDK's default.
+     *
+     * @return the response timeout, or null for the SDK's default
+     */
+    public Duration getResponseTimeout() {
+        return responseTimeout;
+    }
+
+    /**
+     * Sets the response timeout.
+     *
+     * @param responseTimeout the response timeout
+     */
+    public void setResponseTimeout(Duration responseTimeout) {
+        this.responseTimeout = responseTimeout;
+    }
+
+    /**
+     * The call timeout, or null for the SDK's default.
+     *
+     * @return the call timeout, or null for the SDK's default
+     */
+    public Duration getCallTimeout() {
+        return callTimeout;
+    }
+
+    /**
+     * Sets the call timeout.
+     *
+     * @param callTimeout the call timeout
+     */
+    public void setCallTimeout(Duration callTimeout) {
+        this.callTimeout = callTimeout;
+    }
+
+    /**
+     * Attempts per call, or null for the SDK's default.
+     *
+     * @return attempts per call, or null for the SDK's default
+     */
+    public Integer getRetries() {
+        return retries;
+    }
+
+    /**
+     * Sets attempts per call, the first included.
+     *
+     * @param retries attempts per call, the first included
+     */
+    public void setRetries(Integer retries) {
+        this.retries = retries;
+    }
+
+    /**
+     * The proxy settings.
+     *
+     * @return the proxy settings
+     */
+    public Proxy getProxy() {
+        return proxy;
+    }
+
+    /**
+     * The accounts to sync.
+     *
+     * @return the accounts to sync
+     */
+    public List<Account> getAccounts() {
+        return accounts;
+    }
+
+    /**
+     * Sets the accounts to sync.
+     *
+     * @param accounts the accounts to sync
+     */
+    public void setAccounts(List<Account> accounts) {
+        this.accounts = accounts;
+    }
+
+    /**
+     * The store settings.
+     *
+     * @return the store settings
+     */
+    public Store getStore() {
+        return store;
+    }
+
+    /**
+     * The scheduler settings.
+     *
+     * @return the scheduler settings
+     */
+    public Scheduler getScheduler() {
+        return scheduler;
+    }
+
+    /**
+     * The cluster settings.
+     *
+     * @return the cluster settings
+     */
+    public Cluster getCluster() {
+        return cluster;
+    }
+
+    /**
+     * The requesting-system settings.
+     *
+     * @return the requesting-system settings
+     */
+    public RequestingSystem getRequestingSystem() {
+        return requestingSystem;
+    }
+
+    @Override
+    public String toString() {
+        return "SsmOnPremProperties{url=" + url + ", grant=" + grant + ", clientId=" + clientId + ", accounts=" + accounts.size() + "}";
+    }
+
+    /** The outbound HTTP proxy. */
+    public static class Proxy {
+        /** The proxy, http://host:port (no user info: use proxy.username and proxy.password). */
+        private String url;
+
+        /** The proxy user. */
+        private String username;
+
+        /** The proxy password; masked in actuator output. */
+        private String password;
+
+        /** Hosts reached without the proxy. */
+        private List<String> nonProxyHosts = new ArrayList<>();
+
+        /**
+         * The proxy URL.
+         *
+         * @return the proxy URL
+         */
+        public String getUrl() {
+            return url;
+        }
+
+        /**
+         * Sets the proxy URL.
+         *
+         * @param url the proxy URL
+         */
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        /**
+         * The proxy user.
+         *
+         * @return the proxy user
+         */
+        public String getUsername() {
+            return username;
+        }
+
+        /**
+         * Sets the proxy user.
+         *
+         * @param username the proxy user
+         */
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        /**
+         * The proxy password.
+         *
+         * @return the proxy password
+         */
+        public String getPassword() {
+            return password;
+        }
+
+        /**
+         * Sets the proxy password.
+         *
+         * @param password the proxy password
+         */
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        /**
+         * The hosts reached without the proxy.
+         *
+         * @return the hosts reached without the proxy
+         */
+        public List<String> getNonProxyHosts() {
+            return nonProxyHosts;
+        }
+
+        /**
+         * Sets the hosts reached without the proxy.
+         *
+         * @param nonProxyHosts the hosts reached without the proxy
+         */
+        public void setNonProxyHosts(List<String> nonProxyHosts) {
+            this.nonProxyHosts = nonProxyHosts;
+        }
+
+        @Override
+        public String toString() {
+            return "Proxy{url=" + url + "}";
+        }
+    }
+
+    /** A Smart Account to sync. */
+    public static class Account {
+        /** The Smart Account's domain, e.g. example.com. */
+        private String domain;
+
+        /** Its virtual accounts to pull; empty for all. */
+        private List<String> virtualAccounts = new ArrayList<>();
+
+        /**
+         * The Smart Account's domain.
+         *
+         * @return the Smart Account's domain
+         */
+        public String getDomain() {
+            return domain;
+        }
+
+        /**
+         * Sets the Smart Account's domain.
+         *
+         * @param domain the Smart Account's domain
+         */
+        public void setDomain(String domain) {
+            this.domain = domain;
+        }
+
+        /**
+         * The virtual accounts.
+         *
+         * @return the virtual accounts
+         */
+        public List<String> getVirtualAccounts() {
+            return virtualAccounts;
+        }
+
+        /**
+         * Sets the virtual accounts.
+         *
+         * @param virtualAccounts the virtual accounts
+         */
+        public void setVirtualAccounts(List<String> virtualAccounts) {
+            this.virtualAccounts = virtualAccounts;
+        }
+    }
+
+    /** The kind of store. */
+    public enum StoreType {
+        /** A state directory on the local file system. */
+        FILE,
+        /** Tables in the application's database. */
+        JDBC
+    }
+
+    /** Where the sync state lives. */
+    public static class Store {
+        /** file or jdbc; unset: file (jdbc is not available in this version). */
+        private StoreType type;
+
+        /** The state directory of the file store; unset: ~/.ssm-onprem-sdk/state. */
+        private String stateDir;
+
+        /** The prefix of the JDBC store's table names. */
+        private String tablePrefix = "ssm_";
+
+        /**
+         * The store type, or null for the default.
+         *
+         * @return the store type, or null for the default
+         */
+        public StoreType getType() {
+            return type;
+        }
+
+        /**
+         * Sets the store type.
+         *
+         * @param type the store type
+         */
+        public void setType(StoreType type) {
+            this.type = type;
+        }
+
+        /**
+         * The state directory.
+         *
+         * @return the state directory
+         */
+        public String getStateDir() {
+            return stateDir;
+        }
+
+        /**
+         * Sets the state directory.
+         *
+         * @param stateDir the state directory
+         */
+        public void setStateDir(String stateDir) {
+            this.stateDir = stateDir;
+        }
+
+        /**
+         * The table prefix.
+         *
+         * @return the table prefix
+         */
+        public String getTablePrefix() {
+            return tablePrefix;
+        }
+
+        /**
+         * Sets the table prefix.
+         *
+         * @param tablePrefix the table prefix
+         */
+        public void setTablePrefix(String tablePrefix) {
+            this.tablePrefix = tablePrefix;
+        }
+    }
+
+    /** The background sync. */
+    public static class Scheduler {
+        /** Whether syncs run in the background. */
+        private boolean enabled = true;
+
+        /** Time between syncs. */
+        private Duration period = Duration.ofHours(24);
+
+        /** Time from start-up to the first sync. */
+        private Duration initialDelay = Duration.ofMinutes(1);
+
+        /** Each sync moves by up to plus or minus this, so a fleet does not sync at the same second. */
+        private Duration jitter = Duration.ofMinutes(30);
+
+        /**
+         * Whether syncs run in the background.
+         *
+         * @return whether syncs run in the background
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets whether syncs run in the background.
+         *
+         * @param enabled whether syncs run in the background
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The period.
+         *
+         * @return the period
+         */
+        public Duration getPeriod() {
+            return period;
+        }
+
+        /**
+         * Sets the period.
+         *
+         * @param period the period
+         */
+        public void setPeriod(Duration period) {
+            this.period = period;
+        }
+
+        /**
+         * The initial delay.
+         *
+         * @return the initial delay
+         */
+        public Duration getInitialDelay() {
+            return initialDelay;
+        }
+
+        /**
+         * Sets the initial delay.
+         *
+         * @param initialDelay the initial delay
+         */
+        public void setInitialDelay(Duration initialDelay) {
+            this.initialDelay = initialDelay;
+        }
+
+        /**
+         * The jitter.
+         *
+         * @return the jitter
+         */
+        public Duration getJitter() {
+            return jitter;
+        }
+
+        /**
+         * Sets the jitter.
+         *
+         * @param jitter the jitter
+         */
+        public void setJitter(Duration jitter) {
+            this.jitter = jitter;
+        }
+    }
+
+    /** Several instances against one database. */
+    public static class Cluster {
+        /** Whether instances share a JDBC store and sync lock (not available in this version). */
+        private boolean enabled;
+
+        /**
+         * Whether clustering is on.
+         *
+         * @return whether clustering is on
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets whether clustering is on.
+         *
+         * @param enabled whether clustering is on
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** How this application names itself to the server in usage calls. */
+    public static class RequestingSystem {
+        /** The display name; unset: the SDK's default for the local host. */
+        private String displayName;
+
+        /**
+         * The display name.
+         *
+         * @return the display name
+         */
+        public String getDisplayName() {
+            return displayName;
+        }
+
+        /**
+         * Sets the display name.
+         *
+         * @param displayName the display name
+         */
+        public void setDisplayName(String displayName) {
+            this.displayName = displayName;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.github.ssmonprem.spring.boot.internal;
+
+import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.sync.SsmSyncClient;
+import io.github.ssmonprem.sync.SyncListener;
+import io.github.ssmonprem.sync.SyncResult;
+import io.github.ssmonprem.sync.store.SyncOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the health contributor and the endpoint report: the last sync's outcome (from the store at
+ * start-up, then from every result), the last success, and the pending and quarantined counts.
+ * Holds no secret: exception messages and remediations of the SDK never carry one.
+ */
+public final class SsmSyncStatus implements SyncListener {
+
+    private final SsmSyncClient client;
+    private final Duration period;
+    private final Clock clock;
+    private final Instant createdAt;
+    private volatile SyncOutcome last;
+    private volatile Instant lastSuccessAt;
+    private volatile String remediation;
+
+    /**
+     * Creates the status of a client.
+     *
+     * @param client the sync client, whose store holds the previous outcome
+     * @param period the sync period, for the "two periods" freshness rule
+     * @param clock the clock
+     */
+    public SsmSyncStatus(SsmSyncClient client, Duration period, Clock clock) {
+        this.client = client;
+        this.period = period;
+        this.clock = clock;
+        this.createdAt = clock.instant();
+        this.last = client.lastOutcome().orElse(null);
+        if (last != null && last.success()) {
+            lastSuccessAt = last.finishedAt();
+        }
+    }
+
+    @Override
+    public void onSync(SyncResult result) {
+        SyncOutcome outcome = result.outcome();
+        last = outcome;
+        if (outcome.success()) {
+            lastSuccessAt = outcome.finishedAt();
+            remediation = null;
+        } else {
+            remediation = result.failure().map(SsmException::remediation).orElse(null);
+        }
+    }
+
+    /**
+     * Whether the sync is healthy: the last sync succeeded within two periods, or none has run and
+     * none was due yet (less than two periods since start-up).
+     *
+     * @return true when healthy
+     */
+    public boolean isHealthy() {
+        Instant now = clock.instant();
+        Duration twoPeriods = period.multipliedBy(2);
+        SyncOutcome outcome = last;
+        if (outcome == null) {
+            return Duration.between(createdAt, now).compareTo(twoPeriods) <= 0;
+        }
+        if (!outcome.success()) {
+            return false;
+        }
+        return Duration.between(outcome.finishedAt(), now).compareTo(twoPeriods) <= 0;
+    }
+
+    /**
+     * The details shown by health and the endpoint.
+     *
+     * @return times as ISO-8601 text, counts, and the last failure's type and remediation
+     */
+    public Map<String, Object> details() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        SyncOutcome outcome = last;
+        if (outcome == null) {
+            d.put("lastAttempt", "none yet");
+        } else {
+            d.put("lastAttempt", String.valueOf(outcome.finishedAt()));
+            d.put("lastAttemptSucceeded", outcome.success());
+            d.put("licensesPulled", outcome.licensesPulled());
+            d.put("reportsDelivered", outcome.reportsDelivered());
+        }
+        Instant success = lastSuccessAt;
+        d.put("lastSuccess", success == null ? "none yet" : success.toString());
+        if (outcome != null && !outcome.success()) {
+            d.put("errorType", outcome.errorType());
+            d.put("error", outcome.errorMessage());
+            if (remediation != null) {
+                d.put("remediation", remediation);
+            }
+        } else if (outcome != null && !isHealthy()) {
+            d.put("error", "no successful sync for more than two periods (" + period.multipliedBy(2) + ")");
+        }
+        d.put("pending", client.store().pendingCount());
+        d.put("quarantined", client.store().quarantined().size());
+        return d;
+    }
+
+    /**
+     * The last outcome.
+     *
+     * @return the outcome, empty before the first sync
+     */
+    public Optional<SyncOutcome> lastOutcome() {
+        return Optional.ofNullable(last);
+    }
+}

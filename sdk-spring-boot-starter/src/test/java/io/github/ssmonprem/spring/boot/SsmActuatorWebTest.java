@@ -1,0 +1,140 @@
+package io.github.ssmonprem.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ssmonprem.testkit.SsmEmulator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A Boot web application with actuator against the emulator over HTTPS: health, the endpoint, the
+ * meters, and no secret in /actuator/env or /actuator/configprops even with values shown.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.endpoints.web.exposure.include=health,ssm,env,configprops,metrics",
+        "management.endpoint.health.show-details=always",
+        "management.endpoint.env.show-values=always",
+        "management.endpoint.configprops.show-values=always",
+        "ssm.onprem.retries=1",
+        "ssm.onprem.scheduler.initial-delay=1h",
+        "ssm.onprem.accounts[0].domain=" + SsmEmulator.DEMO_ACCOUNT,
+        "ssm.onprem.client-id=" + SsmEmulator.DEMO_CLIENT_ID,
+        "ssm.onprem.client-secret=" + SsmEmulator.DEMO_CLIENT_SECRET,
+        "ssm.onprem.username=" + SsmEmulator.DEMO_USER,
+        "ssm.onprem.password=" + SsmEmulator.DEMO_PASSWORD,
+        "ssm.onprem.proxy.url=http://proxy.example.test:3128",
+        "ssm.onprem.proxy.username=proxy-user",
+        "ssm.onprem.proxy.password=proxy-pass-value",
+        "ssm.onprem.proxy.non-proxy-hosts=127.0.0.1"})
+class SsmActuatorWebTest {
+
+    private static final SsmEmulator EMULATOR = SsmEmulator.builder().https().start();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path dir;
+
+    @DynamicPropertySource
+    static void emulator(DynamicPropertyRegistry registry) throws IOException {
+        dir = Files.createTempDirectory("ssm-boot-test");
+        Path ca = Files.writeString(dir.resolve("ca.pem"), EMULATOR.caPem(), StandardCharsets.US_ASCII);
+        registry.add("ssm.onprem.url", () -> EMULATOR.url().toString());
+        registry.add("ssm.onprem.ca-cert", () -> "file:" + ca);
+        registry.add("ssm.onprem.store.state-dir", () -> dir.resolve("state").toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        EMULATOR.close();
+    }
+
+    @Autowired
+    Environment environment;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> call(String method, String path) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port") + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", "application/json");
+        b = "POST".equals(method) ? b.POST(HttpRequest.BodyPublishers.noBody()) : b.GET();
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode json(HttpResponse<String> response, int status) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void healthEndpointAndMetersFollowTheSyncs() throws Exception {
+        JsonNode health = json(call("GET", "/actuator/health/ssm"), 200);
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("details").path("lastAttempt").asText()).isEqualTo("none yet");
+
+        JsonNode sync = json(call("POST", "/actuator/ssm/sync"), 200);
+        assertThat(sync.path("success").asBoolean()).as(sync.toString()).isTrue();
+        assertThat(sync.path("licensesPulled").asLong()).isPositive();
+
+        JsonNode status = json(call("GET", "/actuator/ssm"), 200);
+        assertThat(status.path("status").asText()).isEqualTo("UP");
+        assertThat(status.path("lastAttemptSucceeded").asBoolean()).isTrue();
+        assertThat(status.path("scheduler").asText()).isEqualTo("scheduled");
+        assertThat(status.path("pending").asInt()).isZero();
+
+        EMULATOR.faults().backendDown(true);
+        try {
+            JsonNode failed = json(call("POST", "/actuator/ssm/sync"), 200);
+            assertThat(failed.path("success").asBoolean()).isFalse();
+            assertThat(failed.path("remediation").asText()).isNotBlank();
+            JsonNode down = json(call("GET", "/actuator/health/ssm"), 503);
+            assertThat(down.path("status").asText()).isEqualTo("DOWN");
+            assertThat(down.path("details").path("errorType").asText()).isEqualTo(failed.path("errorType").asText());
+            assertThat(down.path("details").path("remediation").asText()).isNotBlank();
+            assertThat(down.path("details").path("lastSuccess").asText()).isEqualTo(sync.path("finishedAt").asText());
+        } finally {
+            EMULATOR.faults().clear();
+        }
+        assertThat(json(call("POST", "/actuator/ssm/sync"), 200).path("success").asBoolean()).isTrue();
+        assertThat(json(call("GET", "/actuator/health/ssm"), 200).path("status").asText()).isEqualTo("UP");
+        assertThat(call("POST", "/actuator/ssm/other").statusCode()).isEqualTo(400);
+
+        JsonNode meters = json(call("GET", "/actuator/metrics"), 200);
+        assertThat(meters.path("names").toString()).contains("ssm.sync.last.success").contains("ssm.auth.token.requests");
+        JsonNode lastSuccess = json(call("GET", "/actuator/metrics/ssm.sync.last.success"), 200);
+        assertThat(lastSuccess.path("measurements").get(0).path("value").asDouble()).isPositive();
+    }
+
+    @Test
+    void envAndConfigpropsNeverShowTheSecrets() throws Exception {
+        for (String path : new String[] {"/actuator/env", "/actuator/configprops"}) {
+            String body = json(call("GET", path), 200).toString();
+            assertThat(body).as(path).contains("ssm.onprem").contains(SsmEmulator.DEMO_CLIENT_ID)
+                    .doesNotContain(SsmEmulator.DEMO_CLIENT_SECRET).doesNotContain(SsmEmulator.DEMO_PASSWORD)
+                    .doesNotContain("proxy-pass-value");
+        }
+        for (String path : new String[] {"/actuator/health", "/actuator/ssm", "/actuator/metrics"}) {
+            String body = call("GET", path).body();
+            assertThat(body).as(path).doesNotContain(SsmEmulator.DEMO_CLIENT_SECRET)
+                    .doesNotContain(SsmEmulator.DEMO_PASSWORD).doesNotContain("proxy-pass-value");
+        }
+    }
+
+    /** The application: nothing but Boot's auto-configuration. */
+    @SpringBootApplication
+    static class App {
+    }
+}
