@@ -207,13 +207,41 @@ public final class SsmEmulator implements AutoCloseable {
 
     /**
      * A client configuration for this emulator: its URL, no proxy, its CA when on HTTPS, plain HTTP
-     * allowed otherwise.
+     * allowed otherwise; and, when the emulator runs on a {@link TestClock}, that clock as the client's
+     * clock and sleeper, so the client under test and the emulator share one time that no one waits for.
      *
      * @return a builder to adjust further
      */
     public SsmClientConfig.Builder clientConfig() {
         SsmClientConfig.Builder b = SsmClientConfig.builder().baseUrl(url()).noProxy();
+        if (clock instanceof TestClock) {
+            b.clock(clock).sleeper((TestClock) clock);
+        }
         return ca != null ? b.tls(TlsConfig.trustPem(ca.certificatePem())) : b.allowPlainHttp(true);
+    }
+
+    /**
+     * Returns the clock that token expiry and acknowledgement delays are measured on.
+     *
+     * @return the emulator's clock (the system clock unless the builder set another)
+     */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Returns the {@link TestClock} the emulator runs on, to advance it from a test.
+     *
+     * @return the emulator's test clock
+     * @throws IllegalStateException when the emulator runs on another clock (set one with
+     *     {@link Builder#clock(Clock)} or {@link Builder#testClock()})
+     */
+    public TestClock testClock() {
+        if (!(clock instanceof TestClock)) {
+            throw new IllegalStateException("the emulator runs on " + clock
+                    + ", not on a TestClock: build it with clock(TestClock.start()) or testClock()");
+        }
+        return (TestClock) clock;
     }
 
     /**
@@ -1015,6 +1043,17 @@ public final class SsmEmulator implements AutoCloseable {
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
+        }
+
+        /**
+         * Runs the emulator on a new {@link TestClock} at {@link TestClock#DEFAULT_START}, which
+         * {@link SsmEmulator#testClock()} returns and {@link SsmEmulator#clientConfig()} shares with the
+         * client under test.
+         *
+         * @return this builder
+         */
+        public Builder testClock() {
+            return clock(TestClock.start());
         }
 
         /**

@@ -1,0 +1,89 @@
+package io.github.ssmonprem.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ssmonprem.core.RetrySettings;
+import io.github.ssmonprem.core.exception.CircuitOpenException;
+import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.sync.DeliveryResult;
+import io.github.ssmonprem.sync.SsmSyncClient;
+import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.testkit.SsmEmulator;
+import io.github.ssmonprem.testkit.SsmEmulatorExtension;
+import io.github.ssmonprem.testkit.TestClock;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The testkit's {@link TestClock}, shared by the emulator and the client under test, lets a test skip
+ * the waits a real server imposes: an acknowledgement that comes 30 s after receipt, a circuit breaker
+ * that stays open 30 s.
+ */
+class TestClockTest {
+
+    @RegisterExtension
+    static final SsmEmulatorExtension SSM = SsmEmulatorExtension.perTest(b -> b.testClock()
+            .pollAfterSeconds(5).acknowledgeAfter(1, Duration.ofSeconds(30)));
+
+    @TempDir
+    Path state;
+
+    private SsmSyncClient client(SsmEmulator emulator, boolean breaker) {
+        var config = emulator.clientConfig().retry(RetrySettings.none());
+        if (breaker) {
+            config.circuitBreakerConfig(CircuitBreakerConfig.custom()
+                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(2)
+                    .minimumNumberOfCalls(2).failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(30))
+                    .build());
+        }
+        return SsmSyncClient.builder().config(config.build()).grant(emulator.passwordGrant()).stateDirectory(state).build();
+    }
+
+    @Test
+    void anAcknowledgementThirtyEmulatedSecondsOutTakesNoRealWait(SsmEmulator emulator, TestClock clock) {
+        try (SsmSyncClient client = client(emulator, false)) {
+            client.listAccounts();                               // token and connection set up before timing
+            Instant start = clock.instant();
+            UsageReport report = UsageReport.builder(clock).account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT")
+                    .productInstance("vmanage-test").device("edge-1", "regid.2019-10.com.cisco.SDWAN,1.0")
+                    .usage("sdwan_dna_advantage", 3, start.minus(Duration.ofHours(1)), start).build();
+
+            long realStart = System.nanoTime();
+            DeliveryResult delivery = client.submitUsage(report);
+            Duration real = Duration.ofNanos(System.nanoTime() - realStart);
+
+            assertTrue(delivery.delivered(), delivery::toString);
+            assertEquals(Duration.ofSeconds(30), clock.slept(), "six waits of poll_after_seconds=5, on the test clock");
+            assertEquals(start.plus(Duration.ofSeconds(30)), clock.instant());
+            assertEquals(7, emulator.stats().polls(), "six OK_POLL answers, then COMPLETE");
+            // Generous bound for a loaded machine; with real sleeps this would take 30 s.
+            assertTrue(real.compareTo(Duration.ofSeconds(5)) < 0, "took " + real + " of real time");
+        }
+    }
+
+    @Test
+    void anOpenCircuitBreakerLetsATrialThroughOnceTheTestClockPassesItsWait(SsmEmulator emulator, TestClock clock) {
+        try (SsmSyncClient client = client(emulator, true)) {
+            emulator.faults().backendDown(true);
+            assertThrows(SsmException.class, client::listAccounts);
+            assertThrows(SsmException.class, client::listAccounts);
+            int seen = emulator.stats().requestLines().size();
+            assertThrows(CircuitOpenException.class, client::listAccounts, "two failures of two open the breaker");
+            emulator.faults().backendDown(false);
+            assertThrows(CircuitOpenException.class, client::listAccounts, "still open: no time has passed");
+            assertEquals(seen, emulator.stats().requestLines().size(), "an open breaker sends nothing");
+
+            clock.advance(Duration.ofSeconds(31));
+            assertFalse(client.listAccounts().isEmpty(), "past the 30 s open wait a trial request goes through");
+            assertTrue(clock.slept().isZero(), "nothing slept: the breaker's wait is measured on the test clock");
+        }
+    }
+}
