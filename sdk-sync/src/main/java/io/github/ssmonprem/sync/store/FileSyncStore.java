@@ -95,6 +95,17 @@ public final class FileSyncStore implements SyncStore {
     private final ObjectMapper mapper = SsmJson.mapper();
 
     /**
+     * The pending entries this store last wrote or read, each with its file's checksum line, so that a
+     * delivery-state update or an acknowledgement does not parse a large report again. An entry is used
+     * only while its file still starts with that checksum line: a change by another process makes it
+     * read again.
+     */
+    private final ConcurrentHashMap<String, KnownEntry> knownPending = new ConcurrentHashMap<>();
+
+    private record KnownEntry(String checksumLine, PendingReport entry) {
+    }
+
+    /**
      * Opens (and creates when missing) a state directory, on the system clock.
      *
      * @param stateDirectory the directory
@@ -189,7 +200,7 @@ public final class FileSyncStore implements SyncStore {
         String id = checkedId(report.reportId());
         return locked("store the delivery state of usage report " + id + " in " + pendingDir,
                 "the report stays pending with its previous delivery state", () -> {
-                    PendingReport stored = readLive(id);
+                    PendingReport stored = livePending(id);
                     if (stored == null) {
                         return false;
                     }
@@ -223,11 +234,11 @@ public final class FileSyncStore implements SyncStore {
         String id = checkedId(reportId);
         return locked("record the acknowledgement of usage report " + id + " in " + root,
                 "the acknowledged report stays pending and is sent again with its nonce, which the server counts once", () -> {
-                    if (readLive(id) == null) {
+                    if (livePending(id) == null) {
                         return false;
                     }
                     writeAtomically(deliveredDir.resolve(id), clock.instant().toString().getBytes(StandardCharsets.UTF_8));
-                    deleteDurably(entryFile(pendingDir, id));
+                    deletePending(id);
                     return true;
                 });
     }
@@ -240,7 +251,7 @@ public final class FileSyncStore implements SyncStore {
                 return false;
             }
             writeEntry(deadDir, id, letter);
-            deleteDurably(entryFile(pendingDir, id));
+            deletePending(id);
             return true;
         });
     }
@@ -378,12 +389,12 @@ public final class FileSyncStore implements SyncStore {
     private Optional<ReportState> stateOf(String id) throws IOException {
         DeadLetter letter = readEntry(deadDir, id, DeadLetter.class);
         if (letter != null) {
-            deleteDurably(entryFile(pendingDir, id));
+            deletePending(id);
             return Optional.of(ReportState.dead(letter));
         }
         Instant deliveredAt = deliveredAt(id);
         if (deliveredAt != null) {
-            deleteDurably(entryFile(pendingDir, id));
+            deletePending(id);
             return Optional.of(ReportState.delivered(id, deliveredAt));
         }
         PendingReport pending = readEntry(pendingDir, id, PendingReport.class);
@@ -441,6 +452,53 @@ public final class FileSyncStore implements SyncStore {
         return ids;
     }
 
+    /**
+     * The pending entry of an id that is neither dead nor delivered, for the delivery path: from what
+     * this store knows when the file did not change, else read from disk.
+     */
+    private PendingReport livePending(String id) throws IOException {
+        if (Files.exists(entryFile(deadDir, id)) || Files.exists(deliveredDir.resolve(id))) {
+            return readLive(id);
+        }
+        return readPendingEntry(id);
+    }
+
+    /** A pending entry, from what this store knows when its file did not change, else read from disk. */
+    private PendingReport readPendingEntry(String id) throws IOException {
+        String checksumLine = checksumLine(entryFile(pendingDir, id));
+        if (checksumLine == null) {
+            knownPending.remove(id);
+            return null;
+        }
+        KnownEntry known = knownPending.get(id);
+        if (known != null && known.checksumLine().equals(checksumLine)) {
+            return known.entry();
+        }
+        PendingReport entry = readEntry(pendingDir, id, PendingReport.class);
+        if (entry == null) {
+            knownPending.remove(id);
+        } else {
+            knownPending.put(id, new KnownEntry(checksumLine, entry));
+        }
+        return entry;
+    }
+
+    /** The first line of an entry file (its checksum), or null when there is no such file. */
+    private static String checksumLine(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(64);
+            int end = indexOf(head, (byte) '\n');
+            return new String(head, 0, end < 0 ? head.length : end, StandardCharsets.US_ASCII).strip();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private boolean deletePending(String id) throws IOException {
+        knownPending.remove(id);
+        return deleteDurably(entryFile(pendingDir, id));
+    }
+
     private void writeEntry(Path dir, String id, Object value) throws IOException {
         byte[] json = mapper.writeValueAsBytes(value);
         CRC32C crc = new CRC32C();
@@ -449,6 +507,10 @@ public final class FileSyncStore implements SyncStore {
         byte[] all = Arrays.copyOf(head, head.length + json.length);
         System.arraycopy(json, 0, all, head.length, json.length);
         writeAtomically(entryFile(dir, id), all);
+        if (dir.equals(pendingDir)) {
+            String checksumLine = new String(head, StandardCharsets.US_ASCII).strip();
+            knownPending.put(id, new KnownEntry(checksumLine, (PendingReport) value));
+        }
     }
 
     /** An entry, or null when there is none or it was unreadable (and is now quarantined). */
