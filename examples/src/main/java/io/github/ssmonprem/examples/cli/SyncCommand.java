@@ -33,11 +33,21 @@ final class SyncCommand extends ServerCommand {
             }
             SyncResult result = client.sync();
             print(out, result);
+            warnIfNeeded(client);
             if (!result.isSuccess()) {
                 throw result.error();
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** Every run names the dead letters and quarantined entries until an operator acts, on stderr. */
+    private void warnIfNeeded(SsmSyncClient client) {
+        io.github.ssmonprem.sync.SyncStatus status = client.status();
+        if (status.needsAttention()) {
+            root().err().println(StatusCommand.attention(status.dead(), status.quarantined()));
+            root().err().flush();
+        }
     }
 
     static void print(Output out, SyncResult result) {
