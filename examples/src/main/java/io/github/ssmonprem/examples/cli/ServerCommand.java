@@ -29,11 +29,19 @@ abstract class ServerCommand extends StateCommand {
         return java.time.Duration.ofSeconds(deadlineSeconds);
     }
 
-    /** A client that keeps state in the state directory, created with its parents when missing. */
+    /**
+     * A client that keeps state in the {@code --store} database, or in the state directory, created with
+     * its parents when missing.
+     */
     SsmSyncClient durableClient(List<AccountSelection> accounts) {
         SsmSyncClient.Builder builder = SsmSyncClient.builder().config(connection.config(env()).build())
                 .grant(connection.grant(env()));
-        return builder.stateDirectory(States.create(stateDirectory())).accounts(accounts).build();
+        if (storeUrl() != null) {
+            builder.store(openStore());
+        } else {
+            builder.stateDirectory(States.create(stateDirectory()));
+        }
+        return builder.accounts(accounts).build();
     }
 
     /**

@@ -64,12 +64,14 @@ final class StatusCommand extends StateCommand {
         }
     }
 
-    /** Room for lines that depend on where the state is kept. */
-    void extraLines(Output out) {
+    /** With {@code --store}: who holds the cluster's sync lock. */
+    private void extraLines(Output out) {
+        lock().ifPresent(l -> out.line("  sync lock:    " + l.holder().map(h -> "held by " + h.holder() + " since "
+                + Output.instant(h.acquiredAt()) + ", lease until " + Output.instant(h.expiresAt())).orElse("free")));
     }
 
-    /** Room for fields that depend on where the state is kept. */
-    void extraDocument(Map<String, Object> doc) {
+    private void extraDocument(Map<String, Object> doc) {
+        lock().ifPresent(l -> doc.put("lockHolder", l.holder().map(h -> h.holder()).orElse(null)));
     }
 
     /**

@@ -28,7 +28,7 @@ final class UsageCommand extends BaseCommand {
     }
 
     /** {@code ssm usage push --file F}: stores the report in the state directory, then delivers it. */
-    @Command(name = "push", description = "Store a usage report in the state directory, then deliver it and wait for its "
+    @Command(name = "push", description = "Store a usage report in the state directory (or --store), then deliver it and wait for its "
             + "acknowledgement; if delivery fails it stays pending and a later `ssm sync` delivers it")
     static final class Push extends ServerCommand {
 
@@ -45,14 +45,16 @@ final class UsageCommand extends BaseCommand {
                 doc.put("status", result.status());
                 doc.put("pollId", result.pollId());
                 doc.put("records", report.recordCount());
-                doc.put("stateDirectory", stateDirectory().toAbsolutePath().toString());
+                doc.put("stateDirectory", storeUrl() == null ? stateDirectory().toAbsolutePath().toString() : null);
+                doc.put("store", stateDescription());
                 if (result.delivered()) {
                     out.line("Usage report " + report.reportId() + " (" + Output.plural(report.recordCount(), "record") + ") delivered and acknowledged.");
                     out.document(doc);
                     return ExitCodes.OK;
                 }
-                out.line("Usage report " + report.reportId() + " is stored in " + stateDirectory().toAbsolutePath()
-                        + " and still pending; `ssm sync` with the same --state-dir delivers it.");
+                out.line("Usage report " + report.reportId() + " is stored in " + stateDescription()
+                        + " and still pending; `ssm sync` with the same " + (storeUrl() == null ? "--state-dir" : "--store")
+                        + " delivers it.");
                 throw new UsageDeliveryException(report.reportId(), result.error(), result.failure());
             }
         }
