@@ -31,6 +31,7 @@ import io.github.ssmonprem.sync.UsageDeliveryException;
  *   <tr><td>6</td><td>server unavailable or unreachable, after retries</td></tr>
  *   <tr><td>7</td><td>TLS certificate or host name failure</td></tr>
  *   <tr><td>8</td><td>proxy authentication failure</td></tr>
+ *   <tr><td>9</td><td>{@code ssm status}: dead letters or quarantined entries wait for an operator</td></tr>
  * </table>
  */
 public final class ExitCodes {
@@ -53,6 +54,11 @@ public final class ExitCodes {
     public static final int TLS = 7;
     /** Proxy authentication failure. */
     public static final int PROXY_AUTH = 8;
+    /**
+     * {@code ssm status}: dead letters or quarantined entries wait for an operator
+     * ({@code ssm usage list}).
+     */
+    public static final int NEEDS_ATTENTION = 9;
 
     private ExitCodes() {
     }

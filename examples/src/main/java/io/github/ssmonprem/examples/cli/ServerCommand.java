@@ -3,20 +3,15 @@ package io.github.ssmonprem.examples.cli;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
-import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** A command that talks to an SSM On-Prem server. */
-abstract class ServerCommand extends BaseCommand {
+abstract class ServerCommand extends StateCommand {
 
     @Mixin
     ConnectionOptions connection;
-
-    @Option(names = "--state-dir", description = "pending usage and last sync state (env SSM_STATE_DIR; "
-            + "default ~/.ssm-onprem-sdk/state)")
-    Path stateDir;
 
     @Option(names = "--deadline", description = "overall limit in seconds for the command, retries included "
             + "(default: none; each request is still bounded by --timeout and --retries)")
@@ -34,20 +29,19 @@ abstract class ServerCommand extends BaseCommand {
         return java.time.Duration.ofSeconds(deadlineSeconds);
     }
 
-    Path stateDirectory() {
-        if (stateDir != null) {
-            return stateDir;
-        }
-        String fromEnv = env().get("SSM_STATE_DIR");
-        return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv)
-                : Path.of(System.getProperty("user.home"), ".ssm-onprem-sdk", "state");
-    }
-
-    /** A client that keeps state in the state directory, created with its parents when missing. */
+    /**
+     * A client that keeps state in the {@code --store} database, or in the state directory, created with
+     * its parents when missing.
+     */
     SsmSyncClient durableClient(List<AccountSelection> accounts) {
         SsmSyncClient.Builder builder = SsmSyncClient.builder().config(connection.config(env()).build())
                 .grant(connection.grant(env()));
-        return builder.stateDirectory(States.create(stateDirectory())).accounts(accounts).build();
+        if (storeUrl() != null) {
+            builder.store(openStore());
+        } else {
+            builder.stateDirectory(States.create(stateDirectory()));
+        }
+        return builder.accounts(accounts).build();
     }
 
     /**

@@ -14,10 +14,11 @@ import picocli.CommandLine.Command;
 @Command(name = "ssm", mixinStandardHelpOptions = true, versionProvider = SsmCli.Version.class,
         description = "Cisco SSM On-Prem licensing from the command line: tokens, accounts, licenses, usage, sync, diagnosis.",
         subcommands = {CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class, DemoCommand.class, EmulatorCommand.class, TokenCommand.class, AccountsCommand.class,
-            LicensesCommand.class, UsageCommand.class, SyncCommand.class, DoctorCommand.class},
+            LicensesCommand.class, UsageCommand.class, SyncCommand.class, StatusCommand.class, DoctorCommand.class},
         footer = {"", "Exit codes: 0 success, 1 other, 2 usage error, 3 grant not found (invalid_client), "
             + "4 invalid credentials (invalid_grant), 5 other OAuth/authorization error, 6 server unavailable or unreachable, "
-            + "7 TLS failure, 8 proxy authentication failure."})
+            + "7 TLS failure, 8 proxy authentication failure, "
+            + "9 (ssm status) dead letters or quarantined entries wait for an operator."})
 public final class SsmCli implements java.util.concurrent.Callable<Integer> {
 
     private final Map<String, String> env;

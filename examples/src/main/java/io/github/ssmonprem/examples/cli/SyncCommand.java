@@ -5,11 +5,14 @@ import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.LicenseChanges;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
+import io.github.ssmonprem.sync.lock.SyncLease;
+import io.github.ssmonprem.sync.lock.SyncLock;
 import io.github.ssmonprem.sync.model.License;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,6 +20,9 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", description = "Run one sync: token, licenses of the account (compared with the last pull), "
         + "pending usage reports, outcome recorded in the state directory")
 final class SyncCommand extends ServerCommand {
+
+    /** How long one sync may hold the cluster's lock: far longer than a sync takes, short enough to recover. */
+    private static final java.time.Duration LEASE = java.time.Duration.ofMinutes(15);
 
     @Option(names = "--account", description = "smart account domain (omit to deliver pending usage only)")
     String account;
@@ -27,17 +33,49 @@ final class SyncCommand extends ServerCommand {
     @Override
     int execute(Output out) {
         List<AccountSelection> accounts = account == null ? List.of() : List.of(new AccountSelection(account, virtualAccounts));
+        Optional<SyncLock> lock = lock();
+        Optional<SyncLease> lease = Optional.empty();
+        if (lock.isPresent()) {
+            lease = lock.get().tryAcquire(Nodes.name(env()), LEASE);
+            if (lease.isEmpty()) {
+                Optional<io.github.ssmonprem.sync.lock.LockHolder> holder = lock.get().holder();
+                out.line("Not syncing: " + holder.map(h -> h.holder() + " (since " + Output.instant(h.acquiredAt())
+                        + ", lease until " + Output.instant(h.expiresAt()) + ")").orElse("another node")
+                        + " holds the sync lock of " + stateDescription() + " and is syncing.");
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("synced", false);
+                doc.put("lockHolder", holder.map(h -> h.holder()).orElse(null));
+                out.document(doc);
+                return ExitCodes.OK;
+            }
+        }
+        boolean succeeded = false;
         try (SsmSyncClient client = durableClient(accounts)) {
             if (account != null) {
                 checkVirtualAccounts(client, account, virtualAccounts);
             }
-            SyncResult result = client.sync();
+            SyncResult result = lease.isPresent() ? client.sync(lease.get()) : client.sync();
+            succeeded = result.isSuccess();
             print(out, result);
+            warnIfNeeded(client);
             if (!result.isSuccess()) {
                 throw result.error();
             }
+        } finally {
+            if (lease.isPresent()) {
+                lease.get().release(succeeded);
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /** Every run names the dead letters and quarantined entries until an operator acts, on stderr. */
+    private void warnIfNeeded(SsmSyncClient client) {
+        io.github.ssmonprem.sync.SyncStatus status = client.status();
+        if (status.needsAttention()) {
+            root().err().println(StatusCommand.attention(status.dead(), status.quarantined()));
+            root().err().flush();
+        }
     }
 
     static void print(Output out, SyncResult result) {
