@@ -63,7 +63,20 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
     }
 
     /**
-     * Returns the failure, if any.
+     * Returns the failure, or null when the sync succeeded.
+     *
+     * @return the failure, or null when the sync succeeded
+     * @deprecated use {@link #failure()}, which says the same without a null; this accessor of the
+     *     record component stays for compatibility and will be removed in a future major version
+     */
+    @Deprecated(since = "0.1.0")
+    @Override
+    public SsmException error() {
+        return error;
+    }
+
+    /**
+     * Returns the failure, if any: the one accessor to use for it.
      *
      * @return the failure, if any
      */
