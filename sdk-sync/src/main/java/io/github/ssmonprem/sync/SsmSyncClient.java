@@ -283,6 +283,10 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      * unknown domain) does not hold back the other accounts; a server that is down or unreachable
      * ends the license step where it is.
      *
+     * <p>With no account configured (a client that only delivers usage) there is no license step: the
+     * sync logs a warning, pulls nothing, delivers the pending usage, and its result says so with
+     * {@link SyncResult#licensesSkipped()}; it is a success when the usage step succeeds.
+     *
      * @return the result
      */
     @Override
@@ -316,7 +320,12 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         Map<String, LicenseChanges> changes = new LinkedHashMap<>();
         List<DeliveryResult> deliveries = new ArrayList<>();
         long[] pulled = {0};
-        SsmException licenseError = step(() -> pullLicenses(changes, pulled, lease));
+        boolean noAccount = accounts.isEmpty();
+        if (noAccount) {
+            LOG.warn("No smart account is configured: this sync pulls no licenses and only delivers pending usage. "
+                    + "Configure SsmSyncClient.Builder.account(...) to pull licenses.");
+        }
+        SsmException licenseError = noAccount ? null : step(() -> pullLicenses(changes, pulled, lease));
         SsmException usageError = step(() -> {
             fence(lease);
             deliveries.addAll(usage.deliverPending());
@@ -326,7 +335,8 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
                     .map(d -> (SsmException) new UsageDeliveryException(d.reportId(), d.error(), d.failure())).orElse(null);
         }
         SsmException error = licenseError != null ? licenseError : usageError;
-        List<SyncOutcome.Step> steps = List.of(stepResult("licenses", licenseError), stepResult("usage", usageError));
+        List<SyncOutcome.Step> steps = noAccount ? List.of(stepResult("usage", usageError))
+                : List.of(stepResult("licenses", licenseError), stepResult("usage", usageError));
         int delivered = (int) deliveries.stream().filter(DeliveryResult::delivered).count();
         int pending = Math.max(0, store.pendingCount());
         List<DeadLetter> dead = readOrEmpty(store::deadLetters);

@@ -85,6 +85,17 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
     }
 
     /**
+     * Returns whether this sync skipped the license step because the client has no account configured
+     * ({@code SsmSyncClient.Builder.account(...)}): it pulled no licenses and only delivered usage. A
+     * success with zero licenses is then not a sign that the smart account has none.
+     *
+     * @return whether no license step ran
+     */
+    public boolean licensesSkipped() {
+        return !outcome.steps().isEmpty() && outcome.steps().stream().noneMatch(s -> "licenses".equals(s.name()));
+    }
+
+    /**
      * Throws the failure, for callers that prefer exceptions.
      *
      * @return this result when it succeeded
@@ -100,7 +111,7 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
     @Override
     public String toString() {
         return "SyncResult{" + (isSuccess() ? "success" : "failed: " + outcome.errorType()) + ", licenses="
-                + outcome.licensesPulled() + ", delivered=" + outcome.reportsDelivered() + ", pending="
+                + (licensesSkipped() ? "not pulled (no account configured)" : outcome.licensesPulled()) + ", delivered=" + outcome.reportsDelivered() + ", pending="
                 + outcome.reportsPending() + ", changes=" + changes + "}";
     }
 }

@@ -129,4 +129,23 @@ class DeadLetterAndStepsTest {
             assertEquals(steps, ssm.lastOutcome().orElseThrow().steps(), "the stored outcome records each step");
         }
     }
+
+    @Test
+    void aSyncWithNoAccountSaysItPulledNoLicenses() throws Exception {
+        UsageReport report = report(ACCOUNT);
+        try (SsmSyncClient ssm = SsmSyncClient.builder()
+                .config(emulator.clientConfig().clock(clock).sleeper(clock).meterRegistry(registry).build())
+                .grant(emulator.passwordGrant()).stateDirectory(state).build()) {
+            ssm.store().addPending(io.github.ssmonprem.sync.store.PendingReport.of(report, clock.instant()));
+            SyncResult result = ssm.sync();
+            assertTrue(result.isSuccess(), result.toString());
+            assertTrue(result.licensesSkipped(), "the result says no license step ran");
+            assertTrue(result.toString().contains("no account configured"), result.toString());
+            assertEquals(List.of("usage"), result.outcome().steps().stream().map(SyncOutcome.Step::name).toList());
+            assertEquals(1, emulator.stats().acknowledged(), "the pending usage is still delivered");
+        }
+        try (SsmSyncClient ssm = client()) {
+            assertFalse(ssm.sync().licensesSkipped());
+        }
+    }
 }
