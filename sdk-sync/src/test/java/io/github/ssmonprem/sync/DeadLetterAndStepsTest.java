@@ -148,4 +148,28 @@ class DeadLetterAndStepsTest {
             assertFalse(ssm.sync().licensesSkipped());
         }
     }
+
+    @Test
+    void submitUsageAsyncDeliversOnTheClientsThreadsAndStopsWithTheClient() throws Exception {
+        List<Runnable> held = new java.util.ArrayList<>();
+        java.util.concurrent.CompletableFuture<DeliveryResult> queued;
+        SsmSyncClient ssm = client();
+        try {
+            DeliveryResult result = ssm.submitUsageAsync(report(ACCOUNT)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(DeliveryResult.Status.DELIVERED, result.status());
+            queued = ssm.submitUsageAsync(report(ACCOUNT), held::add);
+            assertFalse(queued.isDone(), "the given executor has not run it yet");
+        } finally {
+            ssm.close();
+        }
+        java.util.concurrent.ExecutionException notRun = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, queued::get);
+        assertTrue(notRun.getCause() instanceof IllegalStateException && notRun.getCause().getMessage().contains("closed"),
+                String.valueOf(notRun.getCause()));
+        held.forEach(Runnable::run);
+        assertEquals(1, emulator.stats().acknowledged(), "the cancelled submission did not run later");
+        java.util.concurrent.ExecutionException closed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> ssm.submitUsageAsync(report(ACCOUNT)).get());
+        assertTrue(closed.getCause() instanceof IllegalStateException, String.valueOf(closed.getCause()));
+    }
 }
