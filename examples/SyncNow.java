@@ -84,8 +84,8 @@ public class SyncNow {
                         + result.outcome().reportsPending() + " pending");
                 return 0;
             }
-            System.out.println("sync FAILED (" + result.outcome().errorType() + "): " + result.error().getMessage());
-            return exitCode(result.error());
+            System.out.println("sync FAILED (" + result.outcome().errorType() + "): " + result.failure().orElseThrow().getMessage());
+            return exitCode(result.failure().orElseThrow());
         }
     }
 

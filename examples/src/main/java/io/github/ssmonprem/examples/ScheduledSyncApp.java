@@ -90,7 +90,7 @@ public final class ScheduledSyncApp {
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
                 stop.await();
             } else if (!first.isSuccess()) {
-                throw first.error();
+                throw first.failure().orElseThrow();
             }
         }
         return 0;

@@ -86,6 +86,15 @@ class TransportTest {
     }
 
     @Test
+    void aClosedClientSaysSoInsteadOfConnectionPoolShutDown() {
+        SsmHttpClient http = SsmHttpClient.create(config().build());
+        http.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> http.execute(get(), JsonNode.class));
+        assertTrue(e.getMessage().contains("client is closed"), e.getMessage());
+        assertEquals(0, server.getRequestCount(), "nothing was sent");
+    }
+
+    @Test
     void twoServiceUnavailableThenOkSucceedsOnTheThirdAttemptAndCountsTwoRetries() {
         server.enqueue(new MockResponse.Builder().code(503).body("busy").build());
         server.enqueue(new MockResponse.Builder().code(503).body("busy").build());

@@ -35,6 +35,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -80,6 +89,12 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     private final MeterRegistry registry;
     private final AtomicLong lastSuccessEpochSeconds = new AtomicLong();
     private final AtomicLong licensesInLastPull = new AtomicLong();
+    private final int deliveryConcurrency;
+    private final Object asyncLock = new Object();
+    /** Asynchronous submissions not started yet, each with its claim: whoever sets it runs or cancels it. */
+    private final Map<CompletableFuture<DeliveryResult>, AtomicBoolean> asyncQueued = new ConcurrentHashMap<>();
+    private ExecutorService asyncExecutor;
+    private boolean closed;
 
     private SsmSyncClient(Builder b) {
         this.ownsHttp = b.http == null;
@@ -92,6 +107,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         this.ownsStore = b.store == null;
         this.store = b.store != null ? b.store : new FileSyncStore(b.stateDirectory);
         this.accounts = List.copyOf(b.accounts);
+        this.deliveryConcurrency = b.deliveryConcurrency;
         this.licenses = new LicenseService(http, tokens, b.pageSize);
         this.usage = new UsageService(http, tokens, store, b.ackTimeout, b.requestingSystem, b.deliveryConcurrency);
         this.clock = http.config().clock();
@@ -193,12 +209,81 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     /**
      * Stores a usage report durably, then delivers it and polls for its acknowledgement.
      *
+     * <p>This call blocks the calling thread until the server acknowledges the report or the
+     * acknowledgement timeout ({@link Builder#ackTimeout(Duration)}) passes, polling in between: with a
+     * busy server that can take minutes. Use {@link #submitUsageAsync(UsageReport)} not to block.
+     *
      * @param report the report
      * @return DELIVERED, or PENDING (the report stays stored; a later sync delivers it)
      * @throws io.github.ssmonprem.sync.store.SyncStoreException when it cannot be stored; nothing was sent
      */
     public DeliveryResult submitUsage(UsageReport report) {
         return usage.submit(report);
+    }
+
+    /**
+     * Does what {@link #submitUsage(UsageReport)} does on a thread the client owns, and returns at once.
+     * The client's threads (as many as {@link Builder#deliveryConcurrency(int)}, daemon) start with the
+     * first call and stop when the client closes. A report whose submission has not started when the
+     * client closes completes exceptionally with an {@link IllegalStateException} (it was not stored);
+     * one being delivered stays stored and pending, and a later sync delivers it.
+     *
+     * @param report the report
+     * @return the delivery's result; completes exceptionally with what {@code submitUsage} throws
+     */
+    public CompletableFuture<DeliveryResult> submitUsageAsync(UsageReport report) {
+        Objects.requireNonNull(report, "report");
+        ExecutorService executor;
+        synchronized (asyncLock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("The SSM sync client is closed; usage report "
+                        + report.reportId() + " was not stored or sent."));
+            }
+            if (asyncExecutor == null) {
+                AtomicInteger n = new AtomicInteger();
+                asyncExecutor = Executors.newFixedThreadPool(deliveryConcurrency, r -> {
+                    Thread t = new Thread(r, "ssm-usage-submit-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            executor = asyncExecutor;
+        }
+        return submitUsageAsync(report, executor);
+    }
+
+    /**
+     * Does what {@link #submitUsage(UsageReport)} does on the given executor, and returns at once. The
+     * caller owns the executor: closing the client does not stop it.
+     *
+     * @param report the report
+     * @param executor where the submission runs
+     * @return the delivery's result; completes exceptionally with what {@code submitUsage} throws, or
+     *     with the executor's {@link RejectedExecutionException}
+     */
+    public CompletableFuture<DeliveryResult> submitUsageAsync(UsageReport report, Executor executor) {
+        Objects.requireNonNull(report, "report");
+        Objects.requireNonNull(executor, "executor");
+        CompletableFuture<DeliveryResult> future = new CompletableFuture<>();
+        AtomicBoolean claimed = new AtomicBoolean();
+        asyncQueued.put(future, claimed);
+        try {
+            executor.execute(() -> {
+                asyncQueued.remove(future);
+                if (!claimed.compareAndSet(false, true)) {
+                    return;
+                }
+                try {
+                    future.complete(submitUsage(report));
+                } catch (RuntimeException | Error e) {
+                    future.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            asyncQueued.remove(future);
+            future.completeExceptionally(e);
+        }
+        return future;
     }
 
     /**
@@ -283,6 +368,10 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      * unknown domain) does not hold back the other accounts; a server that is down or unreachable
      * ends the license step where it is.
      *
+     * <p>With no account configured (a client that only delivers usage) there is no license step: the
+     * sync logs a warning, pulls nothing, delivers the pending usage, and its result says so with
+     * {@link SyncResult#licensesSkipped()}; it is a success when the usage step succeeds.
+     *
      * @return the result
      */
     @Override
@@ -316,7 +405,12 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         Map<String, LicenseChanges> changes = new LinkedHashMap<>();
         List<DeliveryResult> deliveries = new ArrayList<>();
         long[] pulled = {0};
-        SsmException licenseError = step(() -> pullLicenses(changes, pulled, lease));
+        boolean noAccount = accounts.isEmpty();
+        if (noAccount) {
+            LOG.warn("No smart account is configured: this sync pulls no licenses and only delivers pending usage. "
+                    + "Configure SsmSyncClient.Builder.account(...) to pull licenses.");
+        }
+        SsmException licenseError = noAccount ? null : step(() -> pullLicenses(changes, pulled, lease));
         SsmException usageError = step(() -> {
             fence(lease);
             deliveries.addAll(usage.deliverPending());
@@ -326,7 +420,8 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
                     .map(d -> (SsmException) new UsageDeliveryException(d.reportId(), d.error(), d.failure())).orElse(null);
         }
         SsmException error = licenseError != null ? licenseError : usageError;
-        List<SyncOutcome.Step> steps = List.of(stepResult("licenses", licenseError), stepResult("usage", usageError));
+        List<SyncOutcome.Step> steps = noAccount ? List.of(stepResult("usage", usageError))
+                : List.of(stepResult("licenses", licenseError), stepResult("usage", usageError));
         int delivered = (int) deliveries.stream().filter(DeliveryResult::delivered).count();
         int pending = Math.max(0, store.pendingCount());
         List<DeadLetter> dead = readOrEmpty(store::deadLetters);
@@ -429,11 +524,35 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     }
 
     /**
-     * Stops the token provider and closes what this client created: the transport, and the store of
-     * its state directory. A transport or store given to the builder stays open: its owner closes it.
+     * Stops the token provider and closes what this client created: the transport, the store of its
+     * state directory, and the threads of {@link #submitUsageAsync(UsageReport)} (interrupting a
+     * delivery under way, whose report stays pending, waiting up to 10 s). A transport or store given
+     * to the builder stays open: its owner closes it.
      */
     @Override
     public void close() {
+        ExecutorService executor;
+        synchronized (asyncLock) {
+            closed = true;
+            executor = asyncExecutor;
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("Usage submissions still running after 10 s; closing the client under them");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        asyncQueued.forEach((future, claimed) -> {
+            if (claimed.compareAndSet(false, true)) {
+                future.completeExceptionally(new IllegalStateException(
+                        "The SSM sync client was closed before this usage report was submitted; it was not stored or sent."));
+            }
+        });
+        asyncQueued.clear();
         tokens.close();
         if (ownsHttp) {
             http.close();

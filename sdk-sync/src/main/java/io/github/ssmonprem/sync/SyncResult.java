@@ -63,12 +63,36 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
     }
 
     /**
-     * Returns the failure, if any.
+     * Returns the failure, or null when the sync succeeded.
+     *
+     * @return the failure, or null when the sync succeeded
+     * @deprecated use {@link #failure()}, which says the same without a null; this accessor of the
+     *     record component stays for compatibility and will be removed in a future major version
+     */
+    @Deprecated(since = "0.1.0")
+    @Override
+    public SsmException error() {
+        return error;
+    }
+
+    /**
+     * Returns the failure, if any: the one accessor to use for it.
      *
      * @return the failure, if any
      */
     public Optional<SsmException> failure() {
         return Optional.ofNullable(error);
+    }
+
+    /**
+     * Returns whether this sync skipped the license step because the client has no account configured
+     * ({@code SsmSyncClient.Builder.account(...)}): it pulled no licenses and only delivered usage. A
+     * success with zero licenses is then not a sign that the smart account has none.
+     *
+     * @return whether no license step ran
+     */
+    public boolean licensesSkipped() {
+        return !outcome.steps().isEmpty() && outcome.steps().stream().noneMatch(s -> "licenses".equals(s.name()));
     }
 
     /**
@@ -87,7 +111,7 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
     @Override
     public String toString() {
         return "SyncResult{" + (isSuccess() ? "success" : "failed: " + outcome.errorType()) + ", licenses="
-                + outcome.licensesPulled() + ", delivered=" + outcome.reportsDelivered() + ", pending="
+                + (licensesSkipped() ? "not pulled (no account configured)" : outcome.licensesPulled()) + ", delivered=" + outcome.reportsDelivered() + ", pending="
                 + outcome.reportsPending() + ", changes=" + changes + "}";
     }
 }

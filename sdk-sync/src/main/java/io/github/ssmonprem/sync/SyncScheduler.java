@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
  * Runs a sync every period (24 hours by default) and on demand.
  *
  * <ul>
- *   <li>The first run comes after the initial delay; each next run one period after the previous run
- *       ended, moved by a random jitter so a fleet does not sync at the same second.</li>
+ *   <li>The first run comes exactly after the initial delay (the jitter does not apply to it); each
+ *       next run one period after the previous run ended, moved by a random jitter of up to ± the
+ *       jitter so a fleet does not sync at the same second.</li>
  *   <li>{@link #syncNow()} runs a sync at once; called while a sync runs, it joins that run. Runs
- *       never overlap.</li>
+ *       never overlap. A successful on-demand run leaves the next scheduled run where it was (it
+ *       does not push it a period out); one that fails brings the next run forward to the failure back-off when that is sooner.</li>
  *   <li>A failed run does not stop the schedule: the next comes sooner, after a back-off (15 min,
  *       doubling, capped below the period), and the normal period resumes after a success.</li>
  *   <li>{@link #close()} stops scheduling and waits, bounded, for a running sync.</li>
@@ -93,6 +95,8 @@ public final class SyncScheduler implements AutoCloseable {
     private CompletableFuture<SyncResult> running;
     private ScheduledFuture<?> next;
     private Instant nextRunAt;
+    /** When the next scheduled run (not a lock poll) is due; kept across on-demand runs. */
+    private Instant plannedRunAt;
     private int consecutiveFailures;
     private boolean started;
     private boolean closed;
@@ -138,7 +142,7 @@ public final class SyncScheduler implements AutoCloseable {
     }
 
     /**
-     * Schedules the first run after the initial delay (plus up to one jitter).
+     * Schedules the first run after exactly the initial delay; the jitter applies to the later runs.
      *
      * @return this scheduler
      */
@@ -151,8 +155,7 @@ public final class SyncScheduler implements AutoCloseable {
                 return this;
             }
             started = true;
-            Duration spread = jitter.isZero() ? Duration.ZERO : Duration.ofMillis((long) (random.nextDouble() * jitter.toMillis()));
-            scheduleLocked(initialDelay.plus(spread));
+            scheduleLocked(initialDelay);
         }
         return this;
     }
@@ -215,6 +218,7 @@ public final class SyncScheduler implements AutoCloseable {
         synchronized (lock) {
             next = null;
             nextRunAt = null;
+            plannedRunAt = null;
             if (closed || running != null) {
                 // A run triggered on demand is under way; its end schedules the next one.
                 return;
@@ -240,14 +244,14 @@ public final class SyncScheduler implements AutoCloseable {
             }
         }
         if (syncLock == null) {
-            finish(future, execute(null), null);
+            finish(future, execute(null), null, requestedAt != null);
             return;
         }
         Optional<SyncLease> lease;
         try {
             Optional<Duration> served = servedByAnotherNode(requestedAt);
             if (served.isPresent()) {
-                finish(future, null, served.get());
+                finish(future, null, served.get(), requestedAt != null);
                 return;
             }
             lease = syncLock.tryAcquire(node, leaseTime);
@@ -256,12 +260,12 @@ public final class SyncScheduler implements AutoCloseable {
                 served = servedByAnotherNode(requestedAt);
                 if (served.isPresent()) {
                     lease.get().release(false);
-                    finish(future, null, served.get());
+                    finish(future, null, served.get(), requestedAt != null);
                     return;
                 }
             }
         } catch (SyncLockException e) {
-            finish(future, failed(e), null);
+            finish(future, failed(e), null, requestedAt != null);
             return;
         }
         if (lease.isEmpty()) {
@@ -292,7 +296,7 @@ public final class SyncScheduler implements AutoCloseable {
         } catch (SyncLockException e) {
             LOG.warn("Could not release the sync lock (it expires by itself): {}", e.getMessage());
         }
-        finish(future, result, null);
+        finish(future, result, null, requestedAt != null);
     }
 
     /**
@@ -353,8 +357,10 @@ public final class SyncScheduler implements AutoCloseable {
      *
      * @param result the result of the sync this node ran, or null when another node's sync served
      * @param sinceClusterSuccess with a null result: how long ago the cluster's last sync succeeded
+     * @param onDemand whether {@link #syncNow()} asked for this run
      */
-    private void finish(CompletableFuture<SyncResult> future, SyncResult result, Duration sinceClusterSuccess) {
+    private void finish(CompletableFuture<SyncResult> future, SyncResult result, Duration sinceClusterSuccess,
+            boolean onDemand) {
         if (result == null) {
             Instant at = clock.instant().minus(sinceClusterSuccess);
             SyncResult served = new SyncResult(new SyncOutcome(at, at, true, 0, 0, 0, null, null), Map.of(),
@@ -374,10 +380,21 @@ public final class SyncScheduler implements AutoCloseable {
             running = null;
             if (result.isSuccess()) {
                 consecutiveFailures = 0;
-                scheduleLocked(withJitter(period));
+                Instant planned = plannedRunAt;
+                if (onDemand && planned != null && planned.isAfter(clock.instant())) {
+                    // An on-demand run keeps the schedule: the next run stays where it was planned.
+                    scheduleLocked(Duration.between(clock.instant(), planned));
+                } else {
+                    scheduleLocked(withJitter(period));
+                }
             } else {
                 consecutiveFailures++;
                 Duration wait = backoff(consecutiveFailures);
+                Instant planned = plannedRunAt;
+                if (onDemand && planned != null && planned.isAfter(clock.instant())
+                        && planned.isBefore(clock.instant().plus(wait))) {
+                    wait = Duration.between(clock.instant(), planned);
+                }
                 LOG.info("SSM sync failed ({}); retrying in {} min", result.outcome().errorType(), wait.toMinutes());
                 scheduleLocked(wait);
             }
@@ -401,6 +418,7 @@ public final class SyncScheduler implements AutoCloseable {
         }
         long millis = Math.max(0, delay.toMillis());
         nextRunAt = clock.instant().plusMillis(millis);
+        plannedRunAt = nextRunAt;
         next = executor.schedule(this::scheduledRun, millis, TimeUnit.MILLISECONDS);
     }
 
@@ -462,6 +480,7 @@ public final class SyncScheduler implements AutoCloseable {
         private Duration period = Duration.ofHours(24);
         private Duration initialDelay = Duration.ofMinutes(1);
         private Duration jitter = Duration.ofMinutes(30);
+        private boolean jitterSet;
         private Duration failureBackoff = Duration.ofMinutes(15);
         private Duration maxFailureBackoff;
         private Duration closeTimeout = Duration.ofSeconds(30);
@@ -502,13 +521,16 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
-         * Sets each run moves by up to ± this (the first by up to +this); default 30 min.
+         * Sets how far each run after the first moves, at random, from one period after the previous run:
+         * up to ± this (default 30 min). The first run comes exactly after the initial delay. Must be
+         * shorter than the period; set a shorter one (or zero) with a short period.
          *
-         * @param jitter each run moves by up to ± this (the first by up to +this); default 30 min
+         * @param jitter each run after the first moves by up to ± this; default 30 min
          * @return this builder
          */
         public Builder jitter(Duration jitter) {
             this.jitter = jitter;
+            this.jitterSet = true;
             return this;
         }
 
@@ -647,9 +669,17 @@ public final class SyncScheduler implements AutoCloseable {
                 throw new SsmConfigurationException("lock", "the node name must be 1 to 200 characters");
             }
             if (jitter.compareTo(period) >= 0) {
-                throw new SsmConfigurationException("jitter", "must be shorter than the period");
+                throw jitterSet
+                        ? new SsmConfigurationException("jitter", "the jitter (" + jitter + ") must be shorter than the period ("
+                                + period + ")")
+                        : new SsmConfigurationException("period", "the period (" + period + ") must be longer than the jitter ("
+                                + jitter + ", the default); set a longer period or a shorter jitter(...), such as Duration.ZERO");
             }
             Duration max = maxFailureBackoff != null ? maxFailureBackoff : period.dividedBy(2);
+            if (maxFailureBackoff == null && max.compareTo(failureBackoff) < 0) {
+                throw new SsmConfigurationException("period", "the period (" + period + ") must be at least twice the first "
+                        + "failure back-off (" + failureBackoff + "); set a longer period or a shorter failureBackoff(first, max)");
+            }
             if (max.compareTo(period) >= 0 || max.compareTo(failureBackoff) < 0) {
                 throw new SsmConfigurationException("failureBackoff", "the maximum must lie between the first wait and the period");
             }

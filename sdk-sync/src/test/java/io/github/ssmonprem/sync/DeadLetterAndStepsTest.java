@@ -129,4 +129,47 @@ class DeadLetterAndStepsTest {
             assertEquals(steps, ssm.lastOutcome().orElseThrow().steps(), "the stored outcome records each step");
         }
     }
+
+    @Test
+    void aSyncWithNoAccountSaysItPulledNoLicenses() throws Exception {
+        UsageReport report = report(ACCOUNT);
+        try (SsmSyncClient ssm = SsmSyncClient.builder()
+                .config(emulator.clientConfig().clock(clock).sleeper(clock).meterRegistry(registry).build())
+                .grant(emulator.passwordGrant()).stateDirectory(state).build()) {
+            ssm.store().addPending(io.github.ssmonprem.sync.store.PendingReport.of(report, clock.instant()));
+            SyncResult result = ssm.sync();
+            assertTrue(result.isSuccess(), result.toString());
+            assertTrue(result.licensesSkipped(), "the result says no license step ran");
+            assertTrue(result.toString().contains("no account configured"), result.toString());
+            assertEquals(List.of("usage"), result.outcome().steps().stream().map(SyncOutcome.Step::name).toList());
+            assertEquals(1, emulator.stats().acknowledged(), "the pending usage is still delivered");
+        }
+        try (SsmSyncClient ssm = client()) {
+            assertFalse(ssm.sync().licensesSkipped());
+        }
+    }
+
+    @Test
+    void submitUsageAsyncDeliversOnTheClientsThreadsAndStopsWithTheClient() throws Exception {
+        List<Runnable> held = new java.util.ArrayList<>();
+        java.util.concurrent.CompletableFuture<DeliveryResult> queued;
+        SsmSyncClient ssm = client();
+        try {
+            DeliveryResult result = ssm.submitUsageAsync(report(ACCOUNT)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(DeliveryResult.Status.DELIVERED, result.status());
+            queued = ssm.submitUsageAsync(report(ACCOUNT), held::add);
+            assertFalse(queued.isDone(), "the given executor has not run it yet");
+        } finally {
+            ssm.close();
+        }
+        java.util.concurrent.ExecutionException notRun = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, queued::get);
+        assertTrue(notRun.getCause() instanceof IllegalStateException && notRun.getCause().getMessage().contains("closed"),
+                String.valueOf(notRun.getCause()));
+        held.forEach(Runnable::run);
+        assertEquals(1, emulator.stats().acknowledged(), "the cancelled submission did not run later");
+        java.util.concurrent.ExecutionException closed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> ssm.submitUsageAsync(report(ACCOUNT)).get());
+        assertTrue(closed.getCause() instanceof IllegalStateException, String.valueOf(closed.getCause()));
+    }
 }

@@ -58,8 +58,7 @@ class SyncSchedulerTest {
         RecordingTask task = new RecordingTask();
         Instant t0 = clock.instant();
         try (SyncScheduler s = scheduler(task).initialDelay(Duration.ofMinutes(1)).jitter(Duration.ofMinutes(30)).build().start()) {
-            Duration first = Duration.between(t0, s.nextRunAt().orElseThrow());
-            assertTrue(first.compareTo(Duration.ofMinutes(1)) >= 0 && first.compareTo(Duration.ofMinutes(31)) <= 0, first.toString());
+            assertEquals(t0.plus(Duration.ofMinutes(1)), s.nextRunAt().orElseThrow(), "the jitter does not delay the first run");
 
             executor.advance(Duration.ofMinutes(31));
             assertEquals(1, task.runs.size());
@@ -88,9 +87,48 @@ class SyncSchedulerTest {
             assertEquals(1, task.runs.size());
             assertTrue(first.get().isSuccess());
             assertFalse(s.isRunning());
-            assertEquals(clock.instant().plus(Duration.ofHours(24)), s.nextRunAt().orElseThrow(),
-                    "an on-demand run restarts the period");
+            assertEquals(clock.instant().plus(Duration.ofMinutes(1)), s.nextRunAt().orElseThrow(),
+                    "an on-demand run keeps the scheduled run where it was");
         }
+    }
+
+    @Test
+    void anOnDemandRunMidPeriodDoesNotPushTheScheduleOut() throws Exception {
+        RecordingTask task = new RecordingTask();
+        try (SyncScheduler s = scheduler(task).initialDelay(Duration.ZERO).jitter(Duration.ZERO).build().start()) {
+            executor.advance(Duration.ZERO);
+            Instant planned = s.nextRunAt().orElseThrow();
+            executor.advance(Duration.ofHours(6));
+            CompletableFuture<SyncResult> now = s.syncNow();
+            executor.runDue();
+            assertTrue(now.get().isSuccess());
+            assertEquals(planned, s.nextRunAt().orElseThrow(), "the daily run stays at its time");
+            executor.advance(Duration.ofHours(18));
+            assertEquals(3, task.runs.size());
+        }
+    }
+
+    @Test
+    void theDefaultInitialDelayAndJitterStartWithinAMinute() {
+        RecordingTask task = new RecordingTask();
+        Instant t0 = clock.instant();
+        try (SyncScheduler s = scheduler(task).build().start()) {
+            assertEquals(t0.plus(Duration.ofMinutes(1)), s.nextRunAt().orElseThrow());
+        }
+    }
+
+    @Test
+    void aShortPeriodNamesThePeriodAndTheRule() {
+        SsmConfigurationException e = assertThrows(SsmConfigurationException.class,
+                () -> scheduler(new RecordingTask()).period(Duration.ofSeconds(1)).build());
+        assertEquals("period", e.setting());
+        assertTrue(e.getMessage().contains("longer than the jitter"), e.getMessage());
+        SsmConfigurationException backoff = assertThrows(SsmConfigurationException.class,
+                () -> scheduler(new RecordingTask()).period(Duration.ofSeconds(1)).jitter(Duration.ZERO).build());
+        assertEquals("period", backoff.setting());
+        assertTrue(backoff.getMessage().contains("failure back-off"), backoff.getMessage());
+        assertEquals("jitter", assertThrows(SsmConfigurationException.class,
+                () -> scheduler(new RecordingTask()).period(Duration.ofHours(1)).jitter(Duration.ofHours(2)).build()).setting());
     }
 
     @Test

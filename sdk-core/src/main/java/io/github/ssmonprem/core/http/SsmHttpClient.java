@@ -103,6 +103,7 @@ public final class SsmHttpClient implements AutoCloseable {
     private final ClientMetrics metrics;
     private final ErrorMapper errors;
     private volatile Opening opening;
+    private volatile boolean closed;
 
     private SsmHttpClient(SsmClientConfig config) {
         this.config = config;
@@ -179,8 +180,13 @@ public final class SsmHttpClient implements AutoCloseable {
      * @param request the request
      * @return the 2xx answer, body read in full
      * @throws SsmException typed by what went wrong, with the attempts made
+     * @throws IllegalStateException when the client is closed
      */
     public SsmResponse execute(SsmRequest request) {
+        if (closed) {
+            throw new IllegalStateException("The SSM On-Prem client is closed: " + request.method() + " " + request.path()
+                    + " was not sent. Build a new client, or close the client only after its last call.");
+        }
         Prepared prepared = prepare(request);
         AccessTokenSource source = request.bearer();
         if (source == null) {
@@ -703,9 +709,10 @@ public final class SsmHttpClient implements AutoCloseable {
         return breaker;
     }
 
-    /** Closes the pool and its connections. */
+    /** Closes the pool and its connections; a later {@link #execute(SsmRequest)} fails with "client is closed". */
     @Override
     public void close() {
+        closed = true;
         timers.shutdownNow();
         http.close(CloseMode.GRACEFUL);
         pool.close(CloseMode.GRACEFUL);

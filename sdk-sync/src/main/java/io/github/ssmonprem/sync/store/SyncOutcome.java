@@ -77,6 +77,7 @@ public record SyncOutcome(
     /**
      * One step of a sync and its result. The steps are {@code licenses} (pull and snapshot of every
      * account) and {@code usage} (delivery of the pending reports); each runs whatever became of the other.
+     * With no account configured there is no {@code licenses} step.
      *
      * @param name the step
      * @param success whether it succeeded
