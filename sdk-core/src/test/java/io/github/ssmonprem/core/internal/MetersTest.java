@@ -1,5 +1,6 @@
 package io.github.ssmonprem.core.internal;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.Counter;
@@ -36,11 +37,12 @@ class MetersTest {
     }
 
     @Test
-    void withoutARegistryNothingIsRecorded() {
-        Meters.count(null, "ssm.test.count", "d", "things");
-        Meters.time(null, "ssm.test.time", "d", 1);
-        Meters.gauge(null, "ssm.test.gauge", "d", "things", new AtomicLong(), AtomicLong::doubleValue);
-        new ClientMetrics(null).attempt("op", "GET", "200", "SUCCESS", 1);
-        assertEquals(0, registry.getMeters().size());
+    void withoutARegistryEveryMethodIsANoOp() {
+        assertDoesNotThrow(() -> {
+            Meters.count(null, "ssm.test.count", "d", "things");
+            Meters.time(null, "ssm.test.time", "d", 1);
+            Meters.gauge(null, "ssm.test.gauge", "d", "things", new AtomicLong(), AtomicLong::doubleValue);
+            new ClientMetrics(null).attempt("op", "GET", "200", "SUCCESS", 1);
+        });
     }
 }
