@@ -37,7 +37,7 @@ public final class ErrorDecodingStep implements Step {
             return response;
         }
         if (route.tunnelled() && !exchange.targetReached()) {
-            throw errors.fromConnectRefusal(response, exchange.target(), route.hostPort());
+            throw ConnectRefusal.map(route.proxy(), response, exchange.target(), route.hostPort());
         }
         ErrorResponse error = new ErrorResponse(exchange.request().operation(), exchange.target(), response, jsonObject(response.body()));
         if (status != 407 && exchange.request().errorDecoder() != null) {
