@@ -1,10 +1,12 @@
 package io.github.ssmonprem.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ssmonprem.core.testing.ForwardProxy;
+import io.github.ssmonprem.core.testing.RawServer;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.github.ssmonprem.core.testing.TestTls;
 import io.github.ssmonprem.testkit.SsmEmulator;
@@ -141,6 +143,38 @@ class DoctorTest {
             assertEquals(8, r.exitCode(), r.toString());
             assertEquals(List.of("PASS", "PASS", "PASS", "FAIL", "SKIP", "SKIP", "SKIP"), statuses(r));
             assertTrue(failed(r).path("detail").asText().contains("407"));
+        }
+    }
+
+    /** What tinyproxy 1.11 sends for a wrong Basic password: 401, not 407. */
+    static final String TINYPROXY_401 = "HTTP/1.0 401 Unauthorized\r\nServer: tinyproxy/1.11.1\r\n"
+            + "Content-Type: text/html\r\nWWW-Authenticate: Basic realm=\"Tinyproxy\"\r\nConnection: close\r\n\r\n"
+            + "<!DOCTYPE html>\n<html><head><title>401 Unauthorized</title></head>\n<body><h1>Unauthorized</h1>"
+            + "<p>The administrator of this proxy has not configured it to service requests from you.</p></body></html>\n";
+
+    @Test
+    void tinyproxysWrongPassword401ToConnectIsAProxyAuthenticationFailure() throws Exception {
+        try (RawServer proxy = new RawServer(TINYPROXY_401)) {
+            CliRunner.Result r = cli().env("HTTPS_PROXY", "http://svc@127.0.0.1:" + proxy.port())
+                    .env("SSM_PROXY_PASSWORD", TestSecrets.PROXY_PASSWORD).run("doctor", "--output", "json");
+            assertEquals(8, r.exitCode(), "the exit code of a proxy authentication failure: " + r);
+            assertEquals(List.of("PASS", "PASS", "PASS", "FAIL", "SKIP", "SKIP", "SKIP"), statuses(r));
+            String detail = failed(r).path("detail").asText();
+            assertTrue(detail.contains("401 Unauthorized to CONNECT with a Basic challenge"), detail);
+            assertTrue(detail.contains("rejected the credentials of user 'svc'"), detail);
+            assertFalse(detail.contains("does not allow"), detail);
+        }
+    }
+
+    @Test
+    void aProxyForbiddingTheTunnelSaysItDoesNotAllowConnect() throws Exception {
+        try (RawServer proxy = new RawServer("HTTP/1.1 403 Forbidden\r\nServer: squid/5.7\r\nContent-Length: 0\r\n"
+                + "Connection: close\r\n\r\n")) {
+            CliRunner.Result r = cli().env("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port()).run("doctor", "--output", "json");
+            assertEquals(6, r.exitCode(), r.toString());
+            JsonNode step = failed(r);
+            assertEquals("Proxy CONNECT", step.path("name").asText());
+            assertTrue(step.toString().contains("does not allow CONNECT"), step.toString());
         }
     }
 

@@ -9,9 +9,9 @@ import io.github.ssmonprem.core.http.AccessTokenSource;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
-import io.micrometer.core.instrument.Counter;
+import io.github.ssmonprem.core.internal.JsonCodec;
+import io.github.ssmonprem.core.internal.Meters;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -26,7 +26,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +76,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final MeterRegistry registry;
+    private final JsonCodec json;
 
     private final AtomicReference<AccessToken> current = new AtomicReference<>();
     private final Object lock = new Object();
@@ -107,6 +107,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
             this.executor = ownedExecutor;
         }
         this.registry = http.config().meterRegistry().orElse(null);
+        this.json = new JsonCodec(http.config().baseUrl());
     }
 
     /**
@@ -168,7 +169,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         AccessToken token = current.get();
         if (token != null && token.value().equals(rejected)) {
             if (current.compareAndSet(token, token.rejected())) {
-                count("ssm.auth.token.refreshes", "mode", "rejected");
+                countRefresh("rejected");
                 LOG.debug("The server rejected the cached access token; the next call obtains a new one");
             }
         }
@@ -193,7 +194,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
             mine = new CompletableFuture<>();
             inflight = mine;
         }
-        count("ssm.auth.token.refreshes", "mode", "background");
+        countRefresh("background");
         try {
             executor.execute(() -> runRefresh(mine, true));
         } catch (RuntimeException rejected) {
@@ -220,7 +221,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
             }
         }
         if (mine != null) {
-            count("ssm.auth.token.refreshes", "mode", "blocking");
+            countRefresh("blocking");
             runRefresh(mine, false);
         }
         try {
@@ -309,7 +310,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         String outcome = "error";
         try {
             SsmResponse response = http.execute(built);
-            TokenResponse body = http.decode(built, response, http.objectMapper().constructType(TokenResponse.class));
+            TokenResponse body = json.decode(built, response, TokenResponse.class);
             AccessToken token = toToken(built, response, body, previousRefreshToken);
             outcome = "success";
             return token;
@@ -317,22 +318,19 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
             outcome = e instanceof OAuthException ? ((OAuthException) e).errorCode() : e.getClass().getSimpleName();
             throw e;
         } finally {
-            if (registry != null) {
-                Counter.builder("ssm.auth.token.requests").description("OAuth token requests")
-                        .tags("grant_type", grantType, "outcome", outcome).register(registry).increment();
-                Timer.builder("ssm.auth.token.acquisition").description("Time to obtain an OAuth token")
-                        .tag("grant_type", grantType).register(registry)
-                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            }
+            Meters.count(registry, "ssm.auth.token.requests", "OAuth token requests", "requests",
+                    "grant_type", grantType, "outcome", outcome);
+            Meters.time(registry, "ssm.auth.token.acquisition", "Time to obtain an OAuth token", System.nanoTime() - start,
+                    "grant_type", grantType);
         }
     }
 
     private AccessToken toToken(SsmRequest request, SsmResponse response, TokenResponse body, Secret previousRefreshToken) {
         if (body.accessToken == null || body.accessToken.isBlank()) {
-            throw http.malformed(request, response, "has no access_token");
+            throw json.malformed(request, response, "has no access_token");
         }
         if (body.tokenType != null && !"bearer".equalsIgnoreCase(body.tokenType)) {
-            throw http.malformed(request, response, "has token_type '" + body.tokenType + "', not Bearer");
+            throw json.malformed(request, response, "has token_type '" + body.tokenType + "', not Bearer");
         }
         Instant now = clock.instant();
         Duration lifetime = body.expiresIn != null && body.expiresIn > 0 ? Duration.ofSeconds(body.expiresIn) : defaultLifetime;
@@ -363,10 +361,8 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private void count(String name, String tag, String value) {
-        if (registry != null) {
-            Counter.builder(name).tag(tag, value).register(registry).increment();
-        }
+    private void countRefresh(String mode) {
+        Meters.count(registry, "ssm.auth.token.refreshes", "OAuth token refreshes, by how they ran", "refreshes", "mode", mode);
     }
 
     /** Stops the background refresh thread the provider created, if any. The transport is not closed. */

@@ -3,9 +3,9 @@ package io.github.ssmonprem.core;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
+import io.github.ssmonprem.core.internal.ConfigRules;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -67,9 +67,8 @@ public final class SsmClientConfig {
         this.connectTimeout = b.connectTimeout;
         this.responseTimeout = b.responseTimeout;
         this.connectionRequestTimeout = b.connectionRequestTimeout;
-        this.attemptTimeout = b.attemptTimeout != null ? b.attemptTimeout
-                : max(Duration.ofMinutes(2), b.connectTimeout.plus(b.responseTimeout).plus(b.responseTimeout));
-        this.callTimeout = b.callTimeout != null ? b.callTimeout : max(Duration.ofMinutes(5), attemptTimeout.multipliedBy(2));
+        this.attemptTimeout = ConfigRules.attemptTimeout(b.attemptTimeout, b.connectTimeout, b.responseTimeout);
+        this.callTimeout = ConfigRules.callTimeout(b.callTimeout, attemptTimeout);
         this.attemptTimeoutSet = b.attemptTimeout;
         this.callTimeoutSet = b.callTimeout;
         this.maxConnections = b.maxConnections;
@@ -193,10 +192,6 @@ public final class SsmClientConfig {
      */
     public Duration callTimeout() {
         return callTimeout;
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /**
@@ -344,7 +339,7 @@ public final class SsmClientConfig {
         private TlsConfig tls = TlsConfig.systemDefault();
         private RetrySettings retrySettings = RetrySettings.defaults();
         private RetryConfig retryConfig;
-        private CircuitBreakerConfig circuitBreakerConfig = defaultCircuitBreaker();
+        private CircuitBreakerConfig circuitBreakerConfig = ConfigRules.defaultCircuitBreaker();
         private boolean circuitBreakerEnabled = true;
         private MeterRegistry meterRegistry;
         private Clock clock = Clock.systemUTC();
@@ -353,21 +348,6 @@ public final class SsmClientConfig {
         private SsmRoutes routes = SsmRoutes.defaults();
 
         private Builder() {
-        }
-
-        private static CircuitBreakerConfig defaultCircuitBreaker() {
-            // Time-based, so failures from an outage hours ago do not trip the breaker on the first
-            // calls after recovery (a count-based window would still hold them).
-            return CircuitBreakerConfig.custom()
-                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-                    .slidingWindowSize(60)
-                    // Every request records its outcome: a lock here serialises all calling threads.
-                    .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
-                    .minimumNumberOfCalls(10)
-                    .failureRateThreshold(50)
-                    .waitDurationInOpenState(Duration.ofSeconds(30))
-                    .permittedNumberOfCallsInHalfOpenState(2)
-                    .build();
         }
 
         /**
@@ -639,15 +619,15 @@ public final class SsmClientConfig {
          * @throws SsmConfigurationException naming the first invalid setting
          */
         public SsmClientConfig build() {
-            URI uri = validateBaseUrl();
-            positive("connectTimeout", connectTimeout);
-            positive("responseTimeout", responseTimeout);
-            positive("connectionRequestTimeout", connectionRequestTimeout);
+            URI uri = ConfigRules.baseUrl(baseUrl, allowPlainHttp);
+            ConfigRules.positive("connectTimeout", connectTimeout);
+            ConfigRules.positive("responseTimeout", responseTimeout);
+            ConfigRules.positive("connectionRequestTimeout", connectionRequestTimeout);
             if (attemptTimeout != null) {
-                positive("attemptTimeout", attemptTimeout);
+                ConfigRules.positive("attemptTimeout", attemptTimeout);
             }
             if (callTimeout != null) {
-                positive("callTimeout", callTimeout);
+                ConfigRules.positive("callTimeout", callTimeout);
             }
             if (maxConnections < 1) {
                 throw new SsmConfigurationException("maxConnections", "must be at least 1, was " + maxConnections);
@@ -670,51 +650,6 @@ public final class SsmClientConfig {
                     resolved = null;
             }
             return new SsmClientConfig(this, uri, resolved);
-        }
-
-        private URI validateBaseUrl() {
-            if (baseUrl == null || baseUrl.isBlank()) {
-                throw new SsmConfigurationException("baseUrl", "the SSM On-Prem server URL is required, e.g. https://ssm.example.net:8443");
-            }
-            URI uri;
-            try {
-                uri = new URI(baseUrl.trim());
-            } catch (URISyntaxException e) {
-                throw new SsmConfigurationException("baseUrl", "'" + baseUrl + "' is not a URL");
-            }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (uri.getHost() == null) {
-                throw new SsmConfigurationException("baseUrl", "'" + baseUrl + "' has no host; expected https://host[:port]");
-            }
-            if (uri.getRawUserInfo() != null) {
-                throw new SsmConfigurationException("baseUrl", "must not carry credentials; configure the grant instead");
-            }
-            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new SsmConfigurationException("baseUrl", "must not have a query string or fragment");
-            }
-            if (scheme.equals("http")) {
-                if (!allowPlainHttp) {
-                    throw new SsmConfigurationException("baseUrl",
-                            "plain http:// would send tokens and passwords in clear; use https:// or call allowPlainHttp(true) for loopback tests");
-                }
-            } else if (!scheme.equals("https")) {
-                throw new SsmConfigurationException("baseUrl", "scheme must be https, was '" + uri.getScheme() + "'");
-            }
-            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-            while (path.endsWith("/")) {
-                path = path.substring(0, path.length() - 1);
-            }
-            try {
-                return new URI(scheme, null, uri.getHost(), uri.getPort(), path.isEmpty() ? null : path, null, null);
-            } catch (URISyntaxException e) {
-                throw new SsmConfigurationException("baseUrl", "'" + baseUrl + "' is not a URL");
-            }
-        }
-
-        private static void positive(String setting, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new SsmConfigurationException(setting, "must be a positive duration, was " + d);
-            }
         }
     }
 }

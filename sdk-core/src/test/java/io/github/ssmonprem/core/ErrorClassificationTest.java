@@ -1,15 +1,22 @@
 package io.github.ssmonprem.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.core.exception.CircuitOpenException;
 import io.github.ssmonprem.core.exception.ConnectionFailedException;
+import io.github.ssmonprem.core.exception.FailureKind;
+import io.github.ssmonprem.core.exception.MalformedResponseException;
 import io.github.ssmonprem.core.exception.ProxyAuthenticationException;
 import io.github.ssmonprem.core.exception.RateLimitedException;
+import io.github.ssmonprem.core.exception.RequestTimeoutException;
 import io.github.ssmonprem.core.exception.ResourceNotFoundException;
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
+import io.github.ssmonprem.core.exception.SsmClientException;
+import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
+import io.github.ssmonprem.core.exception.TlsException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +40,36 @@ class ErrorClassificationTest {
         assertTrue(new RateLimitedException("d", "r", null, null, null, null).isThrottling());
         assertFalse(new ServerUnavailableException("d", "r", 503, null, null, null, null).isThrottling());
         assertFalse(new ConnectionFailedException(ConnectionFailedException.Reason.OTHER, "d", "r", null).isThrottling());
+    }
+
+    @Test
+    void theCircuitBreakerCountsOnlyFailuresThatSayTheServerIsFailing() {
+        assertTrue(new ServerUnavailableException("d", "r", 502, null, null, null, null).isServerFailure());
+        assertTrue(new RateLimitedException("d", "r", null, null, null, null).isServerFailure());
+        assertTrue(new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED, "d", "r", null).isServerFailure());
+        assertTrue(new RequestTimeoutException(RequestTimeoutException.Phase.ATTEMPT, "d", "r", null).isServerFailure());
+        assertFalse(new RequestTimeoutException(RequestTimeoutException.Phase.CONNECTION_POOL, "d", "r", null).isServerFailure(),
+                "this client's own pool");
+        assertFalse(new ResourceNotFoundException("d", "r", 404, null, null, null).isServerFailure());
+        assertFalse(new ProxyAuthenticationException("p:3128", "d", "r").isServerFailure());
+        assertFalse(new MalformedResponseException("d", "r", 200, "").isServerFailure());
+        assertFalse(new CircuitOpenException("d", "r", Duration.ofSeconds(5)).isServerFailure(), "not a call that was sent");
+    }
+
+    @Test
+    void eachExceptionNamesItsKindTheMetricsOutcomeTag() {
+        assertEquals(FailureKind.SERVER_ERROR, new ServerUnavailableException("d", "r", 502, null, null, null, null).kind());
+        assertEquals(FailureKind.CLIENT_ERROR, new RateLimitedException("d", "r", null, null, null, null).kind());
+        assertEquals(FailureKind.CLIENT_ERROR, new ResourceNotFoundException("d", "r", 404, null, null, null).kind());
+        assertEquals(FailureKind.TLS_ERROR,
+                new TlsException(TlsException.Reason.HANDSHAKE_FAILED, "d", "r", null, null, null, null).kind());
+        assertEquals(FailureKind.PROXY_AUTH_ERROR, new ProxyAuthenticationException("p:3128", "d", "r").kind());
+        assertEquals(FailureKind.TIMEOUT, new RequestTimeoutException(RequestTimeoutException.Phase.CALL, "d", "r", null).kind());
+        assertEquals(FailureKind.MALFORMED_RESPONSE, new MalformedResponseException("d", "r", 200, "").kind());
+        assertEquals(FailureKind.CIRCUIT_OPEN, new CircuitOpenException("d", "r", Duration.ofSeconds(5)).kind());
+        assertEquals(FailureKind.CONNECTION_ERROR,
+                new ConnectionFailedException(ConnectionFailedException.Reason.DNS_RESOLUTION, "d", "r", null).kind());
+        assertEquals(FailureKind.CLIENT_FAILURE, new SsmClientException("d", "r", false, null).kind());
+        assertEquals(FailureKind.ERROR, new SsmException("d", "r", false, null).kind());
     }
 }

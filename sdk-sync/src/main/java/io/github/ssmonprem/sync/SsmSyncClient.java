@@ -21,10 +21,8 @@ import io.github.ssmonprem.sync.store.QuarantinedEntry;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import io.github.ssmonprem.sync.store.SyncStore;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
+import io.github.ssmonprem.core.internal.Meters;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -114,17 +112,14 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         this.registry = http.config().meterRegistry().orElse(null);
         store.lastOutcome().filter(SyncOutcome::success)
                 .ifPresent(o -> lastSuccessEpochSeconds.set(o.finishedAt().getEpochSecond()));
-        if (registry != null) {
-            Gauge.builder("ssm.sync.last.success", lastSuccessEpochSeconds, AtomicLong::doubleValue)
-                    .description("When the last successful sync finished, epoch seconds").baseUnit("seconds").register(registry);
-            Gauge.builder("ssm.usage.pending", store, s -> Math.max(0, s.pendingCount()))
-                    .description("Usage reports waiting for acknowledgement").register(registry);
-            Gauge.builder("ssm.usage.dead", store, s -> readOrEmpty(s::deadLetters).size())
-                    .description("Usage reports the server refused for good, waiting for an operator to retry or discard them")
-                    .register(registry);
-            Gauge.builder("ssm.licenses", licensesInLastPull, AtomicLong::doubleValue)
-                    .description("Licenses in the last pull").register(registry);
-        }
+        Meters.gauge(registry, "ssm.sync.last.success", "When the last successful sync finished, epoch seconds", "seconds",
+                lastSuccessEpochSeconds, AtomicLong::doubleValue);
+        Meters.gauge(registry, "ssm.usage.pending", "Usage reports waiting for acknowledgement", "reports",
+                store, s -> Math.max(0, s.pendingCount()));
+        Meters.gauge(registry, "ssm.usage.dead",
+                "Usage reports the server refused for good, waiting for an operator to retry or discard them", "reports",
+                store, s -> readOrEmpty(s::deadLetters).size());
+        Meters.gauge(registry, "ssm.licenses", "Licenses in the last pull", "licenses", licensesInLastPull, AtomicLong::doubleValue);
     }
 
     /**
@@ -445,12 +440,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         if (error == null) {
             lastSuccessEpochSeconds.set(finished.getEpochSecond());
         }
-        if (registry != null) {
-            String tag = error == null ? "success" : "failure";
-            Counter.builder("ssm.sync.runs").description("Sync runs").tag("outcome", tag).register(registry).increment();
-            Timer.builder("ssm.sync.duration").description("Sync duration").tag("outcome", tag).register(registry)
-                    .record(Duration.ofNanos(System.nanoTime() - startNanos));
-        }
+        String tag = error == null ? "success" : "failure";
+        Meters.count(registry, "ssm.sync.runs", "Sync runs", "runs", "outcome", tag);
+        Meters.time(registry, "ssm.sync.duration", "Sync duration", System.nanoTime() - startNanos, "outcome", tag);
         SyncResult result = new SyncResult(outcome, changes, deliveries,
                 quarantined.stream().map(QuarantinedEntry::description).toList(), error, dead);
         LOG.info("SSM sync {}: {} licenses pulled, {} usage reports delivered, {} pending, {} dead, {} quarantined{}",

@@ -353,7 +353,7 @@ public final class SsmEmulator implements AutoCloseable {
         stats.requestLines.add(request.getMethod() + " " + target);
         String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
         stats.byRoute.computeIfAbsent(route(path), k -> new AtomicInteger()).incrementAndGet();
-        MockResponse fault = faults.next();
+        MockResponse fault = faults.next(path);
         if (fault != null) {
             return fault;
         }
@@ -726,6 +726,7 @@ public final class SsmEmulator implements AutoCloseable {
         private final AtomicInteger dropped = new AtomicInteger();
         private final AtomicInteger malformed = new AtomicInteger();
         private final AtomicReference<Duration> latency = new AtomicReference<>(Duration.ZERO);
+        private final Map<String, AtomicInteger> routeDown = new ConcurrentHashMap<>();
 
         private Faults() {
         }
@@ -738,6 +739,19 @@ public final class SsmEmulator implements AutoCloseable {
          */
         public Faults backendDown(boolean down) {
             backendDown.set(down);
+            return this;
+        }
+
+        /**
+         * The next requests to one path answer 502 with nginx's HTML page, as when the Rails backend
+         * stops answering; other paths are served as usual.
+         *
+         * @param path the path, such as {@code /backend/api/v2/devices/reportusage}
+         * @param requests how many
+         * @return these faults
+         */
+        public Faults backendDownOn(String path, int requests) {
+            routeDown.put(Objects.requireNonNull(path, "path"), new AtomicInteger(requests));
             return this;
         }
 
@@ -794,10 +808,12 @@ public final class SsmEmulator implements AutoCloseable {
             dropped.set(0);
             malformed.set(0);
             latency.set(Duration.ZERO);
+            routeDown.clear();
         }
 
-        MockResponse next() {
-            if (backendDown.get()) {
+        MockResponse next(String path) {
+            AtomicInteger down = routeDown.get(path);
+            if (backendDown.get() || down != null && take(down)) {
                 stats.faultsServed.incrementAndGet();
                 return new MockResponse.Builder().code(502).addHeader("Content-Type", "text/html")
                         .addHeader("Server", "nginx").body(NGINX_502).build();

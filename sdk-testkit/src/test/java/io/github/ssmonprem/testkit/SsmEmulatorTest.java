@@ -14,6 +14,7 @@ import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.exception.ConnectionFailedException;
 import io.github.ssmonprem.core.exception.MalformedResponseException;
 import io.github.ssmonprem.core.exception.RateLimitedException;
+import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.testing.FakeClock;
@@ -89,6 +90,22 @@ class SsmEmulatorTest {
             emulator.faults().malformedNext(1);
             assertThrows(MalformedResponseException.class, () -> http.execute(accounts, JsonNode.class));
             assertEquals(5, emulator.stats().faultsServed());
+        }
+    }
+
+    @Test
+    void theBackendCanGoDownOnOneRouteOnly(SsmEmulator emulator) {
+        FakeClock clock = FakeClock.atEpochOfTests();
+        try (SsmHttpClient http = SsmHttpClient.create(emulator.clientConfig().clock(clock).sleeper(clock)
+                .retry(RetrySettings.builder().maxAttempts(2).build()).build())) {
+            SsmRequest accounts = SsmRequest.get("accounts", "/backend/api/v1/accounts").build();
+            SsmRequest other = SsmRequest.get("other", "/backend/api/v1/other").build();
+            emulator.faults().backendDownOn("/backend/api/v1/accounts", 2);
+            assertThrows(io.github.ssmonprem.core.exception.ResourceNotFoundException.class, () -> http.execute(other),
+                    "another route is served as usual");
+            ServerUnavailableException down = assertThrows(ServerUnavailableException.class, () -> http.execute(accounts));
+            assertEquals(2, down.attempts());
+            assertEquals(2, emulator.stats().faultsServed());
         }
     }
 }

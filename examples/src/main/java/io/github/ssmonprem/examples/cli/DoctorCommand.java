@@ -244,26 +244,40 @@ final class DoctorCommand extends ServerCommand {
         os.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
         String statusLine = in.readLine();
+        boolean basicChallenge = false;
         String line;
         while ((line = in.readLine()) != null && !line.isEmpty()) {
-            // headers of the CONNECT answer: not needed
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if ((lower.startsWith("www-authenticate:") || lower.startsWith("proxy-authenticate:")) && lower.contains("basic")) {
+                basicChallenge = true;
+            }
         }
         int status = parseStatus(statusLine);
         if (status == 200) {
             return "the proxy opened a tunnel to " + authority + (proxy.username().isPresent() ? " (credentials accepted)" : "");
         }
-        if (status == 407) {
+        if (status == 407 || status == 401) {
+            // tinyproxy answers a wrong Basic password with "HTTP/1.0 401 Unauthorized" and WWW-Authenticate, not 407:
+            // an answer to CONNECT comes from the proxy, never from SSM On-Prem.
             boolean hasCredentials = proxy.username().isPresent();
-            throw new StepFailure("The proxy " + proxy.address() + " answered 407 Proxy Authentication Required"
-                    + (hasCredentials ? ": it rejected the credentials of user '" + proxy.username().get() + "'." : ": it needs credentials."),
+            throw new StepFailure("The proxy " + proxy.address() + " answered " + Redactor.redact(String.valueOf(statusLine).trim())
+                    + " to CONNECT" + (basicChallenge ? " with a Basic challenge" : "")
+                    + (hasCredentials ? ": it rejected the credentials of user '" + proxy.username().get() + "'." : ": it needs credentials.")
+                    + " The request did not reach SSM On-Prem.",
                     hasCredentials ? "Check the proxy user name and password (--proxy http://USER@host:port with SSM_PROXY_PASSWORD)."
                             : "Give the proxy credentials: --proxy http://USER@host:port and SSM_PROXY_PASSWORD.",
                     ExitCodes.PROXY_AUTH);
         }
-        throw new StepFailure("The proxy " + proxy.address() + " refused the tunnel to " + authority + ": "
-                + Redactor.redact(String.valueOf(statusLine)) + ".",
-                "The proxy does not allow CONNECT to this host and port: ask its administrators to allow " + authority
-                        + ", or add the host to NO_PROXY if it is reachable directly.", ExitCodes.UNAVAILABLE);
+        if (status == 403) {
+            throw new StepFailure("The proxy " + proxy.address() + " refused the tunnel to " + authority + ": "
+                    + Redactor.redact(String.valueOf(statusLine)) + ".",
+                    "The proxy does not allow CONNECT to this host and port: ask its administrators to allow " + authority
+                            + ", or add the host to NO_PROXY if it is reachable directly.", ExitCodes.UNAVAILABLE);
+        }
+        throw new StepFailure("The proxy " + proxy.address() + " could not open a tunnel to " + authority + ": "
+                + Redactor.redact(String.valueOf(statusLine)) + ". The request did not reach SSM On-Prem.",
+                "Check that the proxy can reach " + authority + " (its DNS, routing and firewall) and the proxy's logs.",
+                ExitCodes.UNAVAILABLE);
     }
 
     private static int parseStatus(String statusLine) {

@@ -47,4 +47,14 @@ public class CircuitOpenException extends SsmClientException {
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
+
+    /**
+     * Returns {@link FailureKind#CIRCUIT_OPEN}.
+     *
+     * @return the kind
+     */
+    @Override
+    public FailureKind kind() {
+        return FailureKind.CIRCUIT_OPEN;
+    }
 }

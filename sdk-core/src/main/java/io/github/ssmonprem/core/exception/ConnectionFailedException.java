@@ -49,4 +49,24 @@ public class ConnectionFailedException extends SsmClientException {
     public Reason reason() {
         return reason;
     }
+
+    /**
+     * Returns {@link FailureKind#CONNECTION_ERROR}.
+     *
+     * @return the kind
+     */
+    @Override
+    public FailureKind kind() {
+        return FailureKind.CONNECTION_ERROR;
+    }
+
+    /**
+     * True: a connection that cannot be made or is lost counts against the server's health.
+     *
+     * @return true
+     */
+    @Override
+    public boolean isServerFailure() {
+        return true;
+    }
 }

@@ -44,4 +44,14 @@ public class MalformedResponseException extends SsmClientException {
     public String snippet() {
         return snippet;
     }
+
+    /**
+     * Returns {@link FailureKind#MALFORMED_RESPONSE}.
+     *
+     * @return the kind
+     */
+    @Override
+    public FailureKind kind() {
+        return FailureKind.MALFORMED_RESPONSE;
+    }
 }

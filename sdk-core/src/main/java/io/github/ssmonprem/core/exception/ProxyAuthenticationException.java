@@ -31,4 +31,14 @@ public class ProxyAuthenticationException extends SsmClientException {
     public String proxy() {
         return proxy;
     }
+
+    /**
+     * Returns {@link FailureKind#PROXY_AUTH_ERROR}.
+     *
+     * @return the kind
+     */
+    @Override
+    public FailureKind kind() {
+        return FailureKind.PROXY_AUTH_ERROR;
+    }
 }

@@ -55,4 +55,33 @@ public class RequestTimeoutException extends SsmClientException {
     public Phase phase() {
         return phase;
     }
+
+    /**
+     * Returns {@link FailureKind#TIMEOUT}.
+     *
+     * @return the kind
+     */
+    @Override
+    public FailureKind kind() {
+        return FailureKind.TIMEOUT;
+    }
+
+    /**
+     * True except while waiting for a pooled connection, which is this client's own congestion.
+     *
+     * @return whether the timeout counts against the server's health
+     */
+    @Override
+    public boolean isServerFailure() {
+        return phase != Phase.CONNECTION_POOL;
+    }
+
+    /**
+     * Whether this is the whole call's deadline ({@code callTimeout}), which the SDK does not retry.
+     *
+     * @return true for {@link Phase#CALL}
+     */
+    public boolean isCallTimeout() {
+        return phase == Phase.CALL;
+    }
 }

@@ -30,4 +30,14 @@ public class SsmClientException extends SsmException {
     public boolean isServerWide() {
         return true;
     }
+
+    /**
+     * Returns {@link FailureKind#CLIENT_FAILURE}.
+     *
+     * @return the kind
+     */
+    @Override
+    public FailureKind kind() {
+        return FailureKind.CLIENT_FAILURE;
+    }
 }

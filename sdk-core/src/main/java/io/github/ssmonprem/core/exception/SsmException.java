@@ -93,6 +93,28 @@ public class SsmException extends RuntimeException {
     }
 
     /**
+     * Whether this failure shows the server, or the path to it, failing: a 5xx or 429 answer, a
+     * connection that failed, or a timeout while talking to the server. The client's circuit breaker
+     * counts these calls as failed; any other failure (a 4xx, a TLS or proxy refusal, a malformed
+     * answer) says nothing about the server's health and counts as a success. Narrower than
+     * {@link #isServerWide()}.
+     *
+     * @return true when the failure counts against the server's health
+     */
+    public boolean isServerFailure() {
+        return false;
+    }
+
+    /**
+     * What kind of failure this is, in one word; the {@code outcome} tag of the request metric.
+     *
+     * @return the kind, never null
+     */
+    public FailureKind kind() {
+        return FailureKind.ERROR;
+    }
+
+    /**
      * How many attempts were made before this error was thrown (1 when the request was not retried).
      *
      * @return the number of attempts

@@ -82,6 +82,26 @@ public class SsmServiceException extends SsmException {
     }
 
     /**
+     * True for a 5xx or a 429 answer: the server is failing or overloaded, which the circuit breaker counts.
+     *
+     * @return whether the answer counts against the server's health
+     */
+    @Override
+    public boolean isServerFailure() {
+        return statusCode >= 500 || statusCode == 429;
+    }
+
+    /**
+     * {@link FailureKind#SERVER_ERROR} for a 5xx answer, else {@link FailureKind#CLIENT_ERROR}.
+     *
+     * @return the kind
+     */
+    @Override
+    public FailureKind kind() {
+        return statusCode >= 500 ? FailureKind.SERVER_ERROR : FailureKind.CLIENT_ERROR;
+    }
+
+    /**
      * The error code from the body, such as {@code invalid_client} or {@code ERROR}.
      *
      * @return the code, or null when the body had none

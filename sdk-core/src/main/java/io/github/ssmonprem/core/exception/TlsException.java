@@ -86,4 +86,14 @@ public class TlsException extends SsmClientException {
     public Instant notAfter() {
         return notAfter;
     }
+
+    /**
+     * Returns {@link FailureKind#TLS_ERROR}.
+     *
+     * @return the kind
+     */
+    @Override
+    public FailureKind kind() {
+        return FailureKind.TLS_ERROR;
+    }
 }

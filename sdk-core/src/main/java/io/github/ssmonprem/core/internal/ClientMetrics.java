@@ -1,12 +1,8 @@
 package io.github.ssmonprem.core.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The transport's meters. With no registry every method is a no-op that allocates nothing.
@@ -56,14 +52,8 @@ public final class ClientMetrics {
      * @param nanos the attempt's duration
      */
     public void attempt(String operation, String method, String status, String outcome, long nanos) {
-        if (registry == null) {
-            return;
-        }
-        Timer.builder(REQUESTS)
-                .description("SSM On-Prem HTTP request attempts")
-                .tags("operation", operation, "method", method, "status", status, "outcome", outcome)
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        Meters.time(registry, REQUESTS, "SSM On-Prem HTTP request attempts", nanos,
+                "operation", operation, "method", method, "status", status, "outcome", outcome);
     }
 
     /**
@@ -72,11 +62,7 @@ public final class ClientMetrics {
      * @param operation the request's operation
      */
     public void retry(String operation) {
-        if (registry == null) {
-            return;
-        }
-        Counter.builder(RETRIES).description("SSM On-Prem request retries").tag("operation", operation)
-                .register(registry).increment();
+        Meters.count(registry, RETRIES, "SSM On-Prem request retries", "retries", "operation", operation);
     }
 
     /**
@@ -86,14 +72,9 @@ public final class ClientMetrics {
      * @param server the server's {@code host:port}
      */
     public void bindCircuitBreaker(CircuitBreaker breaker, String server) {
-        if (registry == null) {
-            return;
-        }
         for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
-            Gauge.builder(CIRCUIT_STATE, breaker, b -> b.getState() == state ? 1.0 : 0.0)
-                    .description("SSM On-Prem client circuit breaker state (1 = current)")
-                    .tags("server", server, "state", state.name().toLowerCase(Locale.ROOT))
-                    .register(registry);
+            Meters.gauge(registry, CIRCUIT_STATE, "SSM On-Prem client circuit breaker state (1 = current)", "state",
+                    breaker, b -> b.getState() == state ? 1.0 : 0.0, "server", server, "state", state.name().toLowerCase(Locale.ROOT));
         }
     }
 }

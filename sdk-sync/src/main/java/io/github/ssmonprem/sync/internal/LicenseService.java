@@ -8,6 +8,7 @@ import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
 import io.github.ssmonprem.core.internal.ErrorMapper;
+import io.github.ssmonprem.core.internal.JsonCodec;
 import io.github.ssmonprem.sync.AccountNotFoundException;
 import io.github.ssmonprem.sync.model.Account;
 import io.github.ssmonprem.sync.model.License;
@@ -28,6 +29,7 @@ public final class LicenseService {
     private final AccessTokenSource tokens;
     private final SsmRoutes routes;
     private final int pageSize;
+    private final JsonCodec json;
 
     /**
      * Creates the license service.
@@ -40,6 +42,7 @@ public final class LicenseService {
         this.http = http;
         this.tokens = tokens;
         this.routes = http.config().routes();
+        this.json = new JsonCodec(http.config().baseUrl());
         this.pageSize = pageSize;
     }
 
@@ -51,9 +54,9 @@ public final class LicenseService {
     public List<Account> accounts() {
         SsmRequest request = SsmRequest.get("accounts", routes.accountsPath()).bearer(tokens).build();
         SsmResponse response = http.execute(request);
-        AccountsPage page = http.decode(request, response, http.objectMapper().constructType(AccountsPage.class));
+        AccountsPage page = json.decode(request, response, AccountsPage.class);
         if (page.accounts == null) {
-            throw http.malformed(request, response, "has no accounts list");
+            throw json.malformed(request, response, "has no accounts list");
         }
         return List.copyOf(page.accounts);
     }
@@ -82,7 +85,7 @@ public final class LicenseService {
                 .errorDecoder(notFound(account))
                 .build();
         SsmResponse response = http.execute(request);
-        LicensePage page = http.decode(request, response, http.objectMapper().constructType(LicensePage.class));
+        LicensePage page = json.decode(request, response, LicensePage.class);
         if ("ERROR".equalsIgnoreCase(page.status)) {
             throw new SsmServiceException("licenses of " + account + ": the server answered status ERROR"
                     + (page.statusMessage != null && !page.statusMessage.isBlank() ? ": " + page.statusMessage : "") + ".",
@@ -90,7 +93,7 @@ public final class LicenseService {
                     false, response.statusCode(), "ERROR", page.statusMessage, response.header("X-Request-Id").orElse(null));
         }
         if (page.licenses == null) {
-            throw http.malformed(request, response, "has no licenses list");
+            throw json.malformed(request, response, "has no licenses list");
         }
         if (page.totalRecords != null) {
             total[0] = page.totalRecords;

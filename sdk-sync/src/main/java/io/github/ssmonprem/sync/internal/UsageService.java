@@ -10,6 +10,7 @@ import io.github.ssmonprem.core.http.AccessTokenSource;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
+import io.github.ssmonprem.core.internal.JsonCodec;
 import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.RequestingSystem;
 import io.github.ssmonprem.sync.model.UsageReport;
@@ -48,6 +49,7 @@ public final class UsageService {
     private final SyncStore store;
     private final SsmRoutes routes;
     private final ObjectMapper mapper;
+    private final JsonCodec json;
     private final Clock clock;
     private final Duration ackTimeout;
     private final RequestingSystem system;
@@ -92,7 +94,8 @@ public final class UsageService {
         this.tokens = tokens;
         this.store = store;
         this.routes = http.config().routes();
-        this.mapper = http.objectMapper();
+        this.json = new JsonCodec(http.config().baseUrl());
+        this.mapper = json.mapper();
         this.clock = http.config().clock();
         this.ackTimeout = ackTimeout;
         this.system = system;
@@ -376,10 +379,10 @@ public final class UsageService {
                 .jsonBody(body)
                 .build();
         SsmResponse response = http.execute(request);
-        JsonNode answer = http.decode(request, response, mapper.constructType(JsonNode.class));
+        JsonNode answer = json.decode(request, response, JsonNode.class);
         JsonNode pollId = answer.path("data").path("poll_id");
         if (!pollId.isValueNode() || pollId.asText().isBlank()) {
-            throw http.malformed(request, response, "has no data.poll_id");
+            throw json.malformed(request, response, "has no data.poll_id");
         }
         return pollId.asText();
     }
@@ -432,7 +435,7 @@ public final class UsageService {
         body.set("data", data);
         SsmRequest request = usageRequest("usage.poll", routes.pollPath(), entry.report()).jsonBody(body).build();
         SsmResponse response = http.execute(request);
-        JsonNode answer = http.decode(request, response, mapper.constructType(JsonNode.class));
+        JsonNode answer = json.decode(request, response, JsonNode.class);
         String status = answer.path("status").asText("");
         if ("COMPLETE".equalsIgnoreCase(status)) {
             for (JsonNode ack : answer.path("data").path("acknowledgements")) {
@@ -440,10 +443,10 @@ public final class UsageService {
                     return new Poll(ack.path("smart_license").asText(""), Duration.ZERO);
                 }
             }
-            throw http.malformed(request, response, "is COMPLETE but holds no acknowledgement for nonce " + entry.reportId());
+            throw json.malformed(request, response, "is COMPLETE but holds no acknowledgement for nonce " + entry.reportId());
         }
         if (!"OK_POLL".equalsIgnoreCase(status)) {
-            throw http.malformed(request, response, "has poll status '" + status + "', expected OK_POLL or COMPLETE");
+            throw json.malformed(request, response, "has poll status '" + status + "', expected OK_POLL or COMPLETE");
         }
         JsonNode after = answer.path("poll_after_seconds");
         return new Poll(null, after.canConvertToLong() && after.asLong() > 0 ? Duration.ofSeconds(after.asLong()) : DEFAULT_POLL_AFTER);

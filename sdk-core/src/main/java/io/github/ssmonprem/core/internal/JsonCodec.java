@@ -1,0 +1,99 @@
+package io.github.ssmonprem.core.internal;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ssmonprem.core.exception.MalformedResponseException;
+import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.http.SsmRequest;
+import io.github.ssmonprem.core.http.SsmResponse;
+import java.io.IOException;
+import java.net.URI;
+
+/**
+ * Reads the JSON answers of one server: any parse failure becomes a {@link MalformedResponseException}
+ * with a short, redacted snippet, and no Jackson exception or message escapes.
+ */
+public final class JsonCodec {
+
+    private final String baseUrl;
+    private final ObjectMapper mapper = SsmJson.mapper();
+
+    /**
+     * Creates the codec of a server.
+     *
+     * @param baseUrl the server's base URL, named in messages
+     */
+    public JsonCodec(URI baseUrl) {
+        this.baseUrl = baseUrl.toString();
+    }
+
+    /**
+     * Returns the SDK's shared Jackson mapper.
+     *
+     * @return the SDK's shared Jackson mapper
+     */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /**
+     * Reads a JSON answer.
+     *
+     * @param request the request the answer belongs to
+     * @param response the answer
+     * @param type the expected type
+     * @param <T> the expected type
+     * @return the decoded answer, never null
+     * @throws MalformedResponseException when the answer is empty, null or not the expected JSON
+     */
+    public <T> T decode(SsmRequest request, SsmResponse response, Class<T> type) {
+        return decode(request, response, mapper.constructType(type));
+    }
+
+    /**
+     * Reads a JSON answer into a generic type.
+     *
+     * @param request the request the answer belongs to
+     * @param response the answer
+     * @param type the expected type
+     * @param <T> the expected type
+     * @return the decoded answer, never null
+     * @throws MalformedResponseException when the answer is empty, null or not the expected JSON
+     */
+    public <T> T decode(SsmRequest request, SsmResponse response, JavaType type) {
+        try {
+            T value = mapper.readValue(response.body(), type);
+            if (value == null) {
+                throw malformed(request, response, "is empty or null");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw malformed(request, response, "is not the expected JSON (" + e.getClass().getSimpleName() + where + ")");
+        } catch (IOException e) {
+            throw malformed(request, response, "cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * Builds the error for an answer that is well-formed HTTP but unusable.
+     *
+     * @param request the request
+     * @param response the answer
+     * @param problem what is wrong with it, completing "the answer ..."
+     * @return the exception, with a redacted snippet of the body
+     */
+    public MalformedResponseException malformed(SsmRequest request, SsmResponse response, String problem) {
+        String snippet = Redactor.snippet(response.bodyAsString(), 160);
+        return new MalformedResponseException(
+                request.operation() + " (" + request.method() + " " + baseUrl + request.path() + "): the answer (HTTP "
+                        + response.statusCode() + ", " + response.header("Content-Type").orElse("no Content-Type") + ", "
+                        + response.body().length + " bytes) " + problem + ". It starts: \"" + snippet + "\"",
+                "Check that the URL points at the SSM On-Prem server itself (not a portal, proxy error page or "
+                        + "another service) and that the server version speaks the SSM On-Prem API.",
+                response.statusCode(), snippet);
+    }
+}

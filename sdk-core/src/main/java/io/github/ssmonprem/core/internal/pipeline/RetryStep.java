@@ -1,0 +1,100 @@
+package io.github.ssmonprem.core.internal.pipeline;
+
+import io.github.resilience4j.retry.Retry;
+import io.github.ssmonprem.core.Sleeper;
+import io.github.ssmonprem.core.exception.RequestTimeoutException;
+import io.github.ssmonprem.core.exception.SsmClientException;
+import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.core.http.SsmResponse;
+import io.github.ssmonprem.core.internal.ClientMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Repeats the rest of the chain for a request that is safe to repeat, as long as the Resilience4j
+ * retry policy (which reads {@link SsmException#isRetryable()} and {@code Retry-After}) allows and the
+ * call's deadline ({@code callTimeout}, across attempts and back-off) is not passed. Sets the deadline
+ * the exchange step bounds each attempt by, and records on the error the attempts really made.
+ */
+public final class RetryStep implements Step {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.ssmonprem.core.http.SsmHttpClient");
+
+    private final Retry retry;
+    private final Duration callTimeout;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final ClientMetrics metrics;
+
+    /**
+     * Creates the step.
+     *
+     * @param retry the retry policy
+     * @param callTimeout the deadline of a call across its attempts
+     * @param clock the clock the deadline is read on
+     * @param sleeper how back-off waits
+     * @param metrics where retries are counted
+     */
+    public RetryStep(Retry retry, Duration callTimeout, Clock clock, Sleeper sleeper, ClientMetrics metrics) {
+        this.retry = retry;
+        this.callTimeout = callTimeout;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public SsmResponse proceed(Exchange exchange, Chain next) {
+        boolean retryable = exchange.request().idempotent();
+        Retry.AsyncContext<Object> context = retryable ? retry.asyncContext() : null;
+        int maxAttempts = retryable ? retry.getRetryConfig().getMaxAttempts() : 1;
+        long endMillis = clock.millis() + callTimeout.toMillis();
+        exchange.deadlineMillis(endMillis);
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            exchange.attempt(attempt, maxAttempts);
+            try {
+                SsmResponse response = next.proceed(exchange);
+                if (context != null) {
+                    context.onComplete();
+                }
+                return response;
+            } catch (SsmException e) {
+                long waitMillis = context == null ? -1 : context.onError(e);
+                if (waitMillis < 0) {
+                    e.recordAttempts(attempt);
+                    throw e;
+                }
+                boolean callTimedOut = e instanceof RequestTimeoutException && ((RequestTimeoutException) e).isCallTimeout();
+                if (callTimedOut || waitMillis >= endMillis - clock.millis()) {
+                    SsmException stop = callTimedOut ? e : callTimeout(exchange, e, attempt, waitMillis);
+                    stop.recordAttempts(attempt);
+                    throw stop;
+                }
+                metrics.retry(exchange.request().operation());
+                LOG.debug("{}: attempt {}/{} failed ({}); retrying in {} ms", exchange.target(), attempt, maxAttempts,
+                        e.getClass().getSimpleName(), waitMillis);
+                try {
+                    sleeper.sleep(Duration.ofMillis(waitMillis));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    SsmClientException stop = new SsmClientException(exchange.target() + ": interrupted while waiting to retry.",
+                            "The calling thread was interrupted (shutdown?); the request was not completed.", false, e);
+                    stop.recordAttempts(attempt);
+                    throw stop;
+                }
+            }
+        }
+    }
+
+    private RequestTimeoutException callTimeout(Exchange exchange, SsmException last, int attempts, long waitMillis) {
+        return new RequestTimeoutException(RequestTimeoutException.Phase.CALL,
+                exchange.target() + ": the call did not succeed within callTimeout (" + Durations.text(callTimeout) + ") after "
+                        + attempts + (attempts == 1 ? " attempt" : " attempts") + "; the next retry, due in " + waitMillis
+                        + " ms, would pass it. The last failure: " + last.detail(),
+                last.remediation(), last);
+    }
+}

@@ -1,0 +1,86 @@
+package io.github.ssmonprem.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ssmonprem.core.exception.ServerUnavailableException;
+import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.testkit.SsmEmulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A usage push that failed reports the attempts it really made, however the failure surfaces. */
+class UsageAttemptsTest {
+
+    private static final String ACCOUNT = "acme.example";
+    private static final String USAGE_PATH = "/backend/api/v2/devices/reportusage";
+
+    @TempDir
+    Path state;
+
+    private FakeClock clock;
+    private SsmEmulator emulator;
+
+    @BeforeEach
+    void start() {
+        clock = FakeClock.atEpochOfTests();
+        emulator = SsmEmulator.builder().clock(clock).account(ACCOUNT, "Acme", "VA1").licenses(ACCOUNT, "VA1", 5)
+                .acknowledgeAfter(1, Duration.ZERO).start();
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    private SsmSyncClient client() {
+        return SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
+                .grant(emulator.passwordGrant()).stateDirectory(state).account(AccountSelection.of(ACCOUNT, "VA1")).build();
+    }
+
+    private UsageReport report() {
+        return UsageReport.builder(clock).account(ACCOUNT).virtualAccount("VA1").productInstance("vmanage-1")
+                .device("edge-1", "regid.sdwan").usage("sdwan_dna_advantage", 4, clock.instant().minusSeconds(3600), clock.instant())
+                .build();
+    }
+
+    @Test
+    void aSubmissionThatMadeFourAttemptsSaysFour() {
+        try (SsmSyncClient ssm = client()) {
+            ssm.listAccounts();   // the token is obtained before the usage route goes down
+            emulator.faults().backendDownOn(USAGE_PATH, 4);
+            DeliveryResult result = ssm.submitUsage(report());
+            assertEquals(DeliveryResult.Status.PENDING, result.status());
+            ServerUnavailableException failure = assertInstanceOf(ServerUnavailableException.class, result.failure());
+            assertEquals(4, failure.attempts());
+            assertEquals(4, emulator.stats().faultsServed());
+
+            UsageDeliveryException surfaced = new UsageDeliveryException(result.reportId(), result.error(), result.failure());
+            assertEquals(4, surfaced.attempts(), "as the command line shows it");
+            assertTrue(surfaced.getMessage().contains("(4 attempts)"), surfaced.getMessage());
+        }
+    }
+
+    @Test
+    void aSyncWhoseUsagePushMadeFourAttemptsReportsFour() {
+        try (SsmSyncClient ssm = client()) {
+            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
+            emulator.faults().backendDownOn(USAGE_PATH, 4);
+            SyncResult result = ssm.sync();
+            SsmException error = result.failure().orElseThrow();
+            assertInstanceOf(UsageDeliveryException.class, error);
+            assertEquals(4, error.attempts());
+            assertTrue(error.getMessage().contains("(4 attempts)"), error.getMessage());
+            assertTrue(error.getMessage().contains("ServerUnavailableException"), error.getMessage());
+            assertEquals(1, ssm.store().pendingCount(), "nothing is lost");
+        }
+    }
+}
