@@ -363,6 +363,41 @@ public final class JdbcSyncStore implements SyncStore {
         });
     }
 
+    @Override
+    public Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
+        Objects.requireNonNull(owner, "owner");
+        if (lease == null || lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("the lease must be positive");
+        }
+        return inTransaction("claim usage report " + reportId, c -> {
+            Instant now = now(c);
+            PendingReport mine;
+            try (PreparedStatement ps = byId(c, reportId, true); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !PENDING.equals(rs.getString("status"))) {
+                    return Optional.<PendingReport>empty();
+                }
+                try {
+                    mine = pendingOf(rs);
+                } catch (JsonProcessingException e) {
+                    quarantine(c, reportId, now);
+                    return Optional.<PendingReport>empty();
+                }
+            }
+            if (!mine.claimableBy(owner, now)) {
+                return Optional.<PendingReport>empty();
+            }
+            mine = mine.withClaim(owner, now.plus(lease));
+            try (PreparedStatement up = c.prepareStatement("UPDATE " + table + " SET claim_owner = ?, claimed_until = ?"
+                    + " WHERE report_id = ?")) {
+                up.setString(1, owner);
+                up.setObject(2, ts(mine.claimedUntil()));
+                up.setString(3, reportId);
+                up.executeUpdate();
+            }
+            return Optional.of(mine);
+        });
+    }
+
     /** Moves a row from one status to another; true when it was in {@code from}. */
     private boolean move(Connection c, String reportId, String from, String to, String entry) throws SQLException {
         try (PreparedStatement up = c.prepareStatement("UPDATE " + table + " SET status = ?, entry = ?, claim_owner = NULL,"

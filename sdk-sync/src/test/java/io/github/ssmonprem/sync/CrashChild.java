@@ -15,6 +15,9 @@ import java.time.Instant;
  */
 public final class CrashChild {
 
+    /** The node name the child and its replacement share, so the replacement resumes the child's claim at once. */
+    static final String NODE = "crash-test-node";
+
     private CrashChild() {
     }
 
@@ -30,7 +33,8 @@ public final class CrashChild {
                 .build();
         System.out.println("NONCE " + report.reportId());
         System.out.flush();
-        try (SsmSyncClient client = SsmSyncClient.builder().config(config).grant(grant).stateDirectory(Path.of(args[1])).build()) {
+        try (SsmSyncClient client = SsmSyncClient.builder().config(config).grant(grant).stateDirectory(Path.of(args[1]))
+                .nodeName(NODE).build()) {
             DeliveryResult result = client.submitUsage(report);
             System.out.println("RESULT " + result.status());
         }

@@ -65,7 +65,7 @@ class CrashRecoveryTest {
 
     private static SsmSyncClient restartedClient(SsmEmulator emulator, Path state) {
         return SsmSyncClient.builder().config(emulator.clientConfig().build()).grant(emulator.passwordGrant())
-                .stateDirectory(state).build();
+                .stateDirectory(state).nodeName(CrashChild.NODE).build();    // a restarted node keeps its name
     }
 
     @Test
