@@ -531,7 +531,26 @@ public final class JdbcSyncStore implements SyncStore {
         return read("outcome", "id", 1, "outcome", SyncOutcome.class, "read the last sync outcome");
     }
 
+    /**
+     * Updates the row, or inserts it when there is none. Two nodes inserting the first row at once
+     * (their first outcome, the first snapshot of an account) collide on the key: the one that lost
+     * then updates the row the other inserted.
+     */
     private void upsert(String name, String keyColumn, Object key, String valueColumn, String value, String what) {
+        try {
+            updateOrInsert(name, keyColumn, key, valueColumn, value, what);
+        } catch (SyncStoreException e) {
+            if (!(e.getCause() instanceof SQLException) || !UNIQUE_VIOLATION.equals(((SQLException) e.getCause()).getSQLState())) {
+                throw e;
+            }
+            updateOrInsert(name, keyColumn, key, valueColumn, value, what);
+        }
+    }
+
+    /** The SQL state of a unique-key violation, on PostgreSQL and H2. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private void updateOrInsert(String name, String keyColumn, Object key, String valueColumn, String value, String what) {
         inTransaction(what, c -> {
             try (PreparedStatement up = c.prepareStatement("UPDATE " + prefix + name + " SET " + valueColumn + " = ? WHERE "
                     + keyColumn + " = ?")) {
