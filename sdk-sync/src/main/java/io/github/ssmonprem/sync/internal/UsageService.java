@@ -258,15 +258,16 @@ public final class UsageService {
     private void submitForPolling(PendingReport entry, Map<String, DeliveryResult> results, List<PendingReport> polling,
             AtomicBoolean serverDown, Claims claims, AtomicReference<SyncLockException> lost) {
         try {
-            PendingReport mine = claims.hold(entry);
-            if (mine == null) {
-                return;                          // another node took it over: it is that node's to deliver
-            }
-            if (mine.pollId() != null) {
-                polling.add(mine);               // another node had it accepted meanwhile: poll it
-                return;
-            }
+            PendingReport mine = entry;
             try {
+                mine = claims.hold(entry);
+                if (mine == null) {
+                    return;                      // another node took it over: it is that node's to deliver
+                }
+                if (mine.pollId() != null) {
+                    polling.add(mine);           // another node had it accepted meanwhile: poll it
+                    return;
+                }
                 claims.fence();
                 PendingReport accepted = mine.withPollId(submitOnce(mine.report(), UsageWireFormat.encode(mine.report())));
                 claims.fence();
@@ -298,10 +299,10 @@ public final class UsageService {
             List<PendingReport> still = new ArrayList<>();
             for (int i = 0; i < waiting.size(); i++) {
                 PendingReport entry = waiting.get(i);
-                if (claims.hold(entry) == null) {
-                    continue;                    // another node took it over
-                }
                 try {
+                    if (claims.hold(entry) == null) {
+                        continue;                // another node took it over
+                    }
                     Poll poll = pollOnce(entry);
                     if (poll.ack != null) {
                         claims.fence();
