@@ -42,7 +42,8 @@ import javax.sql.DataSource;
  *       connection details), and the state stays as it was: no pending report is lost.</li>
  *   <li>A report id is one row, so it is in exactly one state.</li>
  *   <li>Delivery claims ({@link #claimPending(String, int, Duration)}) take rows with
- *       {@code SELECT ... FOR UPDATE SKIP LOCKED}: concurrent nodes never claim the same report. A
+ *       {@code SELECT ... FOR UPDATE SKIP LOCKED}: concurrent nodes never claim the same report; one
+ *       report is claimed or renewed ({@link #claim(String, String, Duration)}) under a row lock. A
  *       claim's expiry is in the database's clock unless {@link Builder#clock(Clock)} says otherwise.</li>
  *   <li>An entry that cannot be read is set aside ({@link #quarantined()}), never deleted unasked.</li>
  * </ul>
