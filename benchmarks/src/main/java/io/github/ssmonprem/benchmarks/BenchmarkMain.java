@@ -98,6 +98,9 @@ public final class BenchmarkMain {
             all.put("licenses", bench::licenses);
             all.put("outbox", bench::outbox);
             all.put("coldstart", bench::coldStart);
+            DeliveryBenchmarks delivery = new DeliveryBenchmarks(quick, bench::figure);
+            all.put("pipelined", delivery::pipelined);
+            all.put("cluster", delivery::cluster);
             for (Map.Entry<String, Bench> e : all.entrySet()) {
                 if (only.isEmpty() || only.contains(e.getKey())) {
                     e.getValue().run();

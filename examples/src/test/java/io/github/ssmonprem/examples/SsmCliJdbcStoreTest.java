@@ -162,6 +162,23 @@ class SsmCliJdbcStoreTest {
     }
 
     @Test
+    void syncRenewsItsLockLeaseWhileItRuns() {
+        JdbcSyncStore store = JdbcSyncStore.builder(dataSource).build();
+        store.addPending(PendingReport.of(report(), T0));
+        // The acknowledgement comes 6 s after the submission, well past a 2 s lease: only renewals keep
+        // the lease, and a lost lease would stop the sync before it records the delivery.
+        emulator.acknowledgeAfter(0, Duration.ofSeconds(6));
+        CliRunner.Result sync = cli().env("SSM_NODE_ID", "vmanage-1")
+                .run("sync", "--store", url, "--lock-lease", "2", "--output", "json");
+        assertEquals(0, sync.exitCode(), sync.toString());
+        assertEquals(1, sync.json().path("reportsDelivered").asInt(), sync.out());
+        assertEquals(0, store.pendingCount());
+        assertTrue(JdbcSyncLock.builder(dataSource).build().holder().isEmpty(), "released at the end");
+
+        assertEquals(ExitCodes.USAGE, cli().run("sync", "--store", url, "--lock-lease", "0").exitCode());
+    }
+
+    @Test
     void theStorePasswordIsNeverShownNorLogged() {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();

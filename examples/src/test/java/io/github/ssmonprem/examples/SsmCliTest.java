@@ -213,6 +213,37 @@ class SsmCliTest {
     }
 
     @Test
+    void pushTakesTheReportIdFromReportIdAndSendsAKnownIdOnlyOnce() throws Exception {
+        String body = "{\"account\":\"demo.example\",\"virtualAccount\":\"DEFAULT\",\"productInstance\":\"vmanage-1\","
+                + "\"reports\":[{\"hostname\":\"edge-17\",\"softwareTag\":\"regid.sdwan\",\"usage\":[{\"entitlementTag\":"
+                + "\"sdwan_dna_advantage\",\"count\":COUNT,\"start\":\"2026-11-30T00:00:00Z\",\"end\":\"2026-12-01T00:00:00Z\"}]}]}";
+        Path usage = Files.writeString(dir.resolve("usage.json"), body.replace("COUNT", "12"));
+        String id = "usage-2026-11-30-edge-17";
+        CliRunner.Result push = cli().run("usage", "push", "--file", usage.toString(), "--report-id", id, "--output", "json");
+        assertEquals(0, push.exitCode(), push.toString());
+        assertEquals(id, push.json().path("reportId").asText());
+        assertEquals("DELIVERED", push.json().path("status").asText());
+        assertEquals(1, emulator.stats().submissionsOf(id), "sent under the given id");
+
+        Path changed = Files.writeString(dir.resolve("usage-2.json"), body.replace("COUNT", "13"));
+        CliRunner.Result again = cli().run("usage", "push", "--file", changed.toString(), "--report-id", id, "--output", "json");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals("DELIVERED", again.json().path("status").asText(), "the id's state, from the state directory");
+        assertEquals(1, emulator.stats().submissionsOf(id), "a known id is not sent again");
+        assertEquals(1, emulator.stats().usageRecordsCounted(), "the first push's usage only");
+
+        CliRunner.Result derived = cli().run("usage", "push", "--file", usage.toString(), "--output", "json");
+        assertEquals(0, derived.exitCode(), derived.toString());
+        assertFalse(id.equals(derived.json().path("reportId").asText()), "without --report-id the id comes from the content");
+
+        CliRunner.Result invalid = cli().run("usage", "push", "--file", usage.toString(), "--report-id", "../etc/passwd",
+                "--output", "json");
+        assertEquals(2, invalid.exitCode(), invalid.toString());
+        assertEquals("InvalidUsageReportException", invalid.json().path("error").path("type").asText(), invalid.out());
+        assertEquals(2, emulator.stats().distinctReports(), "nothing sent for the invalid id");
+    }
+
+    @Test
     void demoRunsAFullSyncAgainstItsOwnEmulator() {
         CliRunner.Result demo = new CliRunner().run("demo", "--state-dir", dir.toString());
         assertEquals(0, demo.exitCode(), demo.toString());

@@ -42,7 +42,8 @@ import javax.sql.DataSource;
  *       connection details), and the state stays as it was: no pending report is lost.</li>
  *   <li>A report id is one row, so it is in exactly one state.</li>
  *   <li>Delivery claims ({@link #claimPending(String, int, Duration)}) take rows with
- *       {@code SELECT ... FOR UPDATE SKIP LOCKED}: concurrent nodes never claim the same report. A
+ *       {@code SELECT ... FOR UPDATE SKIP LOCKED}: concurrent nodes never claim the same report; one
+ *       report is claimed or renewed ({@link #claim(String, String, Duration)}) under a row lock. A
  *       claim's expiry is in the database's clock unless {@link Builder#clock(Clock)} says otherwise.</li>
  *   <li>An entry that cannot be read is set aside ({@link #quarantined()}), never deleted unasked.</li>
  * </ul>
@@ -363,6 +364,41 @@ public final class JdbcSyncStore implements SyncStore {
         });
     }
 
+    @Override
+    public Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
+        Objects.requireNonNull(owner, "owner");
+        if (lease == null || lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("the lease must be positive");
+        }
+        return inTransaction("claim usage report " + reportId, c -> {
+            Instant now = now(c);
+            PendingReport mine;
+            try (PreparedStatement ps = byId(c, reportId, true); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !PENDING.equals(rs.getString("status"))) {
+                    return Optional.<PendingReport>empty();
+                }
+                try {
+                    mine = pendingOf(rs);
+                } catch (JsonProcessingException e) {
+                    quarantine(c, reportId, now);
+                    return Optional.<PendingReport>empty();
+                }
+            }
+            if (!mine.claimableBy(owner, now)) {
+                return Optional.<PendingReport>empty();
+            }
+            mine = mine.withClaim(owner, now.plus(lease));
+            try (PreparedStatement up = c.prepareStatement("UPDATE " + table + " SET claim_owner = ?, claimed_until = ?"
+                    + " WHERE report_id = ?")) {
+                up.setString(1, owner);
+                up.setObject(2, ts(mine.claimedUntil()));
+                up.setString(3, reportId);
+                up.executeUpdate();
+            }
+            return Optional.of(mine);
+        });
+    }
+
     /** Moves a row from one status to another; true when it was in {@code from}. */
     private boolean move(Connection c, String reportId, String from, String to, String entry) throws SQLException {
         try (PreparedStatement up = c.prepareStatement("UPDATE " + table + " SET status = ?, entry = ?, claim_owner = NULL,"
@@ -496,7 +532,26 @@ public final class JdbcSyncStore implements SyncStore {
         return read("outcome", "id", 1, "outcome", SyncOutcome.class, "read the last sync outcome");
     }
 
+    /**
+     * Updates the row, or inserts it when there is none. Two nodes inserting the first row at once
+     * (their first outcome, the first snapshot of an account) collide on the key: the one that lost
+     * then updates the row the other inserted.
+     */
     private void upsert(String name, String keyColumn, Object key, String valueColumn, String value, String what) {
+        try {
+            updateOrInsert(name, keyColumn, key, valueColumn, value, what);
+        } catch (SyncStoreException e) {
+            if (!(e.getCause() instanceof SQLException) || !UNIQUE_VIOLATION.equals(((SQLException) e.getCause()).getSQLState())) {
+                throw e;
+            }
+            updateOrInsert(name, keyColumn, key, valueColumn, value, what);
+        }
+    }
+
+    /** The SQL state of a unique-key violation, on PostgreSQL and H2. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private void updateOrInsert(String name, String keyColumn, Object key, String valueColumn, String value, String what) {
         inTransaction(what, c -> {
             try (PreparedStatement up = c.prepareStatement("UPDATE " + prefix + name + " SET " + valueColumn + " = ? WHERE "
                     + keyColumn + " = ?")) {

@@ -30,7 +30,8 @@ public final class ClusterNodeChild {
         String node = args[3];
         try (SsmSyncClient ssm = SsmSyncClient.builder().config(config).grant(grant)
                         .store(JdbcSyncStore.builder(ds).tablePrefix(prefix).build())
-                        .account(AccountSelection.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT")).build();
+                        .account(AccountSelection.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT"))
+                        .nodeName(node).claimLease(Duration.ofSeconds(2)).build();
                 SyncScheduler scheduler = SyncScheduler.builder(ssm)
                         .lock(JdbcSyncLock.builder(ds).tablePrefix(prefix).build(), node)
                         .leaseTime(Duration.ofSeconds(2)).lockPollInterval(Duration.ofMillis(200))

@@ -89,6 +89,42 @@ class JdbcSyncStoreTest {
         assertTrue(nodeB.loadSnapshot("acme.example").isPresent());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void nodesRecordingTheirFirstOutcomeAtOnceDoNotCollide(String kind) throws Exception {
+        DataSource ds = database(kind);
+        for (int round = 0; round < 5; round++) {
+            String prefix = freshPrefix();
+            List<JdbcSyncStore> nodes = new java.util.ArrayList<>();
+            for (int n = 0; n < 4; n++) {
+                nodes.add(JdbcSyncStore.builder(ds).tablePrefix(prefix).build());
+            }
+            nodes.get(0).pendingCount();                           // creates the tables
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(nodes.size());
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes.size());
+            try {
+                List<java.util.concurrent.Future<?>> saves = new java.util.ArrayList<>();
+                for (int n = 0; n < nodes.size(); n++) {
+                    JdbcSyncStore node = nodes.get(n);
+                    SyncOutcome outcome = new SyncOutcome(T0, T0.plusSeconds(n), true, n, 0, 0, null, null);
+                    saves.add(pool.submit(() -> {
+                        together.await();
+                        node.saveOutcome(outcome);
+                        node.saveSnapshot(new LicenseSnapshot("acme.example", List.of(), T0, List.of()));
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : saves) {
+                    f.get(30, java.util.concurrent.TimeUnit.SECONDS);    // a collision on the first row throws here
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertTrue(nodes.get(1).lastOutcome().isPresent());
+            assertTrue(nodes.get(2).loadSnapshot("acme.example").isPresent());
+        }
+    }
+
     @Test
     void anUnreadableRowIsSetAsideNotDeletedAndDoesNotBlockTheOthers() throws Exception {
         DataSource ds = database("h2");

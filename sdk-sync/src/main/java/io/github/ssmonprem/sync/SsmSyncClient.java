@@ -74,6 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class SsmSyncClient implements SyncTask, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SsmSyncClient.class);
+    /** How long a claim on a pending report holds unless renewed, unless configured. */
+    private static final Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(5);
 
     private final SsmHttpClient http;
     private final boolean ownsHttp;
@@ -88,6 +90,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     private final AtomicLong lastSuccessEpochSeconds = new AtomicLong();
     private final AtomicLong licensesInLastPull = new AtomicLong();
     private final int deliveryConcurrency;
+    private final String nodeName;
     private final Object asyncLock = new Object();
     /** Asynchronous submissions not started yet, each with its claim: whoever sets it runs or cancels it. */
     private final Map<CompletableFuture<DeliveryResult>, AtomicBoolean> asyncQueued = new ConcurrentHashMap<>();
@@ -107,7 +110,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         this.accounts = List.copyOf(b.accounts);
         this.deliveryConcurrency = b.deliveryConcurrency;
         this.licenses = new LicenseService(http, tokens, b.pageSize);
-        this.usage = new UsageService(http, tokens, store, b.ackTimeout, b.requestingSystem, b.deliveryConcurrency);
+        this.nodeName = b.nodeName != null ? b.nodeName : defaultNodeName();
+        this.usage = new UsageService(http, tokens, store, b.ackTimeout, b.requestingSystem, b.deliveryConcurrency, nodeName,
+                b.claimLease);
         this.clock = http.config().clock();
         this.registry = http.config().meterRegistry().orElse(null);
         store.lastOutcome().filter(SyncOutcome::success)
@@ -156,6 +161,29 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      */
     public SyncStore store() {
         return store;
+    }
+
+    /**
+     * Returns the name this client claims pending reports under ({@link Builder#nodeName(String)}).
+     *
+     * @return the node name
+     */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+    /** The host name, the process id and a number for this client within the process: unique among a store's users. */
+    private static String defaultNodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        String suffix = "/" + ProcessHandle.current().pid() + "/" + CLIENTS.incrementAndGet();
+        return host.substring(0, Math.min(host.length(), 200 - suffix.length())) + suffix;
     }
 
     /**
@@ -282,12 +310,16 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     }
 
     /**
-     * Delivers every pending usage report.
+     * Delivers every pending usage report that no other node has claimed: claims them in the store,
+     * submits those not accepted yet, then polls their acknowledgements together. Reports another
+     * node (another client on the same store) claimed are left to it, so two nodes delivering at once
+     * never submit the same report.
      *
-     * @return one result per report attempted
+     * @return one result per report this client claimed and attempted, oldest first
+     * @throws io.github.ssmonprem.sync.store.SyncStoreException when the pending reports cannot be claimed
      */
     public List<DeliveryResult> deliverPending() {
-        return usage.deliverPending();
+        return usage.deliverPending(null);
     }
 
     /**
@@ -376,9 +408,10 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
 
     /**
      * Runs one sync under a lease of the cluster's sync lock, as {@link SyncScheduler} does on a
-     * cluster: before it stores a license snapshot, delivers pending usage and records the outcome it
-     * checks that the lease is still held ({@link SyncLease#ensureHeld()}), so a node that lost its
-     * lease stops before writing and reports a {@link io.github.ssmonprem.sync.lock.SyncLockLostException}.
+     * cluster: before it stores a license snapshot, before each usage submission and each store write
+     * of the delivery, and before it records the outcome, it checks that the lease is still held
+     * ({@link SyncLease#ensureHeld()}), so a node that lost its lease stops before it sends or writes
+     * anything more and reports a {@link io.github.ssmonprem.sync.lock.SyncLockLostException}.
      *
      * @param lease the lease held for this sync
      * @return the result
@@ -406,10 +439,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
                     + "Configure SsmSyncClient.Builder.account(...) to pull licenses.");
         }
         SsmException licenseError = noAccount ? null : step(() -> pullLicenses(changes, pulled, lease));
-        SsmException usageError = step(() -> {
-            fence(lease);
-            deliveries.addAll(usage.deliverPending());
-        });
+        SsmException usageError = step(() -> deliveries.addAll(usage.deliverPending(lease)));
         if (usageError == null) {
             usageError = deliveries.stream().filter(d -> !d.delivered() && d.error() != null).findFirst()
                     .map(d -> (SsmException) new UsageDeliveryException(d.reportId(), d.error(), d.failure())).orElse(null);
@@ -572,6 +602,8 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         private Duration ackTimeout = Duration.ofMinutes(10);
         private int deliveryConcurrency = UsageService.DEFAULT_CONCURRENCY;
         private RequestingSystem requestingSystem;
+        private String nodeName;
+        private Duration claimLease = DEFAULT_CLAIM_LEASE;
 
         private Builder() {
         }
@@ -700,6 +732,34 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         }
 
         /**
+         * Sets the name this client claims pending reports under while it delivers them (default: the
+         * host name, the process id and a number for the client, such as {@code vmanage-2/4711/1}). It
+         * must be unique among the clients sharing a store; a stable name lets a restarted node resume
+         * its own claims at once instead of waiting for them to expire.
+         *
+         * @param name the node name, 1 to 200 characters
+         * @return this builder
+         */
+        public Builder nodeName(String name) {
+            this.nodeName = name;
+            return this;
+        }
+
+        /**
+         * Sets how long a claim on a pending report holds unless renewed (default 5 min): how soon the
+         * reports of a node that died mid-delivery are delivered by another. Renewed while the delivery
+         * runs. On a cluster keep it no longer than the sync lock's lease time, so the node that takes
+         * over a dead node's lease finds its reports free.
+         *
+         * @param lease the claim's lease, at least 1 s
+         * @return this builder
+         */
+        public Builder claimLease(Duration lease) {
+            this.claimLease = lease;
+            return this;
+        }
+
+        /**
          * Sets the reporting system sent with usage calls (default: this SDK on the local host).
          *
          * @param system the reporting system sent with usage calls (default: this SDK on the local host)
@@ -735,6 +795,12 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             }
             if (deliveryConcurrency < 1 || deliveryConcurrency > 64) {
                 throw new SsmConfigurationException("deliveryConcurrency", "must be 1 to 64, was " + deliveryConcurrency);
+            }
+            if (nodeName != null && (nodeName.isBlank() || nodeName.length() > 200)) {
+                throw new SsmConfigurationException("nodeName", "must be 1 to 200 characters and not blank");
+            }
+            if (claimLease == null || claimLease.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new SsmConfigurationException("claimLease", "must be at least 1 s, was " + claimLease);
             }
             if (ackTimeout == null || ackTimeout.isNegative()) {
                 throw new SsmConfigurationException("ackTimeout", "must be zero or positive, was " + ackTimeout);

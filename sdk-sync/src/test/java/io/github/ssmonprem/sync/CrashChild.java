@@ -10,10 +10,13 @@ import java.time.Instant;
 
 /**
  * The process {@link CrashRecoveryTest} kills: submits one usage report to the emulator at args[0]
- * with the state directory args[1], printing its nonce first, and blocks polling for an
- * acknowledgement that does not come.
+ * with the state directory args[1] (and the claim lease args[2] in seconds, when given), printing its
+ * nonce first, and blocks polling for an acknowledgement that does not come.
  */
 public final class CrashChild {
+
+    /** The node name the child and its replacement share, so the replacement resumes the child's claim at once. */
+    static final String NODE = "crash-test-node";
 
     private CrashChild() {
     }
@@ -30,7 +33,8 @@ public final class CrashChild {
                 .build();
         System.out.println("NONCE " + report.reportId());
         System.out.flush();
-        try (SsmSyncClient client = SsmSyncClient.builder().config(config).grant(grant).stateDirectory(Path.of(args[1])).build()) {
+        try (SsmSyncClient client = SsmSyncClient.builder().config(config).grant(grant).stateDirectory(Path.of(args[1]))
+                .nodeName(NODE).claimLease(java.time.Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 300)).build()) {
             DeliveryResult result = client.submitUsage(report);
             System.out.println("RESULT " + result.status());
         }

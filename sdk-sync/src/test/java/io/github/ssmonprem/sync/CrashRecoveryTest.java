@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
+import io.github.ssmonprem.testkit.TestClock;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -22,18 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A process that stored and sent a usage report is killed with SIGKILL before the acknowledgement;
- * a new process with the same state directory delivers it, and the server counts it once.
+ * a new process with the same state directory and node name delivers it at once (another node, once
+ * the dead one's claim expired), and the server counts it once.
  */
 class CrashRecoveryTest {
 
     @TempDir
     Path state;
 
-    private static Process startChild(SsmEmulator emulator, Path state) throws Exception {
+    private static Process startChild(SsmEmulator emulator, Path state, String... more) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                emulator.url().toString(), state.toString())
-                .redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                CrashChild.class.getName(), emulator.url().toString(), state.toString()));
+        command.addAll(List.of(more));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     private static String readNonce(Process child) throws Exception {
@@ -65,7 +69,7 @@ class CrashRecoveryTest {
 
     private static SsmSyncClient restartedClient(SsmEmulator emulator, Path state) {
         return SsmSyncClient.builder().config(emulator.clientConfig().build()).grant(emulator.passwordGrant())
-                .stateDirectory(state).build();
+                .stateDirectory(state).nodeName(CrashChild.NODE).build();    // a restarted node keeps its name
     }
 
     @Test
@@ -95,6 +99,33 @@ class CrashRecoveryTest {
             assertEquals(1, emulator.stats().submissionsOf(nonce), "polling resumed; the report was not sent again");
             assertEquals(1, emulator.stats().distinctReports());
             assertEquals(2, emulator.stats().usageRecordsCounted(), "counted once");
+            assertEquals(1, emulator.stats().acknowledged());
+        }
+    }
+
+    @Test
+    void killedWhilePollingAnotherNodeFinishesTheReportOnceTheDeadNodesClaimExpires() throws Exception {
+        try (SsmEmulator emulator = SsmEmulator.builder().acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO).start()) {
+            Process child = startChild(emulator, state, "30");        // its claim lasts 30 s
+            String nonce = readNonce(child);
+            await(() -> emulator.stats().polls() >= 2, "the child polls again for its acknowledgement");
+            kill(child);
+            emulator.acknowledgeAfter(0, Duration.ZERO);
+
+            // Another node on the same state directory, whose store's clock the test moves.
+            TestClock storeClock = TestClock.at(Instant.now());
+            try (FileSyncStore store = new FileSyncStore(state, storeClock);
+                    SsmSyncClient other = SsmSyncClient.builder().config(emulator.clientConfig().build())
+                            .grant(emulator.passwordGrant()).store(store).nodeName("another-node").build()) {
+                assertEquals(List.of(), other.deliverPending(), "the dead node's claim still holds: the report is left alone");
+                assertEquals(1, emulator.stats().submissionsOf(nonce));
+                storeClock.advance(Duration.ofSeconds(31));
+                List<DeliveryResult> results = other.deliverPending();
+                assertEquals(1, results.size());
+                assertTrue(results.get(0).delivered(), String.valueOf(results.get(0).error()));
+                assertEquals(0, store.pendingCount());
+            }
+            assertEquals(1, emulator.stats().submissionsOf(nonce), "polling resumed from the stored poll id, same nonce");
             assertEquals(1, emulator.stats().acknowledged());
         }
     }

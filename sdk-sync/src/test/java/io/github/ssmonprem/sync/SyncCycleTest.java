@@ -307,7 +307,9 @@ class SyncCycleTest {
             assertTrue(recovered.isSuccess(), String.valueOf(recovered.error()));
             assertEquals(1, recovered.outcome().reportsDelivered());
             assertEquals(0, ssm.store().pendingCount());
-            assertEquals(1, emulator.stats().submissionsOf(report.reportId()));
+            assertEquals(2 * 4 + 1, emulator.stats().submissionsOf(report.reportId()),
+                    "four attempts answered 502 by the push and by the sync while down, then one accepted");
+            assertEquals(1, emulator.stats().distinctReports(), "always with the same nonce");
         }
     }
 

@@ -131,12 +131,54 @@ public final class SsmEmulator implements AutoCloseable {
             this.ca = null;
         }
         server.setProtocols(List.of(okhttp3.Protocol.HTTP_1_1));
+        server.setServerSocketFactory(new NoDelayServerSockets());
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 return handle(request);
             }
         });
+    }
+
+    /**
+     * Server sockets whose connections send without delay (TCP_NODELAY). The server writes an answer's
+     * headers and body separately; with Nagle's algorithm the body then waits for the client's delayed
+     * acknowledgement, about 40 ms on every answer after a connection's first, which no real server
+     * adds.
+     */
+    private static final class NoDelayServerSockets extends javax.net.ServerSocketFactory {
+        @Override
+        public java.net.ServerSocket createServerSocket() throws IOException {
+            return new java.net.ServerSocket() {
+                @Override
+                public java.net.Socket accept() throws IOException {
+                    java.net.Socket socket = super.accept();
+                    socket.setTcpNoDelay(true);
+                    return socket;
+                }
+            };
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(int port) throws IOException {
+            java.net.ServerSocket socket = createServerSocket();
+            socket.bind(new java.net.InetSocketAddress(port));
+            return socket;
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(int port, int backlog) throws IOException {
+            java.net.ServerSocket socket = createServerSocket();
+            socket.bind(new java.net.InetSocketAddress(port), backlog);
+            return socket;
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
+            java.net.ServerSocket socket = createServerSocket();
+            socket.bind(new java.net.InetSocketAddress(address, port), backlog);
+            return socket;
+        }
     }
 
     /**
@@ -353,6 +395,9 @@ public final class SsmEmulator implements AutoCloseable {
         stats.requestLines.add(request.getMethod() + " " + target);
         String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
         stats.byRoute.computeIfAbsent(route(path), k -> new AtomicInteger()).incrementAndGet();
+        if (path.equals(USAGE_PATH) && "POST".equals(request.getMethod())) {
+            countSubmission(request);
+        }
         MockResponse fault = faults.next(path);
         if (fault != null) {
             return fault;
@@ -565,6 +610,22 @@ public final class SsmEmulator implements AutoCloseable {
         return jsonResponse(200, answer);
     }
 
+    /**
+     * Counts a usage submission by its nonce whatever becomes of it (a fault, a refused token, a
+     * refusal), so {@link Stats#submissionsOf(String)} sees every report a client sent.
+     */
+    private void countSubmission(RecordedRequest request) {
+        String nonce;
+        try {
+            nonce = json.readTree(request.getBody().utf8()).path("data").path("nonce").asText("");
+        } catch (IOException | RuntimeException e) {
+            nonce = "";
+        }
+        if (!nonce.isBlank()) {
+            stats.usageSubmissions.computeIfAbsent(nonce, k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
     private MockResponse reportUsage(RecordedRequest request) throws IOException {
         String account = request.getHeaders().get("X-CSW-SMART-ACCOUNT-ID");
         String va = request.getHeaders().get("X-CSW-VIRTUAL-ACCOUNT-ID");
@@ -585,7 +646,6 @@ public final class SsmEmulator implements AutoCloseable {
         if (nonce.isBlank() || !data.path("reports").isArray()) {
             return apiError(400, "data.nonce and data.reports are required");
         }
-        stats.usageSubmissions.computeIfAbsent(nonce, k -> new AtomicInteger()).incrementAndGet();
         ReportRecord record = reportsByNonce.computeIfAbsent(nonce, n -> {
             long records = 0;
             for (JsonNode report : data.path("reports")) {
@@ -928,10 +988,12 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns how many times the report was submitted (it is counted once whatever this says).
+         * Returns how many times a report was submitted: every usage request that carried its nonce,
+         * whether the emulator accepted it, refused it (an expired token, a missing header) or served a
+         * fault in its place. The report's usage is counted once whatever this says.
          *
          * @param nonce a report's nonce
-         * @return how many times the report was submitted (it is counted once whatever this says)
+         * @return how many times the report was sent
          */
         public int submissionsOf(String nonce) {
             AtomicInteger n = usageSubmissions.get(nonce);

@@ -108,4 +108,28 @@ class SsmEmulatorTest {
             assertEquals(2, emulator.stats().faultsServed());
         }
     }
+
+    @Test
+    void everyUsageSubmissionIsCountedAcceptedOrNot() {
+        try (SsmEmulator emulator = SsmEmulator.builder().start();
+                SsmHttpClient http = SsmHttpClient.create(emulator.clientConfig()
+                        .retry(RetrySettings.builder().maxAttempts(1).build()).build());
+                OAuthTokenProvider tokens = tokens(http, emulator.passwordGrant())) {
+            String body = "{\"data\":{\"timestamp\":1,\"nonce\":\"n-1\",\"reports\":[]}}";
+            SsmRequest unauthenticated = SsmRequest.post("usage.report", "/backend/api/v2/devices/reportusage")
+                    .jsonBody(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).build();
+            assertThrows(RuntimeException.class, () -> http.execute(unauthenticated, JsonNode.class));
+            tokens.token();
+            emulator.faults().backendDown(true);
+            SsmRequest authenticated = SsmRequest.post("usage.report", "/backend/api/v2/devices/reportusage")
+                    .header("X-CSW-SMART-ACCOUNT-ID", SsmEmulator.DEMO_ACCOUNT).header("X-CSW-VIRTUAL-ACCOUNT-ID", "DEFAULT")
+                    .header("X-CSW-REQUESTING-SYSTEM", "{\"display_name\":\"t\",\"host_identifier\":\"h\"}")
+                    .jsonBody(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).bearer(tokens).build();
+            assertThrows(RuntimeException.class, () -> http.execute(authenticated, JsonNode.class));
+            emulator.faults().backendDown(false);
+            http.execute(authenticated, JsonNode.class);
+            assertEquals(3, emulator.stats().submissionsOf("n-1"), "refused (no token), a 502 in its place, accepted");
+            assertEquals(1, emulator.stats().distinctReports());
+        }
+    }
 }

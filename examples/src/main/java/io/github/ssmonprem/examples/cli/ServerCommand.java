@@ -41,7 +41,7 @@ abstract class ServerCommand extends StateCommand {
         } else {
             builder.stateDirectory(States.create(stateDirectory()));
         }
-        return builder.accounts(accounts).build();
+        return builder.accounts(accounts).nodeName(Nodes.name(env())).build();
     }
 
     /**

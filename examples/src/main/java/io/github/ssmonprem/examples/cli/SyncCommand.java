@@ -21,8 +21,13 @@ import picocli.CommandLine.Option;
         + "pending usage reports, outcome recorded in the state directory")
 final class SyncCommand extends ServerCommand {
 
-    /** How long one sync may hold the cluster's lock: far longer than a sync takes, short enough to recover. */
-    private static final java.time.Duration LEASE = java.time.Duration.ofMinutes(15);
+    /** How long the lease on the cluster's lock lasts unless renewed, unless --lock-lease says otherwise. */
+    private static final int DEFAULT_LEASE_SECONDS = 300;
+
+    @Option(names = "--lock-lease", paramLabel = "SECONDS", description = "with --store: how long this host's lease on the "
+            + "cluster's sync lock lasts unless renewed (default 300); it is renewed every third of that while the sync runs, "
+            + "so it is how soon another host takes over when this one dies mid-sync")
+    Integer lockLeaseSeconds;
 
     @Option(names = "--account", description = "smart account domain (omit to deliver pending usage only)")
     String account;
@@ -33,10 +38,11 @@ final class SyncCommand extends ServerCommand {
     @Override
     int execute(Output out) {
         List<AccountSelection> accounts = account == null ? List.of() : List.of(new AccountSelection(account, virtualAccounts));
+        java.time.Duration leaseTime = leaseTime();
         Optional<SyncLock> lock = lock();
         Optional<SyncLease> lease = Optional.empty();
         if (lock.isPresent()) {
-            lease = lock.get().tryAcquire(Nodes.name(env()), LEASE);
+            lease = lock.get().tryAcquire(Nodes.name(env()), leaseTime);
             if (lease.isEmpty()) {
                 Optional<io.github.ssmonprem.sync.lock.LockHolder> holder = lock.get().holder();
                 out.line("Not syncing: " + holder.map(h -> h.holder() + " (since " + Output.instant(h.acquiredAt())
@@ -50,7 +56,8 @@ final class SyncCommand extends ServerCommand {
             }
         }
         boolean succeeded = false;
-        try (SsmSyncClient client = durableClient(accounts)) {
+        try (LeaseRenewal renewal = new LeaseRenewal(lease.orElse(null), leaseTime);
+                SsmSyncClient client = durableClient(accounts)) {
             if (account != null) {
                 checkVirtualAccounts(client, account, virtualAccounts);
             }
@@ -67,6 +74,57 @@ final class SyncCommand extends ServerCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private java.time.Duration leaseTime() {
+        if (lockLeaseSeconds == null) {
+            return java.time.Duration.ofSeconds(DEFAULT_LEASE_SECONDS);
+        }
+        if (lockLeaseSeconds < 1) {
+            throw new UsageError("--lock-lease must be at least 1 second, was " + lockLeaseSeconds + ".",
+                    "Give --lock-lease SECONDS (default " + DEFAULT_LEASE_SECONDS + "), longer than this host's longest pause.");
+        }
+        return java.time.Duration.ofSeconds(lockLeaseSeconds);
+    }
+
+    /**
+     * Renews the lease every third of its time while the sync runs, as the SDK's scheduler does, until
+     * it is closed or the lease is lost (the sync then stops at its next write).
+     */
+    private final class LeaseRenewal implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer;
+
+        LeaseRenewal(SyncLease lease, java.time.Duration leaseTime) {
+            if (lease == null) {
+                timer = null;
+                return;
+            }
+            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ssm-lock-renewal");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.max(1, leaseTime.toMillis() / 3);
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    if (!lease.renew(leaseTime)) {
+                        root().err().println("warning: this host lost the cluster's sync lock (its lease ran out); the sync stops"
+                                + " before its next write.");
+                        root().err().flush();
+                        timer.shutdown();
+                    }
+                } catch (io.github.ssmonprem.sync.lock.SyncLockException e) {
+                    // The database did not answer this time; the next renewal tries again before the lease runs out.
+                }
+            }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+        }
     }
 
     /** Every run names the dead letters and quarantined entries until an operator acts, on stderr. */

@@ -35,9 +35,14 @@ final class UsageCommand extends BaseCommand {
         @Option(names = "--file", required = true, description = "the usage report (JSON)")
         Path file;
 
+        @Option(names = "--report-id", paramLabel = "ID", description = "the report's id (its nonce): 1 to 128 of A-Z a-z 0-9 . _ -, "
+                + "starting with a letter or digit (default: derived from the file's content, so pushing the same file again "
+                + "sends nothing new)")
+        String reportId;
+
         @Override
         int execute(Output out) {
-            UsageReport report = UsageFile.read(file);
+            UsageReport report = UsageFile.read(file, reportId);
             try (SsmSyncClient client = durableClient(List.of())) {
                 DeliveryResult result = client.submitUsage(report);
                 Map<String, Object> doc = new LinkedHashMap<>();

@@ -30,7 +30,10 @@ final class RunningOnACluster {
         // tag::cluster[]
         // dataSource: your pool (HikariCP, the container's)
         SyncStore store = JdbcSyncStore.builder(dataSource).build();  // pending usage, snapshots, outcome: shared
-        SsmSyncClient ssm = SsmSyncClient.builder().config(config).grant(grant).store(store).account(account).build();
+        SsmSyncClient ssm = SsmSyncClient.builder().config(config).grant(grant).store(store).account(account)
+            .nodeName(hostName)                                       // this node's delivery claims; unique per node
+            .claimLease(Duration.ofMinutes(5))                        // default; how soon a dead node's reports are free
+            .build();
         SyncLock lock = JdbcSyncLock.builder(dataSource)
             .tablePrefix("ssm_")                                      // default; the table is ssm_sync_lock
             .build();

@@ -13,6 +13,8 @@ import io.github.ssmonprem.core.http.SsmResponse;
 import io.github.ssmonprem.core.internal.JsonCodec;
 import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.RequestingSystem;
+import io.github.ssmonprem.sync.lock.SyncLease;
+import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.PendingReport;
@@ -31,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,17 @@ import org.slf4j.LoggerFactory;
  * Delivers usage reports: stores each durably first, submits it with its nonce as the idempotency
  * key, polls until the acknowledgement arrives or the deadline passes, and persists the poll id before
  * it waits between polls. A report leaves the store only when acknowledged.
+ *
+ * <p>Claims: a report is submitted only under this node's claim on it in the store
+ * ({@link SyncStore#claimPending}, {@link SyncStore#claim}), so nodes sharing a store never submit the
+ * same report at once. A claim is trusted for half its lease, measured in this client's clock from
+ * before it was taken, then renewed in the store; a claim another node took over (after it expired)
+ * ends this node's work on that report. Claims end with the report's acknowledgement or dead letter,
+ * and are released when a delivery leaves a report pending; a dead node's claims expire.
+ *
+ * <p>Fencing: under a {@link SyncLease}, {@link SyncLease#ensureHeld()} is checked before each
+ * submission and each store write; a lost lease stops the delivery with its
+ * {@link io.github.ssmonprem.sync.lock.SyncLockLostException} before anything more is sent or written.
  */
 public final class UsageService {
 
@@ -54,6 +68,8 @@ public final class UsageService {
     private final Duration ackTimeout;
     private final RequestingSystem system;
     private final int concurrency;
+    private final String owner;
+    private final Duration claimLease;
     /** How many reports a delivery submits at once unless configured. */
     public static final int DEFAULT_CONCURRENCY = 4;
     /** The X-CSW-REQUESTING-SYSTEM value, built on the first usage call. */
@@ -65,27 +81,15 @@ public final class UsageService {
      * @param http the transport
      * @param tokens the token source
      * @param store the pending store
-     * @param ackTimeout how long one delivery polls for the acknowledgement
+     * @param ackTimeout how long one delivery polls for the acknowledgements
      * @param system the reporting system, or null for this SDK on the local host, whose name is then
      *     resolved on the first usage call rather than when the client is built
+     * @param concurrency how many reports {@link #deliverPending(SyncLease)} submits at once (positive)
+     * @param owner this node's name for its claims on pending reports, unique among the store's users
+     * @param claimLease how long a claim holds unless renewed (positive)
      */
     public UsageService(SsmHttpClient http, AccessTokenSource tokens, SyncStore store, Duration ackTimeout,
-            RequestingSystem system) {
-        this(http, tokens, store, ackTimeout, system, DEFAULT_CONCURRENCY);
-    }
-
-    /**
-     * Creates the usage service.
-     *
-     * @param http the transport
-     * @param tokens the token source
-     * @param store the pending store
-     * @param ackTimeout how long one delivery polls for the acknowledgements
-     * @param system the reporting system, or null for this SDK on the local host
-     * @param concurrency how many reports {@link #deliverPending()} submits at once (positive)
-     */
-    public UsageService(SsmHttpClient http, AccessTokenSource tokens, SyncStore store, Duration ackTimeout,
-            RequestingSystem system, int concurrency) {
+            RequestingSystem system, int concurrency, String owner, Duration claimLease) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("delivery concurrency must be positive: " + concurrency);
         }
@@ -99,6 +103,8 @@ public final class UsageService {
         this.clock = http.config().clock();
         this.ackTimeout = ackTimeout;
         this.system = system;
+        this.owner = java.util.Objects.requireNonNull(owner, "owner");
+        this.claimLease = java.util.Objects.requireNonNull(claimLease, "claimLease");
     }
 
     private String requestingSystem() {
@@ -115,7 +121,8 @@ public final class UsageService {
     }
 
     /**
-     * Stores the report durably, then delivers it.
+     * Stores the report durably, claims it, then delivers it. A report another node claimed between
+     * the two (its delivery of the pending set) is left to that node.
      *
      * @param report the report
      * @return DELIVERED, or PENDING with the reason (the report stays stored)
@@ -128,7 +135,19 @@ public final class UsageService {
             if (known.isPresent()) {
                 return known(known.get());
             }
-            return deliver(entry, null).result;
+            Claims claims = new Claims(null);
+            PendingReport mine = claims.take(entry.reportId());
+            if (mine == null) {
+                Optional<ReportState> now = store.state(entry.reportId());
+                if (now.isPresent() && now.get().status() != ReportState.Status.PENDING) {
+                    return known(now.get());
+                }
+                String holder = now.map(st -> st.pending().claimOwner()).orElse(null);
+                return new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, null, null,
+                        "claimed for delivery by another node" + (holder == null ? "" : " (" + holder + ")")
+                                + ", which delivers it", null);
+            }
+            return deliver(mine, claims).result;
         }
     }
 
@@ -150,19 +169,25 @@ public final class UsageService {
     }
 
     /**
-     * Delivers every pending report, pipelined: submits those not accepted yet (the oldest alone
-     * first, which checks that the server is up, then the rest with bounded concurrency), storing each
-     * poll id, then polls the acknowledgements of all of them together, waiting the longest
-     * {@code poll_after_seconds} the server asked for between rounds, until each is acknowledged or
-     * the acknowledgement timeout passes. A hundred pending reports so cost about one acknowledgement
-     * wait, not a hundred. Stops early when the server is unreachable or down, leaving the rest
-     * pending untouched.
+     * Delivers every pending report this node can claim, pipelined: claims them
+     * ({@link SyncStore#claimPending}; those other nodes hold are theirs to deliver), submits those not
+     * accepted yet (the oldest alone first, which checks that the server is up, then the rest with
+     * bounded concurrency), storing each poll id, then polls the acknowledgements of all of them
+     * together, waiting the longest {@code poll_after_seconds} the server asked for between rounds,
+     * until each is acknowledged or the acknowledgement timeout passes. A hundred pending reports so
+     * cost about one acknowledgement wait, not a hundred. Stops early when the server is unreachable or
+     * down, leaving the rest pending untouched.
      *
-     * @return one result per report that was attempted, in the order of the pending reports
+     * @param lease the sync lease this delivery runs under, checked before each submission and store
+     *     write; null when it runs under none
+     * @return one result per report this node claimed and attempted, oldest first
+     * @throws SyncLockException when the lease was lost or could not be checked: the delivery stopped
+     *     there, before its next submission or write
      */
-    public List<DeliveryResult> deliverPending() {
+    public List<DeliveryResult> deliverPending(SyncLease lease) {
         synchronized (deliveryLock) {
-            List<PendingReport> entries = store.pendingReports();
+            Claims claims = new Claims(lease);
+            List<PendingReport> entries = claims.takeAll();
             Map<String, DeliveryResult> results = new ConcurrentHashMap<>();
             List<PendingReport> polling = java.util.Collections.synchronizedList(new ArrayList<>());
             List<PendingReport> toSubmit = new ArrayList<>();
@@ -170,11 +195,12 @@ public final class UsageService {
                 (entry.pollId() != null ? polling : toSubmit).add(entry);
             }
             AtomicBoolean serverDown = new AtomicBoolean();
+            AtomicReference<SyncLockException> lost = new AtomicReference<>();
             if (!toSubmit.isEmpty()) {
-                submitForPolling(toSubmit.get(0), results, polling, serverDown);
+                submitForPolling(toSubmit.get(0), results, polling, serverDown, claims, lost);
             }
             List<PendingReport> rest = toSubmit.subList(Math.min(1, toSubmit.size()), toSubmit.size());
-            if (!serverDown.get() && !rest.isEmpty()) {
+            if (!serverDown.get() && lost.get() == null && !rest.isEmpty()) {
                 ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, rest.size()), r -> {
                     Thread t = new Thread(r, "ssm-usage-submit");
                     t.setDaemon(true);
@@ -184,8 +210,8 @@ public final class UsageService {
                     List<Future<?>> work = new ArrayList<>();
                     for (PendingReport entry : rest) {
                         work.add(pool.submit(() -> {
-                            if (!serverDown.get()) {
-                                submitForPolling(entry, results, polling, serverDown);
+                            if (!serverDown.get() && lost.get() == null) {
+                                submitForPolling(entry, results, polling, serverDown, claims, lost);
                             }
                         }));
                     }
@@ -203,8 +229,19 @@ public final class UsageService {
                     pool.shutdownNow();
                 }
             }
-            if (!serverDown.get()) {
-                pollTogether(new ArrayList<>(polling), results);
+            if (lost.get() != null) {
+                throw lost.get();
+            }
+            List<PendingReport> accepted = new ArrayList<>(polling);
+            if (serverDown.get()) {
+                accepted.forEach(claims::release);
+            } else {
+                pollTogether(accepted, results, claims);
+            }
+            for (PendingReport entry : toSubmit) {
+                if (!results.containsKey(entry.reportId()) && accepted.stream().noneMatch(a -> a.reportId().equals(entry.reportId()))) {
+                    claims.release(entry);    // not attempted: the server went down first
+                }
             }
             List<DeliveryResult> ordered = new ArrayList<>();
             for (PendingReport entry : entries) {
@@ -217,47 +254,77 @@ public final class UsageService {
         }
     }
 
-    /** Submits one report and stores its poll id; on failure records the result (and whether the server is down). */
+    /**
+     * Submits one report under its claim and stores its poll id; on failure records the result (and
+     * whether the server is down); a lost lease is recorded in {@code lost}.
+     */
     private void submitForPolling(PendingReport entry, Map<String, DeliveryResult> results, List<PendingReport> polling,
-            AtomicBoolean serverDown) {
+            AtomicBoolean serverDown, Claims claims, AtomicReference<SyncLockException> lost) {
         try {
-            PendingReport accepted = entry.withPollId(submitOnce(entry.report(), UsageWireFormat.encode(entry.report())));
-            store.updatePending(accepted);
-            polling.add(accepted);
-        } catch (SsmException e) {
-            Attempt attempt = failed(entry, e);
-            results.put(entry.reportId(), attempt.result);
-            if (attempt.serverWide) {
-                serverDown.set(true);
-                LOG.debug("The server is unreachable or failing; leaving the remaining pending reports for the next sync");
+            PendingReport mine = entry;
+            try {
+                mine = claims.hold(entry);
+                if (mine == null) {
+                    return;                      // another node took it over: it is that node's to deliver
+                }
+                if (mine.pollId() != null) {
+                    polling.add(mine);           // another node had it accepted meanwhile: poll it
+                    return;
+                }
+                claims.fence();
+                PendingReport accepted = mine.withPollId(submitOnce(mine.report(), UsageWireFormat.encode(mine.report())));
+                claims.fence();
+                store.updatePending(accepted);
+                polling.add(accepted);
+            } catch (SyncLockException e) {
+                throw e;
+            } catch (SsmException e) {
+                Attempt attempt = failed(mine, e, claims);
+                results.put(entry.reportId(), attempt.result);
+                if (attempt.serverWide) {
+                    serverDown.set(true);
+                    LOG.debug("The server is unreachable or failing; leaving the remaining pending reports for the next sync");
+                }
             }
+        } catch (SyncLockException e) {
+            lost.compareAndSet(null, e);
         }
     }
 
-    /** Polls the acknowledgements of the accepted reports round by round until all arrive or the deadline passes. */
-    private void pollTogether(List<PendingReport> waiting, Map<String, DeliveryResult> results) {
+    /**
+     * Polls the acknowledgements of the accepted reports round by round until all arrive or the
+     * deadline passes, renewing their claims as they age; releases the claims of those left pending.
+     */
+    private void pollTogether(List<PendingReport> waiting, Map<String, DeliveryResult> results, Claims claims) {
         Instant deadline = clock.instant().plus(ackTimeout);
         while (!waiting.isEmpty()) {
             Duration wait = Duration.ZERO;
             List<PendingReport> still = new ArrayList<>();
-            for (PendingReport entry : waiting) {
+            for (int i = 0; i < waiting.size(); i++) {
+                PendingReport entry = waiting.get(i);
                 try {
+                    if (claims.hold(entry) == null) {
+                        continue;                // another node took it over
+                    }
                     Poll poll = pollOnce(entry);
                     if (poll.ack != null) {
+                        claims.fence();
                         store.markDelivered(entry.reportId());
+                        claims.forget(entry);
                         results.put(entry.reportId(),
                                 new DeliveryResult(entry.reportId(), DeliveryResult.Status.DELIVERED, entry.pollId(), poll.ack, null, null));
                     } else {
                         still.add(entry);
                         wait = wait.compareTo(poll.delay) < 0 ? poll.delay : wait;
                     }
+                } catch (SyncLockException e) {
+                    throw e;
                 } catch (SsmException e) {
-                    Attempt attempt = failed(entry, e);
+                    Attempt attempt = failed(entry, e, claims);
                     results.put(entry.reportId(), attempt.result);
                     if (attempt.serverWide) {
-                        leavePending(still, results, "the server failed while polling; polling resumes at the next delivery");
-                        leavePending(waiting.subList(waiting.indexOf(entry) + 1, waiting.size()), results,
-                                "the server failed while polling; polling resumes at the next delivery");
+                        still.addAll(waiting.subList(i + 1, waiting.size()));
+                        leavePending(still, results, claims, "the server failed while polling; polling resumes at the next delivery");
                         return;
                     }
                 }
@@ -267,22 +334,24 @@ public final class UsageService {
                 return;
             }
             if (Duration.between(clock.instant(), deadline).compareTo(wait) < 0) {
-                leavePending(waiting, results, "no acknowledgement within " + ackTimeout.toSeconds() + " s; polling resumes at the next delivery");
+                leavePending(waiting, results, claims, "no acknowledgement within " + ackTimeout.toSeconds()
+                        + " s; polling resumes at the next delivery");
                 return;
             }
             try {
                 http.config().sleeper().sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                leavePending(waiting, results, "interrupted while waiting for the acknowledgement; polling resumes at the next delivery");
+                leavePending(waiting, results, claims, "interrupted while waiting for the acknowledgement; polling resumes at the next delivery");
                 return;
             }
         }
     }
 
-    private static void leavePending(List<PendingReport> entries, Map<String, DeliveryResult> results, String why) {
+    private static void leavePending(List<PendingReport> entries, Map<String, DeliveryResult> results, Claims claims, String why) {
         for (PendingReport entry : entries) {
             results.put(entry.reportId(), new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why, null));
+            claims.release(entry);
         }
     }
 
@@ -300,56 +369,154 @@ public final class UsageService {
         }
     }
 
-    private Attempt deliver(PendingReport stored, byte[] encodedBody) {
+    /**
+     * The claims one delivery holds, each with the instant, in this client's clock, from before it was
+     * taken: the store's claim lasts at least {@code claimLease} from then. A claim is trusted for
+     * half its lease, then renewed in the store; every store write is fenced by the lease, if any.
+     */
+    private final class Claims {
+        private final SyncLease lease;
+        private final Map<String, Instant> takenAt = new ConcurrentHashMap<>();
+
+        Claims(SyncLease lease) {
+            this.lease = lease;
+        }
+
+        /** Checks the sync lease, if any: throws when it was lost. */
+        void fence() {
+            if (lease != null) {
+                lease.ensureHeld();
+            }
+        }
+
+        /** Claims every pending report no other node holds. */
+        List<PendingReport> takeAll() {
+            fence();
+            Instant before = clock.instant();
+            List<PendingReport> mine = store.claimPending(owner, Integer.MAX_VALUE, claimLease);
+            mine.forEach(e -> takenAt.put(e.reportId(), before));
+            return mine;
+        }
+
+        /** Claims or renews one report; null when it is not pending or another node holds it. */
+        PendingReport take(String reportId) {
+            fence();
+            Instant before = clock.instant();
+            Optional<PendingReport> mine = store.claim(reportId, owner, claimLease);
+            if (mine.isPresent()) {
+                takenAt.put(reportId, before);
+            } else {
+                takenAt.remove(reportId);
+                LOG.debug("Usage report {} is claimed by another node or no longer pending; this node leaves it", reportId);
+            }
+            return mine.orElse(null);
+        }
+
+        /** The report as stored, when this node may work on it now (its claim renewed once half its lease passed); else null. */
+        PendingReport hold(PendingReport entry) {
+            Instant at = takenAt.get(entry.reportId());
+            if (at != null && clock.instant().isBefore(at.plus(claimLease.dividedBy(2)))) {
+                return entry;
+            }
+            return take(entry.reportId());
+        }
+
+        /** Whether this node's claim on the report still holds, by its own clock. */
+        boolean holds(PendingReport entry) {
+            Instant at = takenAt.get(entry.reportId());
+            return at != null && clock.instant().isBefore(at.plus(claimLease));
+        }
+
+        /** The report left the pending set (acknowledged or dead): its claim went with it. */
+        void forget(PendingReport entry) {
+            takenAt.remove(entry.reportId());
+        }
+
+        /** Releases the claim on a report left pending, while this node holds it, for any node's next delivery. */
+        void release(PendingReport entry) {
+            if (!holds(entry)) {
+                return;
+            }
+            takenAt.remove(entry.reportId());
+            try {
+                fence();
+                store.updatePending(entry.withClaim(null, null));
+            } catch (SyncLockException e) {
+                throw e;
+            } catch (SsmException e) {
+                LOG.debug("Could not release the claim on usage report {} ({}); it expires by itself",
+                        entry.reportId(), e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** Delivers one report this node just claimed: submits it, then polls for its acknowledgement. */
+    private Attempt deliver(PendingReport stored, Claims claims) {
         PendingReport entry = stored;
         try {
             boolean pollIdStored = entry.pollId() != null;
             if (!pollIdStored) {
-                byte[] body = encodedBody != null ? encodedBody : UsageWireFormat.encode(entry.report());
-                String pollId = submitOnce(entry.report(), body);
-                entry = entry.withPollId(pollId);
+                entry = entry.withPollId(submitOnce(entry.report(), UsageWireFormat.encode(entry.report())));
             }
-            String ack = awaitAcknowledgement(entry, pollIdStored);
+            String ack = awaitAcknowledgement(entry, pollIdStored, claims);
             if (ack == null) {
                 boolean interrupted = Thread.currentThread().isInterrupted();
+                boolean lost = !interrupted && !claims.holds(entry);
                 String why = (interrupted ? "interrupted while waiting for the acknowledgement"
-                        : "no acknowledgement within " + ackTimeout.toSeconds() + " s") + "; polling resumes at the next delivery";
+                        : lost ? "another node took over its claim" : "no acknowledgement within " + ackTimeout.toSeconds() + " s")
+                        + "; polling resumes at the next delivery";
+                claims.release(entry);
                 // An interrupted thread is being stopped: leave the other pending reports for later too.
                 return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why, null),
                         interrupted);
             }
             store.markDelivered(entry.reportId());
+            claims.forget(entry);
             LOG.debug("Usage report {} acknowledged and removed from the pending store", entry.reportId());
             return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.DELIVERED, entry.pollId(), ack, null, null), false);
         } catch (SsmException e) {
-            return failed(entry, e);
+            return failed(entry, e, claims);
         }
     }
 
-    /** Records a failed attempt: a dead letter when refused for good, else one more failure on the pending entry. */
-    private Attempt failed(PendingReport entry, SsmException e) {
+    /**
+     * Records a failed attempt: a dead letter when refused for good, else one more failure on the
+     * pending entry, whose claim it releases. Writes nothing once this node's claim lapsed (another
+     * node may hold the report now).
+     */
+    private Attempt failed(PendingReport entry, SsmException e, Claims claims) {
         boolean serverWide = e.isServerWide();
         String why = e.getClass().getSimpleName() + ": " + e.detail();
         if (e instanceof SsmServiceException && refusedForGood(((SsmServiceException) e).statusCode())) {
             SsmServiceException refusal = (SsmServiceException) e;
             try {
-                if (store.moveToDead(new DeadLetter(entry.withFailure(why), refusal.statusCode(), refusal.errorCode(),
-                        refusal.serverMessage(), clock.instant()))) {
+                claims.fence();
+                if (store.moveToDead(new DeadLetter(entry.withFailure(why).withClaim(null, null), refusal.statusCode(),
+                        refusal.errorCode(), refusal.serverMessage(), clock.instant()))) {
+                    claims.forget(entry);
                     LOG.warn("Usage report {} was refused by the server (HTTP {}) and moved to the dead letters; "
                             + "fix the cause, then retry or discard it", entry.reportId(), refusal.statusCode());
                     return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.DEAD, entry.pollId(), null,
                             why, e), false);
                 }
+            } catch (SyncLockException lost) {
+                throw lost;
             } catch (SsmException notMoved) {
                 LOG.warn("Could not move refused usage report {} to the dead letters ({}); it stays pending",
                         entry.reportId(), notMoved.getClass().getSimpleName());
             }
         }
-        try {
-            store.updatePending(entry.withFailure(why));
-        } catch (SsmException notRecorded) {
-            LOG.warn("Could not record the failed attempt of usage report {} ({}); it stays pending as it was",
-                    entry.reportId(), notRecorded.getClass().getSimpleName());
+        if (claims.holds(entry)) {
+            claims.forget(entry);
+            try {
+                claims.fence();
+                store.updatePending(entry.withFailure(why).withClaim(null, null));
+            } catch (SyncLockException lost) {
+                throw lost;
+            } catch (SsmException notRecorded) {
+                LOG.warn("Could not record the failed attempt of usage report {} ({}); it stays pending as it was",
+                        entry.reportId(), notRecorded.getClass().getSimpleName());
+            }
         }
         LOG.debug("Usage report {} stays pending: {}", entry.reportId(), why);
         return new Attempt(new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, entry.pollId(), null, why, e),
@@ -388,14 +555,16 @@ public final class UsageService {
     }
 
     /**
-     * Polls for the report's acknowledgement until it arrives or the deadline passes.
+     * Polls for the report's acknowledgement until it arrives, the deadline passes or another node
+     * takes over the report's claim.
      *
      * @param pollIdStored whether the store holds the poll id already; when not, it is stored before
      *     the first wait, or before giving up, so that a later delivery resumes polling. An
      *     acknowledgement on the first poll needs no store write: a crash before it only makes the
      *     report be submitted again with its nonce, which the server counts once.
+     * @return the acknowledgement, or null
      */
-    private String awaitAcknowledgement(PendingReport entry, boolean pollIdStored) {
+    private String awaitAcknowledgement(PendingReport entry, boolean pollIdStored, Claims claims) {
         boolean stored = pollIdStored;
         Instant deadline = clock.instant().plus(ackTimeout);
         while (true) {
@@ -415,6 +584,9 @@ public final class UsageService {
                 http.config().sleeper().sleep(poll.delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return null;
+            }
+            if (claims.hold(entry) == null) {
                 return null;
             }
         }

@@ -230,6 +230,21 @@ public final class FileSyncStore implements SyncStore {
     }
 
     @Override
+    public Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
+        String id = checkedId(reportId);
+        return locked("claim usage report " + id + " in " + pendingDir, "it was not claimed", () -> {
+            Instant now = clock.instant();
+            PendingReport entry = livePending(id);
+            if (entry == null || !entry.claimableBy(owner, now)) {
+                return Optional.<PendingReport>empty();
+            }
+            PendingReport mine = entry.withClaim(owner, now.plus(lease));
+            writeEntry(pendingDir, id, mine);
+            return Optional.of(mine);
+        });
+    }
+
+    @Override
     public boolean markDelivered(String reportId) {
         String id = checkedId(reportId);
         return locked("record the acknowledgement of usage report " + id + " in " + root,

@@ -113,6 +113,18 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
+    public synchronized Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
+        Instant now = clock.instant();
+        PendingReport entry = pending.get(reportId);
+        if (entry == null || !entry.claimableBy(owner, now)) {
+            return Optional.empty();
+        }
+        PendingReport mine = entry.withClaim(owner, now.plus(lease));
+        pending.put(reportId, mine);
+        return Optional.of(mine);
+    }
+
+    @Override
     public synchronized boolean markDelivered(String reportId) {
         if (pending.remove(reportId) == null) {
             return false;

@@ -98,6 +98,20 @@ public interface SyncStore extends AutoCloseable {
     List<PendingReport> claimPending(String owner, int max, Duration lease);
 
     /**
+     * Claims one pending report for {@code owner}, or renews the claim {@code owner} holds on it: as
+     * {@link #claimPending} does, for one report id. A delivery calls it for the report it is about to
+     * submit (one just added with {@link #addPending}) and to renew its claims while it works.
+     *
+     * @param reportId the report's nonce
+     * @param owner who claims it (a node name)
+     * @param lease how long the claim holds from now, in the store's clock (positive)
+     * @return the report as stored, claimed by {@code owner}; empty when it is not pending or another
+     *     owner holds an unexpired claim on it (then nothing changed)
+     * @throws SyncStoreException when the claim cannot be stored durably (then it was not taken)
+     */
+    Optional<PendingReport> claim(String reportId, String owner, Duration lease);
+
+    /**
      * Records that the server acknowledged a report: it leaves the pending set and its id is
      * remembered as delivered for at least {@link #DELIVERED_RETENTION}.
      *

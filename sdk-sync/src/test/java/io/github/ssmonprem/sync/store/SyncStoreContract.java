@@ -197,6 +197,32 @@ public abstract class SyncStoreContract {
     }
 
     @Test
+    void oneReportIsClaimedByOneOwnerAtATimeUntilItsClaimExpires() {
+        PendingReport e = entry(0);
+        store.addPending(e);
+        store.updatePending(e.withPollId("poll-3"));
+        PendingReport mine = store.claim(e.reportId(), "node-a", Duration.ofMinutes(5)).orElseThrow();
+        assertEquals("node-a", mine.claimOwner());
+        assertEquals("poll-3", mine.pollId(), "the claim returns the stored delivery state");
+        assertEquals(Optional.empty(), store.claim(e.reportId(), "node-b", Duration.ofMinutes(5)), "node-a holds it");
+        assertEquals(List.of(), store.claimPending("node-b", 10, Duration.ofMinutes(5)));
+        elapse(Duration.ofMinutes(4));
+        assertTrue(store.claim(e.reportId(), "node-a", Duration.ofMinutes(5)).isPresent(), "its owner renews it");
+        reopenStore();
+        elapse(Duration.ofMinutes(4));
+        assertEquals(Optional.empty(), store.claim(e.reportId(), "node-b", Duration.ofMinutes(5)), "renewed, and durable");
+        elapse(Duration.ofMinutes(2));
+        assertEquals("node-b", store.claim(e.reportId(), "node-b", Duration.ofMinutes(5)).orElseThrow().claimOwner(),
+                "an expired claim is taken over");
+        store.updatePending(store.pendingReports().get(0).withClaim(null, null));
+        assertEquals("node-c", store.claim(e.reportId(), "node-c", Duration.ofMinutes(5)).orElseThrow().claimOwner(),
+                "a released claim is free");
+        store.markDelivered(e.reportId());
+        assertEquals(Optional.empty(), store.claim(e.reportId(), "node-c", Duration.ofMinutes(5)), "only pending reports are claimed");
+        assertEquals(Optional.empty(), store.claim(UUID.randomUUID().toString(), "node-c", Duration.ofMinutes(5)));
+    }
+
+    @Test
     void concurrentClaimsNeverHandTheSameReportToTwoOwners() throws Exception {
         for (int i = 0; i < 20; i++) {
             store.addPending(entry(i));

@@ -1,0 +1,114 @@
+package io.github.ssmonprem.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.sync.lock.LocalSyncLock;
+import io.github.ssmonprem.sync.lock.SyncLease;
+import io.github.ssmonprem.sync.lock.SyncLockLostException;
+import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.InMemorySyncStore;
+import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.ReportState;
+import io.github.ssmonprem.testkit.SsmEmulator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node whose sync lease runs out in the middle of its usage delivery stops there: no submission
+ * and no store write follows the loss. The lease is lost while the node waits, on the test clock,
+ * for a rate-limited submission to be retried, or for an acknowledgement.
+ */
+class DeliveryFencingTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(90);
+
+    private final FakeClock clock = FakeClock.atEpochOfTests();
+    private final LocalSyncLock lock = new LocalSyncLock(clock);
+    private final InMemorySyncStore store = new InMemorySyncStore(clock);
+    private final List<String> ids = new ArrayList<>();
+    private SsmEmulator emulator;
+
+    private SsmSyncClient start(SsmEmulator.Builder builder) {
+        emulator = builder.clock(clock).start();
+        for (int i = 0; i < 3; i++) {
+            UsageReport r = UsageReport.builder(clock).account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT")
+                    .productInstance("pi-" + i).device("edge-" + i, "regid.sdwan")
+                    .usage("sdwan_dna_advantage", 1, clock.instant().minusSeconds(3600), clock.instant()).build();
+            store.addPending(PendingReport.of(r, clock.instant().plusMillis(i)));
+            ids.add(r.reportId());
+        }
+        SsmSyncClient client = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
+                .grant(emulator.passwordGrant()).store(store).nodeName("node-a").build();
+        client.tokens().token();
+        return client;
+    }
+
+    @AfterEach
+    void stop() {
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    @Test
+    void aLeaseLostDuringASubmissionStopsTheDeliveryBeforeItsNextWriteOrSubmission() {
+        try (SsmSyncClient ssm = start(SsmEmulator.builder().acknowledgeAfter(0, Duration.ZERO))) {
+            SyncLease lease = lock.tryAcquire("node-a", LEASE).orElseThrow();
+            // The first submission is refused twice with Retry-After 60 s: the retries wait 120 s, past the lease.
+            emulator.faults().rateLimitNext(2, 60);
+            SyncResult result = ssm.sync(lease);
+
+            assertInstanceOf(SyncLockLostException.class, result.error(), String.valueOf(result.error()));
+            assertEquals(3, emulator.stats().submissionsOf(ids.get(0)), "the first report: two 429s, then accepted");
+            assertEquals(0, emulator.stats().submissionsOf(ids.get(1)), "nothing submitted after the loss");
+            assertEquals(0, emulator.stats().submissionsOf(ids.get(2)), "nothing submitted after the loss");
+            assertEquals(0, emulator.stats().polls());
+            for (PendingReport p : store.pendingReports()) {
+                assertNull(p.pollId(), "no poll id written after the loss: " + p.reportId());
+                assertEquals(0, p.attempts(), "no failure recorded after the loss: " + p.reportId());
+            }
+            assertEquals(3, store.pendingCount());
+            assertFalse(store.lastOutcome().isPresent(), "no outcome written after the loss");
+        }
+    }
+
+    @Test
+    void aLeaseLostWhileWaitingForAcknowledgementsWritesNoDelivery() {
+        try (SsmSyncClient ssm = start(SsmEmulator.builder().acknowledgeAfter(1, Duration.ZERO).pollAfterSeconds(100))) {
+            SyncLease lease = lock.tryAcquire("node-a", LEASE).orElseThrow();
+            SyncResult result = ssm.sync(lease);
+
+            assertInstanceOf(SyncLockLostException.class, result.error(), String.valueOf(result.error()));
+            for (String id : ids) {
+                assertEquals(1, emulator.stats().submissionsOf(id));
+                ReportState state = store.state(id).orElseThrow();
+                assertEquals(ReportState.Status.PENDING, state.status(), "the acknowledgement after the loss is not recorded");
+                assertNotNull(state.pending().pollId(), "the poll ids stored under the lease stay, for the next holder");
+            }
+            assertTrue(emulator.stats().polls() <= 4, "the acknowledgements were polled once, then at most once more");
+            assertFalse(store.lastOutcome().isPresent());
+
+            // The next lease holder finishes them from the stored poll ids, without submitting again.
+            clock.advance(Duration.ofMinutes(5));                  // node-a's claims expire
+            SyncLease next = lock.tryAcquire("node-b", LEASE).orElseThrow();
+            try (SsmSyncClient b = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
+                    .grant(emulator.passwordGrant()).store(store).nodeName("node-b").build()) {
+                SyncResult finished = b.sync(next);
+                assertTrue(finished.isSuccess(), String.valueOf(finished.error()));
+                assertEquals(3, finished.outcome().reportsDelivered());
+            }
+            for (String id : ids) {
+                assertEquals(1, emulator.stats().submissionsOf(id), "not submitted again: " + id);
+            }
+        }
+    }
+}
