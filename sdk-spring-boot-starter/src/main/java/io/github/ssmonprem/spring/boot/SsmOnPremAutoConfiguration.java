@@ -8,6 +8,7 @@ import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.TlsConfig;
 import io.github.ssmonprem.core.http.SsmHttpClient;
+import io.github.ssmonprem.spring.boot.internal.HttpClientVersionCheck;
 import io.github.ssmonprem.spring.boot.internal.JdbcParts;
 import io.github.ssmonprem.spring.boot.internal.SsmSchedulerLifecycle;
 import io.github.ssmonprem.spring.boot.internal.SsmSyncStatus;
@@ -124,14 +125,17 @@ public class SsmOnPremAutoConfiguration {
     }
 
     /**
-     * The transport.
+     * The transport. Start-up fails with a failure analysis on HttpClient 5.5 or older (Boot's managed
+     * version), which the SDK cannot run on.
      *
      * @param config its configuration
+     * @param beans the application's beans, for its class loader
      * @return the transport, closed with the context
      */
     @Bean
     @ConditionalOnMissingBean
-    public SsmHttpClient ssmHttpClient(SsmClientConfig config) {
+    public SsmHttpClient ssmHttpClient(SsmClientConfig config, BeanFactory beans) {
+        HttpClientVersionCheck.verify(classLoader(beans));
         return SsmHttpClient.create(config);
     }
 
