@@ -39,6 +39,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
@@ -148,10 +149,12 @@ public class SsmOnPremAutoConfiguration {
      * @param properties the properties
      * @param dataSource the application's data source, if any
      * @param beans the application's beans, for its class loader
-     * @return the store, closed with the context
+     * @return the store, closed with the context; created after the application's database
+     *     initialization (Flyway, Liquibase, {@code schema.sql}), which may create its tables
      */
     @Bean
     @ConditionalOnMissingBean
+    @DependsOnDatabaseInitialization
     public SyncStore ssmSyncStore(SsmOnPremProperties properties, ObjectProvider<DataSource> dataSource, BeanFactory beans) {
         SsmOnPremProperties.Store store = properties.getStore();
         boolean cluster = properties.getCluster().isEnabled();
@@ -263,10 +266,11 @@ public class SsmOnPremAutoConfiguration {
          * @param properties the properties
          * @param dataSource the application's data source, if any
          * @param beans the application's beans, for its class loader and a ShedLock {@code LockProvider}
-         * @return the lock
+         * @return the lock, created after the application's database initialization
          */
         @Bean
         @ConditionalOnMissingBean
+        @DependsOnDatabaseInitialization
         public SyncLock ssmSyncLock(SsmOnPremProperties properties, ObjectProvider<DataSource> dataSource, BeanFactory beans) {
             String property = PREFIX + "cluster.enabled";
             if (!JdbcParts.jdbcPresent(classLoader(beans))) {

@@ -13,7 +13,10 @@ import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.sync.store.SyncStoreException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -180,6 +183,52 @@ class SsmClusterAutoConfigurationTest {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(SyncLock.class)).isInstanceOf(LocalSyncLock.class);
                     assertThat(context.getBean(SyncStore.class)).isInstanceOf(InMemorySyncStore.class);
+                });
+    }
+
+    /** Boot's DataSource and SQL-initialization auto-configurations, under their 4.0 or 3.5 names. */
+    private static Class<?>[] bootDataSourceAndSchemaInit() {
+        String[][] candidates = {
+            {"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+                "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"},
+            {"org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration",
+                "org.springframework.boot.autoconfigure.sql.init.SqlInitializationAutoConfiguration"}};
+        Class<?>[] found = new Class<?>[candidates.length];
+        for (int i = 0; i < candidates.length; i++) {
+            for (String name : candidates[i]) {
+                if (org.springframework.util.ClassUtils.isPresent(name, null)) {
+                    found[i] = org.springframework.util.ClassUtils.resolveClassName(name, null);
+                }
+            }
+            assertThat(found[i]).as(String.join(" or ", candidates[i])).isNotNull();
+        }
+        return found;
+    }
+
+    @Test
+    void theJdbcStoreWaitsForTheApplicationsSchemaAndDataScripts() {
+        runner().withConfiguration(AutoConfigurations.of(bootDataSourceAndSchemaInit()))
+                .withPropertyValues("spring.datasource.url=jdbc:h2:mem:init-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                        "spring.sql.init.mode=always", "spring.sql.init.schema-locations=classpath:app-ssm-schema-h2.sql",
+                        "spring.sql.init.data-locations=classpath:app-ssm-data-h2.sql",
+                        "ssm.onprem.cluster.enabled=true", "ssm.onprem.store.table-prefix=app_",
+                        "ssm.onprem.store.create-schema=false")
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(SyncStore.class)).isInstanceOf(JdbcSyncStore.class);
+                    // The sync client reads the last outcome when it is built: after the scripts ran, it finds it.
+                    assertThat(context.getBean(MeterRegistry.class).get("ssm.sync.last.success").gauge().value())
+                            .isEqualTo(Instant.parse("2026-12-01T00:00:00Z").getEpochSecond());
+                });
+    }
+
+    @Test
+    void anApplicationWithoutBootsSqlModuleStillStarts() {
+        runner().withClassLoader(new FilteredClassLoader("org.springframework.boot.sql", "io.github.ssmonprem.jdbc"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(SyncStore.class)).isInstanceOf(FileSyncStore.class);
                 });
     }
 }
