@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ssmonprem.auth.OAuthTokenProvider;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.PendingReport;
@@ -73,6 +74,9 @@ class SsmActuatorWebTest {
     @Autowired
     SyncStore store;
 
+    @Autowired
+    OAuthTokenProvider tokens;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> call(String method, String path) throws Exception {
@@ -96,6 +100,10 @@ class SsmActuatorWebTest {
         JsonNode sync = json(call("POST", "/actuator/ssm/sync"), 200);
         assertThat(sync.path("success").asBoolean()).as(sync.toString()).isTrue();
         assertThat(sync.path("licensesPulled").asLong()).isPositive();
+        int tokenRequests = EMULATOR.stats().tokenRequests();
+        tokens.accessToken();
+        assertThat(EMULATOR.stats().tokenRequests()).as("the OAuthTokenProvider bean holds the sync's token")
+                .isEqualTo(tokenRequests);
 
         JsonNode status = json(call("GET", "/actuator/ssm"), 200);
         assertThat(status.path("status").asText()).isEqualTo("UP");
