@@ -95,6 +95,7 @@ public final class BenchmarkMain {
             all.put("throughput", bench::throughput);
             all.put("latency", bench::latency);
             all.put("tokens", bench::tokens);
+            all.put("tokens-spring-security", () -> SpringSecurityTokens.run(server, bench.config().build(), bench::figure));
             all.put("licenses", bench::licenses);
             all.put("outbox", bench::outbox);
             all.put("coldstart", bench::coldStart);
@@ -248,7 +249,7 @@ public final class BenchmarkMain {
         };
     }
 
-    private static long runFor(Duration duration, int threads, Runnable call) throws Exception {
+    static long runFor(Duration duration, int threads, Runnable call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch go = new CountDownLatch(1);

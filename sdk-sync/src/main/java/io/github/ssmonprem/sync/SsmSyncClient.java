@@ -80,6 +80,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     private final SsmHttpClient http;
     private final boolean ownsHttp;
     private final boolean ownsStore;
+    private final boolean ownsTokens;
     private final OAuthTokenProvider tokens;
     private final SyncStore store;
     private final List<AccountSelection> accounts;
@@ -100,11 +101,16 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     private SsmSyncClient(Builder b) {
         this.ownsHttp = b.http == null;
         this.http = b.http != null ? b.http : SsmHttpClient.create(b.config);
-        OAuthTokenProvider.Builder tokenBuilder = OAuthTokenProvider.builder(http).grant(b.grant);
-        if (b.tokenCustomizer != null) {
-            b.tokenCustomizer.accept(tokenBuilder);
+        this.ownsTokens = b.tokenProvider == null;
+        if (b.tokenProvider != null) {
+            this.tokens = b.tokenProvider;
+        } else {
+            OAuthTokenProvider.Builder tokenBuilder = OAuthTokenProvider.builder(http).grant(b.grant);
+            if (b.tokenCustomizer != null) {
+                b.tokenCustomizer.accept(tokenBuilder);
+            }
+            this.tokens = tokenBuilder.build();
         }
-        this.tokens = tokenBuilder.build();
         this.ownsStore = b.store == null;
         this.store = b.store != null ? b.store : new FileSyncStore(b.stateDirectory);
         this.accounts = List.copyOf(b.accounts);
@@ -546,10 +552,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     }
 
     /**
-     * Stops the token provider and closes what this client created: the transport, the store of its
-     * state directory, and the threads of {@link #submitUsageAsync(UsageReport)} (interrupting a
-     * delivery under way, whose report stays pending, waiting up to 10 s). A transport or store given
-     * to the builder stays open: its owner closes it.
+     * Closes what this client created: its token provider, the transport, the store of its state directory, and the threads of {@link #submitUsageAsync(UsageReport)} (interrupting a
+     * delivery under way, whose report stays pending, waiting up to 10 s). A transport, store or token
+     * provider given to the builder stays open: its owner closes it.
      */
     @Override
     public void close() {
@@ -575,7 +580,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             }
         });
         asyncQueued.clear();
-        tokens.close();
+        if (ownsTokens) {
+            tokens.close();
+        }
         if (ownsHttp) {
             http.close();
         }
@@ -595,6 +602,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         private SsmHttpClient http;
         private OAuthGrant grant;
         private Consumer<OAuthTokenProvider.Builder> tokenCustomizer;
+        private OAuthTokenProvider tokenProvider;
         private SyncStore store;
         private Path stateDirectory;
         private final List<AccountSelection> accounts = new ArrayList<>();
@@ -631,9 +639,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         }
 
         /**
-         * Sets the API Toolkit grant; required.
+         * Sets the API Toolkit grant; required unless a {@link #tokenProvider token provider} is given.
          *
-         * @param grant the API Toolkit grant; required
+         * @param grant the API Toolkit grant
          * @return this builder
          */
         public Builder grant(OAuthGrant grant) {
@@ -649,6 +657,21 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
          */
         public Builder tokens(Consumer<OAuthTokenProvider.Builder> customizer) {
             this.tokenCustomizer = customizer;
+            return this;
+        }
+
+        /**
+         * Sets an existing token provider to share (not closed by this client), instead of a
+         * {@link #grant grant}: the client and the other users of the provider then hold one token
+         * cache and cause one token request per refresh between them. The provider's grant is the
+         * client's; it should use the same server as {@link #config config} or {@link #http http}.
+         * Not combined with {@link #grant} or {@link #tokens}.
+         *
+         * @param provider the token provider to share
+         * @return this builder
+         */
+        public Builder tokenProvider(OAuthTokenProvider provider) {
+            this.tokenProvider = Objects.requireNonNull(provider, "provider");
             return this;
         }
 
@@ -781,7 +804,11 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             if (config == null && http == null) {
                 throw new SsmConfigurationException("config", "the server configuration (SsmClientConfig) is required");
             }
-            if (grant == null) {
+            if (tokenProvider != null && (grant != null || tokenCustomizer != null)) {
+                throw new SsmConfigurationException("tokenProvider",
+                        "give either a token provider or a grant (with its token settings), not both");
+            }
+            if (grant == null && tokenProvider == null) {
                 throw new SsmConfigurationException("grant", "an API Toolkit grant (password or client credentials) is required");
             }
             if (store != null && stateDirectory != null) {

@@ -343,6 +343,12 @@ public final class SyncScheduler implements AutoCloseable {
                     : new SsmException("The sync task failed: " + e.getClass().getSimpleName() + ".",
                             "This is a bug in the sync task; report it with the log.", false, e);
             return failed(error);
+        } catch (LinkageError e) {
+            // Such as a library older than the SDK was built with: a failed sync, not a future that never completes.
+            LOG.error("The sync task failed: {}", e.toString());
+            return failed(new SsmException("The sync task failed: " + e.getClass().getSimpleName() + " (" + e.getMessage() + ").",
+                    "A library on the class path is not the version the SDK was built with (usually an older HttpClient"
+                            + " 5 or HttpCore 5: the SDK needs HttpClient 5.6 and HttpCore 5.4); align the versions.", false, e));
         }
     }
 

@@ -8,28 +8,38 @@ import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.TlsConfig;
 import io.github.ssmonprem.core.http.SsmHttpClient;
+import io.github.ssmonprem.spring.boot.internal.HttpClientVersionCheck;
+import io.github.ssmonprem.spring.boot.internal.JdbcParts;
 import io.github.ssmonprem.spring.boot.internal.SsmSchedulerLifecycle;
 import io.github.ssmonprem.spring.boot.internal.SsmSyncStatus;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.RequestingSystem;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncScheduler;
+import io.github.ssmonprem.sync.lock.SyncLock;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
@@ -39,6 +49,13 @@ import org.springframework.core.io.Resource;
  * token provider, the store, the sync client and the background {@link SyncScheduler}. Every bean
  * backs off when the application defines its own; customizer beans adjust what properties do not
  * cover. Off with {@code ssm.onprem.enabled=false}.
+ *
+ * <p>With {@code ssm.onprem.cluster.enabled=true} (and sdk-jdbc on the class path), the instances of
+ * the application share a {@code JdbcSyncStore} and a {@code JdbcSyncLock} on its {@link DataSource}:
+ * one sync per period between them. Without a {@code DataSource}, an application that defines its
+ * own {@link SyncStore} and a ShedLock {@code LockProvider} bean gets a {@code ShedLockSyncLock};
+ * a {@code DataSource}, when there is one, wins, because {@code JdbcSyncLock} fences a node that
+ * lost its lease and ShedLock cannot.
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "ssm.onprem", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -109,39 +126,86 @@ public class SsmOnPremAutoConfiguration {
     }
 
     /**
-     * The transport.
+     * The transport. Start-up fails with a failure analysis on HttpClient 5.5 or older (Boot's managed
+     * version), which the SDK cannot run on.
      *
      * @param config its configuration
+     * @param beans the application's beans, for its class loader
      * @return the transport, closed with the context
      */
     @Bean
     @ConditionalOnMissingBean
-    public SsmHttpClient ssmHttpClient(SsmClientConfig config) {
+    public SsmHttpClient ssmHttpClient(SsmClientConfig config, BeanFactory beans) {
+        HttpClientVersionCheck.verify(classLoader(beans));
         return SsmHttpClient.create(config);
     }
 
     /**
-     * The store of pending usage reports, snapshots and outcomes: a {@link FileSyncStore} in
+     * The store of pending usage reports, snapshots and outcomes: a {@code JdbcSyncStore} on the
+     * application's {@link DataSource} when {@code store.type} is {@code jdbc} (its default with
+     * {@code cluster.enabled} and a {@code DataSource}), otherwise a {@link FileSyncStore} in
      * {@code store.state-dir}.
      *
      * @param properties the properties
-     * @return the store, closed with the context
+     * @param dataSource the application's data source, if any
+     * @param beans the application's beans, for its class loader
+     * @return the store, closed with the context; created after the application's database
+     *     initialization (Flyway, Liquibase, {@code schema.sql}), which may create its tables
      */
     @Bean
     @ConditionalOnMissingBean
-    public SyncStore ssmSyncStore(SsmOnPremProperties properties) {
-        if (properties.getCluster().isEnabled()) {
-            throw new MissingSsmPropertyException(PREFIX + "cluster.enabled",
-                    "is true, but this version has no JDBC store and sync lock; set it to false or define a SyncStore bean");
+    @DependsOnDatabaseInitialization
+    public SyncStore ssmSyncStore(SsmOnPremProperties properties, ObjectProvider<DataSource> dataSource, BeanFactory beans) {
+        SsmOnPremProperties.Store store = properties.getStore();
+        boolean cluster = properties.getCluster().isEnabled();
+        DataSource ds = dataSource.getIfUnique();
+        String noJdbc = !JdbcParts.jdbcPresent(classLoader(beans)) ? "sdk-jdbc is not on the class path"
+                : ds == null ? "the application has no (single or @Primary) DataSource bean" : null;
+        SsmOnPremProperties.StoreType type = store.getType();
+        if (type == SsmOnPremProperties.StoreType.FILE && cluster) {
+            throw new MissingSsmPropertyException(PREFIX + "store.type", "is file, but cluster.enabled=true needs the store"
+                    + " every instance shares", "Remove ssm.onprem.store.type (or set it to jdbc) to share the JDBC store on the"
+                    + " application's DataSource, define a SyncStore bean, or set ssm.onprem.cluster.enabled=false.");
         }
-        if (properties.getStore().getType() == SsmOnPremProperties.StoreType.JDBC) {
-            throw new MissingSsmPropertyException(PREFIX + "store.type",
-                    "is jdbc, but this version has no JDBC store; use file or define a SyncStore bean");
+        if (type == SsmOnPremProperties.StoreType.JDBC || cluster) {
+            if (noJdbc != null) {
+                String property = type == SsmOnPremProperties.StoreType.JDBC ? "store.type" : "cluster.enabled";
+                String value = type == SsmOnPremProperties.StoreType.JDBC ? "is jdbc" : "is true";
+                throw new MissingSsmPropertyException(PREFIX + property, value + ", but " + noJdbc, jdbcRemedy(property));
+            }
+            return JdbcParts.store(ds, store.getTablePrefix(), store.isCreateSchema());
         }
-        String dir = properties.getStore().getStateDir();
+        String dir = store.getStateDir();
         Path path = dir == null || dir.isBlank()
                 ? Path.of(System.getProperty("user.home"), ".ssm-onprem-sdk", "state") : Path.of(dir);
         return new FileSyncStore(path);
+    }
+
+    private static String jdbcRemedy(String property) {
+        return "Add the dependency io.github.ssmonprem:sdk-jdbc with your database's JDBC driver, configure the DataSource"
+                + " (spring.datasource.url, username, password) or define a DataSource bean; or set ssm.onprem." + property
+                + (property.equals("store.type") ? "=file." : "=false.");
+    }
+
+    /**
+     * The token provider from the grant properties and the {@link OAuthTokenProviderCustomizer}s: the
+     * one the sync client uses, for other calls that need an access token too (one token cache). An
+     * application that defines its own {@link SsmSyncClient} gets none (its client has its own
+     * provider, {@link SsmSyncClient#tokens()}); one that defines its own provider has it used by
+     * the sync client.
+     *
+     * @param properties the properties
+     * @param http the transport
+     * @param customizers applied after the properties
+     * @return the token provider, closed with the context
+     */
+    @Bean
+    @ConditionalOnMissingBean({OAuthTokenProvider.class, SsmSyncClient.class})
+    public OAuthTokenProvider ssmTokenProvider(SsmOnPremProperties properties, SsmHttpClient http,
+            ObjectProvider<OAuthTokenProviderCustomizer> customizers) {
+        OAuthTokenProvider.Builder b = OAuthTokenProvider.builder(http).grant(grant(properties));
+        customizers.orderedStream().forEach(c -> c.customize(b));
+        return b.build();
     }
 
     /**
@@ -150,15 +214,15 @@ public class SsmOnPremAutoConfiguration {
      * @param properties the properties
      * @param http the transport
      * @param store the store
-     * @param tokenCustomizers applied to its token provider
+     * @param tokens the token provider, the application's own or the one above
      * @param customizers applied after the properties
      * @return the client, closed with the context
      */
     @Bean
     @ConditionalOnMissingBean
     public SsmSyncClient ssmSyncClient(SsmOnPremProperties properties, SsmHttpClient http, SyncStore store,
-            ObjectProvider<OAuthTokenProviderCustomizer> tokenCustomizers, ObjectProvider<SsmSyncClientCustomizer> customizers) {
-        SsmSyncClient.Builder b = SsmSyncClient.builder().http(http).store(store).grant(grant(properties));
+            OAuthTokenProvider tokens, ObjectProvider<SsmSyncClientCustomizer> customizers) {
+        SsmSyncClient.Builder b = SsmSyncClient.builder().http(http).store(store).tokenProvider(tokens);
         for (int i = 0; i < properties.getAccounts().size(); i++) {
             SsmOnPremProperties.Account account = properties.getAccounts().get(i);
             String domain = required(account.getDomain(), "accounts[" + i + "].domain");
@@ -168,22 +232,8 @@ public class SsmOnPremAutoConfiguration {
         if (displayName != null && !displayName.isBlank()) {
             b.requestingSystem(new RequestingSystem(displayName, RequestingSystem.ofLocalHost().hostIdentifier()));
         }
-        b.tokens(tb -> tokenCustomizers.orderedStream().forEach(c -> c.customize(tb)));
         customizers.orderedStream().forEach(c -> c.customize(b));
         return b.build();
-    }
-
-    /**
-     * The sync client's token provider, for other calls that need an access token. Owned and closed by
-     * the sync client.
-     *
-     * @param client the sync client
-     * @return its token provider
-     */
-    @Bean(destroyMethod = "")
-    @ConditionalOnMissingBean
-    public OAuthTokenProvider ssmTokenProvider(SsmSyncClient client) {
-        return client.tokens();
     }
 
     /**
@@ -199,6 +249,50 @@ public class SsmOnPremAutoConfiguration {
         return new SsmSyncStatus(client, properties.getScheduler().getPeriod(), Clock.systemUTC());
     }
 
+    /** The cluster's sync lock, with {@code ssm.onprem.cluster.enabled=true}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "ssm.onprem.cluster", name = "enabled", havingValue = "true")
+    public static class ClusterConfiguration {
+
+        /** Creates the configuration; Boot instantiates it. */
+        public ClusterConfiguration() {
+        }
+
+        /**
+         * The lock that gives one sync per period across the instances: a {@code JdbcSyncLock} on the
+         * application's {@link DataSource}; without one, a {@code ShedLockSyncLock} over the
+         * application's ShedLock {@code LockProvider} bean.
+         *
+         * @param properties the properties
+         * @param dataSource the application's data source, if any
+         * @param beans the application's beans, for its class loader and a ShedLock {@code LockProvider}
+         * @return the lock, created after the application's database initialization
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        @DependsOnDatabaseInitialization
+        public SyncLock ssmSyncLock(SsmOnPremProperties properties, ObjectProvider<DataSource> dataSource, BeanFactory beans) {
+            String property = PREFIX + "cluster.enabled";
+            if (!JdbcParts.jdbcPresent(classLoader(beans))) {
+                throw new MissingSsmPropertyException(property, "is true, but sdk-jdbc is not on the class path",
+                        jdbcRemedy("cluster.enabled"));
+            }
+            DataSource ds = dataSource.getIfUnique();
+            if (ds != null) {
+                return JdbcParts.lock(ds, properties.getStore().getTablePrefix(), properties.getStore().isCreateSchema());
+            }
+            if (JdbcParts.shedLockPresent(classLoader(beans))) {
+                SsmOnPremProperties.Scheduler s = properties.getScheduler();
+                Optional<SyncLock> shedLock = JdbcParts.shedLock(beans, s.getPeriod().minus(s.getJitter()));
+                if (shedLock.isPresent()) {
+                    return shedLock.get();
+                }
+            }
+            throw new MissingSsmPropertyException(property, "is true, but the application has no (single or @Primary)"
+                    + " DataSource bean for the sync lock", jdbcRemedy("cluster.enabled"));
+        }
+    }
+
     /** The background sync, on unless {@code ssm.onprem.scheduler.enabled=false}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(prefix = "ssm.onprem.scheduler", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -209,11 +303,13 @@ public class SsmOnPremAutoConfiguration {
         }
 
         /**
-         * The scheduler, on the application's {@value #SYNC_EXECUTOR_BEAN} executor when it has one.
+         * The scheduler, on the application's {@value #SYNC_EXECUTOR_BEAN} executor when it has one,
+         * sharing the schedule through the cluster's {@link SyncLock} when there is one.
          *
          * @param properties the properties
          * @param client the sync client
          * @param executor the application's executor, if any
+         * @param lock the cluster's lock, with {@code cluster.enabled} or the application's own
          * @param customizers applied after the properties
          * @return the scheduler, started and stopped by {@link #ssmSchedulerLifecycle}
          */
@@ -221,7 +317,7 @@ public class SsmOnPremAutoConfiguration {
         @ConditionalOnMissingBean
         public SyncScheduler ssmSyncScheduler(SsmOnPremProperties properties, SsmSyncClient client,
                 @Qualifier(SYNC_EXECUTOR_BEAN) ObjectProvider<ScheduledExecutorService> executor,
-                ObjectProvider<SyncSchedulerCustomizer> customizers) {
+                ObjectProvider<SyncLock> lock, ObjectProvider<SyncSchedulerCustomizer> customizers) {
             SsmOnPremProperties.Scheduler s = properties.getScheduler();
             SyncScheduler.Builder b = SyncScheduler.builder(client)
                     .period(s.getPeriod()).initialDelay(s.getInitialDelay()).jitter(s.getJitter());
@@ -231,6 +327,7 @@ public class SsmOnPremAutoConfiguration {
                 b.failureBackoff(s.getPeriod().dividedBy(4), half);
             }
             executor.ifAvailable(b::executor);
+            lock.ifAvailable(l -> b.lock(l, nodeName()));
             customizers.orderedStream().forEach(c -> c.customize(b));
             return b.build();
         }
@@ -246,6 +343,22 @@ public class SsmOnPremAutoConfiguration {
         public SsmSchedulerLifecycle ssmSchedulerLifecycle(SyncScheduler scheduler, SsmSyncStatus status) {
             return new SsmSchedulerLifecycle(scheduler, status);
         }
+    }
+
+    private static ClassLoader classLoader(BeanFactory beans) {
+        ClassLoader loader = beans instanceof ConfigurableBeanFactory c ? c.getBeanClassLoader() : null;
+        return loader != null ? loader : SsmOnPremAutoConfiguration.class.getClassLoader();
+    }
+
+    /** This instance as operators see it in the lock's holder: host and process id. */
+    private static String nodeName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + "/" + ProcessHandle.current().pid();
     }
 
     private static OAuthGrant grant(SsmOnPremProperties p) {

@@ -511,14 +511,17 @@ public class SsmOnPremProperties {
 
     /** Where the sync state lives. */
     public static class Store {
-        /** file or jdbc; unset: file (jdbc is not available in this version). */
+        /** file or jdbc (sdk-jdbc on the application's DataSource); unset: jdbc when cluster.enabled and a DataSource exist, else file. */
         private StoreType type;
 
         /** The state directory of the file store; unset: ~/.ssm-onprem-sdk/state. */
         private String stateDir;
 
-        /** The prefix of the JDBC store's table names. */
+        /** The prefix of the JDBC store's and sync lock's table names: 1 to 30 letters, digits or underscores. */
         private String tablePrefix = "ssm_";
+
+        /** Whether the JDBC store and sync lock create their missing tables on first use; false when Flyway, Liquibase or a DBA manages the schema. */
+        private boolean createSchema = true;
 
         /**
          * The store type, or null for the default.
@@ -572,6 +575,24 @@ public class SsmOnPremProperties {
          */
         public void setTablePrefix(String tablePrefix) {
             this.tablePrefix = tablePrefix;
+        }
+
+        /**
+         * Whether the JDBC tables are created on first use.
+         *
+         * @return whether the JDBC tables are created on first use
+         */
+        public boolean isCreateSchema() {
+            return createSchema;
+        }
+
+        /**
+         * Sets whether the JDBC tables are created on first use.
+         *
+         * @param createSchema whether the JDBC tables are created on first use
+         */
+        public void setCreateSchema(boolean createSchema) {
+            this.createSchema = createSchema;
         }
     }
 
@@ -664,7 +685,7 @@ public class SsmOnPremProperties {
 
     /** Several instances against one database. */
     public static class Cluster {
-        /** Whether instances share a JDBC store and sync lock (not available in this version). */
+        /** Whether the instances of this application share one store and sync lock on its DataSource (needs sdk-jdbc): one sync per period between them. */
         private boolean enabled;
 
         /**

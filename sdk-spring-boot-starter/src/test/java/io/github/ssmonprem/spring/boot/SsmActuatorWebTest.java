@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ssmonprem.auth.OAuthTokenProvider;
+import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.DeadLetter;
+import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.io.IOException;
 import java.net.URI;
@@ -13,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -65,6 +71,12 @@ class SsmActuatorWebTest {
     @Autowired
     Environment environment;
 
+    @Autowired
+    SyncStore store;
+
+    @Autowired
+    OAuthTokenProvider tokens;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> call(String method, String path) throws Exception {
@@ -88,6 +100,10 @@ class SsmActuatorWebTest {
         JsonNode sync = json(call("POST", "/actuator/ssm/sync"), 200);
         assertThat(sync.path("success").asBoolean()).as(sync.toString()).isTrue();
         assertThat(sync.path("licensesPulled").asLong()).isPositive();
+        int tokenRequests = EMULATOR.stats().tokenRequests();
+        tokens.accessToken();
+        assertThat(EMULATOR.stats().tokenRequests()).as("the OAuthTokenProvider bean holds the sync's token")
+                .isEqualTo(tokenRequests);
 
         JsonNode status = json(call("GET", "/actuator/ssm"), 200);
         assertThat(status.path("status").asText()).isEqualTo("UP");
@@ -116,6 +132,50 @@ class SsmActuatorWebTest {
         assertThat(meters.path("names").toString()).contains("ssm.sync.last.success").contains("ssm.auth.token.requests");
         JsonNode lastSuccess = json(call("GET", "/actuator/metrics/ssm.sync.last.success"), 200);
         assertThat(lastSuccess.path("measurements").get(0).path("value").asDouble()).isPositive();
+    }
+
+    /** A report the server refused for good, as delivery leaves it. */
+    private String deadLetter(String id) {
+        if (store.state(id).isEmpty()) {
+            Instant now = Instant.now();
+            UsageReport report = UsageReport.builder().reportId(id).account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("VA1")
+                    .productInstance("boot-test").device("edge-1", "regid.2019-10.com.cisco.SDWAN")
+                    .usage("sdwan_dna_advantage", 1, now.minusSeconds(3600), now).build();
+            assertThat(store.addPending(PendingReport.of(report, now))).isEmpty();
+        }
+        PendingReport pending = store.pendingReports().stream().filter(p -> p.reportId().equals(id)).findFirst().orElseThrow();
+        assertThat(store.moveToDead(new DeadLetter(pending, 400, "INVALID_USAGE", "unknown entitlement tag", Instant.now()))).isTrue();
+        return id;
+    }
+
+    @Test
+    void deadLettersAreListedCountedRetriedAndDiscarded() throws Exception {
+        String id = deadLetter("boot-dead-letter-1");
+        JsonNode health = json(call("GET", "/actuator/health/ssm"), 200);
+        assertThat(health.path("details").path("dead").asInt()).isEqualTo(1);
+        assertThat(health.path("details").path("quarantined").asInt()).isZero();
+        JsonNode status = json(call("GET", "/actuator/ssm"), 200);
+        assertThat(status.path("dead").asInt()).isEqualTo(1);
+        assertThat(status.path("deadLetters").get(0).path("id").asText()).isEqualTo(id);
+        assertThat(status.path("deadLetters").get(0).path("status").asInt()).isEqualTo(400);
+        assertThat(status.path("deadLetters").get(0).path("code").asText()).isEqualTo("INVALID_USAGE");
+
+        JsonNode retried = json(call("POST", "/actuator/ssm/usage/" + id + "/retry"), 200);
+        assertThat(retried.path("pending").asBoolean()).isTrue();
+        assertThat(store.deadLetters()).isEmpty();
+        assertThat(store.pendingReports()).extracting(PendingReport::reportId).contains(id);
+        json(call("POST", "/actuator/ssm/usage/" + id + "/retry"), 404);
+
+        deadLetter(id);
+        JsonNode discarded = json(call("POST", "/actuator/ssm/usage/" + id + "/discard"), 200);
+        assertThat(discarded.path("discarded").asBoolean()).isTrue();
+        assertThat(store.deadLetters()).isEmpty();
+        assertThat(store.pendingReports()).extracting(PendingReport::reportId).doesNotContain(id);
+
+        JsonNode unknown = json(call("POST", "/actuator/ssm/usage/no-such-report/discard"), 404);
+        assertThat(unknown.path("remediation").asText()).contains("GET /actuator/ssm");
+        assertThat(call("POST", "/actuator/ssm/usage/" + id + "/resend").statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/actuator/ssm/other/" + id + "/retry").statusCode()).isEqualTo(400);
     }
 
     @Test

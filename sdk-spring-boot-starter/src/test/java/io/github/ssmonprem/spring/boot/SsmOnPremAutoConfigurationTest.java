@@ -240,14 +240,6 @@ class SsmOnPremAutoConfigurationTest {
     }
 
     @Test
-    void clusterAndJdbcAreRefusedUntilAvailable() {
-        runner().withPropertyValues("ssm.onprem.cluster.enabled=true")
-                .run(context -> assertThat(analysis(context).getDescription()).contains("ssm.onprem.cluster.enabled"));
-        runner().withPropertyValues("ssm.onprem.store.type=jdbc")
-                .run(context -> assertThat(analysis(context).getDescription()).contains("ssm.onprem.store.type"));
-    }
-
-    @Test
     void theApplicationsMeterRegistryIsUsed() {
         runner().withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -304,17 +296,29 @@ class SsmOnPremAutoConfigurationTest {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(SsmClientConfig.class).hasSingleBean(SsmHttpClient.class)
                     .hasSingleBean(SyncStore.class).hasSingleBean(SsmSyncClient.class).hasSingleBean(SyncScheduler.class)
-                    .hasSingleBean(OAuthTokenProvider.class);
+                    .as("the application's client has its own provider: no second token cache beside it")
+                    .doesNotHaveBean(OAuthTokenProvider.class);
             assertThat(context.getBean(SsmClientConfig.class).userAgent()).isEqualTo("own");
             assertThat(context.getBean(SyncStore.class)).isInstanceOf(InMemorySyncStore.class);
             SsmSyncClient client = context.getBean(SsmSyncClient.class);
             assertThat(client.store()).isSameAs(context.getBean(SyncStore.class));
             assertThat(client.accounts()).containsExactly(AccountSelection.of("own.example"));
-            assertThat(context.getBean(OAuthTokenProvider.class)).isSameAs(client.tokens());
             // The application's own scheduler is started and stopped with the context too.
             assertThat(context.getBean(SyncScheduler.class).nextRunAt()).isPresent();
             assertThat(context.getBean(SsmSyncStatus.class)).isNotNull();
         });
+    }
+
+    @Test
+    void theApplicationsTokenProviderIsTheSyncClientsOnlyOne() {
+        runner().withBean("ownTokens", OAuthTokenProvider.class,
+                () -> OAuthTokenProvider.builder(SsmHttpClient.create(SsmClientConfig.builder().baseUrl("https://own.example.test")
+                        .noProxy().build())).grant(io.github.ssmonprem.auth.OAuthGrant.clientCredentials("own",
+                                io.github.ssmonprem.core.Secret.of("own-secret"))).build())
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(OAuthTokenProvider.class);
+                    assertThat(context.getBean(SsmSyncClient.class).tokens()).isSameAs(context.getBean("ownTokens"));
+                });
     }
 
     @Test

@@ -106,4 +106,28 @@ class SsmSyncStatusTest {
             assertThat(status.isHealthy()).isTrue();
         }
     }
+
+    @Test
+    void anotherInstancesSyncInTheSharedStoreCounts() {
+        SsmSyncStatus status = new SsmSyncStatus(client, PERIOD, clock);
+        now = now.plus(PERIOD.multipliedBy(3));
+        assertThat(status.isHealthy()).as("this instance never synced").isFalse();
+        store.saveOutcome(success(now.minusSeconds(60)).outcome());
+        assertThat(status.isHealthy()).as("another instance synced into the shared store").isTrue();
+        assertThat(status.details()).containsEntry("lastSuccess", now.minusSeconds(60).toString())
+                .containsEntry("lastAttemptSucceeded", true);
+    }
+
+    @Test
+    void theCountsIncludeTheDeadLetters() {
+        Instant at = now;
+        io.github.ssmonprem.sync.model.UsageReport report = io.github.ssmonprem.sync.model.UsageReport.builder()
+                .account("acme.example").virtualAccount("VA1").productInstance("status-test")
+                .device("edge-1", "regid.2019-10.com.cisco.SDWAN").usage("sdwan_dna_advantage", 1, at.minusSeconds(60), at).build();
+        io.github.ssmonprem.sync.store.PendingReport pending = io.github.ssmonprem.sync.store.PendingReport.of(report, at);
+        store.addPending(pending);
+        store.moveToDead(new io.github.ssmonprem.sync.store.DeadLetter(pending, 400, null, null, at));
+        assertThat(new SsmSyncStatus(client, PERIOD, clock).details()).containsEntry("pending", 0).containsEntry("dead", 1)
+                .containsEntry("quarantined", 0);
+    }
 }

@@ -18,8 +18,13 @@ import org.springframework.context.event.ContextClosedEvent;
  * ({@code application.properties}). It starts the SDK's emulator over HTTPS and points
  * {@code ssm.onprem.url} and {@code ssm.onprem.ca-cert} at it; a real application sets those to its server.
  *
- * <p>Then: {@code curl localhost:8080/actuator/health/ssm}, {@code curl localhost:8080/actuator/ssm},
- * {@code curl -X POST localhost:8080/actuator/ssm/sync}, {@code curl localhost:8080/actuator/metrics/ssm.sync.last.success}.
+ * <p>Then: {@code curl localhost:8080/actuator/health/ssm}, {@code curl localhost:8080/actuator/ssm} (with
+ * the dead letters, if any), {@code curl -X POST localhost:8080/actuator/ssm/sync},
+ * {@code curl -X POST localhost:8080/actuator/ssm/usage/ID/retry} (or {@code /discard}) for a dead letter,
+ * {@code curl localhost:8080/actuator/metrics/ssm.sync.last.success}.
+ *
+ * <p>With {@code --spring.profiles.active=cluster} ({@code application-cluster.properties}) the store and
+ * the sync lock are in PostgreSQL ({@code spring.datasource.*}), shared by every instance started so.
  */
 @SpringBootApplication
 public class SpringBootSample {

@@ -16,6 +16,9 @@ public final class SsmFailureAnalyzer extends AbstractFailureAnalyzer<SsmConfigu
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, SsmConfigurationException cause) {
+        if (cause instanceof MissingSsmPropertyException missing && missing.action() != null) {
+            return new FailureAnalysis("SSM On-Prem: " + cause.detail(), missing.action(), cause);
+        }
         if (cause instanceof MissingSsmPropertyException) {
             return new FailureAnalysis("SSM On-Prem: " + cause.detail(),
                     "Set " + cause.setting() + " in application.properties or in the environment (for example "

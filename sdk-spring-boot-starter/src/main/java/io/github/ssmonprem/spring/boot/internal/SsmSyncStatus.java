@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the health contributor and the endpoint report: the last sync's outcome (from the store at
- * start-up, then from every result), the last success, and the pending and quarantined counts.
- * Holds no secret: exception messages and remediations of the SDK never carry one.
+ * What the health contributor and the endpoint report: the last sync's outcome (the newer of this
+ * instance's last result and the store's last outcome, so on a cluster every instance shows the sync
+ * another instance ran), the last success, and the pending, dead and quarantined counts. A store that
+ * cannot be read makes the status unhealthy. Holds no secret: exception messages and remediations of
+ * the SDK never carry one.
  */
 public final class SsmSyncStatus implements SyncListener {
 
@@ -66,7 +68,12 @@ public final class SsmSyncStatus implements SyncListener {
     public boolean isHealthy() {
         Instant now = clock.instant();
         Duration twoPeriods = period.multipliedBy(2);
-        SyncOutcome outcome = last;
+        SyncOutcome outcome;
+        try {
+            outcome = latest();
+        } catch (SsmException e) {
+            return false;
+        }
         if (outcome == null) {
             return Duration.between(createdAt, now).compareTo(twoPeriods) <= 0;
         }
@@ -83,7 +90,15 @@ public final class SsmSyncStatus implements SyncListener {
      */
     public Map<String, Object> details() {
         Map<String, Object> d = new LinkedHashMap<>();
-        SyncOutcome outcome = last;
+        SyncOutcome outcome;
+        try {
+            outcome = latest();
+        } catch (SsmException e) {
+            d.put("errorType", e.getClass().getSimpleName());
+            d.put("error", e.detail());
+            d.put("remediation", e.remediation());
+            return d;
+        }
         if (outcome == null) {
             d.put("lastAttempt", "none yet");
         } else {
@@ -93,27 +108,46 @@ public final class SsmSyncStatus implements SyncListener {
             d.put("reportsDelivered", outcome.reportsDelivered());
         }
         Instant success = lastSuccessAt;
+        if (outcome != null && outcome.success() && (success == null || outcome.finishedAt().isAfter(success))) {
+            success = outcome.finishedAt();
+        }
         d.put("lastSuccess", success == null ? "none yet" : success.toString());
         if (outcome != null && !outcome.success()) {
             d.put("errorType", outcome.errorType());
             d.put("error", outcome.errorMessage());
-            if (remediation != null) {
+            if (remediation != null && outcome.equals(last)) {
                 d.put("remediation", remediation);
             }
         } else if (outcome != null && !isHealthy()) {
             d.put("error", "no successful sync for more than two periods (" + period.multipliedBy(2) + ")");
         }
-        d.put("pending", client.store().pendingCount());
-        d.put("quarantined", client.store().quarantined().size());
+        try {
+            d.put("pending", Math.max(0, client.store().pendingCount()));
+            d.put("dead", client.store().deadLetters().size());
+            d.put("quarantined", client.store().quarantined().size());
+        } catch (SsmException e) {
+            d.put("storeError", e.detail());
+        }
         return d;
+    }
+
+    /** The newer of this instance's last result and the store's last outcome (another instance's, on a cluster). */
+    private SyncOutcome latest() {
+        SyncOutcome own = last;
+        SyncOutcome stored = client.lastOutcome().orElse(null);
+        if (stored == null) {
+            return own;
+        }
+        return own == null || stored.finishedAt().isAfter(own.finishedAt()) ? stored : own;
     }
 
     /**
      * The last outcome.
      *
      * @return the outcome, empty before the first sync
+     * @throws io.github.ssmonprem.sync.store.SyncStoreException when the store cannot be read
      */
     public Optional<SyncOutcome> lastOutcome() {
-        return Optional.ofNullable(last);
+        return Optional.ofNullable(latest());
     }
 }
