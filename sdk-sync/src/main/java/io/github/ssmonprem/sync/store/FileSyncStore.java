@@ -1,9 +1,12 @@
 package io.github.ssmonprem.sync.store;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.core.internal.Redactor;
 import io.github.ssmonprem.sync.internal.LegacySlotFormat;
+import io.github.ssmonprem.sync.internal.ReportFileFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -29,6 +32,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -40,41 +44,63 @@ import org.slf4j.LoggerFactory;
  * A {@link SyncStore} on the file system, under one state directory:
  *
  * <pre>
- * STATE_DIR/.lock                     locked (FileChannel lock) by every operation, across processes
- * STATE_DIR/pending/ID.entry          one file per pending report: a checksum line, then JSON
- * STATE_DIR/dead/ID.entry             one file per dead letter, in the same form
- * STATE_DIR/delivered/ID              one empty file per delivered report id, kept 30 days
- * STATE_DIR/quarantine/NAME           entries that could not be read, each with NAME.reason
- * STATE_DIR/snapshots/ACCOUNT.json    the last license snapshot of each smart account
- * STATE_DIR/last-sync.json            the last sync's outcome
+ * STATE_DIR/.lock                 locked (FileChannel lock) by every operation on reports, across processes
+ * STATE_DIR/pending/ID.report     a pending report and when it was stored; written once, never changed
+ * STATE_DIR/pending/ID.state      its delivery state (poll id, attempts, last error, claim), once it has one
+ * STATE_DIR/dead/ID.entry         a dead letter: the report, its delivery state and the server's answer
+ * STATE_DIR/delivered/ID          the id of an acknowledged report, holding when; kept 30 days
+ * STATE_DIR/quarantine/NAME       files that could not be read, each with NAME.reason
+ * STATE_DIR/snapshots/ACCOUNT.json the last license snapshot of each smart account
+ * STATE_DIR/last-sync.json        the last sync's outcome
  * </pre>
  *
- * <p>Every file is written the same way: to a temporary file in the same directory, forced to disk,
- * renamed atomically over its name, and the directory forced; so a crash leaves the old file or the
- * new one, never a mix, and a method that returned has made its change durable. An entry file starts
- * with the line {@code ssm-entry crc32c=XXXXXXXX} (the CRC-32C of the JSON that follows); an entry
- * that fails it or cannot be parsed (a damaged disk) is moved to {@code quarantine/} and listed by
- * {@link #quarantined()}, never silently dropped.
+ * <p><b>Writing.</b> A file is written to a temporary file beside it, forced, renamed over its name,
+ * and the directory forced: a crash leaves the old content or the new, never a mix. Report, state and
+ * dead-letter files start with the line {@code ssm-entry crc32c=XXXXXXXX}, the CRC-32C of the JSON
+ * that follows; one that fails it or cannot be parsed (a damaged disk) is moved to
+ * {@code quarantine/} and listed by {@link #quarantined()}, never dropped. A report file holds the
+ * report in {@link ReportFileFormat}'s compact JSON (each tag and period once: 160 KB for 10,000
+ * records instead of the request body's 1.1 MB).
  *
- * <p>A move between states writes the new file before deleting the old one, so a crash in between
- * leaves the report in both; such a pair is resolved on sight in favour of the later state (dead or
- * delivered beats pending, dead beats a retry not finished), so no report is ever lost and none is
- * delivered twice by the store's doing.
+ * <p><b>What each change forces, and why that is enough.</b>
+ * <ul>
+ *   <li>{@link #addPending}: the report file, as above, before it returns, so before any byte of the
+ *       report is sent. The report id in it is the nonce of every submission, so a report sent again
+ *       after a crash is counted once.</li>
+ *   <li>{@link #updatePending}, {@link #claimPending}: only the small state file, as above; the report
+ *       file is never rewritten. A damaged state file is quarantined and the report stays pending
+ *       without a poll id: it is submitted again with its nonce.</li>
+ *   <li>{@link #markDelivered}: creates {@code delivered/ID} and forces its directory, then deletes the
+ *       pending files <em>without</em> forcing anything more. A crash that undoes the deletion leaves
+ *       the pending files beside the marker, and such a pair is resolved on sight in favour of
+ *       delivered; the marker's content (when) is not forced either: if a crash empties it, its
+ *       modification time stands in.</li>
+ *   <li>{@link #moveToDead}: writes the dead letter as above, then deletes the pending files without
+ *       forcing: dead beats pending on sight.</li>
+ *   <li>{@link #retryDead}: writes the report file as above, then deletes the dead letter and forces
+ *       the directory, since until then a dead letter beats its pending copy (a retry not finished).
+ *       {@link #discardDead} and {@link #discardQuarantined} force their deletion.</li>
+ * </ul>
+ * So a crash at any point leaves every report in one state at least, and reading resolves two to the
+ * later one: no pending report is lost, and none is delivered twice by the store's doing.
  *
- * <p>Thread-safe, and safe for several processes sharing the directory: every operation holds a lock
- * on {@code .lock} (and, within the process, a lock per directory). Claims
- * ({@link #claimPending}) are stored in the entry files and use this store's clock.
+ * <p><b>Sharing.</b> Thread-safe, and safe for several processes sharing the directory (the command
+ * line and an application): every operation on reports holds a lock on {@code .lock} and, within the
+ * process, a lock per directory. Claims ({@link #claimPending}) use this store's clock.
  *
- * <p>Opening a directory written by earlier versions (pending reports in {@code pending/NNNNNN.slot}
- * files) migrates each slot's report to an entry file, then deletes the slot; an unreadable slot is
- * quarantined. Delivered ids older than {@link SyncStore#DELIVERED_RETENTION} are deleted when the
- * store opens.
+ * <p><b>Opening</b> migrates what earlier versions wrote: pending reports in {@code pending/NNNNNN.slot}
+ * files (the slot format) or {@code pending/ID.entry} files (a checksum line and the JSON of a
+ * {@link PendingReport}) become report and state files, and the old file is deleted once they are
+ * written; an unreadable one is quarantined. It also deletes the temporary files and stale pending
+ * files a crash left, and delivered ids older than {@link SyncStore#DELIVERED_RETENTION}.
  */
 public final class FileSyncStore implements SyncStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncStore.class);
     /** Report ids name files and go into the Idempotency-Key header: a nonce, not arbitrary text. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final String REPORT = ".report";
+    private static final String STATE = ".state";
     private static final String ENTRY = ".entry";
     private static final String CHECKSUM_PREFIX = "ssm-entry crc32c=";
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
@@ -94,15 +120,17 @@ public final class FileSyncStore implements SyncStore {
     private final Clock clock;
     private final ObjectMapper mapper = SsmJson.mapper();
 
-    /**
-     * The pending entries this store last wrote or read, each with its file's checksum line, so that a
-     * delivery-state update or an acknowledgement does not parse a large report again. An entry is used
-     * only while its file still starts with that checksum line: a change by another process makes it
-     * read again.
-     */
-    private final ConcurrentHashMap<String, KnownEntry> knownPending = new ConcurrentHashMap<>();
+    /** The content of a state file: a pending report's delivery state. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DeliveryState(@JsonProperty("pollId") String pollId, @JsonProperty("attempts") int attempts,
+            @JsonProperty("lastError") String lastError, @JsonProperty("claimOwner") String claimOwner,
+            @JsonProperty("claimedUntil") Instant claimedUntil) {
+    }
 
-    private record KnownEntry(String checksumLine, PendingReport entry) {
+    /** Parses the JSON of a file. */
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(byte[] json) throws IOException;
     }
 
     /**
@@ -142,7 +170,7 @@ public final class FileSyncStore implements SyncStore {
             throw failure("cannot create the state directory " + root, NOTHING_SENT, e);
         }
         locked("open the state directory " + root, NOTHING_SENT, () -> {
-            migrateSlots();
+            migrate();
             deleteLeftovers();
             forgetOldDeliveries();
             return null;
@@ -167,7 +195,7 @@ public final class FileSyncStore implements SyncStore {
         return locked("store usage report " + id + " durably in " + pendingDir, NOTHING_SENT, () -> {
             Optional<ReportState> existing = stateOf(id);
             if (existing.isEmpty()) {
-                writeEntry(pendingDir, id, report);
+                writePending(report);
             }
             return existing;
         });
@@ -200,12 +228,10 @@ public final class FileSyncStore implements SyncStore {
         String id = checkedId(report.reportId());
         return locked("store the delivery state of usage report " + id + " in " + pendingDir,
                 "the report stays pending with its previous delivery state", () -> {
-                    PendingReport stored = livePending(id);
-                    if (stored == null) {
+                    if (!isPending(id)) {
                         return false;
                     }
-                    writeEntry(pendingDir, id, new PendingReport(stored.report(), stored.storedAt(), report.pollId(),
-                            report.attempts(), report.lastError(), report.claimOwner(), report.claimedUntil()));
+                    writeState(report);
                     return true;
                 });
     }
@@ -221,7 +247,7 @@ public final class FileSyncStore implements SyncStore {
                 }
                 if (entry.claimableBy(owner, now)) {
                     PendingReport mine = entry.withClaim(owner, now.plus(lease));
-                    writeEntry(pendingDir, mine.reportId(), mine);
+                    writeState(mine);
                     claimed.add(mine);
                 }
             }
@@ -234,11 +260,18 @@ public final class FileSyncStore implements SyncStore {
         String id = checkedId(reportId);
         return locked("record the acknowledgement of usage report " + id + " in " + root,
                 "the acknowledged report stays pending and is sent again with its nonce, which the server counts once", () -> {
-                    if (livePending(id) == null) {
+                    if (!isPending(id)) {
                         return false;
                     }
-                    writeAtomically(deliveredDir.resolve(id), clock.instant().toString().getBytes(StandardCharsets.UTF_8));
-                    deletePending(id);
+                    Path marker = deliveredDir.resolve(id);
+                    try {
+                        Files.write(marker, clock.instant().toString().getBytes(StandardCharsets.UTF_8));
+                        fsyncDirectory(deliveredDir);
+                    } catch (IOException e) {
+                        Files.deleteIfExists(marker);
+                        throw e;
+                    }
+                    deletePendingFiles(id);
                     return true;
                 });
     }
@@ -247,11 +280,11 @@ public final class FileSyncStore implements SyncStore {
     public boolean moveToDead(DeadLetter letter) {
         String id = checkedId(letter.reportId());
         return locked("move refused usage report " + id + " to " + deadDir, "the report stays pending", () -> {
-            if (readLive(id) == null) {
+            if (!isPending(id)) {
                 return false;
             }
-            writeEntry(deadDir, id, letter);
-            deletePending(id);
+            writeAtomically(deadFile(id), seal(mapper.writeValueAsBytes(letter)));
+            deletePendingFiles(id);
             return true;
         });
     }
@@ -263,8 +296,8 @@ public final class FileSyncStore implements SyncStore {
     public List<DeadLetter> deadLetters() {
         return locked("list the dead letters in " + deadDir, NOTHING_SENT, () -> {
             List<DeadLetter> out = new ArrayList<>();
-            for (String id : ids(deadDir)) {
-                DeadLetter letter = readEntry(deadDir, id, DeadLetter.class);
+            for (String id : ids(deadDir, ENTRY)) {
+                DeadLetter letter = readDead(id);
                 if (letter != null) {
                     out.add(letter);
                 }
@@ -278,13 +311,13 @@ public final class FileSyncStore implements SyncStore {
     public boolean retryDead(String reportId) {
         String id = checkedId(reportId);
         return locked("move dead letter " + id + " back to " + pendingDir, "it stays a dead letter", () -> {
-            DeadLetter letter = readEntry(deadDir, id, DeadLetter.class);
+            DeadLetter letter = readDead(id);
             if (letter == null) {
                 return false;
             }
-            PendingReport entry = letter.entry();
-            writeEntry(pendingDir, id, new PendingReport(entry.report(), entry.storedAt(), null, 0, null, null, null));
-            deleteDurably(entryFile(deadDir, id));
+            deletePendingFiles(id);
+            writePending(PendingReport.of(letter.entry().report(), letter.entry().storedAt()));
+            deleteDurably(deadFile(id));
             return true;
         });
     }
@@ -293,24 +326,19 @@ public final class FileSyncStore implements SyncStore {
     public boolean discardDead(String reportId) {
         String id = checkedId(reportId);
         return locked("delete dead letter " + id + " from " + deadDir, "it stays a dead letter",
-                () -> deleteDurably(entryFile(deadDir, id)));
+                () -> deleteDurably(deadFile(id)));
     }
 
     @Override
     public List<QuarantinedEntry> quarantined() {
         return locked("list " + quarantineDir, NOTHING_SENT, () -> {
             List<QuarantinedEntry> out = new ArrayList<>();
-            try (Stream<Path> files = Files.list(quarantineDir)) {
-                for (Path file : (Iterable<Path>) files.sorted()::iterator) {
-                    String name = file.getFileName().toString();
-                    if (name.endsWith(".reason") || name.startsWith(".")) {
-                        continue;
-                    }
-                    Path reasonFile = quarantineDir.resolve(name + ".reason");
-                    String reason = Files.exists(reasonFile) ? Files.readString(reasonFile).strip() : "unreadable";
-                    out.add(new QuarantinedEntry(name, "entry " + name + " could not be read (" + reason + ") and was moved to " + file,
-                            Files.getLastModifiedTime(file).toInstant()));
-                }
+            for (Path file : list(quarantineDir, name -> !name.endsWith(".reason"))) {
+                String name = file.getFileName().toString();
+                Path reasonFile = quarantineDir.resolve(name + ".reason");
+                String reason = Files.exists(reasonFile) ? Files.readString(reasonFile).strip() : "unreadable";
+                out.add(new QuarantinedEntry(name, "entry " + name + " could not be read (" + reason + ") and was moved to " + file,
+                        Files.getLastModifiedTime(file).toInstant()));
             }
             out.sort(Comparator.comparing(QuarantinedEntry::quarantinedAt).thenComparing(QuarantinedEntry::id));
             return out;
@@ -331,7 +359,7 @@ public final class FileSyncStore implements SyncStore {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Snapshots and outcome
+    // Snapshots and outcome: plain JSON files, replaced atomically; an unreadable one reads as none.
 
     @Override
     public void saveSnapshot(LicenseSnapshot snapshot) {
@@ -344,16 +372,7 @@ public final class FileSyncStore implements SyncStore {
 
     @Override
     public Optional<LicenseSnapshot> loadSnapshot(String account) {
-        Path file = snapshotFile(account);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(mapper.readValue(file.toFile(), LicenseSnapshot.class));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("The license snapshot {} cannot be read ({}); the next pull replaces it", file, e.getClass().getSimpleName());
-            return Optional.empty();
-        }
+        return readJson(snapshotFile(account), LicenseSnapshot.class, "the next pull replaces it");
     }
 
     private Path snapshotFile(String account) {
@@ -371,52 +390,87 @@ public final class FileSyncStore implements SyncStore {
 
     @Override
     public Optional<SyncOutcome> lastOutcome() {
-        if (!Files.exists(outcomeFile)) {
-            return Optional.empty();
-        }
+        return readJson(outcomeFile, SyncOutcome.class, "the next sync replaces it");
+    }
+
+    private <T> Optional<T> readJson(Path file, Class<T> type, String consequence) {
         try {
-            return Optional.of(mapper.readValue(outcomeFile.toFile(), SyncOutcome.class));
+            return Optional.of(mapper.readValue(Files.readAllBytes(file), type));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("The last sync outcome {} cannot be read ({})", outcomeFile, e.getClass().getSimpleName());
+            LOG.warn("{} cannot be read ({}); {}", file, e.getClass().getSimpleName(), consequence);
             return Optional.empty();
         }
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Entries
+    // Reports: where an id stands
 
-    /** The id's state, resolving a pair left by a crash in favour of the later state. */
+    /** The id's state, resolving files left by a move cut short in favour of the later state. */
     private Optional<ReportState> stateOf(String id) throws IOException {
-        DeadLetter letter = readEntry(deadDir, id, DeadLetter.class);
+        DeadLetter letter = readDead(id);
         if (letter != null) {
-            deletePending(id);
+            deletePendingFiles(id);
             return Optional.of(ReportState.dead(letter));
         }
         Instant deliveredAt = deliveredAt(id);
         if (deliveredAt != null) {
-            deletePending(id);
+            deletePendingFiles(id);
             return Optional.of(ReportState.delivered(id, deliveredAt));
         }
-        PendingReport pending = readEntry(pendingDir, id, PendingReport.class);
+        PendingReport pending = readPendingFiles(id);
         return pending == null ? Optional.empty() : Optional.of(ReportState.pending(pending));
     }
 
-    /** The pending entry, or null when the id is not (or no longer) pending. */
-    private PendingReport readLive(String id) throws IOException {
-        Optional<ReportState> state = stateOf(id);
-        return state.isPresent() && state.get().status() == ReportState.Status.PENDING ? state.get().pending() : null;
+    /** Whether an id is pending, without reading its report when no other state claims it. */
+    private boolean isPending(String id) throws IOException {
+        if (Files.exists(deadFile(id)) || Files.exists(deliveredDir.resolve(id))) {
+            return stateOf(id).map(s -> s.status() == ReportState.Status.PENDING).orElse(false);
+        }
+        return Files.exists(reportFile(id));
     }
 
     private List<PendingReport> readPending() throws IOException {
         List<PendingReport> out = new ArrayList<>();
-        for (String id : ids(pendingDir)) {
-            Optional<ReportState> state = stateOf(id);
-            if (state.isPresent() && state.get().status() == ReportState.Status.PENDING) {
-                out.add(state.get().pending());
-            }
+        for (String id : ids(pendingDir, REPORT)) {
+            stateOf(id).filter(s -> s.status() == ReportState.Status.PENDING).ifPresent(s -> out.add(s.pending()));
         }
         out.sort(InMemorySyncStore.OLDEST_FIRST);
         return out;
+    }
+
+    /** A pending report with its delivery state, or null when there is none or its report file is unreadable. */
+    private PendingReport readPendingFiles(String id) throws IOException {
+        ReportFileFormat.Decoded body = readSealed(reportFile(id), json -> {
+            ReportFileFormat.Decoded decoded = ReportFileFormat.decode(json);
+            requireId(id, decoded.report().reportId());
+            return decoded;
+        });
+        if (body == null) {
+            Files.deleteIfExists(stateFile(id));
+            return null;
+        }
+        DeliveryState s = readSealed(stateFile(id), json -> mapper.readValue(json, DeliveryState.class));
+        if (s == null) {
+            return PendingReport.of(body.report(), body.storedAt());
+        }
+        return new PendingReport(body.report(), body.storedAt(), s.pollId(), s.attempts(), s.lastError(), s.claimOwner(),
+                s.claimedUntil());
+    }
+
+    private DeadLetter readDead(String id) throws IOException {
+        return readSealed(deadFile(id), json -> {
+            DeadLetter letter = mapper.readValue(json, DeadLetter.class);
+            requireId(id, letter.reportId());
+            return letter;
+        });
+    }
+
+    private static void requireId(String id, String stored) throws IOException {
+        if (!id.equals(stored)) {
+            throw new IOException("it holds report " + stored);
+        }
     }
 
     private Instant deliveredAt(String id) throws IOException {
@@ -425,9 +479,40 @@ public final class FileSyncStore implements SyncStore {
             return Instant.parse(Files.readString(file).strip());
         } catch (NoSuchFileException e) {
             return null;
-        } catch (RuntimeException unreadable) {
+        } catch (RuntimeException emptiedByACrash) {
             return Files.getLastModifiedTime(file).toInstant();
         }
+    }
+
+    private void writePending(PendingReport entry) throws IOException {
+        writeAtomically(reportFile(entry.reportId()), seal(ReportFileFormat.encode(entry.report(), entry.storedAt())));
+        if (entry.pollId() != null || entry.attempts() != 0 || entry.lastError() != null || entry.claimOwner() != null) {
+            writeState(entry);
+        }
+    }
+
+    private void writeState(PendingReport entry) throws IOException {
+        DeliveryState state = new DeliveryState(entry.pollId(), entry.attempts(), entry.lastError(), entry.claimOwner(),
+                entry.claimedUntil());
+        writeAtomically(stateFile(entry.reportId()), seal(mapper.writeValueAsBytes(state)));
+    }
+
+    /** Deletes a report's pending files, not forced: see the class description for why that is safe. */
+    private void deletePendingFiles(String id) throws IOException {
+        Files.deleteIfExists(stateFile(id));
+        Files.deleteIfExists(reportFile(id));
+    }
+
+    private Path reportFile(String id) {
+        return pendingDir.resolve(id + REPORT);
+    }
+
+    private Path stateFile(String id) {
+        return pendingDir.resolve(id + STATE);
+    }
+
+    private Path deadFile(String id) {
+        return deadDir.resolve(id + ENTRY);
     }
 
     private static String checkedId(String id) {
@@ -437,85 +522,42 @@ public final class FileSyncStore implements SyncStore {
         return id;
     }
 
-    private static Path entryFile(Path dir, String id) {
-        return dir.resolve(id + ENTRY);
-    }
-
-    /** The ids of the entry files in a directory. */
-    private static List<String> ids(Path dir) throws IOException {
+    /** The ids of the files of a directory whose names end with a suffix. */
+    private static List<String> ids(Path dir, String suffix) throws IOException {
         List<String> ids = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.map(f -> f.getFileName().toString())
-                    .filter(n -> n.endsWith(ENTRY) && !n.startsWith("."))
-                    .forEach(n -> ids.add(n.substring(0, n.length() - ENTRY.length())));
+        for (Path f : list(dir, name -> name.endsWith(suffix))) {
+            String name = f.getFileName().toString();
+            ids.add(name.substring(0, name.length() - suffix.length()));
         }
         return ids;
     }
 
-    /**
-     * The pending entry of an id that is neither dead nor delivered, for the delivery path: from what
-     * this store knows when the file did not change, else read from disk.
-     */
-    private PendingReport livePending(String id) throws IOException {
-        if (Files.exists(entryFile(deadDir, id)) || Files.exists(deliveredDir.resolve(id))) {
-            return readLive(id);
-        }
-        return readPendingEntry(id);
-    }
-
-    /** A pending entry, from what this store knows when its file did not change, else read from disk. */
-    private PendingReport readPendingEntry(String id) throws IOException {
-        String checksumLine = checksumLine(entryFile(pendingDir, id));
-        if (checksumLine == null) {
-            knownPending.remove(id);
-            return null;
-        }
-        KnownEntry known = knownPending.get(id);
-        if (known != null && known.checksumLine().equals(checksumLine)) {
-            return known.entry();
-        }
-        PendingReport entry = readEntry(pendingDir, id, PendingReport.class);
-        if (entry == null) {
-            knownPending.remove(id);
-        } else {
-            knownPending.put(id, new KnownEntry(checksumLine, entry));
-        }
-        return entry;
-    }
-
-    /** The first line of an entry file (its checksum), or null when there is no such file. */
-    private static String checksumLine(Path file) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(64);
-            int end = indexOf(head, (byte) '\n');
-            return new String(head, 0, end < 0 ? head.length : end, StandardCharsets.US_ASCII).strip();
-        } catch (NoSuchFileException e) {
-            return null;
+    /** The files of a directory whose names match, sorted, leaving out hidden (temporary) ones. */
+    private static List<Path> list(Path dir, Predicate<String> name) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> !f.getFileName().toString().startsWith(".") && name.test(f.getFileName().toString()))
+                    .sorted().toList();
         }
     }
 
-    private boolean deletePending(String id) throws IOException {
-        knownPending.remove(id);
-        return deleteDurably(entryFile(pendingDir, id));
-    }
+    // ---------------------------------------------------------------------------------------------
+    // Checksums and quarantine
 
-    private void writeEntry(Path dir, String id, Object value) throws IOException {
-        byte[] json = mapper.writeValueAsBytes(value);
+    /** The checksum line, then the JSON. */
+    private static byte[] seal(byte[] json) {
         CRC32C crc = new CRC32C();
         crc.update(json);
-        byte[] head = String.format(Locale.ROOT, "%s%08x%n", CHECKSUM_PREFIX, crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+        byte[] head = String.format(Locale.ROOT, "%s%08x\n", CHECKSUM_PREFIX, crc.getValue()).getBytes(StandardCharsets.US_ASCII);
         byte[] all = Arrays.copyOf(head, head.length + json.length);
         System.arraycopy(json, 0, all, head.length, json.length);
-        writeAtomically(entryFile(dir, id), all);
-        if (dir.equals(pendingDir)) {
-            String checksumLine = new String(head, StandardCharsets.US_ASCII).strip();
-            knownPending.put(id, new KnownEntry(checksumLine, (PendingReport) value));
-        }
+        return all;
     }
 
-    /** An entry, or null when there is none or it was unreadable (and is now quarantined). */
-    private <T> T readEntry(Path dir, String id, Class<T> type) throws IOException {
-        Path file = entryFile(dir, id);
+    /**
+     * A file's content checked and parsed; null when there is no such file, or when it is damaged, in
+     * which case it is now quarantined.
+     */
+    private <T> T readSealed(Path file, Parser<T> parser) throws IOException {
         byte[] all;
         try {
             all = Files.readAllBytes(file);
@@ -523,9 +565,12 @@ public final class FileSyncStore implements SyncStore {
             return null;
         }
         try {
-            int newline = indexOf(all, (byte) '\n');
-            String head = new String(all, 0, Math.max(0, newline), StandardCharsets.US_ASCII).strip();
-            if (newline < 0 || !head.startsWith(CHECKSUM_PREFIX)) {
+            int newline = 0;
+            while (newline < all.length && all[newline] != '\n') {
+                newline++;
+            }
+            String head = new String(all, 0, newline, StandardCharsets.US_ASCII).strip();
+            if (newline == all.length || !head.startsWith(CHECKSUM_PREFIX)) {
                 throw new IOException("it has no checksum line");
             }
             byte[] json = Arrays.copyOfRange(all, newline + 1, all.length);
@@ -534,25 +579,11 @@ public final class FileSyncStore implements SyncStore {
             if (crc.getValue() != Long.parseLong(head.substring(CHECKSUM_PREFIX.length()), 16)) {
                 throw new IOException("its content does not match its checksum (a damaged disk)");
             }
-            T value = mapper.readValue(json, type);
-            String storedId = value instanceof DeadLetter ? ((DeadLetter) value).reportId() : ((PendingReport) value).reportId();
-            if (!id.equals(storedId)) {
-                throw new IOException("it holds report " + storedId);
-            }
-            return value;
+            return parser.parse(json);
         } catch (IOException | RuntimeException e) {
             quarantine(file, e);
             return null;
         }
-    }
-
-    private static int indexOf(byte[] bytes, byte b) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private void quarantine(Path file, Exception why) throws IOException {
@@ -568,33 +599,42 @@ public final class FileSyncStore implements SyncStore {
     // ---------------------------------------------------------------------------------------------
     // Opening
 
-    /** Moves the reports of old-format slots into entry files; a slot is deleted only once its report is stored. */
-    private void migrateSlots() throws IOException {
-        List<Path> slots;
-        try (Stream<Path> files = Files.list(pendingDir)) {
-            slots = files.filter(f -> f.getFileName().toString().endsWith(".slot")).sorted().toList();
-        }
-        for (Path slot : slots) {
+    /** Moves the reports of slot files and entry files into report files; an old file is deleted only once its report is stored. */
+    private void migrate() throws IOException {
+        for (Path old : list(pendingDir, name -> name.endsWith(".slot") || name.endsWith(ENTRY))) {
             PendingReport entry;
-            try {
-                entry = LegacySlotFormat.read(slot);
-            } catch (IOException | RuntimeException e) {
-                quarantine(slot, e);
+            if (old.toString().endsWith(ENTRY)) {
+                entry = readSealed(old, json -> mapper.readValue(json, PendingReport.class));
+                if (entry == null) {
+                    continue;   // quarantined
+                }
+            } else {
+                try {
+                    entry = LegacySlotFormat.read(old);
+                } catch (IOException | RuntimeException e) {
+                    quarantine(old, e);
+                    continue;
+                }
+            }
+            if (entry != null && !SAFE_ID.matcher(entry.reportId()).matches()) {
+                quarantine(old, new IOException("its report id is not a safe file name"));
                 continue;
             }
-            if (entry != null && SAFE_ID.matcher(entry.reportId()).matches() && stateOf(entry.reportId()).isEmpty()) {
-                writeEntry(pendingDir, entry.reportId(), entry);
-                LOG.info("Migrated pending usage report {} from {}", entry.reportId(), slot);
-            } else if (entry != null && !SAFE_ID.matcher(entry.reportId()).matches()) {
-                quarantine(slot, new IOException("its report id is not a safe file name"));
-                continue;
+            // Pending already: an earlier migration was cut short, perhaps before the state file was written.
+            if (entry != null && stateOf(entry.reportId()).map(st -> st.status() == ReportState.Status.PENDING).orElse(true)) {
+                writePending(entry);
+                LOG.info("Migrated pending usage report {} from {}", entry.reportId(), old);
             }
-            deleteDurably(slot);
+            deleteDurably(old);
         }
         Files.deleteIfExists(pendingDir.resolve(".lock"));
     }
 
-    /** Deletes temporary files left by a crash mid-write: their rename never happened, so they hold nothing. */
+    /**
+     * Deletes what a crash can leave: temporary files (their rename never happened, so they hold
+     * nothing), pending files beside a dead letter or a delivered id (a move cut short), and state
+     * files without a report.
+     */
     private void deleteLeftovers() throws IOException {
         for (Path dir : List.of(pendingDir, deadDir, deliveredDir, quarantineDir, snapshotDir, root)) {
             try (Stream<Path> files = Files.list(dir)) {
@@ -603,15 +643,21 @@ public final class FileSyncStore implements SyncStore {
                 }
             }
         }
+        for (String id : ids(pendingDir, REPORT)) {
+            if (Files.exists(deadFile(id)) || Files.exists(deliveredDir.resolve(id))) {
+                stateOf(id);
+            }
+        }
+        for (String id : ids(pendingDir, STATE)) {
+            if (!Files.exists(reportFile(id))) {
+                Files.deleteIfExists(stateFile(id));
+            }
+        }
     }
 
     private void forgetOldDeliveries() throws IOException {
         Instant horizon = clock.instant().minus(DELIVERED_RETENTION);
-        List<Path> files;
-        try (Stream<Path> list = Files.list(deliveredDir)) {
-            files = list.filter(f -> !f.getFileName().toString().startsWith(".")).toList();
-        }
-        for (Path f : files) {
+        for (Path f : list(deliveredDir, name -> true)) {
             Instant at = deliveredAt(f.getFileName().toString());
             if (at != null && at.isBefore(horizon)) {
                 Files.deleteIfExists(f);
@@ -689,7 +735,7 @@ public final class FileSyncStore implements SyncStore {
     }
 
     /**
-     * Takes what failed.
+     * A typed failure with a remediation in the operator's terms.
      *
      * @param what what failed
      * @param consequence what the failure left, for the remediation
