@@ -45,6 +45,7 @@ class FileStoreCrashTest {
 
     private static final String STORE = FileSyncStore.class.getName();
     private static final String FILES = Files.class.getName();
+    private static final String DURABLE_FILES = "io.github.ssmonprem.sync.internal.DurableFiles";
     private static final String ID = StoreCrashChild.report().reportId();
 
     @TempDir
@@ -62,7 +63,7 @@ class FileStoreCrashTest {
 
     @Test
     void killedBetweenTheRenameAndTheDirectorySyncTheReportIsPendingAndIntact() throws Exception {
-        killAt("add", STORE, "fsyncDirectory", "writeAtomically");
+        killAt("add", DURABLE_FILES, "fsyncDirectory", "writeAtomically");
         assertEquals(List.of(ID + ".report"), names("pending"));
         try (FileSyncStore store = reopen()) {
             assertEquals(List.of(StoreCrashChild.entry()), store.pendingReports());
@@ -123,7 +124,7 @@ class FileStoreCrashTest {
 
     @Test
     void killedBetweenARetriedReportAndTheDeadLettersDeletionItStaysDead() throws Exception {
-        killAt("retry", STORE, "deleteDurably", "retryDead");
+        killAt("retry", DURABLE_FILES, "deleteDurably", "retryDead");
         assertEquals(List.of(ID + ".entry"), names("dead"));
         assertEquals(List.of(ID + ".report"), names("pending"));
         try (FileSyncStore store = reopen()) {

@@ -47,6 +47,7 @@ public final class StoreCrashChild {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Class.forName(FileSyncStore.class.getName());
+        Class.forName("io.github.ssmonprem.sync.internal.DurableFiles");
         if (args[1].equals("migrate")) {
             arm();
             new FileSyncStore(dir).close();

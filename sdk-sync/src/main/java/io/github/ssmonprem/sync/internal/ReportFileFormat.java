@@ -69,13 +69,13 @@ public final class ReportFileFormat {
         Map<String, Integer> tags = new LinkedHashMap<>();
         Map<Period, Integer> periods = new LinkedHashMap<>();
         List<Device> devices = new ArrayList<>(report.reports().size());
+        UsageRecord previous = null;
+        int period = 0;
         for (DeviceUsage device : report.reports()) {
             long[] usage = new long[3 * device.usage().size()];
             int i = 0;
-            UsageRecord previous = null;
-            int period = 0;
             for (UsageRecord r : device.usage()) {
-                // Records of a device mostly share one period: skip the look-up when it is the previous one's.
+                // The records of a report mostly share one period: skip the look-up when it is the previous one's.
                 if (previous == null || !previous.start().equals(r.start()) || !previous.end().equals(r.end())) {
                     period = periods.computeIfAbsent(new Period(r.start(), r.end()), p -> periods.size());
                 }

@@ -1,5 +1,12 @@
 package io.github.ssmonprem.sync.store;
 
+import static io.github.ssmonprem.sync.internal.DurableFiles.deleteDurably;
+import static io.github.ssmonprem.sync.internal.DurableFiles.files;
+import static io.github.ssmonprem.sync.internal.DurableFiles.fsyncDirectory;
+import static io.github.ssmonprem.sync.internal.DurableFiles.seal;
+import static io.github.ssmonprem.sync.internal.DurableFiles.unseal;
+import static io.github.ssmonprem.sync.internal.DurableFiles.writeAtomically;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +15,6 @@ import io.github.ssmonprem.core.internal.Redactor;
 import io.github.ssmonprem.sync.internal.LegacySlotFormat;
 import io.github.ssmonprem.sync.internal.ReportFileFormat;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -25,17 +31,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.apache.hc.core5.net.PercentCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +62,8 @@ import org.slf4j.LoggerFactory;
  * dead-letter files start with the line {@code ssm-entry crc32c=XXXXXXXX}, the CRC-32C of the JSON
  * that follows; one that fails it or cannot be parsed (a damaged disk) is moved to
  * {@code quarantine/} and listed by {@link #quarantined()}, never dropped. A report file holds the
- * report in {@link ReportFileFormat}'s compact JSON (each tag and period once: 160 KB for 10,000
- * records instead of the request body's 1.1 MB).
+ * report as compact JSON (each entitlement tag and usage period once, each record as three numbers:
+ * 160 KB for 10,000 records where the request body takes 1.1 MB).
  *
  * <p><b>What each change forces, and why that is enough.</b>
  * <ul>
@@ -70,11 +73,16 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #updatePending}, {@link #claimPending}: only the small state file, as above; the report
  *       file is never rewritten. A damaged state file is quarantined and the report stays pending
  *       without a poll id: it is submitted again with its nonce.</li>
- *   <li>{@link #markDelivered}: creates {@code delivered/ID} and forces its directory, then deletes the
- *       pending files <em>without</em> forcing anything more. A crash that undoes the deletion leaves
- *       the pending files beside the marker, and such a pair is resolved on sight in favour of
- *       delivered; the marker's content (when) is not forced either: if a crash empties it, its
- *       modification time stands in.</li>
+ *   <li>{@link #markDelivered}: creates {@code delivered/ID}, then deletes the pending files, and
+ *       forces <em>nothing</em>: the report is acknowledged already, so what a crash of the host can
+ *       undo here is only the store's memory of that. Journaling file systems (ext4, XFS) apply the
+ *       two changes in order, so a host crash leaves the report pending (it is sent again with its
+ *       nonce, which the server answers with the same poll id and counts once), or delivered with
+ *       pending files beside the marker (such a pair is resolved on sight in favour of delivered),
+ *       or delivered; on one that did not, the id would merely be forgotten, and a report submitted
+ *       again under it is sent with the same nonce. If the marker's content (when) is lost, its
+ *       modification time stands in. A crash of the process alone loses nothing: the changes are in
+ *       the file system when the method returns.</li>
  *   <li>{@link #moveToDead}: writes the dead letter as above, then deletes the pending files without
  *       forcing: dead beats pending on sight.</li>
  *   <li>{@link #retryDead}: writes the report file as above, then deletes the dead letter and forces
@@ -102,7 +110,6 @@ public final class FileSyncStore implements SyncStore {
     private static final String REPORT = ".report";
     private static final String STATE = ".state";
     private static final String ENTRY = ".entry";
-    private static final String CHECKSUM_PREFIX = "ssm-entry crc32c=";
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
     private static final String NOTHING_SENT = "nothing was sent and no pending report was lost";
@@ -214,10 +221,22 @@ public final class FileSyncStore implements SyncStore {
         return locked("list the pending usage reports in " + pendingDir, NOTHING_SENT, this::readPending);
     }
 
+    /**
+     * Counts the pending report files without reading them (for gauges): a damaged one counts until a
+     * read quarantines it.
+     *
+     * @return the count, or -1 when the directory cannot be read
+     */
     @Override
     public int pendingCount() {
         try {
-            return pendingReports().size();
+            return locked("count the pending usage reports in " + pendingDir, NOTHING_SENT, () -> {
+                int count = 0;
+                for (String id : ids(pendingDir, REPORT)) {
+                    count += isPending(id) ? 1 : 0;
+                }
+                return count;
+            });
         } catch (SyncStoreException e) {
             return -1;
         }
@@ -266,7 +285,6 @@ public final class FileSyncStore implements SyncStore {
                     Path marker = deliveredDir.resolve(id);
                     try {
                         Files.write(marker, clock.instant().toString().getBytes(StandardCharsets.UTF_8));
-                        fsyncDirectory(deliveredDir);
                     } catch (IOException e) {
                         Files.deleteIfExists(marker);
                         throw e;
@@ -333,7 +351,7 @@ public final class FileSyncStore implements SyncStore {
     public List<QuarantinedEntry> quarantined() {
         return locked("list " + quarantineDir, NOTHING_SENT, () -> {
             List<QuarantinedEntry> out = new ArrayList<>();
-            for (Path file : list(quarantineDir, name -> !name.endsWith(".reason"))) {
+            for (Path file : files(quarantineDir, name -> !name.endsWith(".reason"))) {
                 String name = file.getFileName().toString();
                 Path reasonFile = quarantineDir.resolve(name + ".reason");
                 String reason = Files.exists(reasonFile) ? Files.readString(reasonFile).strip() : "unreadable";
@@ -525,61 +543,29 @@ public final class FileSyncStore implements SyncStore {
     /** The ids of the files of a directory whose names end with a suffix. */
     private static List<String> ids(Path dir, String suffix) throws IOException {
         List<String> ids = new ArrayList<>();
-        for (Path f : list(dir, name -> name.endsWith(suffix))) {
+        for (Path f : files(dir, name -> name.endsWith(suffix))) {
             String name = f.getFileName().toString();
             ids.add(name.substring(0, name.length() - suffix.length()));
         }
         return ids;
     }
 
-    /** The files of a directory whose names match, sorted, leaving out hidden (temporary) ones. */
-    private static List<Path> list(Path dir, Predicate<String> name) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> !f.getFileName().toString().startsWith(".") && name.test(f.getFileName().toString()))
-                    .sorted().toList();
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------
-    // Checksums and quarantine
-
-    /** The checksum line, then the JSON. */
-    private static byte[] seal(byte[] json) {
-        CRC32C crc = new CRC32C();
-        crc.update(json);
-        byte[] head = String.format(Locale.ROOT, "%s%08x\n", CHECKSUM_PREFIX, crc.getValue()).getBytes(StandardCharsets.US_ASCII);
-        byte[] all = Arrays.copyOf(head, head.length + json.length);
-        System.arraycopy(json, 0, all, head.length, json.length);
-        return all;
-    }
+    // Reading checked files, and quarantine
 
     /**
      * A file's content checked and parsed; null when there is no such file, or when it is damaged, in
      * which case it is now quarantined.
      */
     private <T> T readSealed(Path file, Parser<T> parser) throws IOException {
-        byte[] all;
+        byte[] content;
         try {
-            all = Files.readAllBytes(file);
+            content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return null;
         }
         try {
-            int newline = 0;
-            while (newline < all.length && all[newline] != '\n') {
-                newline++;
-            }
-            String head = new String(all, 0, newline, StandardCharsets.US_ASCII).strip();
-            if (newline == all.length || !head.startsWith(CHECKSUM_PREFIX)) {
-                throw new IOException("it has no checksum line");
-            }
-            byte[] json = Arrays.copyOfRange(all, newline + 1, all.length);
-            CRC32C crc = new CRC32C();
-            crc.update(json);
-            if (crc.getValue() != Long.parseLong(head.substring(CHECKSUM_PREFIX.length()), 16)) {
-                throw new IOException("its content does not match its checksum (a damaged disk)");
-            }
-            return parser.parse(json);
+            return parser.parse(unseal(content));
         } catch (IOException | RuntimeException e) {
             quarantine(file, e);
             return null;
@@ -601,7 +587,7 @@ public final class FileSyncStore implements SyncStore {
 
     /** Moves the reports of slot files and entry files into report files; an old file is deleted only once its report is stored. */
     private void migrate() throws IOException {
-        for (Path old : list(pendingDir, name -> name.endsWith(".slot") || name.endsWith(ENTRY))) {
+        for (Path old : files(pendingDir, name -> name.endsWith(".slot") || name.endsWith(ENTRY))) {
             PendingReport entry;
             if (old.toString().endsWith(ENTRY)) {
                 entry = readSealed(old, json -> mapper.readValue(json, PendingReport.class));
@@ -637,8 +623,8 @@ public final class FileSyncStore implements SyncStore {
      */
     private void deleteLeftovers() throws IOException {
         for (Path dir : List.of(pendingDir, deadDir, deliveredDir, quarantineDir, snapshotDir, root)) {
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".tmp"))::iterator) {
+            try (Stream<Path> all = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) all.filter(f -> f.getFileName().toString().endsWith(".tmp"))::iterator) {
                     Files.deleteIfExists(f);
                 }
             }
@@ -657,7 +643,7 @@ public final class FileSyncStore implements SyncStore {
 
     private void forgetOldDeliveries() throws IOException {
         Instant horizon = clock.instant().minus(DELIVERED_RETENTION);
-        for (Path f : list(deliveredDir, name -> true)) {
+        for (Path f : files(deliveredDir, name -> true)) {
             Instant at = deliveredAt(f.getFileName().toString());
             if (at != null && at.isBefore(horizon)) {
                 Files.deleteIfExists(f);
@@ -666,7 +652,7 @@ public final class FileSyncStore implements SyncStore {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Locking and writing
+    // Locking and failures
 
     /** An operation on the store's files. */
     @FunctionalInterface
@@ -684,53 +670,6 @@ public final class FileSyncStore implements SyncStore {
             throw failure("cannot " + what, consequence, e);
         } finally {
             processLock.unlock();
-        }
-    }
-
-    /** Deletes a file and forces its directory. */
-    private static boolean deleteDurably(Path file) throws IOException {
-        boolean deleted = Files.deleteIfExists(file);
-        if (deleted) {
-            fsyncDirectory(file.getParent());
-        }
-        return deleted;
-    }
-
-    /**
-     * Writes to a temporary file beside the target, forces it, renames it over the target and forces
-     * the directory: readers see the old or the new content, never a mix, and the new one survives a
-     * crash once this returns.
-     */
-    private static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path dir = target.getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(false);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-            fsyncDirectory(dir);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(temp);
-            }
-        }
-    }
-
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open a directory for syncing; the rename is still atomic there.
-            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
-                throw e;
-            }
         }
     }
 

@@ -16,7 +16,10 @@ import java.util.Optional;
  * <ul>
  *   <li><b>Durability.</b> A method that changes state has made the change durable (it survives a
  *       crash of the process or host) before it returns. A report is in the store from before it is
- *       sent until its acknowledgement arrives.</li>
+ *       sent until its acknowledgement arrives. One exception is allowed: {@link #markDelivered} may
+ *       leave its change to the storage's next commit, since a crash of the host that undoes it only
+ *       makes the report pending again, to be sent again with its nonce, which the server counts
+ *       once.</li>
  *   <li><b>Atomicity.</b> Each change is all or nothing. A method that throws
  *       {@link SyncStoreException} leaves the state as it was before the call, or (for a move between
  *       states cut short by a crash) leaves the report in exactly one of the two states, never in
