@@ -466,7 +466,7 @@ public final class FileSyncStore implements SyncStore {
             return decoded;
         });
         if (body == null) {
-            Files.deleteIfExists(stateFile(id));
+            Files.deleteIfExists(stateFile(id));   // no report left to deliver (none, or now quarantined)
             return null;
         }
         DeliveryState s = readSealed(stateFile(id), json -> mapper.readValue(json, DeliveryState.class));
@@ -502,10 +502,16 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
+    /** Writes a report file, and a state file when the entry has a delivery state (only when migrating). */
     private void writePending(PendingReport entry) throws IOException {
         writeAtomically(reportFile(entry.reportId()), seal(ReportFileFormat.encode(entry.report(), entry.storedAt())));
         if (entry.pollId() != null || entry.attempts() != 0 || entry.lastError() != null || entry.claimOwner() != null) {
-            writeState(entry);
+            try {
+                writeState(entry);
+            } catch (IOException e) {
+                Files.deleteIfExists(reportFile(entry.reportId()));
+                throw e;
+            }
         }
     }
 
