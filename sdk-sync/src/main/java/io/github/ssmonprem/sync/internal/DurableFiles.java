@@ -1,7 +1,10 @@
 package io.github.ssmonprem.sync.internal;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * How the file store writes a file so that a crash leaves the old content or the new, and how it
@@ -26,26 +30,61 @@ public final class DurableFiles {
     private DurableFiles() {
     }
 
+    /** Writes a file's content to a stream, which it does not close. */
+    @FunctionalInterface
+    public interface Content {
+        /**
+         * Writes the content.
+         *
+         * @param out where to
+         * @throws IOException when it fails
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /**
      * Writes to a temporary file beside the target, forces it, renames it over the target and forces
      * the directory: readers see the old or the new content, never a mix, and the new one survives a
      * crash once this returns.
      *
      * @param target the file
-     * @param content its content, in parts written one after the other
+     * @param content its content
      * @throws IOException when any step fails; then the target is as it was and no temporary file is left
      */
-    public static void writeAtomically(Path target, byte[]... content) throws IOException {
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
+        writeAtomically(target, false, out -> out.write(content));
+    }
+
+    /**
+     * Like {@link #writeAtomically(Path, byte[])}, with the checksum line
+     * {@code ssm-entry crc32c=XXXXXXXX} (the CRC-32C of the content in hexadecimal) in front of a
+     * content streamed as it is generated: the line's place is written first and filled in once the
+     * content is complete, before the file is forced.
+     *
+     * @param target the file
+     * @param content writes its content (JSON)
+     * @throws IOException when any step fails; then the target is as it was and no temporary file is left
+     */
+    public static void writeSealed(Path target, Content content) throws IOException {
+        writeAtomically(target, true, content);
+    }
+
+    private static void writeAtomically(Path target, boolean sealed, Content content) throws IOException {
         Path dir = target.getParent();
         Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                for (byte[] part : content) {
-                    ByteBuffer buffer = ByteBuffer.wrap(part);
-                    while (buffer.hasRemaining()) {
-                        channel.write(buffer);
-                    }
+                CRC32C crc = new CRC32C();
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                if (sealed) {
+                    out.write(checksumLine(crc));
+                    out = new CheckedOutputStream(out, crc);
+                }
+                content.writeTo(out);
+                out.flush();
+                if (sealed) {
+                    write(channel, checksumLine(crc), 0);
                 }
                 channel.force(false);
             }
@@ -56,6 +95,17 @@ public final class DurableFiles {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    private static byte[] checksumLine(CRC32C crc) {
+        return String.format(Locale.ROOT, "%s%08x\n", CHECKSUM_PREFIX, crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void write(FileChannel channel, byte[] bytes, long position) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer, position + buffer.position());
         }
     }
 
@@ -107,23 +157,9 @@ public final class DurableFiles {
     }
 
     /**
-     * A file's content with its checksum line, {@code ssm-entry crc32c=XXXXXXXX} (the CRC-32C of
-     * the content in hexadecimal), in front: two parts for {@link #writeAtomically}.
-     *
-     * @param content the content (JSON)
-     * @return the checksum line and the content
-     */
-    public static byte[][] seal(byte[] content) {
-        CRC32C crc = new CRC32C();
-        crc.update(content);
-        String head = String.format(Locale.ROOT, "%s%08x\n", CHECKSUM_PREFIX, crc.getValue());
-        return new byte[][] {head.getBytes(StandardCharsets.US_ASCII), content};
-    }
-
-    /**
      * The content after a file's checksum line, checked against it.
      *
-     * @param file what {@link #seal} wrote
+     * @param file what {@link #writeSealed} wrote
      * @return the content
      * @throws IOException when there is no checksum line or the content does not match it
      */

@@ -2,12 +2,15 @@ package io.github.ssmonprem.sync.internal;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.sync.model.DeviceUsage;
 import io.github.ssmonprem.sync.model.UsageRecord;
 import io.github.ssmonprem.sync.model.UsageReport;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the file store writes a pending report: plain JSON, with each entitlement tag and each usage
+ * How the file store writes a pending report: plain JSON, streamed to the file as it is generated, with each entitlement tag and each usage
  * period written once and every usage record as three numbers, an index into {@code tags}, its
  * count, and an index into {@code periods} (which holds each period's start and end, one after the
  * other):
@@ -23,23 +26,25 @@ import java.util.Map;
  * <pre>{@code
  * {"reportId":"...","createdAt":"2026-11-01T00:00:00Z","account":"acme.example","virtualAccount":"DEFAULT",
  *  "productInstance":"vmanage-1","storedAt":"2026-11-01T00:00:01.5Z",
+ *  "devices":[{"hostname":"edge-1","softwareTag":"regid.sdwan","usage":[0,12,0, 1,3,0]}],
  *  "tags":["sdwan_dna_advantage","sdwan_dna_essentials"],
- *  "periods":["2026-10-31T00:00:00Z","2026-11-01T00:00:00Z"],
- *  "devices":[{"hostname":"edge-1","softwareTag":"regid.sdwan","usage":[0,12,0, 1,3,0]}]}
+ *  "periods":["2026-10-31T00:00:00Z","2026-11-01T00:00:00Z"]}
  * }</pre>
  *
  * <p>A report of 10,000 records takes 160 KB this way instead of 1.1 MB, and is written several
  * times faster, because the usage of a day repeats a handful of tags and one period thousands of
- * times. Instants keep their full precision, so a report reads back equal to the one stored.
+ * times; streamed, it costs no buffer of its size either. Instants keep their full precision, so a
+ * report reads back equal to the one stored.
  */
 public final class ReportFileFormat {
 
     private static final ObjectMapper MAPPER = SsmJson.mapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private ReportFileFormat() {
     }
 
-    /** The file's content, as Jackson binds it. */
+    /** The file's content, as Jackson binds it when reading. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Stored(@JsonProperty("reportId") String reportId, @JsonProperty("createdAt") Instant createdAt,
             @JsonProperty("account") String account, @JsonProperty("virtualAccount") String virtualAccount,
@@ -58,41 +63,60 @@ public final class ReportFileFormat {
     }
 
     /**
-     * Writes a report and when it was stored.
+     * Writes a report and when it was stored, as it is generated (the stream is not closed): tags and
+     * periods get their index when first met, and their tables follow the devices.
      *
      * @param report the report
      * @param storedAt when it was first stored
-     * @return UTF-8 JSON
-     * @throws IOException when Jackson fails
+     * @param out where to write the UTF-8 JSON
+     * @throws IOException when the stream fails
      */
-    public static byte[] encode(UsageReport report, Instant storedAt) throws IOException {
+    public static void encode(UsageReport report, Instant storedAt, OutputStream out) throws IOException {
         Map<String, Integer> tags = new LinkedHashMap<>();
         Map<Period, Integer> periods = new LinkedHashMap<>();
-        List<Device> devices = new ArrayList<>(report.reports().size());
-        UsageRecord previous = null;
-        int period = 0;
-        for (DeviceUsage device : report.reports()) {
-            long[] usage = new long[3 * device.usage().size()];
-            int i = 0;
-            for (UsageRecord r : device.usage()) {
-                // The records of a report mostly share one period: skip the look-up when it is the previous one's.
-                if (previous == null || !previous.start().equals(r.start()) || !previous.end().equals(r.end())) {
-                    period = periods.computeIfAbsent(new Period(r.start(), r.end()), p -> periods.size());
+        try (JsonGenerator g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            g.writeStartObject();
+            g.writeStringField("reportId", report.reportId());
+            g.writeStringField("createdAt", report.createdAt().toString());
+            g.writeStringField("account", report.account());
+            g.writeStringField("virtualAccount", report.virtualAccount());
+            g.writeStringField("productInstance", report.productInstance());
+            g.writeStringField("storedAt", storedAt.toString());
+            g.writeArrayFieldStart("devices");
+            UsageRecord previous = null;
+            int period = 0;
+            for (DeviceUsage device : report.reports()) {
+                g.writeStartObject();
+                g.writeStringField("hostname", device.hostname());
+                g.writeStringField("softwareTag", device.softwareTag());
+                g.writeArrayFieldStart("usage");
+                for (UsageRecord r : device.usage()) {
+                    // The records of a report mostly share one period: skip the look-up when it is the previous one's.
+                    if (previous == null || !previous.start().equals(r.start()) || !previous.end().equals(r.end())) {
+                        period = periods.computeIfAbsent(new Period(r.start(), r.end()), p -> periods.size());
+                    }
+                    g.writeNumber(tags.computeIfAbsent(r.entitlementTag(), t -> tags.size()));
+                    g.writeNumber(r.count());
+                    g.writeNumber(period);
+                    previous = r;
                 }
-                usage[i++] = tags.computeIfAbsent(r.entitlementTag(), t -> tags.size());
-                usage[i++] = r.count();
-                usage[i++] = period;
-                previous = r;
+                g.writeEndArray();
+                g.writeEndObject();
             }
-            devices.add(new Device(device.hostname(), device.softwareTag(), usage));
+            g.writeEndArray();
+            g.writeArrayFieldStart("tags");
+            for (String tag : tags.keySet()) {
+                g.writeString(tag);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("periods");
+            for (Period p : periods.keySet()) {
+                g.writeString(p.start().toString());
+                g.writeString(p.end().toString());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
         }
-        List<Instant> bounds = new ArrayList<>(2 * periods.size());
-        for (Period p : periods.keySet()) {
-            bounds.add(p.start());
-            bounds.add(p.end());
-        }
-        return MAPPER.writeValueAsBytes(new Stored(report.reportId(), report.createdAt(), report.account(),
-                report.virtualAccount(), report.productInstance(), storedAt, new ArrayList<>(tags.keySet()), bounds, devices));
     }
 
     /**

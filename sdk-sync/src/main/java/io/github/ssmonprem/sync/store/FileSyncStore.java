@@ -3,9 +3,9 @@ package io.github.ssmonprem.sync.store;
 import static io.github.ssmonprem.sync.internal.DurableFiles.deleteDurably;
 import static io.github.ssmonprem.sync.internal.DurableFiles.files;
 import static io.github.ssmonprem.sync.internal.DurableFiles.fsyncDirectory;
-import static io.github.ssmonprem.sync.internal.DurableFiles.seal;
 import static io.github.ssmonprem.sync.internal.DurableFiles.unseal;
 import static io.github.ssmonprem.sync.internal.DurableFiles.writeAtomically;
+import static io.github.ssmonprem.sync.internal.DurableFiles.writeSealed;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -301,7 +301,7 @@ public final class FileSyncStore implements SyncStore {
             if (!isPending(id)) {
                 return false;
             }
-            writeAtomically(deadFile(id), seal(mapper.writeValueAsBytes(letter)));
+            writeSealed(deadFile(id), out -> out.write(mapper.writeValueAsBytes(letter)));
             deletePendingFiles(id);
             return true;
         });
@@ -504,7 +504,7 @@ public final class FileSyncStore implements SyncStore {
 
     /** Writes a report file, and a state file when the entry has a delivery state (only when migrating). */
     private void writePending(PendingReport entry) throws IOException {
-        writeAtomically(reportFile(entry.reportId()), seal(ReportFileFormat.encode(entry.report(), entry.storedAt())));
+        writeSealed(reportFile(entry.reportId()), out -> ReportFileFormat.encode(entry.report(), entry.storedAt(), out));
         if (entry.pollId() != null || entry.attempts() != 0 || entry.lastError() != null || entry.claimOwner() != null) {
             try {
                 writeState(entry);
@@ -518,7 +518,7 @@ public final class FileSyncStore implements SyncStore {
     private void writeState(PendingReport entry) throws IOException {
         DeliveryState state = new DeliveryState(entry.pollId(), entry.attempts(), entry.lastError(), entry.claimOwner(),
                 entry.claimedUntil());
-        writeAtomically(stateFile(entry.reportId()), seal(mapper.writeValueAsBytes(state)));
+        writeSealed(stateFile(entry.reportId()), out -> out.write(mapper.writeValueAsBytes(state)));
     }
 
     /** Deletes a report's pending files, not forced: see the class description for why that is safe. */
