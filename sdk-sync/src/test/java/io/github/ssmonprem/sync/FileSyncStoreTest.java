@@ -15,10 +15,14 @@ import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.QuarantinedEntry;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncStoreException;
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -289,6 +294,44 @@ class FileSyncStoreTest {
                 assertTrue(reopened.quarantined().isEmpty(), reopened.quarantined().toString());
                 assertEquals(List.of(small.reportId() + ".report"), names(mount.resolve("pending")), "no half-written file left");
             }
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    @Test
+    void aFullDiskFailsAStateChangeOrAnAcknowledgementTypedAndChangesNothing() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("small-disk"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", mount.toString()),
+                "cannot mount a small file system here (needs root)");
+        try {
+            UsageReport r = report(1);
+            PendingReport polling = PendingReport.of(r, T).withPollId("poll-1");
+            try (FileSyncStore store = new FileSyncStore(mount)) {
+                store.addPending(PendingReport.of(r, T));
+                store.updatePending(polling);
+                Path filler = mount.resolve("filler");
+                try (FileChannel channel = FileChannel.open(filler, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer chunk = ByteBuffer.allocate(4096);
+                    while (true) {
+                        chunk.clear();
+                        channel.write(chunk);
+                    }
+                } catch (IOException full) {
+                    assertTrue(String.valueOf(full.getMessage()).toLowerCase(Locale.ROOT).contains("space"), full.toString());
+                }
+                SyncStoreException update = assertThrows(SyncStoreException.class, () -> store.updatePending(polling.withPollId("poll-2")));
+                assertTrue(update.remediation().contains("full"), update.remediation());
+                SyncStoreException ack = assertThrows(SyncStoreException.class, () -> store.markDelivered(r.reportId()));
+                assertTrue(ack.remediation().contains("full"), ack.remediation());
+                assertEquals(List.of(polling), store.pendingReports(), "still pending, with its previous state");
+                assertEquals(List.of(), names(mount.resolve("delivered")), "no empty marker left behind");
+
+                Files.delete(filler);
+                assertTrue(store.markDelivered(r.reportId()));
+            }
+            assertEquals(List.of(), names(mount.resolve("pending")), "no temporary file left");
+            assertEquals(List.of(r.reportId()), names(mount.resolve("delivered")));
         } finally {
             run("umount", mount.toString());
         }
