@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -151,7 +152,7 @@ class FileSyncStoreTest {
             byte[] before = Files.readAllBytes(reportFile);
             Instant modified = Files.getLastModifiedTime(reportFile).toInstant();
             assertTrue(store.updatePending(PendingReport.of(r, T).withPollId("poll-9").withClaim("node-a", T.plusSeconds(60))));
-            assertEquals(List.of(r.reportId() + ".report", r.reportId() + ".state"), names(pending));
+            assertEquals(List.of(r.reportId() + ".claim", r.reportId() + ".report", r.reportId() + ".state"), names(pending));
             assertTrue(Arrays.equals(before, Files.readAllBytes(reportFile)), "a state change never rewrites the report");
             assertEquals(modified, Files.getLastModifiedTime(reportFile).toInstant());
             assertTrue(Files.readString(pending.resolve(r.reportId() + ".state")).contains("\"pollId\":\"poll-9\""));
@@ -160,6 +161,31 @@ class FileSyncStoreTest {
             assertEquals(List.of(), names(pending));
             assertEquals(List.of(r.reportId()), names(dir.resolve("delivered")));
         }
+    }
+
+    @Test
+    void aClaimIsAFileOfItsOwnAndADamagedOneReadsAsNoClaimWithoutQuarantine() throws Exception {
+        UsageReport r = report(1);
+        Path claimFile = dir.resolve("pending").resolve(r.reportId() + ".claim");
+        try (FileSyncStore store = new FileSyncStore(dir, Clock.fixed(T, ZoneOffset.UTC))) {
+            store.addPending(PendingReport.of(r, T));
+            store.updatePending(PendingReport.of(r, T).withPollId("poll-1"));
+            PendingReport mine = store.claim(r.reportId(), "node-a", Duration.ofMinutes(5)).orElseThrow();
+            assertEquals(PendingReport.of(r, T).withPollId("poll-1").withClaim("node-a", T.plusSeconds(300)), mine);
+            assertEquals(Optional.empty(), store.claim(r.reportId(), "node-b", Duration.ofMinutes(5)), "node-a holds it");
+            assertTrue(Files.readString(claimFile).contains("node-a"));
+            assertEquals(List.of(mine), store.pendingReports());
+
+            Files.writeString(claimFile, Files.readString(claimFile).replace("node-a", "node-x"));
+            assertEquals(List.of(PendingReport.of(r, T).withPollId("poll-1")), store.pendingReports(),
+                    "a damaged claim is no claim; the poll id is kept");
+            assertEquals(List.of(), store.quarantined());
+            assertFalse(Files.exists(claimFile));
+            assertEquals("node-b", store.claim(r.reportId(), "node-b", Duration.ofMinutes(5)).orElseThrow().claimOwner());
+            assertTrue(store.markDelivered(r.reportId()));
+            assertEquals(Optional.empty(), store.claim(r.reportId(), "node-b", Duration.ofMinutes(5)), "only pending reports are claimed");
+        }
+        assertEquals(List.of(), names(dir.resolve("pending")));
     }
 
     @Test

@@ -2,12 +2,14 @@ package io.github.ssmonprem.sync.internal;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -52,30 +54,33 @@ public final class DurableFiles {
      * @throws IOException when any step fails; then the target is as it was and no temporary file is left
      */
     public static void writeAtomically(Path target, byte[] content) throws IOException {
-        writeAtomically(target, false, out -> out.write(content));
+        writeAtomically(target, false, true, out -> out.write(content));
     }
 
     /**
      * Like {@link #writeAtomically(Path, byte[])}, with the checksum line
      * {@code ssm-entry crc32c=XXXXXXXX} (the CRC-32C of the content in hexadecimal) in front of a
      * content streamed as it is generated: the line's place is written first and filled in once the
-     * content is complete, before the file is forced.
+     * content is complete.
      *
      * @param target the file
+     * @param force whether to force the file and its directory to disk; without, the new content is
+     *     visible to every process at once, atomically, but a crash of the host may lose or tear it
      * @param content writes its content (JSON)
+     * @return the content's CRC-32C, as {@link #checksum} reads it back
      * @throws IOException when any step fails; then the target is as it was and no temporary file is left
      */
-    public static void writeSealed(Path target, Content content) throws IOException {
-        writeAtomically(target, true, content);
+    public static long writeSealed(Path target, boolean force, Content content) throws IOException {
+        return writeAtomically(target, true, force, content);
     }
 
-    private static void writeAtomically(Path target, boolean sealed, Content content) throws IOException {
+    private static long writeAtomically(Path target, boolean sealed, boolean force, Content content) throws IOException {
         Path dir = target.getParent();
         Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         boolean moved = false;
+        CRC32C crc = new CRC32C();
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                CRC32C crc = new CRC32C();
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                 if (sealed) {
                     out.write(checksumLine(crc));
@@ -86,15 +91,45 @@ public final class DurableFiles {
                 if (sealed) {
                     write(channel, checksumLine(crc), 0);
                 }
-                channel.force(false);
+                if (force) {
+                    channel.force(false);
+                }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
-            fsyncDirectory(dir);
+            if (force) {
+                fsyncDirectory(dir);
+            }
+            return crc.getValue();
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /**
+     * The CRC-32C a file's checksum line holds, read without reading the rest.
+     *
+     * @param file what {@link #writeSealed} wrote
+     * @return the checksum, or -1 when there is no such file or it has no checksum line
+     * @throws IOException when it cannot be read
+     */
+    public static long checksum(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(CHECKSUM_PREFIX.length() + 9);
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+        String line = new String(head, StandardCharsets.US_ASCII);
+        if (head.length != CHECKSUM_PREFIX.length() + 9 || !line.startsWith(CHECKSUM_PREFIX) || !line.endsWith("\n")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(line.substring(CHECKSUM_PREFIX.length(), line.length() - 1), 16);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

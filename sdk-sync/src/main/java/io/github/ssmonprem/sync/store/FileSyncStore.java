@@ -1,5 +1,6 @@
 package io.github.ssmonprem.sync.store;
 
+import static io.github.ssmonprem.sync.internal.DurableFiles.checksum;
 import static io.github.ssmonprem.sync.internal.DurableFiles.deleteDurably;
 import static io.github.ssmonprem.sync.internal.DurableFiles.files;
 import static io.github.ssmonprem.sync.internal.DurableFiles.fsyncDirectory;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * STATE_DIR/.lock                 locked (FileChannel lock) by every operation on reports, across processes
  * STATE_DIR/pending/ID.report     a pending report and when it was stored; written once, never changed
- * STATE_DIR/pending/ID.state      its delivery state (poll id, attempts, last error, claim), once it has one
+ * STATE_DIR/pending/ID.state      its delivery state (poll id, attempts, last error), once it has one
+ * STATE_DIR/pending/ID.claim      who claimed it for delivery, until when, while someone does
  * STATE_DIR/dead/ID.entry         a dead letter: the report, its delivery state and the server's answer
  * STATE_DIR/delivered/ID          the id of an acknowledged report, holding when; kept 30 days
  * STATE_DIR/quarantine/NAME       files that could not be read, each with NAME.reason
@@ -58,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p><b>Writing.</b> A file is written to a temporary file beside it, forced, renamed over its name,
- * and the directory forced: a crash leaves the old content or the new, never a mix. Report, state and
- * dead-letter files start with the line {@code ssm-entry crc32c=XXXXXXXX}, the CRC-32C of the JSON
+ * and the directory forced: a crash leaves the old content or the new, never a mix. Report, state,
+ * claim and dead-letter files start with the line {@code ssm-entry crc32c=XXXXXXXX}, the CRC-32C of the JSON
  * that follows; one that fails it or cannot be parsed (a damaged disk) is moved to
  * {@code quarantine/} and listed by {@link #quarantined()}, never dropped. A report file holds the
  * report as compact JSON (each entitlement tag and usage period once, each record as three numbers:
@@ -70,9 +72,14 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #addPending}: the report file, as above, before it returns, so before any byte of the
  *       report is sent. The report id in it is the nonce of every submission, so a report sent again
  *       after a crash is counted once.</li>
- *   <li>{@link #updatePending}, {@link #claimPending}: only the small state file, as above; the report
- *       file is never rewritten. A damaged state file is quarantined and the report stays pending
- *       without a poll id: it is submitted again with its nonce.</li>
+ *   <li>{@link #updatePending}: only the small state file, as above; the report file is never
+ *       rewritten. A damaged state file is quarantined and the report stays pending without a poll
+ *       id: it is submitted again with its nonce.</li>
+ *   <li>{@link #claimPending}, {@link #claim} (and the claim an update carries): the claim file,
+ *       replaced atomically (temporary file, rename) but not forced. A claim keeps the live
+ *       processes sharing the directory apart, and every one of them sees it at once; a crash of
+ *       the host, the only thing that can lose it, ends every process that could hold one. A
+ *       damaged claim file reads as no claim and is deleted.</li>
  *   <li>{@link #markDelivered}: creates {@code delivered/ID}, then deletes the pending files, and
  *       forces <em>nothing</em>: the report is acknowledged already, so what a crash of the host can
  *       undo here is only the store's memory of that. Journaling file systems (ext4, XFS) apply the
@@ -109,6 +116,7 @@ public final class FileSyncStore implements SyncStore {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String REPORT = ".report";
     private static final String STATE = ".state";
+    private static final String CLAIM = ".claim";
     private static final String ENTRY = ".entry";
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
@@ -130,9 +138,23 @@ public final class FileSyncStore implements SyncStore {
     /** The content of a state file: a pending report's delivery state. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record DeliveryState(@JsonProperty("pollId") String pollId, @JsonProperty("attempts") int attempts,
-            @JsonProperty("lastError") String lastError, @JsonProperty("claimOwner") String claimOwner,
-            @JsonProperty("claimedUntil") Instant claimedUntil) {
+            @JsonProperty("lastError") String lastError) {
     }
+
+    /** The content of a claim file. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Claim(@JsonProperty("owner") String owner, @JsonProperty("until") Instant until) {
+    }
+
+    /** A report file this store wrote, with its checksum: it is that report while the file's checksum line is the same. */
+    private record Written(String id, long checksum, ReportFileFormat.Decoded body) {
+    }
+
+    /**
+     * The report file this store wrote last, so that the claim which follows the addition of a
+     * report, and its delivery, do not read the report back from disk.
+     */
+    private volatile Written lastWritten;
 
     /** Parses the JSON of a file. */
     @FunctionalInterface
@@ -251,6 +273,7 @@ public final class FileSyncStore implements SyncStore {
                         return false;
                     }
                     writeState(report);
+                    writeClaim(report);
                     return true;
                 });
     }
@@ -266,11 +289,36 @@ public final class FileSyncStore implements SyncStore {
                 }
                 if (entry.claimableBy(owner, now)) {
                     PendingReport mine = entry.withClaim(owner, now.plus(lease));
-                    writeState(mine);
+                    writeClaim(mine);
                     claimed.add(mine);
                 }
             }
             return claimed;
+        });
+    }
+
+    /**
+     * Claims one pending report for {@code owner}, or renews the claim {@code owner} holds on it, as
+     * {@link #claimPending} does for one report id.
+     *
+     * @param reportId the report's nonce
+     * @param owner who claims it
+     * @param lease how long the claim holds from now, in this store's clock
+     * @return the report as stored, claimed by {@code owner}; empty when it is not pending or another
+     *     owner holds an unexpired claim on it (then nothing changed)
+     * @throws SyncStoreException when the claim cannot be stored (then it was not taken)
+     */
+    public Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
+        String id = checkedId(reportId);
+        return locked("claim usage report " + id + " in " + pendingDir, "it was not claimed", () -> {
+            Instant now = clock.instant();
+            PendingReport entry = isPending(id) ? readPendingFiles(id) : null;
+            if (entry == null || !entry.claimableBy(owner, now)) {
+                return Optional.<PendingReport>empty();
+            }
+            PendingReport mine = entry.withClaim(owner, now.plus(lease));
+            writeClaim(mine);
+            return Optional.of(mine);
         });
     }
 
@@ -301,7 +349,7 @@ public final class FileSyncStore implements SyncStore {
             if (!isPending(id)) {
                 return false;
             }
-            writeSealed(deadFile(id), out -> out.write(mapper.writeValueAsBytes(letter)));
+            writeSealed(deadFile(id), true, out -> out.write(mapper.writeValueAsBytes(letter)));
             deletePendingFiles(id);
             return true;
         });
@@ -460,21 +508,38 @@ public final class FileSyncStore implements SyncStore {
 
     /** A pending report with its delivery state, or null when there is none or its report file is unreadable. */
     private PendingReport readPendingFiles(String id) throws IOException {
-        ReportFileFormat.Decoded body = readSealed(reportFile(id), json -> {
-            ReportFileFormat.Decoded decoded = ReportFileFormat.decode(json);
-            requireId(id, decoded.report().reportId());
-            return decoded;
-        });
+        Written written = lastWritten;
+        ReportFileFormat.Decoded body = written != null && written.id().equals(id) && written.checksum() == checksum(reportFile(id))
+                ? written.body()
+                : readSealed(reportFile(id), json -> {
+                    ReportFileFormat.Decoded decoded = ReportFileFormat.decode(json);
+                    requireId(id, decoded.report().reportId());
+                    return decoded;
+                });
         if (body == null) {
-            Files.deleteIfExists(stateFile(id));   // no report left to deliver (none, or now quarantined)
+            deletePendingFiles(id);   // no report left to deliver (none, or now quarantined)
             return null;
         }
         DeliveryState s = readSealed(stateFile(id), json -> mapper.readValue(json, DeliveryState.class));
-        if (s == null) {
-            return PendingReport.of(body.report(), body.storedAt());
+        Claim c = readClaim(id);
+        return new PendingReport(body.report(), body.storedAt(), s == null ? null : s.pollId(), s == null ? 0 : s.attempts(),
+                s == null ? null : s.lastError(), c == null ? null : c.owner(), c == null ? null : c.until());
+    }
+
+    /**
+     * A report's claim, or null. A damaged claim file is deleted, not quarantined: it holds no usage
+     * and no delivery state, and the crash that tore it ended its holder's lease.
+     */
+    private Claim readClaim(String id) throws IOException {
+        Path file = claimFile(id);
+        try {
+            return mapper.readValue(unseal(Files.readAllBytes(file)), Claim.class);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException damaged) {
+            Files.deleteIfExists(file);
+            return null;
         }
-        return new PendingReport(body.report(), body.storedAt(), s.pollId(), s.attempts(), s.lastError(), s.claimOwner(),
-                s.claimedUntil());
     }
 
     private DeadLetter readDead(String id) throws IOException {
@@ -504,25 +569,43 @@ public final class FileSyncStore implements SyncStore {
 
     /** Writes a report file, and a state file when the entry has a delivery state (only when migrating). */
     private void writePending(PendingReport entry) throws IOException {
-        writeSealed(reportFile(entry.reportId()), out -> ReportFileFormat.encode(entry.report(), entry.storedAt(), out));
+        String id = entry.reportId();
+        lastWritten = null;
+        long crc = writeSealed(reportFile(id), true, out -> ReportFileFormat.encode(entry.report(), entry.storedAt(), out));
+        lastWritten = new Written(id, crc, new ReportFileFormat.Decoded(entry.report(), entry.storedAt()));
         if (entry.pollId() != null || entry.attempts() != 0 || entry.lastError() != null || entry.claimOwner() != null) {
             try {
                 writeState(entry);
+                writeClaim(entry);
             } catch (IOException e) {
-                Files.deleteIfExists(reportFile(entry.reportId()));
+                deletePendingFiles(id);
                 throw e;
             }
         }
     }
 
     private void writeState(PendingReport entry) throws IOException {
-        DeliveryState state = new DeliveryState(entry.pollId(), entry.attempts(), entry.lastError(), entry.claimOwner(),
-                entry.claimedUntil());
-        writeSealed(stateFile(entry.reportId()), out -> out.write(mapper.writeValueAsBytes(state)));
+        DeliveryState state = new DeliveryState(entry.pollId(), entry.attempts(), entry.lastError());
+        writeSealed(stateFile(entry.reportId()), true, out -> out.write(mapper.writeValueAsBytes(state)));
+    }
+
+    /** Writes (or deletes) a report's claim file, not forced: see the class description for why that is safe. */
+    private void writeClaim(PendingReport entry) throws IOException {
+        if (entry.claimOwner() == null || entry.claimedUntil() == null) {
+            Files.deleteIfExists(claimFile(entry.reportId()));
+        } else {
+            Claim claim = new Claim(entry.claimOwner(), entry.claimedUntil());
+            writeSealed(claimFile(entry.reportId()), false, out -> out.write(mapper.writeValueAsBytes(claim)));
+        }
     }
 
     /** Deletes a report's pending files, not forced: see the class description for why that is safe. */
     private void deletePendingFiles(String id) throws IOException {
+        Written written = lastWritten;
+        if (written != null && written.id().equals(id)) {
+            lastWritten = null;
+        }
+        Files.deleteIfExists(claimFile(id));
         Files.deleteIfExists(stateFile(id));
         Files.deleteIfExists(reportFile(id));
     }
@@ -533,6 +616,10 @@ public final class FileSyncStore implements SyncStore {
 
     private Path stateFile(String id) {
         return pendingDir.resolve(id + STATE);
+    }
+
+    private Path claimFile(String id) {
+        return pendingDir.resolve(id + CLAIM);
     }
 
     private Path deadFile(String id) {
@@ -643,6 +730,11 @@ public final class FileSyncStore implements SyncStore {
         for (String id : ids(pendingDir, STATE)) {
             if (!Files.exists(reportFile(id))) {
                 Files.deleteIfExists(stateFile(id));
+            }
+        }
+        for (String id : ids(pendingDir, CLAIM)) {
+            if (!Files.exists(reportFile(id))) {
+                Files.deleteIfExists(claimFile(id));
             }
         }
     }

@@ -16,10 +16,12 @@ import java.util.Optional;
  * <ul>
  *   <li><b>Durability.</b> A method that changes state has made the change durable (it survives a
  *       crash of the process or host) before it returns. A report is in the store from before it is
- *       sent until its acknowledgement arrives. One exception is allowed: {@link #markDelivered} may
- *       leave its change to the storage's next commit, since a crash of the host that undoes it only
- *       makes the report pending again, to be sent again with its nonce, which the server counts
- *       once.</li>
+ *       sent until its acknowledgement arrives. Two exceptions are allowed, where a change lost in
+ *       a crash of the store's host costs at most a second submission of a report with its one
+ *       nonce, which the server counts once: {@link #markDelivered}, which may leave its change to
+ *       the storage's next commit (undone, it makes the report pending again), and claims
+ *       ({@link #claimPending}, and the claim an {@link #updatePending} carries), which must be seen
+ *       at once by every client of the store but need not survive the host that held them.</li>
  *   <li><b>Atomicity.</b> Each change is all or nothing. A method that throws
  *       {@link SyncStoreException} leaves the state as it was before the call, or (for a move between
  *       states cut short by a crash) leaves the report in exactly one of the two states, never in
