@@ -31,10 +31,12 @@ public final class ClusterNodeChild {
         try (SsmSyncClient ssm = SsmSyncClient.builder().config(config).grant(grant)
                         .store(JdbcSyncStore.builder(ds).tablePrefix(prefix).build())
                         .account(AccountSelection.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT"))
+                        // A claim lease of at most two thirds of the lock's: when a replacement takes the
+                        // lock over, the dead node's claims have expired too, and it delivers their reports.
                         .nodeName(node).claimLease(Duration.ofSeconds(2)).build();
                 SyncScheduler scheduler = SyncScheduler.builder(ssm)
                         .lock(JdbcSyncLock.builder(ds).tablePrefix(prefix).build(), node)
-                        .leaseTime(Duration.ofSeconds(2)).lockPollInterval(Duration.ofMillis(200))
+                        .leaseTime(Duration.ofSeconds(3)).lockPollInterval(Duration.ofMillis(200))
                         .period(Duration.ofHours(1)).initialDelay(Duration.ZERO).jitter(Duration.ZERO)
                         .failureBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
                         .listener(r -> {

@@ -10,6 +10,7 @@ import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,6 +97,14 @@ class ClusterTest {
                 }
                 assertEquals(2, emulator.stats().licensePages(),
                         "one pull by the killed node, one by its replacement; the third node saw the success and skipped");
+            } catch (AssertionError e) {
+                // What the nodes logged is the only account of what they did: keep it with the failure.
+                StringBuilder logged = new StringBuilder(e.getMessage());
+                for (String name : nodes.keySet()) {
+                    logged.append("\n--- ").append(name).append(" ---\n")
+                            .append(Files.readString(logs.resolve(name + ".log")));
+                }
+                throw new AssertionError(logged.toString(), e);
             } finally {
                 for (Process p : nodes.values()) {
                     p.destroyForcibly();

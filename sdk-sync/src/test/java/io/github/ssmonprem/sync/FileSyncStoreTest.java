@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.sync.internal.ReportFileFormat;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.FileSyncStore;
@@ -14,23 +15,31 @@ import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.QuarantinedEntry;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncStoreException;
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,8 +108,9 @@ class FileSyncStoreTest {
             assertTrue(store.quarantined().isEmpty(), store.quarantined().toString());
         }
         List<String> left = names(dir.resolve("pending"));
-        assertTrue(left.stream().allMatch(n -> n.endsWith(".entry")), left.toString());
-        assertEquals(3, left.size());
+        assertEquals(3, left.stream().filter(n -> n.endsWith(".report")).count(), left.toString());
+        assertEquals(List.of("7ba2a647-30bd-482a-85de-6e6a29a2a71d.state"), left.stream().filter(n -> !n.endsWith(".report")).toList(),
+                "only the report with a delivery state has a state file; no slot is left");
         try (FileSyncStore reopened = new FileSyncStore(dir)) {
             assertEquals(3, reopened.pendingCount(), "migrated once, kept");
         }
@@ -125,16 +135,88 @@ class FileSyncStoreTest {
     }
 
     @Test
-    void anEntryIsAChecksumLineThenJsonAndNoTemporaryFileIsLeft() throws Exception {
+    void aReportIsWrittenOnceAsChecksummedCompactJsonAndItsDeliveryStateBesideIt() throws Exception {
         UsageReport r = report(2);
+        Path pending = dir.resolve("pending");
+        Path reportFile = pending.resolve(r.reportId() + ".report");
         try (FileSyncStore store = new FileSyncStore(dir)) {
             store.addPending(PendingReport.of(r, T));
+            assertEquals(List.of(r.reportId() + ".report"), names(pending), "no state file until there is a state; no temporary file");
+            String content = Files.readString(reportFile);
+            assertTrue(content.matches("(?s)ssm-entry crc32c=[0-9a-f]{8}\n\\{.*\"tags\":\\[\"dna_advantage\"].*\\}"), content);
+            ReportFileFormat.Decoded parsed = ReportFileFormat.decode(content.substring(content.indexOf('\n') + 1)
+                    .getBytes(StandardCharsets.UTF_8));
+            assertEquals(r, parsed.report());
+            assertEquals(T, parsed.storedAt());
+
+            byte[] before = Files.readAllBytes(reportFile);
+            Instant modified = Files.getLastModifiedTime(reportFile).toInstant();
+            assertTrue(store.updatePending(PendingReport.of(r, T).withPollId("poll-9").withClaim("node-a", T.plusSeconds(60))));
+            assertEquals(List.of(r.reportId() + ".claim", r.reportId() + ".report", r.reportId() + ".state"), names(pending));
+            assertTrue(Arrays.equals(before, Files.readAllBytes(reportFile)), "a state change never rewrites the report");
+            assertEquals(modified, Files.getLastModifiedTime(reportFile).toInstant());
+            assertTrue(Files.readString(pending.resolve(r.reportId() + ".state")).contains("\"pollId\":\"poll-9\""));
+
+            assertTrue(store.markDelivered(r.reportId()));
+            assertEquals(List.of(), names(pending));
+            assertEquals(List.of(r.reportId()), names(dir.resolve("delivered")));
         }
-        assertEquals(List.of(r.reportId() + ".entry"), names(dir.resolve("pending")));
-        String content = Files.readString(dir.resolve("pending").resolve(r.reportId() + ".entry"));
-        assertTrue(content.matches("(?s)ssm-entry crc32c=[0-9a-f]{8}\n\\{.*\\}"), content);
-        PendingReport parsed = SsmJson.mapper().readValue(content.substring(content.indexOf('\n') + 1), PendingReport.class);
-        assertEquals(r, parsed.report());
+    }
+
+    @Test
+    void aClaimIsAFileOfItsOwnAndADamagedOneReadsAsNoClaimWithoutQuarantine() throws Exception {
+        UsageReport r = report(1);
+        Path claimFile = dir.resolve("pending").resolve(r.reportId() + ".claim");
+        try (FileSyncStore store = new FileSyncStore(dir, Clock.fixed(T, ZoneOffset.UTC))) {
+            store.addPending(PendingReport.of(r, T));
+            store.updatePending(PendingReport.of(r, T).withPollId("poll-1"));
+            PendingReport mine = store.claim(r.reportId(), "node-a", Duration.ofMinutes(5)).orElseThrow();
+            assertEquals(PendingReport.of(r, T).withPollId("poll-1").withClaim("node-a", T.plusSeconds(300)), mine);
+            assertEquals(Optional.empty(), store.claim(r.reportId(), "node-b", Duration.ofMinutes(5)), "node-a holds it");
+            assertTrue(Files.readString(claimFile).contains("node-a"));
+            assertEquals(List.of(mine), store.pendingReports());
+
+            Files.writeString(claimFile, Files.readString(claimFile).replace("node-a", "node-x"));
+            assertEquals(List.of(PendingReport.of(r, T).withPollId("poll-1")), store.pendingReports(),
+                    "a damaged claim is no claim; the poll id is kept");
+            assertEquals(List.of(), store.quarantined());
+            assertFalse(Files.exists(claimFile));
+            assertEquals("node-b", store.claim(r.reportId(), "node-b", Duration.ofMinutes(5)).orElseThrow().claimOwner());
+            assertTrue(store.markDelivered(r.reportId()));
+            assertEquals(Optional.empty(), store.claim(r.reportId(), "node-b", Duration.ofMinutes(5)), "only pending reports are claimed");
+        }
+        assertEquals(List.of(), names(dir.resolve("pending")));
+    }
+
+    @Test
+    void aDamagedStateFileIsQuarantinedAndTheReportStaysPendingWithoutItsPollId() throws Exception {
+        UsageReport r = report(1);
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            store.addPending(PendingReport.of(r, T));
+            store.updatePending(PendingReport.of(r, T).withPollId("poll-1"));
+            Path state = dir.resolve("pending").resolve(r.reportId() + ".state");
+            Files.writeString(state, Files.readString(state).replace("poll-1", "poll-2"));
+            List<PendingReport> back = store.pendingReports();
+            assertEquals(List.of(PendingReport.of(r, T)), back, "submitted again with its nonce, which the server counts once");
+            assertEquals(1, store.quarantined().size());
+            assertTrue(store.quarantined().get(0).description().contains(r.reportId() + ".state"), store.quarantined().toString());
+        }
+    }
+
+    @Test
+    void aPendingEntryFileOfThePreviousFormatIsMigratedOnOpen() throws Exception {
+        UsageReport r = report(2);
+        PendingReport entry = PendingReport.of(r, T).withPollId("poll-3").withFailure("ServerUnavailableException: 503");
+        byte[] json = SsmJson.mapper().writeValueAsBytes(entry);
+        CRC32C crc = new CRC32C();
+        crc.update(json);
+        Path pending = Files.createDirectories(dir.resolve("pending"));
+        Files.write(pending.resolve(r.reportId() + ".entry"),
+                (String.format("ssm-entry crc32c=%08x%n", crc.getValue()) + new String(json, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        try (FileSyncStore store = new FileSyncStore(dir)) {
+            assertEquals(List.of(entry), store.pendingReports());
+        }
+        assertEquals(List.of(r.reportId() + ".report", r.reportId() + ".state"), names(pending));
     }
 
     @Test
@@ -144,13 +226,13 @@ class FileSyncStoreTest {
         try (FileSyncStore store = new FileSyncStore(dir)) {
             store.addPending(PendingReport.of(damaged, T));
             store.addPending(PendingReport.of(intact, T.plusSeconds(1)));
-            Path file = dir.resolve("pending").resolve(damaged.reportId() + ".entry");
-            Files.writeString(file, Files.readString(file).replace("\"count\":3", "\"count\":9"));
+            Path file = dir.resolve("pending").resolve(damaged.reportId() + ".report");
+            Files.writeString(file, Files.readString(file).replace("[0,3,0]", "[0,9,0]"));
             assertEquals(List.of(intact.reportId()), store.pendingReports().stream().map(PendingReport::reportId).toList());
             List<QuarantinedEntry> aside = store.quarantined();
             assertEquals(1, aside.size());
             assertTrue(aside.get(0).description().contains(damaged.reportId()), aside.get(0).description());
-            assertTrue(Files.readString(dir.resolve("quarantine").resolve(aside.get(0).id())).contains("\"count\":9"),
+            assertTrue(Files.readString(dir.resolve("quarantine").resolve(aside.get(0).id())).contains("[0,9,0]"),
                     "the damaged content is kept for inspection");
         }
     }
@@ -162,8 +244,11 @@ class FileSyncStoreTest {
         try (FileSyncStore store = new FileSyncStore(dir)) {
             store.addPending(PendingReport.of(dead, T));
             store.addPending(PendingReport.of(delivered, T));
-            Path deadEntry = dir.resolve("pending").resolve(dead.reportId() + ".entry");
-            Path deliveredEntry = dir.resolve("pending").resolve(delivered.reportId() + ".entry");
+            store.updatePending(PendingReport.of(delivered, T).withPollId("poll-1"));
+            Path deadEntry = dir.resolve("pending").resolve(dead.reportId() + ".report");
+            Path deliveredEntry = dir.resolve("pending").resolve(delivered.reportId() + ".report");
+            Path deliveredState = dir.resolve("pending").resolve(delivered.reportId() + ".state");
+            byte[] deliveredStateBytes = Files.readAllBytes(deliveredState);
             byte[] deadBytes = Files.readAllBytes(deadEntry);
             byte[] deliveredBytes = Files.readAllBytes(deliveredEntry);
             store.moveToDead(new DeadLetter(PendingReport.of(dead, T), 413, null, null, T));
@@ -171,6 +256,7 @@ class FileSyncStoreTest {
             // as if the process died after writing the new state, before deleting the pending entry
             Files.write(deadEntry, deadBytes);
             Files.write(deliveredEntry, deliveredBytes);
+            Files.write(deliveredState, deliveredStateBytes);
         }
         try (FileSyncStore reopened = new FileSyncStore(dir)) {
             assertEquals(List.of(), reopened.pendingReports());
@@ -232,8 +318,46 @@ class FileSyncStoreTest {
             try (FileSyncStore reopened = new FileSyncStore(mount)) {
                 assertEquals(List.of(small), reopened.pendingReports().stream().map(PendingReport::report).toList());
                 assertTrue(reopened.quarantined().isEmpty(), reopened.quarantined().toString());
-                assertEquals(List.of(small.reportId() + ".entry"), names(mount.resolve("pending")), "no half-written file left");
+                assertEquals(List.of(small.reportId() + ".report"), names(mount.resolve("pending")), "no half-written file left");
             }
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    @Test
+    void aFullDiskFailsAStateChangeOrAnAcknowledgementTypedAndChangesNothing() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("small-disk"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", mount.toString()),
+                "cannot mount a small file system here (needs root)");
+        try {
+            UsageReport r = report(1);
+            PendingReport polling = PendingReport.of(r, T).withPollId("poll-1");
+            try (FileSyncStore store = new FileSyncStore(mount)) {
+                store.addPending(PendingReport.of(r, T));
+                store.updatePending(polling);
+                Path filler = mount.resolve("filler");
+                try (FileChannel channel = FileChannel.open(filler, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer chunk = ByteBuffer.allocate(4096);
+                    while (true) {
+                        chunk.clear();
+                        channel.write(chunk);
+                    }
+                } catch (IOException full) {
+                    assertTrue(String.valueOf(full.getMessage()).toLowerCase(Locale.ROOT).contains("space"), full.toString());
+                }
+                SyncStoreException update = assertThrows(SyncStoreException.class, () -> store.updatePending(polling.withPollId("poll-2")));
+                assertTrue(update.remediation().contains("full"), update.remediation());
+                SyncStoreException ack = assertThrows(SyncStoreException.class, () -> store.markDelivered(r.reportId()));
+                assertTrue(ack.remediation().contains("full"), ack.remediation());
+                assertEquals(List.of(polling), store.pendingReports(), "still pending, with its previous state");
+                assertEquals(List.of(), names(mount.resolve("delivered")), "no empty marker left behind");
+
+                Files.delete(filler);
+                assertTrue(store.markDelivered(r.reportId()));
+            }
+            assertEquals(List.of(), names(mount.resolve("pending")), "no temporary file left");
+            assertEquals(List.of(r.reportId()), names(mount.resolve("delivered")));
         } finally {
             run("umount", mount.toString());
         }

@@ -318,15 +318,15 @@ class SyncCycleTest {
         Path pendingDir = state.resolve("pending");
         try (SsmSyncClient ssm = client().build()) {
             ssm.store().addPending(PendingReport.of(report(), clock.instant()));
-            Files.writeString(pendingDir.resolve("torn-1.entry"), "ssm-entry crc32c=00000000\n{\"report\": trunc");
+            Files.writeString(pendingDir.resolve("torn-1.report"), "ssm-entry crc32c=00000000\n{\"reportId\": trunc");
             List<DeliveryResult> results = ssm.deliverPending();
             assertEquals(1, results.size());
             assertTrue(results.get(0).delivered());
             assertEquals(1, ssm.store().quarantined().size());
             String why = ssm.store().quarantined().get(0).description();
-            assertTrue(why.contains("torn-1.entry") && why.contains("checksum"), why);
+            assertTrue(why.contains("torn-1.report") && why.contains("checksum"), why);
         }
-        assertFalse(Files.exists(pendingDir.resolve("torn-1.entry")));
+        assertFalse(Files.exists(pendingDir.resolve("torn-1.report")));
         try (Stream<Path> aside = Files.list(state.resolve("quarantine"))) {
             assertEquals(2, aside.count(), "the entry and its .reason file");
         }

@@ -1,11 +1,21 @@
 package io.github.ssmonprem.sync.store;
 
+import static io.github.ssmonprem.sync.internal.DurableFiles.checksum;
+import static io.github.ssmonprem.sync.internal.DurableFiles.deleteDurably;
+import static io.github.ssmonprem.sync.internal.DurableFiles.files;
+import static io.github.ssmonprem.sync.internal.DurableFiles.fsyncDirectory;
+import static io.github.ssmonprem.sync.internal.DurableFiles.unseal;
+import static io.github.ssmonprem.sync.internal.DurableFiles.writeAtomically;
+import static io.github.ssmonprem.sync.internal.DurableFiles.writeSealed;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.core.internal.Redactor;
 import io.github.ssmonprem.sync.internal.LegacySlotFormat;
+import io.github.ssmonprem.sync.internal.ReportFileFormat;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -22,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +40,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.apache.hc.core5.net.PercentCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,43 +48,76 @@ import org.slf4j.LoggerFactory;
  * A {@link SyncStore} on the file system, under one state directory:
  *
  * <pre>
- * STATE_DIR/.lock                     locked (FileChannel lock) by every operation, across processes
- * STATE_DIR/pending/ID.entry          one file per pending report: a checksum line, then JSON
- * STATE_DIR/dead/ID.entry             one file per dead letter, in the same form
- * STATE_DIR/delivered/ID              one empty file per delivered report id, kept 30 days
- * STATE_DIR/quarantine/NAME           entries that could not be read, each with NAME.reason
- * STATE_DIR/snapshots/ACCOUNT.json    the last license snapshot of each smart account
- * STATE_DIR/last-sync.json            the last sync's outcome
+ * STATE_DIR/.lock                 locked (FileChannel lock) by every operation on reports, across processes
+ * STATE_DIR/pending/ID.report     a pending report and when it was stored; written once, never changed
+ * STATE_DIR/pending/ID.state      its delivery state (poll id, attempts, last error), once it has one
+ * STATE_DIR/pending/ID.claim      who claimed it for delivery, until when, while someone does
+ * STATE_DIR/dead/ID.entry         a dead letter: the report, its delivery state and the server's answer
+ * STATE_DIR/delivered/ID          the id of an acknowledged report, holding when; kept 30 days
+ * STATE_DIR/quarantine/NAME       files that could not be read, each with NAME.reason
+ * STATE_DIR/snapshots/ACCOUNT.json the last license snapshot of each smart account
+ * STATE_DIR/last-sync.json        the last sync's outcome
  * </pre>
  *
- * <p>Every file is written the same way: to a temporary file in the same directory, forced to disk,
- * renamed atomically over its name, and the directory forced; so a crash leaves the old file or the
- * new one, never a mix, and a method that returned has made its change durable. An entry file starts
- * with the line {@code ssm-entry crc32c=XXXXXXXX} (the CRC-32C of the JSON that follows); an entry
- * that fails it or cannot be parsed (a damaged disk) is moved to {@code quarantine/} and listed by
- * {@link #quarantined()}, never silently dropped.
+ * <p><b>Writing.</b> A file is written to a temporary file beside it, forced, renamed over its name,
+ * and the directory forced: a crash leaves the old content or the new, never a mix. Report, state,
+ * claim and dead-letter files start with the line {@code ssm-entry crc32c=XXXXXXXX}, the CRC-32C of the JSON
+ * that follows; one that fails it or cannot be parsed (a damaged disk) is moved to
+ * {@code quarantine/} and listed by {@link #quarantined()}, never dropped. A report file holds the
+ * report as compact JSON (each entitlement tag and usage period once, each record as three numbers:
+ * 160 KB for 10,000 records where the request body takes 1.1 MB).
  *
- * <p>A move between states writes the new file before deleting the old one, so a crash in between
- * leaves the report in both; such a pair is resolved on sight in favour of the later state (dead or
- * delivered beats pending, dead beats a retry not finished), so no report is ever lost and none is
- * delivered twice by the store's doing.
+ * <p><b>What each change forces, and why that is enough.</b>
+ * <ul>
+ *   <li>{@link #addPending}: the report file, as above, before it returns, so before any byte of the
+ *       report is sent. The report id in it is the nonce of every submission, so a report sent again
+ *       after a crash is counted once.</li>
+ *   <li>{@link #updatePending}: only the small state file, as above; the report file is never
+ *       rewritten. A damaged state file is quarantined and the report stays pending without a poll
+ *       id: it is submitted again with its nonce.</li>
+ *   <li>{@link #claimPending}, {@link #claim} (and the claim an update carries): the claim file,
+ *       replaced atomically (temporary file, rename) but not forced. A claim keeps the live
+ *       processes sharing the directory apart, and every one of them sees it at once; a crash of
+ *       the host, the only thing that can lose it, ends every process that could hold one. A
+ *       damaged claim file reads as no claim and is deleted.</li>
+ *   <li>{@link #markDelivered}: creates {@code delivered/ID}, then deletes the pending files, and
+ *       forces <em>nothing</em>: the report is acknowledged already, so what a crash of the host can
+ *       undo here is only the store's memory of that. Journaling file systems (ext4, XFS) apply the
+ *       two changes in order, so a host crash leaves the report pending (it is sent again with its
+ *       nonce, which the server answers with the same poll id and counts once), or delivered with
+ *       pending files beside the marker (such a pair is resolved on sight in favour of delivered),
+ *       or delivered; on one that did not, the id would merely be forgotten, and a report submitted
+ *       again under it is sent with the same nonce. If the marker's content (when) is lost, its
+ *       modification time stands in. A crash of the process alone loses nothing: the changes are in
+ *       the file system when the method returns.</li>
+ *   <li>{@link #moveToDead}: writes the dead letter as above, then deletes the pending files without
+ *       forcing: dead beats pending on sight.</li>
+ *   <li>{@link #retryDead}: writes the report file as above, then deletes the dead letter and forces
+ *       the directory, since until then a dead letter beats its pending copy (a retry not finished).
+ *       {@link #discardDead} and {@link #discardQuarantined} force their deletion.</li>
+ * </ul>
+ * So a crash at any point leaves every report in one state at least, and reading resolves two to the
+ * later one: no pending report is lost, and none is delivered twice by the store's doing.
  *
- * <p>Thread-safe, and safe for several processes sharing the directory: every operation holds a lock
- * on {@code .lock} (and, within the process, a lock per directory). Claims
- * ({@link #claimPending}) are stored in the entry files and use this store's clock.
+ * <p><b>Sharing.</b> Thread-safe, and safe for several processes sharing the directory (the command
+ * line and an application): every operation on reports holds a lock on {@code .lock} and, within the
+ * process, a lock per directory. Claims ({@link #claimPending}) use this store's clock.
  *
- * <p>Opening a directory written by earlier versions (pending reports in {@code pending/NNNNNN.slot}
- * files) migrates each slot's report to an entry file, then deletes the slot; an unreadable slot is
- * quarantined. Delivered ids older than {@link SyncStore#DELIVERED_RETENTION} are deleted when the
- * store opens.
+ * <p><b>Opening</b> migrates what earlier versions wrote: pending reports in {@code pending/NNNNNN.slot}
+ * files (the slot format) or {@code pending/ID.entry} files (a checksum line and the JSON of a
+ * {@link PendingReport}) become report and state files, and the old file is deleted once they are
+ * written; an unreadable one is quarantined. It also deletes the temporary files and stale pending
+ * files a crash left, and delivered ids older than {@link SyncStore#DELIVERED_RETENTION}.
  */
 public final class FileSyncStore implements SyncStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncStore.class);
     /** Report ids name files and go into the Idempotency-Key header: a nonce, not arbitrary text. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final String REPORT = ".report";
+    private static final String STATE = ".state";
+    private static final String CLAIM = ".claim";
     private static final String ENTRY = ".entry";
-    private static final String CHECKSUM_PREFIX = "ssm-entry crc32c=";
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
     private static final String NOTHING_SENT = "nothing was sent and no pending report was lost";
@@ -94,15 +135,31 @@ public final class FileSyncStore implements SyncStore {
     private final Clock clock;
     private final ObjectMapper mapper = SsmJson.mapper();
 
-    /**
-     * The pending entries this store last wrote or read, each with its file's checksum line, so that a
-     * delivery-state update or an acknowledgement does not parse a large report again. An entry is used
-     * only while its file still starts with that checksum line: a change by another process makes it
-     * read again.
-     */
-    private final ConcurrentHashMap<String, KnownEntry> knownPending = new ConcurrentHashMap<>();
+    /** The content of a state file: a pending report's delivery state. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DeliveryState(@JsonProperty("pollId") String pollId, @JsonProperty("attempts") int attempts,
+            @JsonProperty("lastError") String lastError) {
+    }
 
-    private record KnownEntry(String checksumLine, PendingReport entry) {
+    /** The content of a claim file. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Claim(@JsonProperty("owner") String owner, @JsonProperty("until") Instant until) {
+    }
+
+    /** A report file this store wrote, with its checksum: it is that report while the file's checksum line is the same. */
+    private record Written(String id, long checksum, ReportFileFormat.Decoded body) {
+    }
+
+    /**
+     * The report file this store wrote last, so that the claim which follows the addition of a
+     * report, and its delivery, do not read the report back from disk.
+     */
+    private volatile Written lastWritten;
+
+    /** Parses the JSON of a file. */
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(byte[] json) throws IOException;
     }
 
     /**
@@ -142,7 +199,7 @@ public final class FileSyncStore implements SyncStore {
             throw failure("cannot create the state directory " + root, NOTHING_SENT, e);
         }
         locked("open the state directory " + root, NOTHING_SENT, () -> {
-            migrateSlots();
+            migrate();
             deleteLeftovers();
             forgetOldDeliveries();
             return null;
@@ -167,7 +224,7 @@ public final class FileSyncStore implements SyncStore {
         return locked("store usage report " + id + " durably in " + pendingDir, NOTHING_SENT, () -> {
             Optional<ReportState> existing = stateOf(id);
             if (existing.isEmpty()) {
-                writeEntry(pendingDir, id, report);
+                writePending(report);
             }
             return existing;
         });
@@ -186,10 +243,22 @@ public final class FileSyncStore implements SyncStore {
         return locked("list the pending usage reports in " + pendingDir, NOTHING_SENT, this::readPending);
     }
 
+    /**
+     * Counts the pending report files without reading them (for gauges): a damaged one counts until a
+     * read quarantines it.
+     *
+     * @return the count, or -1 when the directory cannot be read
+     */
     @Override
     public int pendingCount() {
         try {
-            return pendingReports().size();
+            return locked("count the pending usage reports in " + pendingDir, NOTHING_SENT, () -> {
+                int count = 0;
+                for (String id : ids(pendingDir, REPORT)) {
+                    count += isPending(id) ? 1 : 0;
+                }
+                return count;
+            });
         } catch (SyncStoreException e) {
             return -1;
         }
@@ -200,12 +269,11 @@ public final class FileSyncStore implements SyncStore {
         String id = checkedId(report.reportId());
         return locked("store the delivery state of usage report " + id + " in " + pendingDir,
                 "the report stays pending with its previous delivery state", () -> {
-                    PendingReport stored = livePending(id);
-                    if (stored == null) {
+                    if (!isPending(id)) {
                         return false;
                     }
-                    writeEntry(pendingDir, id, new PendingReport(stored.report(), stored.storedAt(), report.pollId(),
-                            report.attempts(), report.lastError(), report.claimOwner(), report.claimedUntil()));
+                    writeState(report);
+                    writeClaim(report);
                     return true;
                 });
     }
@@ -221,7 +289,7 @@ public final class FileSyncStore implements SyncStore {
                 }
                 if (entry.claimableBy(owner, now)) {
                     PendingReport mine = entry.withClaim(owner, now.plus(lease));
-                    writeEntry(pendingDir, mine.reportId(), mine);
+                    writeClaim(mine);
                     claimed.add(mine);
                 }
             }
@@ -229,17 +297,28 @@ public final class FileSyncStore implements SyncStore {
         });
     }
 
+    /**
+     * Claims one pending report for {@code owner}, or renews the claim {@code owner} holds on it, as
+     * {@link #claimPending} does for one report id.
+     *
+     * @param reportId the report's nonce
+     * @param owner who claims it
+     * @param lease how long the claim holds from now, in this store's clock
+     * @return the report as stored, claimed by {@code owner}; empty when it is not pending or another
+     *     owner holds an unexpired claim on it (then nothing changed)
+     * @throws SyncStoreException when the claim cannot be stored (then it was not taken)
+     */
     @Override
     public Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
         String id = checkedId(reportId);
         return locked("claim usage report " + id + " in " + pendingDir, "it was not claimed", () -> {
             Instant now = clock.instant();
-            PendingReport entry = livePending(id);
+            PendingReport entry = isPending(id) ? readPendingFiles(id) : null;
             if (entry == null || !entry.claimableBy(owner, now)) {
                 return Optional.<PendingReport>empty();
             }
             PendingReport mine = entry.withClaim(owner, now.plus(lease));
-            writeEntry(pendingDir, id, mine);
+            writeClaim(mine);
             return Optional.of(mine);
         });
     }
@@ -249,11 +328,17 @@ public final class FileSyncStore implements SyncStore {
         String id = checkedId(reportId);
         return locked("record the acknowledgement of usage report " + id + " in " + root,
                 "the acknowledged report stays pending and is sent again with its nonce, which the server counts once", () -> {
-                    if (livePending(id) == null) {
+                    if (!isPending(id)) {
                         return false;
                     }
-                    writeAtomically(deliveredDir.resolve(id), clock.instant().toString().getBytes(StandardCharsets.UTF_8));
-                    deletePending(id);
+                    Path marker = deliveredDir.resolve(id);
+                    try {
+                        Files.write(marker, clock.instant().toString().getBytes(StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        Files.deleteIfExists(marker);
+                        throw e;
+                    }
+                    deletePendingFiles(id);
                     return true;
                 });
     }
@@ -262,11 +347,11 @@ public final class FileSyncStore implements SyncStore {
     public boolean moveToDead(DeadLetter letter) {
         String id = checkedId(letter.reportId());
         return locked("move refused usage report " + id + " to " + deadDir, "the report stays pending", () -> {
-            if (readLive(id) == null) {
+            if (!isPending(id)) {
                 return false;
             }
-            writeEntry(deadDir, id, letter);
-            deletePending(id);
+            writeSealed(deadFile(id), true, out -> out.write(mapper.writeValueAsBytes(letter)));
+            deletePendingFiles(id);
             return true;
         });
     }
@@ -278,8 +363,8 @@ public final class FileSyncStore implements SyncStore {
     public List<DeadLetter> deadLetters() {
         return locked("list the dead letters in " + deadDir, NOTHING_SENT, () -> {
             List<DeadLetter> out = new ArrayList<>();
-            for (String id : ids(deadDir)) {
-                DeadLetter letter = readEntry(deadDir, id, DeadLetter.class);
+            for (String id : ids(deadDir, ENTRY)) {
+                DeadLetter letter = readDead(id);
                 if (letter != null) {
                     out.add(letter);
                 }
@@ -293,13 +378,13 @@ public final class FileSyncStore implements SyncStore {
     public boolean retryDead(String reportId) {
         String id = checkedId(reportId);
         return locked("move dead letter " + id + " back to " + pendingDir, "it stays a dead letter", () -> {
-            DeadLetter letter = readEntry(deadDir, id, DeadLetter.class);
+            DeadLetter letter = readDead(id);
             if (letter == null) {
                 return false;
             }
-            PendingReport entry = letter.entry();
-            writeEntry(pendingDir, id, new PendingReport(entry.report(), entry.storedAt(), null, 0, null, null, null));
-            deleteDurably(entryFile(deadDir, id));
+            deletePendingFiles(id);
+            writePending(PendingReport.of(letter.entry().report(), letter.entry().storedAt()));
+            deleteDurably(deadFile(id));
             return true;
         });
     }
@@ -308,24 +393,19 @@ public final class FileSyncStore implements SyncStore {
     public boolean discardDead(String reportId) {
         String id = checkedId(reportId);
         return locked("delete dead letter " + id + " from " + deadDir, "it stays a dead letter",
-                () -> deleteDurably(entryFile(deadDir, id)));
+                () -> deleteDurably(deadFile(id)));
     }
 
     @Override
     public List<QuarantinedEntry> quarantined() {
         return locked("list " + quarantineDir, NOTHING_SENT, () -> {
             List<QuarantinedEntry> out = new ArrayList<>();
-            try (Stream<Path> files = Files.list(quarantineDir)) {
-                for (Path file : (Iterable<Path>) files.sorted()::iterator) {
-                    String name = file.getFileName().toString();
-                    if (name.endsWith(".reason") || name.startsWith(".")) {
-                        continue;
-                    }
-                    Path reasonFile = quarantineDir.resolve(name + ".reason");
-                    String reason = Files.exists(reasonFile) ? Files.readString(reasonFile).strip() : "unreadable";
-                    out.add(new QuarantinedEntry(name, "entry " + name + " could not be read (" + reason + ") and was moved to " + file,
-                            Files.getLastModifiedTime(file).toInstant()));
-                }
+            for (Path file : files(quarantineDir, name -> !name.endsWith(".reason"))) {
+                String name = file.getFileName().toString();
+                Path reasonFile = quarantineDir.resolve(name + ".reason");
+                String reason = Files.exists(reasonFile) ? Files.readString(reasonFile).strip() : "unreadable";
+                out.add(new QuarantinedEntry(name, "entry " + name + " could not be read (" + reason + ") and was moved to " + file,
+                        Files.getLastModifiedTime(file).toInstant()));
             }
             out.sort(Comparator.comparing(QuarantinedEntry::quarantinedAt).thenComparing(QuarantinedEntry::id));
             return out;
@@ -346,7 +426,7 @@ public final class FileSyncStore implements SyncStore {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Snapshots and outcome
+    // Snapshots and outcome: plain JSON files, replaced atomically; an unreadable one reads as none.
 
     @Override
     public void saveSnapshot(LicenseSnapshot snapshot) {
@@ -359,16 +439,7 @@ public final class FileSyncStore implements SyncStore {
 
     @Override
     public Optional<LicenseSnapshot> loadSnapshot(String account) {
-        Path file = snapshotFile(account);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(mapper.readValue(file.toFile(), LicenseSnapshot.class));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("The license snapshot {} cannot be read ({}); the next pull replaces it", file, e.getClass().getSimpleName());
-            return Optional.empty();
-        }
+        return readJson(snapshotFile(account), LicenseSnapshot.class, "the next pull replaces it");
     }
 
     private Path snapshotFile(String account) {
@@ -386,52 +457,104 @@ public final class FileSyncStore implements SyncStore {
 
     @Override
     public Optional<SyncOutcome> lastOutcome() {
-        if (!Files.exists(outcomeFile)) {
-            return Optional.empty();
-        }
+        return readJson(outcomeFile, SyncOutcome.class, "the next sync replaces it");
+    }
+
+    private <T> Optional<T> readJson(Path file, Class<T> type, String consequence) {
         try {
-            return Optional.of(mapper.readValue(outcomeFile.toFile(), SyncOutcome.class));
+            return Optional.of(mapper.readValue(Files.readAllBytes(file), type));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("The last sync outcome {} cannot be read ({})", outcomeFile, e.getClass().getSimpleName());
+            LOG.warn("{} cannot be read ({}); {}", file, e.getClass().getSimpleName(), consequence);
             return Optional.empty();
         }
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Entries
+    // Reports: where an id stands
 
-    /** The id's state, resolving a pair left by a crash in favour of the later state. */
+    /** The id's state, resolving files left by a move cut short in favour of the later state. */
     private Optional<ReportState> stateOf(String id) throws IOException {
-        DeadLetter letter = readEntry(deadDir, id, DeadLetter.class);
+        DeadLetter letter = readDead(id);
         if (letter != null) {
-            deletePending(id);
+            deletePendingFiles(id);
             return Optional.of(ReportState.dead(letter));
         }
         Instant deliveredAt = deliveredAt(id);
         if (deliveredAt != null) {
-            deletePending(id);
+            deletePendingFiles(id);
             return Optional.of(ReportState.delivered(id, deliveredAt));
         }
-        PendingReport pending = readEntry(pendingDir, id, PendingReport.class);
+        PendingReport pending = readPendingFiles(id);
         return pending == null ? Optional.empty() : Optional.of(ReportState.pending(pending));
     }
 
-    /** The pending entry, or null when the id is not (or no longer) pending. */
-    private PendingReport readLive(String id) throws IOException {
-        Optional<ReportState> state = stateOf(id);
-        return state.isPresent() && state.get().status() == ReportState.Status.PENDING ? state.get().pending() : null;
+    /** Whether an id is pending, without reading its report when no other state claims it. */
+    private boolean isPending(String id) throws IOException {
+        if (Files.exists(deadFile(id)) || Files.exists(deliveredDir.resolve(id))) {
+            return stateOf(id).map(s -> s.status() == ReportState.Status.PENDING).orElse(false);
+        }
+        return Files.exists(reportFile(id));
     }
 
     private List<PendingReport> readPending() throws IOException {
         List<PendingReport> out = new ArrayList<>();
-        for (String id : ids(pendingDir)) {
-            Optional<ReportState> state = stateOf(id);
-            if (state.isPresent() && state.get().status() == ReportState.Status.PENDING) {
-                out.add(state.get().pending());
-            }
+        for (String id : ids(pendingDir, REPORT)) {
+            stateOf(id).filter(s -> s.status() == ReportState.Status.PENDING).ifPresent(s -> out.add(s.pending()));
         }
         out.sort(InMemorySyncStore.OLDEST_FIRST);
         return out;
+    }
+
+    /** A pending report with its delivery state, or null when there is none or its report file is unreadable. */
+    private PendingReport readPendingFiles(String id) throws IOException {
+        Written written = lastWritten;
+        ReportFileFormat.Decoded body = written != null && written.id().equals(id) && written.checksum() == checksum(reportFile(id))
+                ? written.body()
+                : readSealed(reportFile(id), json -> {
+                    ReportFileFormat.Decoded decoded = ReportFileFormat.decode(json);
+                    requireId(id, decoded.report().reportId());
+                    return decoded;
+                });
+        if (body == null) {
+            deletePendingFiles(id);   // no report left to deliver (none, or now quarantined)
+            return null;
+        }
+        DeliveryState s = readSealed(stateFile(id), json -> mapper.readValue(json, DeliveryState.class));
+        Claim c = readClaim(id);
+        return new PendingReport(body.report(), body.storedAt(), s == null ? null : s.pollId(), s == null ? 0 : s.attempts(),
+                s == null ? null : s.lastError(), c == null ? null : c.owner(), c == null ? null : c.until());
+    }
+
+    /**
+     * A report's claim, or null. A damaged claim file is deleted, not quarantined: it holds no usage
+     * and no delivery state, and the crash that tore it ended its holder's lease.
+     */
+    private Claim readClaim(String id) throws IOException {
+        Path file = claimFile(id);
+        try {
+            return mapper.readValue(unseal(Files.readAllBytes(file)), Claim.class);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException damaged) {
+            Files.deleteIfExists(file);
+            return null;
+        }
+    }
+
+    private DeadLetter readDead(String id) throws IOException {
+        return readSealed(deadFile(id), json -> {
+            DeadLetter letter = mapper.readValue(json, DeadLetter.class);
+            requireId(id, letter.reportId());
+            return letter;
+        });
+    }
+
+    private static void requireId(String id, String stored) throws IOException {
+        if (!id.equals(stored)) {
+            throw new IOException("it holds report " + stored);
+        }
     }
 
     private Instant deliveredAt(String id) throws IOException {
@@ -440,9 +563,68 @@ public final class FileSyncStore implements SyncStore {
             return Instant.parse(Files.readString(file).strip());
         } catch (NoSuchFileException e) {
             return null;
-        } catch (RuntimeException unreadable) {
+        } catch (RuntimeException emptiedByACrash) {
             return Files.getLastModifiedTime(file).toInstant();
         }
+    }
+
+    /** Writes a report file, and a state file when the entry has a delivery state (only when migrating). */
+    private void writePending(PendingReport entry) throws IOException {
+        String id = entry.reportId();
+        lastWritten = null;
+        long crc = writeSealed(reportFile(id), true, out -> ReportFileFormat.encode(entry.report(), entry.storedAt(), out));
+        lastWritten = new Written(id, crc, new ReportFileFormat.Decoded(entry.report(), entry.storedAt()));
+        if (entry.pollId() != null || entry.attempts() != 0 || entry.lastError() != null || entry.claimOwner() != null) {
+            try {
+                writeState(entry);
+                writeClaim(entry);
+            } catch (IOException e) {
+                deletePendingFiles(id);
+                throw e;
+            }
+        }
+    }
+
+    private void writeState(PendingReport entry) throws IOException {
+        DeliveryState state = new DeliveryState(entry.pollId(), entry.attempts(), entry.lastError());
+        writeSealed(stateFile(entry.reportId()), true, out -> out.write(mapper.writeValueAsBytes(state)));
+    }
+
+    /** Writes (or deletes) a report's claim file, not forced: see the class description for why that is safe. */
+    private void writeClaim(PendingReport entry) throws IOException {
+        if (entry.claimOwner() == null || entry.claimedUntil() == null) {
+            Files.deleteIfExists(claimFile(entry.reportId()));
+        } else {
+            Claim claim = new Claim(entry.claimOwner(), entry.claimedUntil());
+            writeSealed(claimFile(entry.reportId()), false, out -> out.write(mapper.writeValueAsBytes(claim)));
+        }
+    }
+
+    /** Deletes a report's pending files, not forced: see the class description for why that is safe. */
+    private void deletePendingFiles(String id) throws IOException {
+        Written written = lastWritten;
+        if (written != null && written.id().equals(id)) {
+            lastWritten = null;
+        }
+        Files.deleteIfExists(claimFile(id));
+        Files.deleteIfExists(stateFile(id));
+        Files.deleteIfExists(reportFile(id));
+    }
+
+    private Path reportFile(String id) {
+        return pendingDir.resolve(id + REPORT);
+    }
+
+    private Path stateFile(String id) {
+        return pendingDir.resolve(id + STATE);
+    }
+
+    private Path claimFile(String id) {
+        return pendingDir.resolve(id + CLAIM);
+    }
+
+    private Path deadFile(String id) {
+        return deadDir.resolve(id + ENTRY);
     }
 
     private static String checkedId(String id) {
@@ -452,122 +634,36 @@ public final class FileSyncStore implements SyncStore {
         return id;
     }
 
-    private static Path entryFile(Path dir, String id) {
-        return dir.resolve(id + ENTRY);
-    }
-
-    /** The ids of the entry files in a directory. */
-    private static List<String> ids(Path dir) throws IOException {
+    /** The ids of the files of a directory whose names end with a suffix. */
+    private static List<String> ids(Path dir, String suffix) throws IOException {
         List<String> ids = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.map(f -> f.getFileName().toString())
-                    .filter(n -> n.endsWith(ENTRY) && !n.startsWith("."))
-                    .forEach(n -> ids.add(n.substring(0, n.length() - ENTRY.length())));
+        for (Path f : files(dir, name -> name.endsWith(suffix))) {
+            String name = f.getFileName().toString();
+            ids.add(name.substring(0, name.length() - suffix.length()));
         }
         return ids;
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // Reading checked files, and quarantine
+
     /**
-     * The pending entry of an id that is neither dead nor delivered, for the delivery path: from what
-     * this store knows when the file did not change, else read from disk.
+     * A file's content checked and parsed; null when there is no such file, or when it is damaged, in
+     * which case it is now quarantined.
      */
-    private PendingReport livePending(String id) throws IOException {
-        if (Files.exists(entryFile(deadDir, id)) || Files.exists(deliveredDir.resolve(id))) {
-            return readLive(id);
-        }
-        return readPendingEntry(id);
-    }
-
-    /** A pending entry, from what this store knows when its file did not change, else read from disk. */
-    private PendingReport readPendingEntry(String id) throws IOException {
-        String checksumLine = checksumLine(entryFile(pendingDir, id));
-        if (checksumLine == null) {
-            knownPending.remove(id);
-            return null;
-        }
-        KnownEntry known = knownPending.get(id);
-        if (known != null && known.checksumLine().equals(checksumLine)) {
-            return known.entry();
-        }
-        PendingReport entry = readEntry(pendingDir, id, PendingReport.class);
-        if (entry == null) {
-            knownPending.remove(id);
-        } else {
-            knownPending.put(id, new KnownEntry(checksumLine, entry));
-        }
-        return entry;
-    }
-
-    /** The first line of an entry file (its checksum), or null when there is no such file. */
-    private static String checksumLine(Path file) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(64);
-            int end = indexOf(head, (byte) '\n');
-            return new String(head, 0, end < 0 ? head.length : end, StandardCharsets.US_ASCII).strip();
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    private boolean deletePending(String id) throws IOException {
-        knownPending.remove(id);
-        return deleteDurably(entryFile(pendingDir, id));
-    }
-
-    private void writeEntry(Path dir, String id, Object value) throws IOException {
-        byte[] json = mapper.writeValueAsBytes(value);
-        CRC32C crc = new CRC32C();
-        crc.update(json);
-        byte[] head = String.format(Locale.ROOT, "%s%08x%n", CHECKSUM_PREFIX, crc.getValue()).getBytes(StandardCharsets.US_ASCII);
-        byte[] all = Arrays.copyOf(head, head.length + json.length);
-        System.arraycopy(json, 0, all, head.length, json.length);
-        writeAtomically(entryFile(dir, id), all);
-        if (dir.equals(pendingDir)) {
-            String checksumLine = new String(head, StandardCharsets.US_ASCII).strip();
-            knownPending.put(id, new KnownEntry(checksumLine, (PendingReport) value));
-        }
-    }
-
-    /** An entry, or null when there is none or it was unreadable (and is now quarantined). */
-    private <T> T readEntry(Path dir, String id, Class<T> type) throws IOException {
-        Path file = entryFile(dir, id);
-        byte[] all;
+    private <T> T readSealed(Path file, Parser<T> parser) throws IOException {
+        byte[] content;
         try {
-            all = Files.readAllBytes(file);
+            content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return null;
         }
         try {
-            int newline = indexOf(all, (byte) '\n');
-            String head = new String(all, 0, Math.max(0, newline), StandardCharsets.US_ASCII).strip();
-            if (newline < 0 || !head.startsWith(CHECKSUM_PREFIX)) {
-                throw new IOException("it has no checksum line");
-            }
-            byte[] json = Arrays.copyOfRange(all, newline + 1, all.length);
-            CRC32C crc = new CRC32C();
-            crc.update(json);
-            if (crc.getValue() != Long.parseLong(head.substring(CHECKSUM_PREFIX.length()), 16)) {
-                throw new IOException("its content does not match its checksum (a damaged disk)");
-            }
-            T value = mapper.readValue(json, type);
-            String storedId = value instanceof DeadLetter ? ((DeadLetter) value).reportId() : ((PendingReport) value).reportId();
-            if (!id.equals(storedId)) {
-                throw new IOException("it holds report " + storedId);
-            }
-            return value;
+            return parser.parse(unseal(content));
         } catch (IOException | RuntimeException e) {
             quarantine(file, e);
             return null;
         }
-    }
-
-    private static int indexOf(byte[] bytes, byte b) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private void quarantine(Path file, Exception why) throws IOException {
@@ -583,50 +679,70 @@ public final class FileSyncStore implements SyncStore {
     // ---------------------------------------------------------------------------------------------
     // Opening
 
-    /** Moves the reports of old-format slots into entry files; a slot is deleted only once its report is stored. */
-    private void migrateSlots() throws IOException {
-        List<Path> slots;
-        try (Stream<Path> files = Files.list(pendingDir)) {
-            slots = files.filter(f -> f.getFileName().toString().endsWith(".slot")).sorted().toList();
-        }
-        for (Path slot : slots) {
+    /** Moves the reports of slot files and entry files into report files; an old file is deleted only once its report is stored. */
+    private void migrate() throws IOException {
+        for (Path old : files(pendingDir, name -> name.endsWith(".slot") || name.endsWith(ENTRY))) {
             PendingReport entry;
-            try {
-                entry = LegacySlotFormat.read(slot);
-            } catch (IOException | RuntimeException e) {
-                quarantine(slot, e);
+            if (old.toString().endsWith(ENTRY)) {
+                entry = readSealed(old, json -> mapper.readValue(json, PendingReport.class));
+                if (entry == null) {
+                    continue;   // quarantined
+                }
+            } else {
+                try {
+                    entry = LegacySlotFormat.read(old);
+                } catch (IOException | RuntimeException e) {
+                    quarantine(old, e);
+                    continue;
+                }
+            }
+            if (entry != null && !SAFE_ID.matcher(entry.reportId()).matches()) {
+                quarantine(old, new IOException("its report id is not a safe file name"));
                 continue;
             }
-            if (entry != null && SAFE_ID.matcher(entry.reportId()).matches() && stateOf(entry.reportId()).isEmpty()) {
-                writeEntry(pendingDir, entry.reportId(), entry);
-                LOG.info("Migrated pending usage report {} from {}", entry.reportId(), slot);
-            } else if (entry != null && !SAFE_ID.matcher(entry.reportId()).matches()) {
-                quarantine(slot, new IOException("its report id is not a safe file name"));
-                continue;
+            // Pending already: an earlier migration was cut short, perhaps before the state file was written.
+            if (entry != null && stateOf(entry.reportId()).map(st -> st.status() == ReportState.Status.PENDING).orElse(true)) {
+                writePending(entry);
+                LOG.info("Migrated pending usage report {} from {}", entry.reportId(), old);
             }
-            deleteDurably(slot);
+            deleteDurably(old);
         }
         Files.deleteIfExists(pendingDir.resolve(".lock"));
     }
 
-    /** Deletes temporary files left by a crash mid-write: their rename never happened, so they hold nothing. */
+    /**
+     * Deletes what a crash can leave: temporary files (their rename never happened, so they hold
+     * nothing), pending files beside a dead letter or a delivered id (a move cut short), and state
+     * files without a report.
+     */
     private void deleteLeftovers() throws IOException {
         for (Path dir : List.of(pendingDir, deadDir, deliveredDir, quarantineDir, snapshotDir, root)) {
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".tmp"))::iterator) {
+            try (Stream<Path> all = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) all.filter(f -> f.getFileName().toString().endsWith(".tmp"))::iterator) {
                     Files.deleteIfExists(f);
                 }
+            }
+        }
+        for (String id : ids(pendingDir, REPORT)) {
+            if (Files.exists(deadFile(id)) || Files.exists(deliveredDir.resolve(id))) {
+                stateOf(id);
+            }
+        }
+        for (String id : ids(pendingDir, STATE)) {
+            if (!Files.exists(reportFile(id))) {
+                Files.deleteIfExists(stateFile(id));
+            }
+        }
+        for (String id : ids(pendingDir, CLAIM)) {
+            if (!Files.exists(reportFile(id))) {
+                Files.deleteIfExists(claimFile(id));
             }
         }
     }
 
     private void forgetOldDeliveries() throws IOException {
         Instant horizon = clock.instant().minus(DELIVERED_RETENTION);
-        List<Path> files;
-        try (Stream<Path> list = Files.list(deliveredDir)) {
-            files = list.filter(f -> !f.getFileName().toString().startsWith(".")).toList();
-        }
-        for (Path f : files) {
+        for (Path f : files(deliveredDir, name -> true)) {
             Instant at = deliveredAt(f.getFileName().toString());
             if (at != null && at.isBefore(horizon)) {
                 Files.deleteIfExists(f);
@@ -635,7 +751,7 @@ public final class FileSyncStore implements SyncStore {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Locking and writing
+    // Locking and failures
 
     /** An operation on the store's files. */
     @FunctionalInterface
@@ -656,55 +772,8 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
-    /** Deletes a file and forces its directory. */
-    private static boolean deleteDurably(Path file) throws IOException {
-        boolean deleted = Files.deleteIfExists(file);
-        if (deleted) {
-            fsyncDirectory(file.getParent());
-        }
-        return deleted;
-    }
-
     /**
-     * Writes to a temporary file beside the target, forces it, renames it over the target and forces
-     * the directory: readers see the old or the new content, never a mix, and the new one survives a
-     * crash once this returns.
-     */
-    private static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path dir = target.getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(false);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-            fsyncDirectory(dir);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(temp);
-            }
-        }
-    }
-
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open a directory for syncing; the rename is still atomic there.
-            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
-                throw e;
-            }
-        }
-    }
-
-    /**
-     * Takes what failed.
+     * A typed failure with a remediation in the operator's terms.
      *
      * @param what what failed
      * @param consequence what the failure left, for the remediation

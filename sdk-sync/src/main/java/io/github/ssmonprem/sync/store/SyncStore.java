@@ -16,7 +16,12 @@ import java.util.Optional;
  * <ul>
  *   <li><b>Durability.</b> A method that changes state has made the change durable (it survives a
  *       crash of the process or host) before it returns. A report is in the store from before it is
- *       sent until its acknowledgement arrives.</li>
+ *       sent until its acknowledgement arrives. Two exceptions are allowed, where a change lost in
+ *       a crash of the store's host costs at most a second submission of a report with its one
+ *       nonce, which the server counts once: {@link #markDelivered}, which may leave its change to
+ *       the storage's next commit (undone, it makes the report pending again), and claims
+ *       ({@link #claimPending}, {@link #claim}, and the claim an {@link #updatePending} carries), which must be seen
+ *       at once by every client of the store but need not survive the host that held them.</li>
  *   <li><b>Atomicity.</b> Each change is all or nothing. A method that throws
  *       {@link SyncStoreException} leaves the state as it was before the call, or (for a move between
  *       states cut short by a crash) leaves the report in exactly one of the two states, never in
@@ -93,7 +98,7 @@ public interface SyncStore extends AutoCloseable {
      * @param lease how long the claim holds (positive)
      * @return the claimed reports, with {@link PendingReport#claimOwner()} and
      *     {@link PendingReport#claimedUntil()} set as stored
-     * @throws SyncStoreException when the claims cannot be stored durably (then none was taken)
+     * @throws SyncStoreException when the claims cannot be stored (then none was taken)
      */
     List<PendingReport> claimPending(String owner, int max, Duration lease);
 
@@ -107,7 +112,7 @@ public interface SyncStore extends AutoCloseable {
      * @param lease how long the claim holds from now, in the store's clock (positive)
      * @return the report as stored, claimed by {@code owner}; empty when it is not pending or another
      *     owner holds an unexpired claim on it (then nothing changed)
-     * @throws SyncStoreException when the claim cannot be stored durably (then it was not taken)
+     * @throws SyncStoreException when the claim cannot be stored (then it was not taken)
      */
     Optional<PendingReport> claim(String reportId, String owner, Duration lease);
 

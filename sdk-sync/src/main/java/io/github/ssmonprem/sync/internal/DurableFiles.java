@@ -1,0 +1,222 @@
+package io.github.ssmonprem.sync.internal;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * How the file store writes a file so that a crash leaves the old content or the new, and how it
+ * tells a damaged file: a checksum line before the content.
+ */
+public final class DurableFiles {
+
+    private static final String CHECKSUM_PREFIX = "ssm-entry crc32c=";
+
+    private DurableFiles() {
+    }
+
+    /** Writes a file's content to a stream, which it does not close. */
+    @FunctionalInterface
+    public interface Content {
+        /**
+         * Writes the content.
+         *
+         * @param out where to
+         * @throws IOException when it fails
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes to a temporary file beside the target, forces it, renames it over the target and forces
+     * the directory: readers see the old or the new content, never a mix, and the new one survives a
+     * crash once this returns.
+     *
+     * @param target the file
+     * @param content its content
+     * @throws IOException when any step fails; then the target is as it was and no temporary file is left
+     */
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
+        writeAtomically(target, false, true, out -> out.write(content));
+    }
+
+    /**
+     * Like {@link #writeAtomically(Path, byte[])}, with the checksum line
+     * {@code ssm-entry crc32c=XXXXXXXX} (the CRC-32C of the content in hexadecimal) in front of a
+     * content streamed as it is generated: the line's place is written first and filled in once the
+     * content is complete.
+     *
+     * @param target the file
+     * @param force whether to force the file and its directory to disk; without, the new content is
+     *     visible to every process at once, atomically, but a crash of the host may lose or tear it
+     * @param content writes its content (JSON)
+     * @return the content's CRC-32C, as {@link #checksum} reads it back
+     * @throws IOException when any step fails; then the target is as it was and no temporary file is left
+     */
+    public static long writeSealed(Path target, boolean force, Content content) throws IOException {
+        return writeAtomically(target, true, force, content);
+    }
+
+    private static long writeAtomically(Path target, boolean sealed, boolean force, Content content) throws IOException {
+        Path dir = target.getParent();
+        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        boolean moved = false;
+        CRC32C crc = new CRC32C();
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                if (sealed) {
+                    out.write(checksumLine(crc));
+                    out = new CheckedOutputStream(out, crc);
+                }
+                content.writeTo(out);
+                out.flush();
+                if (sealed) {
+                    write(channel, checksumLine(crc), 0);
+                }
+                if (force) {
+                    channel.force(false);
+                }
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+            if (force) {
+                fsyncDirectory(dir);
+            }
+            return crc.getValue();
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /**
+     * The CRC-32C a file's checksum line holds, read without reading the rest.
+     *
+     * @param file what {@link #writeSealed} wrote
+     * @return the checksum, or -1 when there is no such file or it has no checksum line
+     * @throws IOException when it cannot be read
+     */
+    public static long checksum(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(CHECKSUM_PREFIX.length() + 9);
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+        String line = new String(head, StandardCharsets.US_ASCII);
+        if (head.length != CHECKSUM_PREFIX.length() + 9 || !line.startsWith(CHECKSUM_PREFIX) || !line.endsWith("\n")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(line.substring(CHECKSUM_PREFIX.length(), line.length() - 1), 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static byte[] checksumLine(CRC32C crc) {
+        return String.format(Locale.ROOT, "%s%08x\n", CHECKSUM_PREFIX, crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void write(FileChannel channel, byte[] bytes, long position) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer, position + buffer.position());
+        }
+    }
+
+    /**
+     * Forces a directory's entries (a rename, a new or deleted file) to disk.
+     *
+     * @param dir the directory
+     * @throws IOException when it cannot be forced
+     */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory for syncing; the rename is still atomic there.
+            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Deletes a file and forces its directory.
+     *
+     * @param file the file
+     * @return whether there was such a file
+     * @throws IOException when it cannot be deleted or the directory forced
+     */
+    public static boolean deleteDurably(Path file) throws IOException {
+        boolean deleted = Files.deleteIfExists(file);
+        if (deleted) {
+            fsyncDirectory(file.getParent());
+        }
+        return deleted;
+    }
+
+    /**
+     * The files of a directory whose names match, sorted by name, leaving out hidden (temporary) ones.
+     *
+     * @param dir the directory
+     * @param name which names
+     * @return the files
+     * @throws IOException when the directory cannot be listed
+     */
+    public static List<Path> files(Path dir, Predicate<String> name) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> !f.getFileName().toString().startsWith(".") && name.test(f.getFileName().toString()))
+                    .sorted().toList();
+        }
+    }
+
+    /**
+     * The content after a file's checksum line, checked against it.
+     *
+     * @param file what {@link #writeSealed} wrote
+     * @return the content
+     * @throws IOException when there is no checksum line or the content does not match it
+     */
+    public static byte[] unseal(byte[] file) throws IOException {
+        int newline = 0;
+        while (newline < file.length && file[newline] != '\n') {
+            newline++;
+        }
+        String head = new String(file, 0, newline, StandardCharsets.US_ASCII).strip();
+        if (newline == file.length || !head.startsWith(CHECKSUM_PREFIX)) {
+            throw new IOException("it has no checksum line");
+        }
+        byte[] content = Arrays.copyOfRange(file, newline + 1, file.length);
+        CRC32C crc = new CRC32C();
+        crc.update(content);
+        try {
+            if (crc.getValue() == Long.parseLong(head.substring(CHECKSUM_PREFIX.length()), 16)) {
+                return content;
+            }
+        } catch (NumberFormatException e) {
+            throw new IOException("its checksum line is damaged");
+        }
+        throw new IOException("its content does not match its checksum (a damaged disk)");
+    }
+}
