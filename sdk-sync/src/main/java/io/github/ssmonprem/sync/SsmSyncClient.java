@@ -650,7 +650,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         }
 
         /**
-         * Sets adjusts the token provider (margins, scope, client authentication).
+         * Adjusts the token provider (margins, scope, client authentication).
          *
          * @param customizer adjusts the token provider (margins, scope, client authentication)
          * @return this builder
@@ -721,7 +721,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         }
 
         /**
-         * Sets licenses per page (default 100).
+         * Sets how many licenses a page holds (default 100).
          *
          * @param size licenses per page (default 100)
          * @return this builder

@@ -563,7 +563,7 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
-         * Sets time between runs (default 24 h).
+         * Sets the time between runs (default 24 h).
          *
          * @param period time between runs (default 24 h)
          * @return this builder
@@ -574,7 +574,7 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
-         * Sets time before the first run (default 1 min).
+         * Sets the time before the first run (default 1 min).
          *
          * @param delay time before the first run (default 1 min)
          * @return this builder
@@ -623,7 +623,7 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
-         * Sets runs and times the syncs (default: one daemon thread of the scheduler's own).
+         * Sets the executor that runs and times the syncs (default: one daemon thread of the scheduler's own).
          *
          * @param executor runs and times the syncs (default: one daemon thread of the scheduler's own)
          * @return this builder

@@ -288,7 +288,7 @@ public class SsmOnPremProperties {
     }
 
     /**
-     * Sets attempts per call, the first included.
+     * Sets the number of attempts per call, the first included.
      *
      * @param retries attempts per call, the first included
      */
