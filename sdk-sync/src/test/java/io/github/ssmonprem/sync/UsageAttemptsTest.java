@@ -22,6 +22,7 @@ class UsageAttemptsTest {
 
     private static final String ACCOUNT = "acme.example";
     private static final String USAGE_PATH = "/backend/api/v2/devices/reportusage";
+    private static final String POLL_PATH = "/backend/api/v2/accounts/poll";
 
     @TempDir
     Path state;
@@ -50,6 +51,19 @@ class UsageAttemptsTest {
         return UsageReport.builder(clock).account(ACCOUNT).virtualAccount("VA1").productInstance("vmanage-1")
                 .device("edge-1", "regid.sdwan").usage("sdwan_dna_advantage", 4, clock.instant().minusSeconds(3600), clock.instant())
                 .build();
+    }
+
+    @Test
+    void aPollThatMeetsOneTransientFailureIsRetriedAndTheReportDelivered() {
+        try (SsmSyncClient ssm = client()) {
+            ssm.listAccounts();
+            emulator.faults().backendDownOn(POLL_PATH, 1);
+            DeliveryResult result = ssm.submitUsage(report());
+            assertEquals(DeliveryResult.Status.DELIVERED, result.status(), () -> String.valueOf(result.failure()));
+            assertEquals(1, emulator.stats().faultsServed(), "the poll met the 502");
+            assertEquals(emulator.stats().polls() + 1, emulator.stats().requests("poll"), "the poll was sent again");
+            assertEquals(1, emulator.stats().acknowledged());
+        }
     }
 
     @Test
