@@ -3,6 +3,7 @@ package io.github.ssmonprem.sync;
 import io.github.ssmonprem.core.testing.FakeClock;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** What the sync tests against the emulator share: one account, a client on the fake clock, a usage report. */
 final class EmulatorFixtures {
@@ -20,7 +21,12 @@ final class EmulatorFixtures {
 
     /** A client of the emulator on the clock, whose back-off waits move the clock; it still needs a store. */
     static SsmSyncClient.Builder client(SsmEmulator emulator, FakeClock clock) {
-        return SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
+        return client(emulator, clock, null);
+    }
+
+    /** {@link #client(SsmEmulator, FakeClock)} recording its meters in {@code registry}. */
+    static SsmSyncClient.Builder client(SsmEmulator emulator, FakeClock clock, MeterRegistry registry) {
+        return SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).meterRegistry(registry).build())
                 .grant(emulator.passwordGrant());
     }
 
