@@ -3,6 +3,7 @@ package io.github.ssmonprem.core.internal;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import java.lang.reflect.Modifier;
 import java.util.Optional;
+import org.apache.hc.core5.util.VersionInfo;
 
 /**
  * Refuses Apache HttpClient older than 5.6 before the first request. The SDK keeps headers and bodies
@@ -49,14 +50,22 @@ public final class HttpClientVersionCheck {
             return Optional.empty();
         }
         int modifiers = connection.getModifiers();
-        String version = connection.getPackage() == null ? null : connection.getPackage().getImplementationVersion();
-        return problem(version, Modifier.isPublic(modifiers) && !Modifier.isFinal(modifiers));
+        return problem(release(classLoader), Modifier.isPublic(modifiers) && !Modifier.isFinal(modifiers));
+    }
+
+    /**
+     * The release HttpClient's own {@code version.properties} declares. Not the jar manifest's
+     * version: in a shaded jar (the ssm command line's) that is the application's.
+     */
+    static String release(ClassLoader classLoader) {
+        VersionInfo info = VersionInfo.loadVersionInfo("org.apache.hc.client5", classLoader);
+        return info == null || VersionInfo.UNAVAILABLE.equals(info.getRelease()) ? null : info.getRelease();
     }
 
     /**
      * What is wrong with an HttpClient of this version, if anything.
      *
-     * @param version the version its jar declares, such as {@code 5.5.2}; null when unknown
+     * @param version the release it declares, such as {@code 5.5.2}; null when unknown
      * @param extendable whether its connection class is public and not final, as the SDK needs
      * @return the problem, naming the version and the minimum; empty when the SDK can use it
      */

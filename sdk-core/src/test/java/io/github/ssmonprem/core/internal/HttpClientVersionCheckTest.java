@@ -51,6 +51,8 @@ class HttpClientVersionCheckTest {
 
     @Test
     void theHttpClientOnTheTestClassPathPasses() {
+        String release = HttpClientVersionCheck.release(getClass().getClassLoader());
+        assertTrue(HttpClientVersionCheck.atLeast(release, "5.6"), "HttpClient's own version.properties: " + release);
         assertEquals(Optional.empty(), HttpClientVersionCheck.problem(getClass().getClassLoader()));
         HttpClientVersionCheck.verify();
     }
