@@ -2,8 +2,12 @@ package io.github.ssmonprem.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.testing.TestSecrets;
 import io.github.ssmonprem.examples.cli.SsmCli;
+import io.github.ssmonprem.testkit.SsmEmulator;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,7 +31,34 @@ final class CliRunner {
         }
     }
 
+    /** The API Toolkit client and the user the command line signs in with, in {@link #emulator()}. */
+    static final String CLIENT = "cli-client";
+    static final String USER = "operator";
+
     private final Map<String, String> env = new HashMap<>();
+
+    /**
+     * An HTTPS emulator that knows the command line's client and user and acknowledges reports at once.
+     *
+     * @return its builder, to start
+     */
+    static SsmEmulator.Builder emulator() {
+        return SsmEmulator.builder().https().passwordGrant(CLIENT, TestSecrets.CLIENT_SECRET).user(USER, TestSecrets.PASSWORD)
+                .acknowledgeAfter(0, Duration.ZERO);
+    }
+
+    /**
+     * This runner, signed in to an emulator from {@link #emulator()} through the environment.
+     *
+     * @param emulator the running emulator
+     * @param ca the file holding its {@link SsmEmulator#caPem() CA}
+     * @return this runner
+     */
+    CliRunner signedInTo(SsmEmulator emulator, Path ca) {
+        return env("SSM_URL", emulator.url().toString()).env("SSM_CA_CERT", ca.toString())
+                .env("SSM_CLIENT_ID", CLIENT).env("SSM_CLIENT_SECRET", TestSecrets.CLIENT_SECRET)
+                .env("SSM_USERNAME", USER).env("SSM_PASSWORD", TestSecrets.PASSWORD);
+    }
 
     CliRunner env(String name, String value) {
         env.put(name, value);

@@ -10,7 +10,6 @@ import io.github.ssmonprem.testkit.SsmEmulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,8 +31,7 @@ class SsmCliConventionsTest {
 
     @BeforeEach
     void start() throws Exception {
-        emulator = SsmEmulator.builder().https().passwordGrant("cli-client", TestSecrets.CLIENT_SECRET)
-                .user("operator", TestSecrets.PASSWORD).acknowledgeAfter(0, Duration.ZERO).start();
+        emulator = CliRunner.emulator().start();
         ca = Files.writeString(dir.resolve("ca.pem"), emulator.caPem());
     }
 
@@ -43,10 +41,7 @@ class SsmCliConventionsTest {
     }
 
     private CliRunner cli() {
-        return new CliRunner().env("SSM_URL", emulator.url().toString()).env("SSM_CA_CERT", ca.toString())
-                .env("SSM_CLIENT_ID", "cli-client").env("SSM_CLIENT_SECRET", TestSecrets.CLIENT_SECRET)
-                .env("SSM_USERNAME", "operator").env("SSM_PASSWORD", TestSecrets.PASSWORD)
-                .env("SSM_STATE_DIR", dir.resolve("state").toString());
+        return new CliRunner().signedInTo(emulator, ca).env("SSM_STATE_DIR", dir.resolve("state").toString());
     }
 
     @Test

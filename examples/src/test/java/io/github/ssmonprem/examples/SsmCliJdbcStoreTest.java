@@ -69,8 +69,7 @@ class SsmCliJdbcStoreTest {
         }
         url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + db;
         dataSource = postgres.getDatabase("postgres", db);
-        emulator = SsmEmulator.builder().https().passwordGrant("cli-client", TestSecrets.CLIENT_SECRET)
-                .user("operator", TestSecrets.PASSWORD).acknowledgeAfter(0, Duration.ZERO).start();
+        emulator = CliRunner.emulator().start();
         ca = Files.writeString(dir.resolve("ca.pem"), emulator.caPem());
     }
 
@@ -80,10 +79,7 @@ class SsmCliJdbcStoreTest {
     }
 
     private CliRunner cli() {
-        return new CliRunner().env("SSM_URL", emulator.url().toString()).env("SSM_CA_CERT", ca.toString())
-                .env("SSM_CLIENT_ID", "cli-client").env("SSM_CLIENT_SECRET", TestSecrets.CLIENT_SECRET)
-                .env("SSM_USERNAME", "operator").env("SSM_PASSWORD", TestSecrets.PASSWORD)
-                .env("SSM_STATE_DIR", dir.resolve("unused-state").toString())
+        return new CliRunner().signedInTo(emulator, ca).env("SSM_STATE_DIR", dir.resolve("unused-state").toString())
                 .env("SSM_STORE_USER", "postgres").env("SSM_STORE_PASSWORD", STORE_PASSWORD);
     }
 

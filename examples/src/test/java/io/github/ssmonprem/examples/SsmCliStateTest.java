@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.ssmonprem.core.testing.TestSecrets;
 import io.github.ssmonprem.examples.cli.ExitCodes;
 import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.DeadLetter;
@@ -14,7 +13,6 @@ import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,12 +141,9 @@ class SsmCliStateTest {
 
     @Test
     void everySyncWarnsAboutTheDeadLetter() throws Exception {
-        try (SsmEmulator emulator = SsmEmulator.builder().https().passwordGrant("cli-client", TestSecrets.CLIENT_SECRET)
-                .user("operator", TestSecrets.PASSWORD).acknowledgeAfter(0, Duration.ZERO).start()) {
+        try (SsmEmulator emulator = CliRunner.emulator().start()) {
             Path ca = Files.writeString(dir.resolve("ca.pem"), emulator.caPem());
-            CliRunner runner = cli().env("SSM_URL", emulator.url().toString()).env("SSM_CA_CERT", ca.toString())
-                    .env("SSM_CLIENT_ID", "cli-client").env("SSM_CLIENT_SECRET", TestSecrets.CLIENT_SECRET)
-                    .env("SSM_USERNAME", "operator").env("SSM_PASSWORD", TestSecrets.PASSWORD);
+            CliRunner runner = cli().signedInTo(emulator, ca);
             for (int run = 1; run <= 2; run++) {
                 CliRunner.Result sync = runner.run("sync");
                 assertEquals(0, sync.exitCode(), sync.toString());

@@ -12,7 +12,6 @@ import io.github.ssmonprem.testkit.SsmEmulator;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,9 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(TestSecrets.NoLeaks.class)
 class SsmCliTest {
 
-    static final String CLIENT = "cli-client";
-    static final String USER = "operator";
-
     @TempDir
     Path dir;
 
@@ -34,8 +30,7 @@ class SsmCliTest {
 
     @BeforeEach
     void start() throws Exception {
-        emulator = SsmEmulator.builder().https().passwordGrant(CLIENT, TestSecrets.CLIENT_SECRET)
-                .user(USER, TestSecrets.PASSWORD).acknowledgeAfter(0, Duration.ZERO).start();
+        emulator = CliRunner.emulator().start();
         ca = Files.writeString(dir.resolve("ca.pem"), emulator.caPem());
     }
 
@@ -45,10 +40,7 @@ class SsmCliTest {
     }
 
     private CliRunner cli() {
-        return new CliRunner().env("SSM_URL", emulator.url().toString()).env("SSM_CA_CERT", ca.toString())
-                .env("SSM_CLIENT_ID", CLIENT).env("SSM_CLIENT_SECRET", TestSecrets.CLIENT_SECRET)
-                .env("SSM_USERNAME", USER).env("SSM_PASSWORD", TestSecrets.PASSWORD)
-                .env("SSM_STATE_DIR", dir.resolve("state").toString());
+        return new CliRunner().signedInTo(emulator, ca).env("SSM_STATE_DIR", dir.resolve("state").toString());
     }
 
     private static void assertNoSecrets(CliRunner.Result r) {
@@ -120,7 +112,7 @@ class SsmCliTest {
 
     @Test
     void exit3ForAMissingGrantWithTheServerText() {
-        emulator.deleteGrant(CLIENT);
+        emulator.deleteGrant(CliRunner.CLIENT);
         JsonNode e = error(cli().run("token", "--output", "json"), 3, "GrantNotFoundException");
         assertEquals("invalid_client", e.path("code").asText());
         assertEquals(403, e.path("status").asInt());
@@ -181,7 +173,7 @@ class SsmCliTest {
 
     @Test
     void textFailuresGoToStderrWithWhatToDo() {
-        emulator.deleteGrant(CLIENT);
+        emulator.deleteGrant(CliRunner.CLIENT);
         CliRunner.Result r = cli().run("token");
         assertEquals(3, r.exitCode());
         assertEquals("", r.out());

@@ -475,7 +475,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         }
 
         /**
-         * Sets runs background refreshes (default: one daemon thread of the provider's own).
+         * Sets the executor that runs background refreshes (default: one daemon thread of the provider's own).
          *
          * @param executor runs background refreshes (default: one daemon thread of the provider's own)
          * @return this builder

@@ -3,19 +3,16 @@ package io.github.ssmonprem.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.sync.FencedDelivery;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockLostException;
-import io.github.ssmonprem.sync.model.UsageReport;
-import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,15 +33,7 @@ class JdbcDeliveryFencingTest {
         String prefix = "f" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
         JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
         JdbcSyncLock lock = JdbcSyncLock.builder(ds).tablePrefix(prefix).build();
-        List<String> ids = new ArrayList<>();
-        Instant now = Instant.now();
-        for (int i = 0; i < 3; i++) {
-            UsageReport r = UsageReport.builder().account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT")
-                    .productInstance("pi-" + i).device("edge-" + i, "regid.sdwan")
-                    .usage("sdwan_dna_advantage", 1, now.minusSeconds(3600), now).build();
-            store.addPending(PendingReport.of(r, now.plusMillis(i)));
-            ids.add(r.reportId());
-        }
+        List<String> ids = FencedDelivery.addThreeReports(store, Clock.systemUTC());
         try (SsmEmulator emulator = SsmEmulator.builder().acknowledgeAfter(0, Duration.ZERO).start();
                 SsmSyncClient nodeA = SsmSyncClient.builder().config(emulator.clientConfig().build())
                         .grant(emulator.passwordGrant()).store(store).nodeName("node-a").build()) {
@@ -66,15 +55,7 @@ class JdbcDeliveryFencingTest {
             SyncResult result = syncA.get(60, TimeUnit.SECONDS);
             assertInstanceOf(SyncLockLostException.class, result.error(), String.valueOf(result.error()));
             assertEquals(1, emulator.stats().submissionsOf(ids.get(0)), "the submission under way when the lease ran out");
-            assertEquals(0, emulator.stats().submissionsOf(ids.get(1)), "nothing submitted after the loss");
-            assertEquals(0, emulator.stats().submissionsOf(ids.get(2)), "nothing submitted after the loss");
-            assertEquals(0, emulator.stats().polls());
-            for (PendingReport p : store.pendingReports()) {
-                assertNull(p.pollId(), "no poll id written after the loss: " + p.reportId());
-                assertEquals(0, p.attempts(), "no failure written after the loss: " + p.reportId());
-            }
-            assertEquals(3, store.pendingCount());
-            assertFalse(store.lastOutcome().isPresent(), "no outcome written after the loss");
+            FencedDelivery.assertNothingAfterTheLoss(emulator, store, ids);
             assertEquals("node-b", lock.holder().orElseThrow().holder(), "node-b's lease is untouched");
             leaseB.get().release(false);
         }

@@ -92,6 +92,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     private final AtomicLong licensesInLastPull = new AtomicLong();
     private final int deliveryConcurrency;
     private final String nodeName;
+    private final Duration claimLease;
     private final Object asyncLock = new Object();
     /** Asynchronous submissions not started yet, each with its claim: whoever sets it runs or cancels it. */
     private final Map<CompletableFuture<DeliveryResult>, AtomicBoolean> asyncQueued = new ConcurrentHashMap<>();
@@ -117,6 +118,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         this.deliveryConcurrency = b.deliveryConcurrency;
         this.licenses = new LicenseService(http, tokens, b.pageSize);
         this.nodeName = b.nodeName != null ? b.nodeName : defaultNodeName();
+        this.claimLease = b.claimLease;
         this.usage = new UsageService(http, tokens, store, b.ackTimeout, b.requestingSystem, b.deliveryConcurrency, nodeName,
                 b.claimLease);
         this.clock = http.config().clock();
@@ -176,6 +178,16 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      */
     public String nodeName() {
         return nodeName;
+    }
+
+    /**
+     * Returns how long this client's claim on a pending report holds unless renewed
+     * ({@link Builder#claimLease(Duration)}).
+     *
+     * @return the claim's lease
+     */
+    public Duration claimLease() {
+        return claimLease;
     }
 
     private static final AtomicInteger CLIENTS = new AtomicInteger();
@@ -650,7 +662,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         }
 
         /**
-         * Sets adjusts the token provider (margins, scope, client authentication).
+         * Adjusts the token provider (margins, scope, client authentication).
          *
          * @param customizer adjusts the token provider (margins, scope, client authentication)
          * @return this builder
@@ -721,7 +733,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         }
 
         /**
-         * Sets licenses per page (default 100).
+         * Sets how many licenses a page holds (default 100).
          *
          * @param size licenses per page (default 100)
          * @return this builder

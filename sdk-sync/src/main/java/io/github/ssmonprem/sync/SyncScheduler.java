@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,14 @@ import org.slf4j.LoggerFactory;
  *       does not push it a period out); one that fails brings the next run forward to the failure back-off when that is sooner.</li>
  *   <li>A failed run does not stop the schedule: the next comes sooner, after a back-off (15 min,
  *       doubling, capped below the period), and the normal period resumes after a success.</li>
+ *   <li>Whatever a sync throws fails that run and only that run: an exception, and also an
+ *       {@link Error} such as a {@link LinkageError} (a library of the wrong version), a
+ *       {@link StackOverflowError} or an {@link OutOfMemoryError} thrown in the task or in a listener.
+ *       The run's future completes with a failed result, the error is logged at ERROR with its stack
+ *       trace, and the schedule goes on after the failure back-off. A listener that throws is logged
+ *       and does not stop the other listeners nor the future. Should the scheduler itself be unable to
+ *       go on (its executor refuses the next run), the future completes exceptionally and the log says,
+ *       at ERROR, that no further run is scheduled.</li>
  *   <li>{@link #close()} stops scheduling and waits, bounded, for a running sync.</li>
  * </ul>
  *
@@ -163,7 +172,8 @@ public final class SyncScheduler implements AutoCloseable {
     /**
      * Runs a sync now, or joins the one running.
      *
-     * @return the result of that run; fails only if the scheduler is closed
+     * @return the result of that run, failed or not; completes exceptionally only if the scheduler is
+     *     closed or cannot run syncs any more (its executor is shut down)
      */
     public CompletableFuture<SyncResult> syncNow() {
         CompletableFuture<SyncResult> mine;
@@ -178,7 +188,14 @@ public final class SyncScheduler implements AutoCloseable {
             running = mine;
         }
         Instant requestedAt = clock.instant();
-        executor.execute(() -> attempt(mine, requestedAt));
+        try {
+            executor.execute(() -> attempt(mine, requestedAt));
+        } catch (RejectedExecutionException e) {
+            synchronized (lock) {
+                running = null;
+            }
+            mine.completeExceptionally(new IllegalStateException("the scheduler's executor is shut down", e));
+        }
         return mine;
     }
 
@@ -230,12 +247,28 @@ public final class SyncScheduler implements AutoCloseable {
     }
 
     /**
-     * Runs a sync for {@code future}, under the cluster's lease when there is a lock. Runs on the
-     * executor.
+     * Runs a sync for {@code future}, under the cluster's lease when there is a lock, and completes
+     * the future whatever happens. Runs on the executor.
      *
      * @param requestedAt when {@link #syncNow()} asked for it, or null for a scheduled run
      */
     private void attempt(CompletableFuture<SyncResult> future, Instant requestedAt) {
+        try {
+            attemptOnce(future, requestedAt);
+        } catch (Throwable t) {
+            // The task's and the lock's failures are failed results; only scheduling the next run gets here.
+            synchronized (lock) {
+                if (running == future) {
+                    running = null;
+                }
+            }
+            LOG.error("The SSM sync scheduler could not schedule its next run; no sync runs until syncNow() is called"
+                    + " or the application restarts", t);
+            future.completeExceptionally(t);
+        }
+    }
+
+    private void attemptOnce(CompletableFuture<SyncResult> future, Instant requestedAt) {
         synchronized (lock) {
             if (closed) {
                 running = null;
@@ -267,6 +300,10 @@ public final class SyncScheduler implements AutoCloseable {
         } catch (SyncLockException e) {
             finish(future, failed(e), null, requestedAt != null);
             return;
+        } catch (RuntimeException | Error e) {
+            // A lock implementation's bug (or an Error inside it): a failed run, not a caller left waiting.
+            finish(future, failed(unexpected("The sync lock", e)), null, requestedAt != null);
+            return;
         }
         if (lease.isEmpty()) {
             LOG.debug("Another node holds the sync lock; looking again in {} s", lockPollInterval.toSeconds());
@@ -276,17 +313,23 @@ public final class SyncScheduler implements AutoCloseable {
                     future.completeExceptionally(new IllegalStateException("the scheduler is closed"));
                     return;
                 }
-                next = executor.schedule(() -> attempt(future, requestedAt), lockPollInterval.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                ScheduledFuture<?> poll = executor.schedule(() -> attempt(future, requestedAt),
+                        lockPollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    // The planned run, when syncNow() is polling: this poll's sync serves it, and finish(...)
+                    // plans the next one from plannedRunAt. Left pending, it would start a second schedule.
+                    next.cancel(false);
+                }
+                next = poll;
                 nextRunAt = clock.instant().plus(lockPollInterval);
             }
             return;
         }
         SyncLease held = lease.get();
         AtomicBoolean syncing = new AtomicBoolean(true);
-        scheduleRenewal(held, syncing);
         SyncResult result;
         try {
+            scheduleRenewal(held, syncing);
             result = execute(held);
         } finally {
             syncing.set(false);
@@ -335,21 +378,33 @@ public final class SyncScheduler implements AutoCloseable {
         }, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs the task; whatever it throws, even an {@link Error}, becomes a failed result. */
     private SyncResult execute(SyncLease lease) {
         try {
             return lease == null ? task.sync() : task.sync(lease);
-        } catch (RuntimeException e) {
-            SsmException error = e instanceof SsmException ? (SsmException) e
-                    : new SsmException("The sync task failed: " + e.getClass().getSimpleName() + ".",
-                            "This is a bug in the sync task; report it with the log.", false, e);
-            return failed(error);
-        } catch (LinkageError e) {
-            // Such as a library older than the SDK was built with: a failed sync, not a future that never completes.
-            LOG.error("The sync task failed: {}", e.toString());
-            return failed(new SsmException("The sync task failed: " + e.getClass().getSimpleName() + " (" + e.getMessage() + ").",
-                    "A library on the class path is not the version the SDK was built with (usually an older HttpClient"
-                            + " 5 or HttpCore 5: the SDK needs HttpClient 5.6 and HttpCore 5.4); align the versions.", false, e));
+        } catch (SsmException e) {
+            return failed(e);
+        } catch (Throwable e) {
+            return failed(unexpected("The sync task", e));
         }
+    }
+
+    /** What a run that {@code what} failed with {@code e} (not an {@link SsmException}) reports; Errors logged at ERROR. */
+    private static SsmException unexpected(String what, Throwable e) {
+        String message = what + " failed: " + e.getClass().getSimpleName();
+        if (e instanceof LinkageError) {
+            // Such as a library older than the SDK was built with.
+            LOG.error("{}; the schedule goes on after the failure back-off", message, e);
+            return new SsmException(message + " (" + e.getMessage() + ").",
+                    "A library on the class path is not the version the SDK was built with (usually an older HttpClient"
+                            + " 5 or HttpCore 5: the SDK needs HttpClient 5.6 and HttpCore 5.4); align the versions.", false, e);
+        }
+        if (e instanceof Error) {
+            LOG.error("{}; the schedule goes on after the failure back-off", message, e);
+            return new SsmException(message + ".", "An error in the sync or in code it calls, such as a listener; see"
+                    + " the stack trace logged at ERROR by " + SyncScheduler.class.getName() + ".", false, e);
+        }
+        return new SsmException(message + ".", "This is a bug in the sync task; report it with the log.", false, e);
     }
 
     private SyncResult failed(SsmException error) {
@@ -410,6 +465,8 @@ public final class SyncScheduler implements AutoCloseable {
                 listener.onSync(result);
             } catch (RuntimeException e) {
                 LOG.warn("A sync listener failed: {}", e.toString());
+            } catch (Error e) {
+                LOG.error("A sync listener failed; the other listeners and the caller still get the result", e);
             }
         }
         future.complete(result);
@@ -419,13 +476,14 @@ public final class SyncScheduler implements AutoCloseable {
         if (closed) {
             return;
         }
+        long millis = Math.max(0, delay.toMillis());
+        ScheduledFuture<?> scheduled = executor.schedule(this::scheduledRun, millis, TimeUnit.MILLISECONDS);
         if (next != null) {
             next.cancel(false);
         }
-        long millis = Math.max(0, delay.toMillis());
+        next = scheduled;
         nextRunAt = clock.instant().plusMillis(millis);
         plannedRunAt = nextRunAt;
-        next = executor.schedule(this::scheduledRun, millis, TimeUnit.MILLISECONDS);
     }
 
     private Duration withJitter(Duration base) {
@@ -505,7 +563,7 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
-         * Sets time between runs (default 24 h).
+         * Sets the time between runs (default 24 h).
          *
          * @param period time between runs (default 24 h)
          * @return this builder
@@ -516,7 +574,7 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
-         * Sets time before the first run (default 1 min).
+         * Sets the time before the first run (default 1 min).
          *
          * @param delay time before the first run (default 1 min)
          * @return this builder
@@ -565,7 +623,7 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
-         * Sets runs and times the syncs (default: one daemon thread of the scheduler's own).
+         * Sets the executor that runs and times the syncs (default: one daemon thread of the scheduler's own).
          *
          * @param executor runs and times the syncs (default: one daemon thread of the scheduler's own)
          * @return this builder
@@ -647,9 +705,9 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
-         * Sets receives every result.
+         * Adds a listener that receives the result of every run.
          *
-         * @param listener receives every result
+         * @param listener receives the result of every run
          * @return this builder
          */
         public Builder listener(SyncListener listener) {

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.sync;
 
+import static io.github.ssmonprem.sync.EmulatorFixtures.ACCOUNT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Reports the server refuses for good become dead letters; the sync's steps run independently. */
 class DeadLetterAndStepsTest {
 
-    private static final String ACCOUNT = "acme.example";
-
     @TempDir
     Path state;
 
@@ -36,7 +35,7 @@ class DeadLetterAndStepsTest {
     void start() {
         clock = FakeClock.atEpochOfTests();
         registry = new SimpleMeterRegistry();
-        emulator = SsmEmulator.builder().clock(clock).account(ACCOUNT, "Acme", "VA1").licenses(ACCOUNT, "VA1", 5)
+        emulator = EmulatorFixtures.emulator(clock).licenses(ACCOUNT, EmulatorFixtures.VIRTUAL_ACCOUNT, 5)
                 .acknowledgeAfter(1, Duration.ZERO).pollAfterSeconds(3).start();
     }
 
@@ -46,15 +45,12 @@ class DeadLetterAndStepsTest {
     }
 
     private SsmSyncClient client() {
-        return SsmSyncClient.builder()
-                .config(emulator.clientConfig().clock(clock).sleeper(clock).meterRegistry(registry).build())
-                .grant(emulator.passwordGrant()).stateDirectory(state).account(AccountSelection.of(ACCOUNT, "VA1")).build();
+        return EmulatorFixtures.client(emulator, clock, registry).stateDirectory(state)
+                .account(AccountSelection.of(ACCOUNT, EmulatorFixtures.VIRTUAL_ACCOUNT)).build();
     }
 
     private UsageReport report(String account) {
-        return UsageReport.builder(clock).account(account).virtualAccount("VA1").productInstance("vmanage-1")
-                .device("edge-1", "regid.sdwan").usage("sdwan_dna_advantage", 4, clock.instant().minusSeconds(3600), clock.instant())
-                .build();
+        return EmulatorFixtures.usage(clock).account(account).build();
     }
 
     @Test

@@ -4,20 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.core.testing.FakeClock;
 import io.github.ssmonprem.sync.lock.LocalSyncLock;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockLostException;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
-import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,20 +30,13 @@ class DeliveryFencingTest {
     private final FakeClock clock = FakeClock.atEpochOfTests();
     private final LocalSyncLock lock = new LocalSyncLock(clock);
     private final InMemorySyncStore store = new InMemorySyncStore(clock);
-    private final List<String> ids = new ArrayList<>();
+    private List<String> ids;
     private SsmEmulator emulator;
 
     private SsmSyncClient start(SsmEmulator.Builder builder) {
         emulator = builder.clock(clock).start();
-        for (int i = 0; i < 3; i++) {
-            UsageReport r = UsageReport.builder(clock).account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT")
-                    .productInstance("pi-" + i).device("edge-" + i, "regid.sdwan")
-                    .usage("sdwan_dna_advantage", 1, clock.instant().minusSeconds(3600), clock.instant()).build();
-            store.addPending(PendingReport.of(r, clock.instant().plusMillis(i)));
-            ids.add(r.reportId());
-        }
-        SsmSyncClient client = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
-                .grant(emulator.passwordGrant()).store(store).nodeName("node-a").build();
+        ids = FencedDelivery.addThreeReports(store, clock);
+        SsmSyncClient client = EmulatorFixtures.client(emulator, clock).store(store).nodeName("node-a").build();
         client.tokens().token();
         return client;
     }
@@ -69,15 +58,7 @@ class DeliveryFencingTest {
 
             assertInstanceOf(SyncLockLostException.class, result.error(), String.valueOf(result.error()));
             assertEquals(3, emulator.stats().submissionsOf(ids.get(0)), "the first report: two 429s, then accepted");
-            assertEquals(0, emulator.stats().submissionsOf(ids.get(1)), "nothing submitted after the loss");
-            assertEquals(0, emulator.stats().submissionsOf(ids.get(2)), "nothing submitted after the loss");
-            assertEquals(0, emulator.stats().polls());
-            for (PendingReport p : store.pendingReports()) {
-                assertNull(p.pollId(), "no poll id written after the loss: " + p.reportId());
-                assertEquals(0, p.attempts(), "no failure recorded after the loss: " + p.reportId());
-            }
-            assertEquals(3, store.pendingCount());
-            assertFalse(store.lastOutcome().isPresent(), "no outcome written after the loss");
+            FencedDelivery.assertNothingAfterTheLoss(emulator, store, ids);
         }
     }
 
@@ -100,8 +81,7 @@ class DeliveryFencingTest {
             // The next lease holder finishes them from the stored poll ids, without submitting again.
             clock.advance(Duration.ofMinutes(5));                  // node-a's claims expire
             SyncLease next = lock.tryAcquire("node-b", LEASE).orElseThrow();
-            try (SsmSyncClient b = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
-                    .grant(emulator.passwordGrant()).store(store).nodeName("node-b").build()) {
+            try (SsmSyncClient b = EmulatorFixtures.client(emulator, clock).store(store).nodeName("node-b").build()) {
                 SyncResult finished = b.sync(next);
                 assertTrue(finished.isSuccess(), String.valueOf(finished.error()));
                 assertEquals(3, finished.outcome().reportsDelivered());

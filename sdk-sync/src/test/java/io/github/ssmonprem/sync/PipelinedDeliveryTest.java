@@ -27,8 +27,7 @@ class PipelinedDeliveryTest {
     @BeforeEach
     void start() {
         clock = FakeClock.atEpochOfTests();
-        emulator = SsmEmulator.builder().clock(clock).account(ACCOUNT, "Acme", "VA1")
-                .acknowledgeAfter(1, Duration.ZERO).pollAfterSeconds(POLL_AFTER).start();
+        emulator = EmulatorFixtures.emulator(clock).acknowledgeAfter(1, Duration.ZERO).pollAfterSeconds(POLL_AFTER).start();
     }
 
     @AfterEach
@@ -39,8 +38,7 @@ class PipelinedDeliveryTest {
     @Test
     void aHundredPendingReportsCostAboutOneAcknowledgementWait() {
         InMemorySyncStore store = new InMemorySyncStore(clock);
-        try (SsmSyncClient ssm = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
-                .grant(emulator.passwordGrant()).store(store).deliveryConcurrency(4).build()) {
+        try (SsmSyncClient ssm = EmulatorFixtures.client(emulator, clock).store(store).deliveryConcurrency(4).build()) {
             for (int i = 0; i < 100; i++) {
                 UsageReport r = UsageReport.builder(clock).account(ACCOUNT).virtualAccount("VA1").productInstance("vmanage-1")
                         .device("edge-" + i, "regid.sdwan").usage("sdwan_dna_advantage", 1, clock.instant().minusSeconds(60), clock.instant())

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** A caller-chosen report id makes a repeated submission of the same usage send nothing new. */
 class ReportIdTest {
 
-    private static final String ACCOUNT = "acme.example";
-
     @TempDir
     Path state;
 
@@ -29,8 +27,7 @@ class ReportIdTest {
     @BeforeEach
     void start() {
         clock = FakeClock.atEpochOfTests();
-        emulator = SsmEmulator.builder().clock(clock).account(ACCOUNT, "Acme", "VA1").acknowledgeAfter(1, Duration.ZERO)
-                .pollAfterSeconds(3).start();
+        emulator = EmulatorFixtures.emulator(clock).acknowledgeAfter(1, Duration.ZERO).pollAfterSeconds(3).start();
     }
 
     @AfterEach
@@ -39,14 +36,11 @@ class ReportIdTest {
     }
 
     private SsmSyncClient client() {
-        return SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
-                .grant(emulator.passwordGrant()).stateDirectory(state).account(AccountSelection.of(ACCOUNT, "VA1")).build();
+        return EmulatorFixtures.client(emulator, clock).stateDirectory(state).build();
     }
 
     private UsageReport report(String id) {
-        return UsageReport.builder(clock).reportId(id).account(ACCOUNT).virtualAccount("VA1").productInstance("vmanage-1")
-                .device("edge-1", "regid.sdwan").usage("sdwan_dna_advantage", 4, clock.instant().minusSeconds(3600), clock.instant())
-                .build();
+        return EmulatorFixtures.usage(clock).reportId(id).build();
     }
 
     @Test
@@ -69,8 +63,7 @@ class ReportIdTest {
     @Test
     void submittingAPendingIdAgainKeepsTheStoredReportAndSendsNothing() {
         emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
-        try (SsmSyncClient ssm = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
-                .grant(emulator.passwordGrant()).stateDirectory(state).ackTimeout(Duration.ofSeconds(5)).build()) {
+        try (SsmSyncClient ssm = EmulatorFixtures.client(emulator, clock).stateDirectory(state).ackTimeout(Duration.ofSeconds(5)).build()) {
             UsageReport first = report("batch-17");
             assertEquals(DeliveryResult.Status.PENDING, ssm.submitUsage(first).status());
             int requests = emulator.stats().requestLines().size();

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.sync;
 
+import static io.github.ssmonprem.sync.EmulatorFixtures.ACCOUNT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,7 +10,6 @@ import io.github.ssmonprem.core.testing.FakeClock;
 import io.github.ssmonprem.sync.lock.LocalSyncLock;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockLostException;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Test;
 /** {@link SsmSyncClient#sync(SyncLease)}: a node that lost its lease writes nothing and sends no usage. */
 class SsmSyncClientLeaseTest {
 
-    private static final String ACCOUNT = "acme.example";
-
     private final FakeClock clock = FakeClock.atEpochOfTests();
     private final LocalSyncLock lock = new LocalSyncLock(clock);
     private final InMemorySyncStore store = new InMemorySyncStore();
@@ -30,12 +28,9 @@ class SsmSyncClientLeaseTest {
 
     @BeforeEach
     void start() {
-        emulator = SsmEmulator.builder().clock(clock).account(ACCOUNT, "Acme", "VA1").licenses(ACCOUNT, "VA1", 5)
+        emulator = EmulatorFixtures.emulator(clock).licenses(ACCOUNT, EmulatorFixtures.VIRTUAL_ACCOUNT, 5)
                 .acknowledgeAfter(0, Duration.ZERO).start();
-        UsageReport report = UsageReport.builder(clock).account(ACCOUNT).virtualAccount("VA1").productInstance("pi-1")
-                .device("edge-1", "regid.2019-10.com.cisco.SDWAN")
-                .usage("sdwan_dna_advantage", 2, clock.instant().minusSeconds(3600), clock.instant()).build();
-        store.addPending(PendingReport.of(report, clock.instant()));
+        store.addPending(PendingReport.of(EmulatorFixtures.usage(clock).build(), clock.instant()));
     }
 
     @AfterEach
@@ -44,8 +39,8 @@ class SsmSyncClientLeaseTest {
     }
 
     private SsmSyncClient client() {
-        return SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
-                .grant(emulator.passwordGrant()).store(store).account(AccountSelection.of(ACCOUNT, "VA1")).build();
+        return EmulatorFixtures.client(emulator, clock).store(store)
+                .account(AccountSelection.of(ACCOUNT, EmulatorFixtures.VIRTUAL_ACCOUNT)).build();
     }
 
     @Test

@@ -130,6 +130,22 @@ class SyncSchedulerLockTest {
     }
 
     @Test
+    void syncNowThatPollsTheLockLeavesOneScheduleNotTwo() throws Exception {
+        SyncLease other = lock.tryAcquire("node-a", Duration.ofMinutes(5)).orElseThrow();
+        try (SyncScheduler b = node("node-b", task("node-b", lease -> success()), 2).initialDelay(Duration.ofHours(1))
+                .jitter(Duration.ZERO).build().start()) {
+            CompletableFuture<SyncResult> mine = b.syncNow();
+            executor.advance(Duration.ofSeconds(30));
+            other.release(false);
+            executor.advance(Duration.ofSeconds(10));
+            assertTrue(mine.get().isSuccess());
+            assertEquals(1, executor.pending(), "one next run is scheduled");
+            executor.advance(Duration.ofDays(3));
+            assertEquals(4, runs.size(), "the on-demand run, then one run a day: " + runs);
+        }
+    }
+
+    @Test
     void theLeaseIsRenewedWhileTheSyncRunsAndALostLeaseStopsTheWrite() throws Exception {
         List<String> writes = new CopyOnWriteArrayList<>();
         SyncTask longSync = task("node-a", lease -> {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** A usage push that failed reports the attempts it really made, however the failure surfaces. */
 class UsageAttemptsTest {
 
-    private static final String ACCOUNT = "acme.example";
     private static final String USAGE_PATH = "/backend/api/v2/devices/reportusage";
+    private static final String POLL_PATH = "/backend/api/v2/accounts/poll";
 
     @TempDir
     Path state;
@@ -32,7 +32,7 @@ class UsageAttemptsTest {
     @BeforeEach
     void start() {
         clock = FakeClock.atEpochOfTests();
-        emulator = SsmEmulator.builder().clock(clock).account(ACCOUNT, "Acme", "VA1").licenses(ACCOUNT, "VA1", 5)
+        emulator = EmulatorFixtures.emulator(clock).licenses(EmulatorFixtures.ACCOUNT, EmulatorFixtures.VIRTUAL_ACCOUNT, 5)
                 .acknowledgeAfter(1, Duration.ZERO).start();
     }
 
@@ -42,14 +42,25 @@ class UsageAttemptsTest {
     }
 
     private SsmSyncClient client() {
-        return SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).build())
-                .grant(emulator.passwordGrant()).stateDirectory(state).account(AccountSelection.of(ACCOUNT, "VA1")).build();
+        return EmulatorFixtures.client(emulator, clock).stateDirectory(state)
+                .account(AccountSelection.of(EmulatorFixtures.ACCOUNT, EmulatorFixtures.VIRTUAL_ACCOUNT)).build();
     }
 
     private UsageReport report() {
-        return UsageReport.builder(clock).account(ACCOUNT).virtualAccount("VA1").productInstance("vmanage-1")
-                .device("edge-1", "regid.sdwan").usage("sdwan_dna_advantage", 4, clock.instant().minusSeconds(3600), clock.instant())
-                .build();
+        return EmulatorFixtures.usage(clock).build();
+    }
+
+    @Test
+    void aPollThatMeetsOneTransientFailureIsRetriedAndTheReportDelivered() {
+        try (SsmSyncClient ssm = client()) {
+            ssm.listAccounts();
+            emulator.faults().backendDownOn(POLL_PATH, 1);
+            DeliveryResult result = ssm.submitUsage(report());
+            assertEquals(DeliveryResult.Status.DELIVERED, result.status(), () -> String.valueOf(result.failure()));
+            assertEquals(1, emulator.stats().faultsServed(), "the poll met the 502");
+            assertEquals(emulator.stats().polls() + 1, emulator.stats().requests("poll"), "the poll was sent again");
+            assertEquals(1, emulator.stats().acknowledged());
+        }
     }
 
     @Test

@@ -932,7 +932,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns token requests received.
+         * Returns how many token requests were received.
          *
          * @return token requests received
          */
@@ -941,7 +941,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns tokens issued.
+         * Returns how many tokens were issued.
          *
          * @return tokens issued
          */
@@ -950,7 +950,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns token requests of that grant type.
+         * Returns how many token requests of that grant type were received.
          *
          * @param grantType {@code password}, {@code client_credentials} or {@code refresh_token}
          * @return token requests of that grant type
@@ -961,7 +961,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns token requests that carried a query string (the SDK must send none).
+         * Returns how many token requests carried a query string (the SDK must send none).
          *
          * @return token requests that carried a query string (the SDK must send none)
          */
@@ -979,7 +979,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns license pages served.
+         * Returns how many license pages were served.
          *
          * @return license pages served
          */
@@ -1001,7 +1001,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns distinct reports received (by nonce).
+         * Returns how many distinct reports (by nonce) were received.
          *
          * @return distinct reports received (by nonce)
          */
@@ -1010,7 +1010,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns usage records counted, each report once.
+         * Returns how many usage records were counted, each report once.
          *
          * @return usage records counted, each report once
          */
@@ -1019,7 +1019,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns acknowledgement polls answered.
+         * Returns how many acknowledgement polls were answered.
          *
          * @return acknowledgement polls answered
          */
@@ -1028,7 +1028,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns reports acknowledged.
+         * Returns how many reports were acknowledged.
          *
          * @return reports acknowledged
          */
@@ -1037,7 +1037,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns faults served.
+         * Returns how many faults were served.
          *
          * @return faults served
          */
@@ -1046,7 +1046,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns requests received on that route (faults included).
+         * Returns how many requests were received on that route (faults included).
          *
          * @param route {@code token}, {@code accounts}, {@code licenses}, {@code usage}, {@code poll} or {@code other}
          * @return requests received on that route (faults included)
@@ -1146,7 +1146,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Sets access token lifetime (default 1 h).
+         * Sets the access token lifetime (default 1 h).
          *
          * @param lifetime access token lifetime (default 1 h)
          * @return this builder

@@ -47,9 +47,11 @@ public final class ApacheClientFactory {
      *
      * @param config the configuration
      * @return the pool; close it with the client
-     * @throws SsmConfigurationException when the TLS context cannot be created
+     * @throws SsmConfigurationException when the TLS context cannot be created, or the HttpClient on
+     *     the class path is older than the SDK needs ({@link HttpClientVersionCheck})
      */
     public static PoolingHttpClientConnectionManager pool(SsmClientConfig config) {
+        HttpClientVersionCheck.verify();
         return PoolingHttpClientConnectionManagerBuilder.create()
                 .setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext(config),
                         HostnameVerificationPolicy.CLIENT, new DefaultHostnameVerifier()))

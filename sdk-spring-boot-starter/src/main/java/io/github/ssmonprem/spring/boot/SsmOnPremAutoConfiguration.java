@@ -22,8 +22,6 @@ import io.github.ssmonprem.sync.store.SyncStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -228,6 +226,19 @@ public class SsmOnPremAutoConfiguration {
             String domain = required(account.getDomain(), "accounts[" + i + "].domain");
             b.account(new AccountSelection(domain, account.getVirtualAccounts()));
         }
+        SsmOnPremProperties.Cluster cluster = properties.getCluster();
+        String nodeName = cluster.getNodeName();
+        if (nodeName != null) {
+            if (nodeName.isBlank() || nodeName.length() > 200) {
+                throw new MissingSsmPropertyException(PREFIX + "cluster.node-name", "must be 1 to 200 characters and not blank");
+            }
+            b.nodeName(nodeName);
+        }
+        Duration claimLease = cluster.getClaimLease();
+        if (claimLease == null || claimLease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new MissingSsmPropertyException(PREFIX + "cluster.claim-lease", "must be at least 1s, was " + claimLease);
+        }
+        b.claimLease(claimLease);
         String displayName = properties.getRequestingSystem().getDisplayName();
         if (displayName != null && !displayName.isBlank()) {
             b.requestingSystem(new RequestingSystem(displayName, RequestingSystem.ofLocalHost().hostIdentifier()));
@@ -309,7 +320,8 @@ public class SsmOnPremAutoConfiguration {
          * @param properties the properties
          * @param client the sync client
          * @param executor the application's executor, if any
-         * @param lock the cluster's lock, with {@code cluster.enabled} or the application's own
+         * @param lock the cluster's lock, with {@code cluster.enabled} or the application's own; this node holds
+         *     it under the client's {@link SsmSyncClient#nodeName() node name}
          * @param customizers applied after the properties
          * @return the scheduler, started and stopped by {@link #ssmSchedulerLifecycle}
          */
@@ -327,7 +339,7 @@ public class SsmOnPremAutoConfiguration {
                 b.failureBackoff(s.getPeriod().dividedBy(4), half);
             }
             executor.ifAvailable(b::executor);
-            lock.ifAvailable(l -> b.lock(l, nodeName()));
+            lock.ifAvailable(l -> b.lock(l, client.nodeName()));
             customizers.orderedStream().forEach(c -> c.customize(b));
             return b.build();
         }
@@ -348,17 +360,6 @@ public class SsmOnPremAutoConfiguration {
     private static ClassLoader classLoader(BeanFactory beans) {
         ClassLoader loader = beans instanceof ConfigurableBeanFactory c ? c.getBeanClassLoader() : null;
         return loader != null ? loader : SsmOnPremAutoConfiguration.class.getClassLoader();
-    }
-
-    /** This instance as operators see it in the lock's holder: host and process id. */
-    private static String nodeName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "unknown-host";
-        }
-        return host + "/" + ProcessHandle.current().pid();
     }
 
     private static OAuthGrant grant(SsmOnPremProperties p) {

@@ -288,7 +288,7 @@ public class SsmOnPremProperties {
     }
 
     /**
-     * Sets attempts per call, the first included.
+     * Sets the number of attempts per call, the first included.
      *
      * @param retries attempts per call, the first included
      */
@@ -688,6 +688,12 @@ public class SsmOnPremProperties {
         /** Whether the instances of this application share one store and sync lock on its DataSource (needs sdk-jdbc): one sync per period between them. */
         private boolean enabled;
 
+        /** This instance's name in the claims on pending reports and in the sync lock's holder: 1 to 200 characters, unique among the instances sharing a store, stable across restarts so a restarted instance resumes its own claims at once; unset: the host name, the process id and a number. */
+        private String nodeName;
+
+        /** How long a claim on a pending report holds unless renewed: how soon another instance delivers the reports of one that died mid-delivery. At least 1s; keep it no longer than the sync lock's lease (5m). */
+        private Duration claimLease = Duration.ofMinutes(5);
+
         /**
          * Whether clustering is on.
          *
@@ -704,6 +710,42 @@ public class SsmOnPremProperties {
          */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+        /**
+         * This instance's name in delivery claims and the sync lock, if set.
+         *
+         * @return the node name, or null for the SDK's default
+         */
+        public String getNodeName() {
+            return nodeName;
+        }
+
+        /**
+         * Sets this instance's name in delivery claims and the sync lock.
+         *
+         * @param nodeName the node name, 1 to 200 characters; null for the SDK's default
+         */
+        public void setNodeName(String nodeName) {
+            this.nodeName = nodeName;
+        }
+
+        /**
+         * How long a claim on a pending report holds unless renewed.
+         *
+         * @return the claim's lease
+         */
+        public Duration getClaimLease() {
+            return claimLease;
+        }
+
+        /**
+         * Sets how long a claim on a pending report holds unless renewed.
+         *
+         * @param claimLease the claim's lease, at least 1 s
+         */
+        public void setClaimLease(Duration claimLease) {
+            this.claimLease = claimLease;
         }
     }
 

@@ -7,7 +7,11 @@ import io.github.ssmonprem.jdbc.JdbcSyncLock;
 import io.github.ssmonprem.jdbc.JdbcSyncStore;
 import io.github.ssmonprem.jdbc.shedlock.ShedLockSyncLock;
 import io.github.ssmonprem.spring.boot.internal.SsmFailureAnalyzer;
+import io.github.ssmonprem.sync.SsmSyncClient;
+import io.github.ssmonprem.sync.SyncScheduler;
 import io.github.ssmonprem.sync.lock.LocalSyncLock;
+import io.github.ssmonprem.sync.lock.LockHolder;
+import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLock;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
@@ -16,11 +20,15 @@ import io.github.ssmonprem.sync.store.SyncStoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbc.JdbcLockProvider;
@@ -184,6 +192,62 @@ class SsmClusterAutoConfigurationTest {
                     assertThat(context.getBean(SyncLock.class)).isInstanceOf(LocalSyncLock.class);
                     assertThat(context.getBean(SyncStore.class)).isInstanceOf(InMemorySyncStore.class);
                 });
+    }
+
+    /** A lock another node always holds, which records the names this node asks under. */
+    private static final class HeldElsewhereLock implements SyncLock {
+        final CompletableFuture<String> askedBy = new CompletableFuture<>();
+
+        @Override
+        public Optional<SyncLease> tryAcquire(String holder, Duration leaseTime) {
+            askedBy.complete(holder);
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<LockHolder> holder() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Duration> sinceLastSuccess() {
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void nodeNameAndClaimLeaseReachTheClientAndTheSchedulersLock() {
+        HeldElsewhereLock lock = new HeldElsewhereLock();
+        runner().withPropertyValues("ssm.onprem.cluster.enabled=true", "ssm.onprem.cluster.node-name=vmanage-2",
+                        "ssm.onprem.cluster.claim-lease=2m")
+                .withBean(SyncStore.class, InMemorySyncStore::new)
+                .withBean(SyncLock.class, () -> lock)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    SsmSyncClient client = context.getBean(SsmSyncClient.class);
+                    assertThat(client.nodeName()).isEqualTo("vmanage-2");
+                    assertThat(client.claimLease()).isEqualTo(Duration.ofMinutes(2));
+                    context.getBean(SyncScheduler.class).syncNow();
+                    assertThat(lock.askedBy.get(30, TimeUnit.SECONDS)).isEqualTo("vmanage-2");
+                });
+    }
+
+    @Test
+    void withoutThemTheClientKeepsTheSdksDefaults() {
+        runner().run(context -> {
+            assertThat(context).hasNotFailed();
+            SsmSyncClient client = context.getBean(SsmSyncClient.class);
+            assertThat(client.nodeName()).contains("/" + ProcessHandle.current().pid() + "/");
+            assertThat(client.claimLease()).isEqualTo(Duration.ofMinutes(5));
+        });
+    }
+
+    @Test
+    void aBlankNodeNameOrAShortClaimLeaseIsNamed() {
+        runner().withPropertyValues("ssm.onprem.cluster.node-name= ")
+                .run(context -> assertThat(analysis(context).getDescription()).contains("ssm.onprem.cluster.node-name"));
+        runner().withPropertyValues("ssm.onprem.cluster.claim-lease=500ms")
+                .run(context -> assertThat(analysis(context).getDescription()).contains("ssm.onprem.cluster.claim-lease"));
     }
 
     /** Boot's DataSource and SQL-initialization auto-configurations, under their 4.0 or 3.5 names. */

@@ -531,6 +531,10 @@ public final class UsageService {
         return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
     }
 
+    /**
+     * A usage call, safe to repeat, so the transport retries it on a transient failure: a submission
+     * carries the report's nonce (the server counts it once), and an acknowledgement poll only reads.
+     */
     private SsmRequest.Builder usageRequest(String operation, String path, UsageReport report) {
         return SsmRequest.post(operation, path)
                 .header("X-CSW-SMART-ACCOUNT-ID", report.account())

@@ -1,25 +1,14 @@
 package io.github.ssmonprem.spring.boot.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
-import org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection;
 import org.junit.jupiter.api.Test;
 
+/** The version comparison itself is tested in sdk-core; here, that the application's HttpClient passes. */
 class HttpClientVersionCheckTest {
-
-    /** HttpClient 5.5's connection class as the check sees it: final (5.5.2's is final and package-private). */
-    private static final class FinalConnection {
-    }
 
     @Test
     void theHttpClientOnTheTestClassPathPasses() {
-        assertThat(HttpClientVersionCheck.problem(DefaultManagedHttpClientConnection.class)).isEmpty();
-        HttpClientVersionCheck.verify(getClass().getClassLoader());
-    }
-
-    @Test
-    void aFinalConnectionClassIsRefusedNamingTheVersionsNeeded() {
-        assertThat(HttpClientVersionCheck.problem(FinalConnection.class)).hasValueSatisfying(p ->
-                assertThat(p).contains("HttpClient 5.6").contains("HttpCore 5.4"));
+        assertThatCode(() -> HttpClientVersionCheck.verify(getClass().getClassLoader())).doesNotThrowAnyException();
     }
 }
