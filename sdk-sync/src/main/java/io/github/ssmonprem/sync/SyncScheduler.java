@@ -554,7 +554,7 @@ public final class SyncScheduler implements AutoCloseable {
         private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
         private SyncLock syncLock;
         private String node;
-        private Duration leaseTime = Duration.ofMinutes(5);
+        private Duration leaseTime = Duration.ofMinutes(10);
         private Duration lockPollInterval = Duration.ofSeconds(10);
         private ScheduledExecutorService renewalExecutor;
 
@@ -670,8 +670,11 @@ public final class SyncScheduler implements AutoCloseable {
         }
 
         /**
-         * Sets how long a lease lasts unless renewed (default 5 min): how soon another node takes over
-         * from a node that died mid-sync. It must exceed the longest pause of a node.
+         * Sets how long a lease lasts unless renewed (default 10 min): how soon another node takes over
+         * from a node that died mid-sync. It must exceed the longest pause of a node, and be at least
+         * 1.5 times the clients' {@code claimLease} (default 5 min), so that the node taking over from a
+         * dead one finds that node's claims on pending reports expired and delivers those reports in
+         * the same sync, not a period later.
          *
          * @param leaseTime the lease time
          * @return this builder

@@ -22,10 +22,10 @@ import picocli.CommandLine.Option;
 final class SyncCommand extends ServerCommand {
 
     /** How long the lease on the cluster's lock lasts unless renewed, unless --lock-lease says otherwise. */
-    private static final int DEFAULT_LEASE_SECONDS = 300;
+    private static final int DEFAULT_LEASE_SECONDS = 600;
 
     @Option(names = "--lock-lease", paramLabel = "SECONDS", description = "with --store: how long this host's lease on the "
-            + "cluster's sync lock lasts unless renewed (default 300); it is renewed every third of that while the sync runs, "
+            + "cluster's sync lock lasts unless renewed (default 600); it is renewed every third of that while the sync runs, "
             + "so it is how soon another host takes over when this one dies mid-sync")
     Integer lockLeaseSeconds;
 

@@ -39,7 +39,7 @@ final class RunningOnACluster {
             .build();
         SyncScheduler scheduler = SyncScheduler.builder(ssm)
             .lock(lock, hostName + " pid " + ProcessHandle.current().pid())   // shown as the lock's holder
-            .leaseTime(Duration.ofMinutes(5))                         // default; how soon a dead node is replaced
+            .leaseTime(Duration.ofMinutes(10))                        // default; how soon a dead node is replaced
             .build()
             .start();
         lock.holder().ifPresent(h -> status.accept("syncing on " + h.holder() + " until " + h.expiresAt()));

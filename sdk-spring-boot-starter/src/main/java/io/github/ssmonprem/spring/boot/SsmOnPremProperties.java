@@ -691,7 +691,7 @@ public class SsmOnPremProperties {
         /** This instance's name in the claims on pending reports and in the sync lock's holder: 1 to 200 characters, unique among the instances sharing a store, stable across restarts so a restarted instance resumes its own claims at once; unset: the host name, the process id and a number. */
         private String nodeName;
 
-        /** How long a claim on a pending report holds unless renewed: how soon another instance delivers the reports of one that died mid-delivery. At least 1s; keep it no longer than the sync lock's lease (5m). */
+        /** How long a claim on a pending report holds unless renewed: how soon another instance delivers the reports of one that died mid-delivery. At least 1s; keep it at most two thirds of the sync lock's lease (10m). */
         private Duration claimLease = Duration.ofMinutes(5);
 
         /**
