@@ -65,7 +65,8 @@ public class SyncNow {
             System.out.println("sync NOT RUN: " + e.getMessage());
             exit = 2;
         } catch (SsmConfigurationException e) {
-            System.out.println("sync NOT RUN: " + e.getMessage() + " " + e.remediation());
+            // An SsmException's message is its detail followed by its remediation.
+            System.out.println("sync NOT RUN: " + e.getMessage());
             exit = 2;
         } finally {
             if (emulator != null) {

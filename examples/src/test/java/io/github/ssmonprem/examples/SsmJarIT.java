@@ -157,6 +157,24 @@ class SsmJarIT {
     }
 
     @Test
+    void syncNowStatesAConfigurationErrorsRemediationOnce(@TempDir Path state) throws Exception {
+        Run run = syncNow(Map.of("SSM_URL", "ftp://ssm.example.test", "SSM_CLIENT_ID", "x", "SSM_CLIENT_SECRET", "y",
+                "SSM_USERNAME", "u", "SSM_PASSWORD", "p", "SSM_ACCOUNT", "demo.example", "SSM_STATE_DIR", state.toString()));
+        assertEquals(2, run.exit(), run.output());
+        String remediation = new io.github.ssmonprem.core.exception.SsmConfigurationException("baseUrl", "x").remediation();
+        assertTrue(run.output().startsWith("sync NOT RUN: Invalid setting 'baseUrl'"), run.output());
+        assertEquals(1, occurrences(run.output(), remediation), run.output());
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
     void syncNowExitsWithTheUnavailableCodeWhenTheServerIsUnreachable(@TempDir Path state) throws Exception {
         Run run = syncNow(Map.of("SSM_URL", "https://127.0.0.1:1", "SSM_CLIENT_ID", "x", "SSM_CLIENT_SECRET", "y",
                 "SSM_USERNAME", "u", "SSM_PASSWORD", "p", "SSM_ACCOUNT", "demo.example", "SSM_STATE_DIR", state.toString()));

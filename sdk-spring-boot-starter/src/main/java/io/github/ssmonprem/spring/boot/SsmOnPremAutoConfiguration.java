@@ -91,8 +91,11 @@ public class SsmOnPremAutoConfiguration {
         if (properties.getResponseTimeout() != null) {
             b.responseTimeout(properties.getResponseTimeout());
         }
+        if (properties.getAttemptTimeout() != null) {
+            b.attemptTimeout(properties.getAttemptTimeout());
+        }
         if (properties.getCallTimeout() != null) {
-            b.connectionRequestTimeout(properties.getCallTimeout());
+            b.callTimeout(properties.getCallTimeout());
         }
         if (properties.getRetries() != null) {
             if (properties.getRetries() < 1) {

@@ -56,7 +56,16 @@ public class SsmOnPremProperties {
     /** Time to wait for the server's response. */
     private Duration responseTimeout;
 
-    /** Time to wait for a pooled connection (the bound on one call waiting for the transport). */
+    /**
+     * Limit of one attempt as a whole, however slowly the answer trickles in (default: the larger of 2
+     * minutes and connect-timeout + 2 x response-timeout).
+     */
+    private Duration attemptTimeout;
+
+    /**
+     * Limit of one call as a whole, across its attempts and the back-off between them; a retry that
+     * would pass it is not made (default: the larger of 5 minutes and 2 x attempt-timeout).
+     */
     private Duration callTimeout;
 
     /** Attempts per call on transient failures, the first included (1 disables retries). */
@@ -261,7 +270,25 @@ public class SsmOnPremProperties {
     }
 
     /**
-     * The call timeout, or null for the SDK's default.
+     * The limit of one attempt, or null for the SDK's default.
+     *
+     * @return the attempt timeout, or null for the SDK's default
+     */
+    public Duration getAttemptTimeout() {
+        return attemptTimeout;
+    }
+
+    /**
+     * Sets the limit of one attempt as a whole.
+     *
+     * @param attemptTimeout the attempt timeout
+     */
+    public void setAttemptTimeout(Duration attemptTimeout) {
+        this.attemptTimeout = attemptTimeout;
+    }
+
+    /**
+     * The limit of one call across its attempts and back-off, or null for the SDK's default.
      *
      * @return the call timeout, or null for the SDK's default
      */
@@ -270,7 +297,7 @@ public class SsmOnPremProperties {
     }
 
     /**
-     * Sets the call timeout.
+     * Sets the limit of one call across its attempts and back-off.
      *
      * @param callTimeout the call timeout
      */

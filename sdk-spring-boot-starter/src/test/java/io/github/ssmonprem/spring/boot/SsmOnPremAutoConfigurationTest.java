@@ -178,7 +178,9 @@ class SsmOnPremAutoConfigurationTest {
                     assertThat(config.baseUrl().toString()).startsWith("https://ssm.example.test:8443");
                     assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
                     assertThat(config.responseTimeout()).isEqualTo(Duration.ofSeconds(45));
-                    assertThat(config.connectionRequestTimeout()).isEqualTo(Duration.ofSeconds(7));
+                    assertThat(config.callTimeout()).as("call-timeout is the SDK's callTimeout").isEqualTo(Duration.ofSeconds(7));
+                    assertThat(config.connectionRequestTimeout()).as("the pool wait keeps the SDK's default")
+                            .isEqualTo(SsmClientConfig.builder().baseUrl("https://h").build().connectionRequestTimeout());
                     assertThat(config.retrySettings().maxAttempts()).isEqualTo(5);
                     ProxyConfig proxy = config.proxy().orElseThrow();
                     assertThat(proxy.host()).isEqualTo("proxy.example.test");
@@ -190,6 +192,36 @@ class SsmOnPremAutoConfigurationTest {
                     assertThat(context.getBean(SsmOnPremProperties.class).toString())
                             .doesNotContain("s3cr3t-client").doesNotContain("s3cr3t-password");
                 });
+    }
+
+    @Test
+    void attemptAndCallTimeoutPropertiesSetTheSdksPerAttemptAndPerCallLimits() {
+        runner().withPropertyValues("ssm.onprem.attempt-timeout=20s", "ssm.onprem.call-timeout=50s").run(context -> {
+            SsmClientConfig config = context.getBean(SsmClientConfig.class);
+            assertThat(config.attemptTimeout()).isEqualTo(Duration.ofSeconds(20));
+            assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(50));
+        });
+    }
+
+    @Test
+    void theGeneratedMetadataDescribesCallTimeoutAsTheWholeCallsLimit() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode metadata;
+        try (java.io.InputStream in = SsmOnPremProperties.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            metadata = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        Map<String, String> descriptions = new java.util.HashMap<>();
+        metadata.get("properties").forEach(p -> descriptions.put(p.get("name").asText(), p.path("description").asText()));
+        assertThat(descriptions.get("ssm.onprem.call-timeout")).contains("one call as a whole").doesNotContain("pooled");
+        assertThat(descriptions.get("ssm.onprem.attempt-timeout")).contains("one attempt as a whole");
+    }
+
+    @Test
+    void withoutTimeoutPropertiesTheSdkDerivesTheAttemptAndCallLimitsFromTheOthers() {
+        runner().withPropertyValues("ssm.onprem.connect-timeout=10s", "ssm.onprem.response-timeout=6m").run(context -> {
+            SsmClientConfig config = context.getBean(SsmClientConfig.class);
+            assertThat(config.attemptTimeout()).isEqualTo(Duration.ofSeconds(10 + 2 * 360));
+            assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(2 * (10 + 2 * 360)));
+        });
     }
 
     @Test
