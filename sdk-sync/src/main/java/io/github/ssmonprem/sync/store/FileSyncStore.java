@@ -650,8 +650,14 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
-    /** A file's content, or null when there is no such file. */
+    /**
+     * A file's content, or null when there is no such file. Most files asked for do not exist (a new
+     * report's dead letter, marker and state): checking first spares an exception each.
+     */
     private static byte[] readIfExists(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
