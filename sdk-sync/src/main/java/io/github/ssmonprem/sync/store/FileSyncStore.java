@@ -297,17 +297,6 @@ public final class FileSyncStore implements SyncStore {
         });
     }
 
-    /**
-     * Claims one pending report for {@code owner}, or renews the claim {@code owner} holds on it, as
-     * {@link #claimPending} does for one report id.
-     *
-     * @param reportId the report's nonce
-     * @param owner who claims it
-     * @param lease how long the claim holds from now, in this store's clock
-     * @return the report as stored, claimed by {@code owner}; empty when it is not pending or another
-     *     owner holds an unexpired claim on it (then nothing changed)
-     * @throws SyncStoreException when the claim cannot be stored (then it was not taken)
-     */
     @Override
     public Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
         String id = checkedId(reportId);
@@ -462,9 +451,8 @@ public final class FileSyncStore implements SyncStore {
 
     private <T> Optional<T> readJson(Path file, Class<T> type, String consequence) {
         try {
-            return Optional.of(mapper.readValue(Files.readAllBytes(file), type));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            byte[] content = readIfExists(file);
+            return content == null ? Optional.empty() : Optional.of(mapper.readValue(content, type));
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} cannot be read ({}); {}", file, e.getClass().getSimpleName(), consequence);
             return Optional.empty();
@@ -534,9 +522,8 @@ public final class FileSyncStore implements SyncStore {
     private Claim readClaim(String id) throws IOException {
         Path file = claimFile(id);
         try {
-            return mapper.readValue(unseal(Files.readAllBytes(file)), Claim.class);
-        } catch (NoSuchFileException e) {
-            return null;
+            byte[] content = readIfExists(file);
+            return content == null ? null : mapper.readValue(unseal(content), Claim.class);
         } catch (IOException | RuntimeException damaged) {
             Files.deleteIfExists(file);
             return null;
@@ -559,10 +546,9 @@ public final class FileSyncStore implements SyncStore {
 
     private Instant deliveredAt(String id) throws IOException {
         Path file = deliveredDir.resolve(id);
+        byte[] content = readIfExists(file);
         try {
-            return Instant.parse(Files.readString(file).strip());
-        } catch (NoSuchFileException e) {
-            return null;
+            return content == null ? null : Instant.parse(new String(content, StandardCharsets.UTF_8).strip());
         } catch (RuntimeException emptiedByACrash) {
             return Files.getLastModifiedTime(file).toInstant();
         }
@@ -652,16 +638,29 @@ public final class FileSyncStore implements SyncStore {
      * which case it is now quarantined.
      */
     private <T> T readSealed(Path file, Parser<T> parser) throws IOException {
-        byte[] content;
-        try {
-            content = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        byte[] content = readIfExists(file);
+        if (content == null) {
             return null;
         }
         try {
             return parser.parse(unseal(content));
         } catch (IOException | RuntimeException e) {
             quarantine(file, e);
+            return null;
+        }
+    }
+
+    /**
+     * A file's content, or null when there is no such file. Most files asked for do not exist (a new
+     * report's dead letter, marker and state): checking first spares an exception each.
+     */
+    private static byte[] readIfExists(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
             return null;
         }
     }
@@ -728,14 +727,11 @@ public final class FileSyncStore implements SyncStore {
                 stateOf(id);
             }
         }
-        for (String id : ids(pendingDir, STATE)) {
-            if (!Files.exists(reportFile(id))) {
-                Files.deleteIfExists(stateFile(id));
-            }
-        }
-        for (String id : ids(pendingDir, CLAIM)) {
-            if (!Files.exists(reportFile(id))) {
-                Files.deleteIfExists(claimFile(id));
+        for (String suffix : List.of(STATE, CLAIM)) {
+            for (String id : ids(pendingDir, suffix)) {
+                if (!Files.exists(reportFile(id))) {
+                    Files.deleteIfExists(pendingDir.resolve(id + suffix));
+                }
             }
         }
     }
@@ -772,13 +768,7 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
-    /**
-     * A typed failure with a remediation in the operator's terms.
-     *
-     * @param what what failed
-     * @param consequence what the failure left, for the remediation
-     * @param e the cause
-     */
+    /** A typed failure: what failed, and a remediation in the operator's terms ending with what the failure left. */
     private SyncStoreException failure(String what, String consequence, IOException e) {
         String reason = e instanceof FileSystemException && ((FileSystemException) e).getReason() != null
                 ? ((FileSystemException) e).getReason() : e.getClass().getSimpleName();
