@@ -238,28 +238,39 @@ public final class JdbcSyncStore implements SyncStore {
 
     @Override
     public List<PendingReport> pendingReports() {
-        return inTransaction("list the pending usage reports", c -> {
-            List<PendingReport> out = new ArrayList<>();
-            List<String> unreadable = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE status = ?"
-                    + " ORDER BY stored_at, report_id")) {
-                ps.setString(1, PENDING);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        try {
-                            out.add(pendingOf(rs));
-                        } catch (JsonProcessingException | RuntimeException e) {
-                            unreadable.add(rs.getString("report_id"));
-                        }
+        return inTransaction("list the pending usage reports", c -> readAll(c, COLUMNS, PENDING, this::pendingOf));
+    }
+
+    /** Decodes one row; a row it cannot decode is quarantined by {@link #readAll}. */
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException, JsonProcessingException;
+    }
+
+    /**
+     * The rows of one status, oldest first, decoded; the rows that cannot be decoded are moved to
+     * quarantine in the same transaction, so they no longer block the others.
+     */
+    private <T> List<T> readAll(Connection c, String columns, String status, RowReader<T> reader) throws SQLException {
+        List<T> out = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM " + table + " WHERE status = ?"
+                + " ORDER BY stored_at, report_id")) {
+            ps.setString(1, status);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        out.add(reader.read(rs));
+                    } catch (JsonProcessingException | RuntimeException e) {
+                        unreadable.add(rs.getString("report_id"));
                     }
                 }
             }
-            Instant now = unreadable.isEmpty() ? null : now(c);
-            for (String id : unreadable) {
-                quarantine(c, id, now);
-            }
-            return out;
-        });
+        }
+        Instant now = unreadable.isEmpty() ? null : now(c);
+        for (String id : unreadable) {
+            quarantine(c, id, now);
+        }
+        return out;
     }
 
     @Override
@@ -427,28 +438,8 @@ public final class JdbcSyncStore implements SyncStore {
 
     @Override
     public List<DeadLetter> deadLetters() {
-        return inTransaction("list the dead letters", c -> {
-            List<DeadLetter> out = new ArrayList<>();
-            List<String> unreadable = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT report_id, entry FROM " + table + " WHERE status = ?"
-                    + " ORDER BY stored_at, report_id")) {
-                ps.setString(1, DEAD);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        try {
-                            out.add(mapper.readValue(rs.getString("entry"), DeadLetter.class));
-                        } catch (JsonProcessingException | RuntimeException e) {
-                            unreadable.add(rs.getString("report_id"));
-                        }
-                    }
-                }
-            }
-            Instant now = unreadable.isEmpty() ? null : now(c);
-            for (String id : unreadable) {
-                quarantine(c, id, now);
-            }
-            return out;
-        });
+        return inTransaction("list the dead letters", c -> readAll(c, "report_id, entry", DEAD,
+                rs -> mapper.readValue(rs.getString("entry"), DeadLetter.class)));
     }
 
     @Override
