@@ -13,9 +13,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -28,6 +34,8 @@ import java.util.zip.CheckedOutputStream;
 public final class DurableFiles {
 
     private static final String CHECKSUM_PREFIX = "ssm-entry crc32c=";
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private DurableFiles() {
     }
@@ -76,11 +84,12 @@ public final class DurableFiles {
 
     private static long writeAtomically(Path target, boolean sealed, boolean force, Content content) throws IOException {
         Path dir = target.getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        // A hidden name of its own (CREATE_NEW refuses a clash), readable by this user only, as Files.createTempFile makes it.
+        Path temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         boolean moved = false;
         CRC32C crc = new CRC32C();
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = open(temp)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                 if (sealed) {
                     out.write(checksumLine(crc));
@@ -106,6 +115,12 @@ public final class DurableFiles {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    private static FileChannel open(Path temp) throws IOException {
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+        return temp.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? FileChannel.open(temp, options, OWNER_ONLY) : FileChannel.open(temp, options);
     }
 
     /**
