@@ -207,6 +207,17 @@ public final class JdbcSyncStore implements SyncStore {
 
     @Override
     public Optional<ReportState> addPending(PendingReport report) {
+        return add(report, null, null);
+    }
+
+    @Override
+    public Optional<ReportState> addPending(PendingReport report, String owner, Duration lease) {
+        Objects.requireNonNull(owner, "owner");
+        return add(report, owner, lease);
+    }
+
+    /** Inserts a report unless its id is known, claimed by {@code owner} for {@code lease} in the database's clock when there is an owner. */
+    private Optional<ReportState> add(PendingReport report, String owner, Duration lease) {
         Objects.requireNonNull(report, "report");
         PendingReport entry = report.withClaim(null, null);
         return inTransaction("store usage report " + report.reportId(), c -> {
@@ -215,12 +226,15 @@ public final class JdbcSyncStore implements SyncStore {
                     return Optional.ofNullable(stateOf(rs));
                 }
             }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, NULL, NULL, ?)")) {
+            Instant now = now(c);
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ins.setString(1, report.reportId());
                 ins.setString(2, PENDING);
                 ins.setObject(3, ts(report.storedAt()));
                 ins.setString(4, json(entry));
-                ins.setObject(5, ts(now(c)));
+                ins.setString(5, owner);
+                ins.setObject(6, ts(owner == null ? null : now.plus(lease)));
+                ins.setObject(7, ts(now));
                 ins.executeUpdate();
             }
             return Optional.empty();

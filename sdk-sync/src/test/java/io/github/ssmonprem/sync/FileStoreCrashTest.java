@@ -73,11 +73,11 @@ class FileStoreCrashTest {
     @Test
     void killedBeforeTheRenameOfANewStateThePreviousStateIsKept() throws Exception {
         killAt("update", FILES, "move", "writeAtomically");
-        assertEquals(3, names("pending").size(), "the report, its state and the new state's temporary file: " + names("pending"));
+        assertEquals(4, names("pending").size(), "the report, its state and claim, and the new state's temporary file: " + names("pending"));
         try (FileSyncStore store = reopen()) {
             assertEquals(List.of(StoreCrashChild.entry().withPollId("poll-1")), store.pendingReports());
         }
-        assertEquals(List.of(ID + ".report", ID + ".state"), names("pending"));
+        assertEquals(List.of(ID + ".claim", ID + ".report", ID + ".state"), names("pending"));
     }
 
     @Test
@@ -99,8 +99,8 @@ class FileStoreCrashTest {
     @Test
     void killedBetweenTheDeliveredMarkAndTheDeletionTheReportIsDeliveredOnly() throws Exception {
         killAt("deliver", STORE, "deletePendingFiles", "markDelivered");
-        assertEquals(List.of(ID), names("delivered"));
-        assertEquals(List.of(ID + ".report", ID + ".state"), names("pending"));
+        assertEquals(List.of(ID), names("delivered"), "the report file, moved");
+        assertEquals(List.of(ID + ".claim", ID + ".state"), names("pending"));
         try (FileSyncStore store = reopen()) {
             assertEquals(ReportState.Status.DELIVERED, store.state(ID).orElseThrow().status());
             assertEquals(ReportState.Status.DELIVERED, store.addPending(StoreCrashChild.entry()).orElseThrow().status(),
@@ -114,7 +114,7 @@ class FileStoreCrashTest {
     void killedBetweenTheDeadLetterAndTheDeletionTheReportIsDeadOnly() throws Exception {
         killAt("dead", STORE, "deletePendingFiles", "moveToDead");
         assertEquals(List.of(ID + ".entry"), names("dead"));
-        assertEquals(List.of(ID + ".report", ID + ".state"), names("pending"));
+        assertEquals(List.of(ID + ".claim", ID + ".report", ID + ".state"), names("pending"));
         try (FileSyncStore store = reopen()) {
             assertEquals(List.of(StoreCrashChild.letter()), store.deadLetters());
             assertEquals(List.of(), store.pendingReports());

@@ -11,6 +11,8 @@ import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.github.ssmonprem.testkit.TestClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,8 +149,8 @@ public abstract class SharedStoreDeliveryTest {
                 UsageReport r = report(i);
                 ids.add(r.reportId());
                 DeliveryResult result = a.submitUsage(r);
-                // node-a delivers it, or node-b claimed it first (then node-a leaves it to node-b)
-                assertTrue(result.delivered() || result.error().contains("node-b"), String.valueOf(result));
+                // node-a claims the report as it stores it, so node-b's deliveries never take it
+                assertTrue(result.delivered(), String.valueOf(result));
             }
             pushing.set(false);
             delivering.get(60, TimeUnit.SECONDS);
@@ -158,6 +161,40 @@ public abstract class SharedStoreDeliveryTest {
         }
         assertEquals(0, a.store().pendingCount());
         assertEachSubmittedOnce(ids, a.store());
+    }
+
+    @Test
+    void thisNodesDeliveryRunningWhileASubmitCallStoresItsReportLeavesTheReportToThatCall() throws Exception {
+        SyncStore shared = openSharedStore(storeClock);
+        stores.add(shared);
+        AtomicReference<SsmSyncClient> node = new AtomicReference<>();
+        List<DeliveryResult> byTheDelivery = new ArrayList<>();
+        ExecutorService scheduler = Executors.newSingleThreadExecutor();
+        // The node's scheduled delivery runs, on its own thread, right after the submit call stored its report.
+        SyncStore hooked = (SyncStore) Proxy.newProxyInstance(SyncStore.class.getClassLoader(), new Class<?>[] {SyncStore.class},
+                (proxy, method, args) -> {
+                    Object out;
+                    try {
+                        out = method.invoke(shared, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("addPending") && args.length == 3) {
+                        byTheDelivery.addAll(scheduler.submit(() -> node.get().deliverPending()).get(30, TimeUnit.SECONDS));
+                    }
+                    return out;
+                });
+        try (SsmSyncClient a = SsmSyncClient.builder().config(emulator.clientConfig().build()).grant(emulator.passwordGrant())
+                .store(hooked).nodeName("node-a").ackTimeout(Duration.ofMinutes(1)).build()) {
+            node.set(a);
+            UsageReport r = report(1);
+            DeliveryResult result = a.submitUsage(r);
+            assertTrue(result.delivered(), String.valueOf(result));
+            assertEquals(List.of(), byTheDelivery, "the delivery left the report to the submit call");
+            assertEachSubmittedOnce(List.of(r.reportId()), shared);
+        } finally {
+            scheduler.shutdownNow();
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.sync.model.DeviceUsage;
 import io.github.ssmonprem.sync.model.UsageRecord;
 import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.PendingReport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the file store writes a pending report: plain JSON, streamed to the file as it is generated, with each entitlement tag and each usage
+ * How the file store writes a pending report (with the claim it is added with, if any): plain JSON, streamed to the file as it is generated, with each entitlement tag and each usage
  * period written once and every usage record as three numbers, an index into {@code tags}, its
  * count, and an index into {@code periods} (which holds each period's start and end, one after the
  * other):
@@ -26,6 +27,7 @@ import java.util.Map;
  * <pre>{@code
  * {"reportId":"...","createdAt":"2026-11-01T00:00:00Z","account":"acme.example","virtualAccount":"DEFAULT",
  *  "productInstance":"vmanage-1","storedAt":"2026-11-01T00:00:01.5Z",
+ *  "claimOwner":"node-1","claimedUntil":"2026-11-01T00:05:01.5Z",
  *  "devices":[{"hostname":"edge-1","softwareTag":"regid.sdwan","usage":[0,12,0, 1,3,0]}],
  *  "tags":["sdwan_dna_advantage","sdwan_dna_essentials"],
  *  "periods":["2026-10-31T00:00:00Z","2026-11-01T00:00:00Z"]}
@@ -49,6 +51,7 @@ public final class ReportFileFormat {
     record Stored(@JsonProperty("reportId") String reportId, @JsonProperty("createdAt") Instant createdAt,
             @JsonProperty("account") String account, @JsonProperty("virtualAccount") String virtualAccount,
             @JsonProperty("productInstance") String productInstance, @JsonProperty("storedAt") Instant storedAt,
+            @JsonProperty("claimOwner") String claimOwner, @JsonProperty("claimedUntil") Instant claimedUntil,
             @JsonProperty("tags") List<String> tags, @JsonProperty("periods") List<Instant> periods,
             @JsonProperty("devices") List<Device> devices) {
     }
@@ -63,15 +66,16 @@ public final class ReportFileFormat {
     }
 
     /**
-     * Writes a report and when it was stored, as it is generated (the stream is not closed): tags and
-     * periods get their index when first met, and their tables follow the devices.
+     * Writes a report, when it was stored and the claim it is stored with, if any, as it is generated
+     * (the stream is not closed): tags and periods get their index when first met, and their tables
+     * follow the devices. The entry's delivery state (poll id, attempts, last error) is not written.
      *
-     * @param report the report
-     * @param storedAt when it was first stored
+     * @param entry the report, when it was stored, and its claim
      * @param out where to write the UTF-8 JSON
      * @throws IOException when the stream fails
      */
-    public static void encode(UsageReport report, Instant storedAt, OutputStream out) throws IOException {
+    public static void encode(PendingReport entry, OutputStream out) throws IOException {
+        UsageReport report = entry.report();
         Map<String, Integer> tags = new LinkedHashMap<>();
         Map<Period, Integer> periods = new LinkedHashMap<>();
         try (JsonGenerator g = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
@@ -81,7 +85,11 @@ public final class ReportFileFormat {
             g.writeStringField("account", report.account());
             g.writeStringField("virtualAccount", report.virtualAccount());
             g.writeStringField("productInstance", report.productInstance());
-            g.writeStringField("storedAt", storedAt.toString());
+            g.writeStringField("storedAt", entry.storedAt().toString());
+            if (entry.claimOwner() != null && entry.claimedUntil() != null) {
+                g.writeStringField("claimOwner", entry.claimOwner());
+                g.writeStringField("claimedUntil", entry.claimedUntil().toString());
+            }
             g.writeArrayFieldStart("devices");
             UsageRecord previous = null;
             int period = 0;
@@ -120,23 +128,14 @@ public final class ReportFileFormat {
     }
 
     /**
-     * A report read back, and when it was stored.
-     *
-     * @param report the report
-     * @param storedAt when it was first stored
-     */
-    public record Decoded(UsageReport report, Instant storedAt) {
-    }
-
-    /**
      * Reads what {@link #encode} wrote.
      *
      * @param json the file's JSON
-     * @return the report and when it was stored
+     * @return the report, when it was stored, and the claim it was stored with (no delivery state)
      * @throws IOException when it is not such JSON, or refers to a tag or period it lacks
      * @throws io.github.ssmonprem.sync.InvalidUsageReportException when its content is not a valid report
      */
-    public static Decoded decode(byte[] json) throws IOException {
+    public static PendingReport decode(byte[] json) throws IOException {
         Stored s = MAPPER.readValue(json, Stored.class);
         if (s.storedAt() == null || s.tags() == null || s.periods() == null || s.devices() == null) {
             throw new IOException("it lacks storedAt, tags, periods or devices");
@@ -155,8 +154,9 @@ public final class ReportFileFormat {
             }
             devices.add(new DeviceUsage(d.hostname(), d.softwareTag(), records));
         }
-        return new Decoded(new UsageReport(s.reportId(), s.createdAt(), s.account(), s.virtualAccount(), s.productInstance(),
-                devices), s.storedAt());
+        UsageReport report = new UsageReport(s.reportId(), s.createdAt(), s.account(), s.virtualAccount(), s.productInstance(), devices);
+        boolean claimed = s.claimOwner() != null && s.claimedUntil() != null;
+        return PendingReport.of(report, s.storedAt()).withClaim(claimed ? s.claimOwner() : null, claimed ? s.claimedUntil() : null);
     }
 
     private static int index(long i, int size, String what) throws IOException {

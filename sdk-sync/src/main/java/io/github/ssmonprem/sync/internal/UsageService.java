@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -121,41 +122,39 @@ public final class UsageService {
     }
 
     /**
-     * Stores the report durably, claims it, then delivers it. A report another node claimed between
-     * the two (its delivery of the pending set) is left to that node.
+     * Stores the report durably, claimed by this node ({@link SyncStore#addPending(PendingReport,
+     * String, Duration)}: no other node can take it in between), then delivers it. This node's own
+     * delivery of the pending set, should it run meanwhile, leaves the report to this call.
      *
      * @param report the report
      * @return DELIVERED, or PENDING with the reason (the report stays stored)
      * @throws io.github.ssmonprem.sync.store.SyncStoreException when it cannot be stored; nothing was sent
      */
     public DeliveryResult submit(UsageReport report) {
-        PendingReport entry = PendingReport.of(report, clock.instant());
-        Optional<ReportState> known = store.addPending(entry);
-        synchronized (deliveryLock) {
+        Instant before = clock.instant();
+        PendingReport entry = PendingReport.of(report, before);
+        boolean tracked = submitting.add(entry.reportId());
+        try {
+            Optional<ReportState> known = store.addPending(entry, owner, claimLease);
             if (known.isPresent()) {
                 return known(known.get());
             }
-            Claims claims = new Claims(null);
-            PendingReport mine = claims.take(entry.reportId());
-            if (mine == null) {
-                Optional<ReportState> now = store.state(entry.reportId());
-                if (now.isPresent() && now.get().status() != ReportState.Status.PENDING) {
-                    return known(now.get());
-                }
-                String holder = now.map(st -> st.pending().claimOwner()).orElse(null);
-                return new DeliveryResult(entry.reportId(), DeliveryResult.Status.PENDING, null, null,
-                        "claimed for delivery by another node" + (holder == null ? "" : " (" + holder + ")")
-                                + ", which delivers it", null);
+            synchronized (deliveryLock) {
+                Claims claims = new Claims(null);
+                return deliver(claims.added(entry, before), claims).result;
             }
-            return deliver(mine, claims).result;
+        } finally {
+            if (tracked) {
+                submitting.remove(entry.reportId());
+            }
         }
     }
 
     /**
      * What submitting a known report id returns: its stored state; nothing is sent. A pending one
-     * is left for the next delivery.
+     * is left for the next delivery, or to the node that holds its claim.
      */
-    private static DeliveryResult known(ReportState state) {
+    private DeliveryResult known(ReportState state) {
         switch (state.status()) {
             case DELIVERED:
                 return new DeliveryResult(state.reportId(), DeliveryResult.Status.DELIVERED, null, null, null, null);
@@ -163,8 +162,12 @@ public final class UsageService {
                 return new DeliveryResult(state.reportId(), DeliveryResult.Status.DEAD, state.deadLetter().entry().pollId(), null,
                         "refused by the server (HTTP " + state.deadLetter().status() + "); a dead letter until retried or discarded", null);
             default:
+                String holder = state.pending().claimOwner();
+                boolean elsewhere = holder != null && !holder.equals(owner) && state.pending().claimedUntil() != null
+                        && state.pending().claimedUntil().isAfter(clock.instant());
                 return new DeliveryResult(state.reportId(), DeliveryResult.Status.PENDING, state.pending().pollId(), null,
-                        "already pending; the next delivery sends it", null);
+                        elsewhere ? "claimed for delivery by another node (" + holder + "), which delivers it"
+                                : "already pending; the next delivery sends it", null);
         }
     }
 
@@ -358,6 +361,9 @@ public final class UsageService {
     /** Deliveries run one at a time, so two threads never submit or poll the same entry. */
     private final Object deliveryLock = new Object();
 
+    /** The ids of the reports {@link #submit} calls are delivering: this node's delivery of the pending set leaves them alone. */
+    private final Set<String> submitting = ConcurrentHashMap.newKeySet();
+
     /** One delivery's result, and whether its failure concerns the server rather than the report. */
     private static final class Attempt {
         final DeliveryResult result;
@@ -389,13 +395,21 @@ public final class UsageService {
             }
         }
 
-        /** Claims every pending report no other node holds. */
+        /** Claims every pending report no other node holds, but those this node's submit calls deliver. */
         List<PendingReport> takeAll() {
             fence();
             Instant before = clock.instant();
-            List<PendingReport> mine = store.claimPending(owner, Integer.MAX_VALUE, claimLease);
+            List<PendingReport> mine = new ArrayList<>(store.claimPending(owner, Integer.MAX_VALUE, claimLease));
+            mine.removeIf(e -> submitting.contains(e.reportId()));   // a submit call on this node delivers those
             mine.forEach(e -> takenAt.put(e.reportId(), before));
             return mine;
+        }
+
+        /** A report just added claimed for this node, at or after {@code before}: the report as claimed. */
+        PendingReport added(PendingReport entry, Instant before) {
+            takenAt.put(entry.reportId(), before);
+            // The store's claim lasts at least this long: its clock read the time after before did.
+            return entry.withClaim(owner, before.plus(claimLease));
         }
 
         /** Claims or renews one report; null when it is not pending or another node holds it. */

@@ -28,6 +28,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,11 +50,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * STATE_DIR/.lock                 locked (FileChannel lock) by every operation on reports, across processes
- * STATE_DIR/pending/ID.report     a pending report and when it was stored; written once, never changed
+ * STATE_DIR/pending/ID.report     a pending report, when it was stored and the claim it was added with; never changed
  * STATE_DIR/pending/ID.state      its delivery state (poll id, attempts, last error), once it has one
- * STATE_DIR/pending/ID.claim      who claimed it for delivery, until when, while someone does
+ * STATE_DIR/pending/ID.claim      who claims it for delivery, until when (or no one), once that changed
  * STATE_DIR/dead/ID.entry         a dead letter: the report, its delivery state and the server's answer
- * STATE_DIR/delivered/ID          the id of an acknowledged report, holding when; kept 30 days
+ * STATE_DIR/delivered/ID          an acknowledged report (its report file, moved), dated when; kept 30 days
  * STATE_DIR/quarantine/NAME       files that could not be read, each with NAME.reason
  * STATE_DIR/snapshots/ACCOUNT.json the last license snapshot of each smart account
  * STATE_DIR/last-sync.json        the last sync's outcome
@@ -70,26 +71,24 @@ import org.slf4j.LoggerFactory;
  * <p><b>What each change forces, and why that is enough.</b>
  * <ul>
  *   <li>{@link #addPending}: the report file, as above, before it returns, so before any byte of the
- *       report is sent. The report id in it is the nonce of every submission, so a report sent again
- *       after a crash is counted once.</li>
+ *       report is sent; with the claim of the node that adds it, when it does so claimed. The report
+ *       id in it is the nonce of every submission, so a report sent again after a crash is counted
+ *       once.</li>
  *   <li>{@link #updatePending}: only the small state file, as above; the report file is never
  *       rewritten. A damaged state file is quarantined and the report stays pending without a poll
  *       id: it is submitted again with its nonce.</li>
  *   <li>{@link #claimPending}, {@link #claim} (and the claim an update carries): the claim file,
- *       replaced atomically (temporary file, rename) but not forced. A claim keeps the live
- *       processes sharing the directory apart, and every one of them sees it at once; a crash of
- *       the host, the only thing that can lose it, ends every process that could hold one. A
- *       damaged claim file reads as no claim and is deleted.</li>
- *   <li>{@link #markDelivered}: creates {@code delivered/ID}, then deletes the pending files, and
- *       forces <em>nothing</em>: the report is acknowledged already, so what a crash of the host can
- *       undo here is only the store's memory of that. Journaling file systems (ext4, XFS) apply the
- *       two changes in order, so a host crash leaves the report pending (it is sent again with its
- *       nonce, which the server answers with the same poll id and counts once), or delivered with
- *       pending files beside the marker (such a pair is resolved on sight in favour of delivered),
- *       or delivered; on one that did not, the id would merely be forgotten, and a report submitted
- *       again under it is sent with the same nonce. If the marker's content (when) is lost, its
- *       modification time stands in. A crash of the process alone loses nothing: the changes are in
- *       the file system when the method returns.</li>
+ *       replaced atomically (temporary file, rename) but not forced; it replaces the claim the report
+ *       was added with. A claim keeps the live processes sharing the directory apart, and every one
+ *       of them sees it at once; a crash of the host, the only thing that can lose it, ends every
+ *       process that could hold one. A damaged claim file is deleted.</li>
+ *   <li>{@link #markDelivered}: dates the report file (its modification time) and moves it to
+ *       {@code delivered/ID}, then deletes the state and claim files, and forces <em>nothing</em>:
+ *       the report is acknowledged already, so what a crash of the host can undo here is only the
+ *       store's memory of that. A host crash leaves the report pending (it is sent again with its
+ *       nonce, which the server answers with the same poll id and counts once) or delivered; state
+ *       and claim files left without their report are deleted on opening. A crash of the process
+ *       alone loses nothing: the changes are in the file system when the method returns.</li>
  *   <li>{@link #moveToDead}: writes the dead letter as above, then deletes the pending files without
  *       forcing: dead beats pending on sight.</li>
  *   <li>{@link #retryDead}: writes the report file as above, then deletes the dead letter and forces
@@ -107,7 +106,9 @@ import org.slf4j.LoggerFactory;
  * files (the slot format) or {@code pending/ID.entry} files (a checksum line and the JSON of a
  * {@link PendingReport}) become report and state files, and the old file is deleted once they are
  * written; an unreadable one is quarantined. It also deletes the temporary files and stale pending
- * files a crash left, and delivered ids older than {@link SyncStore#DELIVERED_RETENTION}.
+ * files a crash left, and delivered reports older than {@link SyncStore#DELIVERED_RETENTION} (as
+ * {@link #markDelivered} does once a day). Delivered reports take the room of their report files
+ * for those 30 days: 160 KB for a report of 10,000 records.
  */
 public final class FileSyncStore implements SyncStore {
 
@@ -147,7 +148,7 @@ public final class FileSyncStore implements SyncStore {
     }
 
     /** A report file this store wrote, with its checksum: it is that report while the file's checksum line is the same. */
-    private record Written(String id, long checksum, ReportFileFormat.Decoded body) {
+    private record Written(String id, long checksum, PendingReport body) {
     }
 
     /**
@@ -155,6 +156,9 @@ public final class FileSyncStore implements SyncStore {
      * report, and its delivery, do not read the report back from disk.
      */
     private volatile Written lastWritten;
+
+    /** When to forget delivered ids past their retention next. */
+    private volatile Instant nextForget = Instant.MIN;
 
     /** Parses the JSON of a file. */
     @FunctionalInterface
@@ -220,11 +224,21 @@ public final class FileSyncStore implements SyncStore {
 
     @Override
     public Optional<ReportState> addPending(PendingReport report) {
+        return add(report, null, null);
+    }
+
+    @Override
+    public Optional<ReportState> addPending(PendingReport report, String owner, Duration lease) {
+        return add(report, owner, lease);
+    }
+
+    /** Adds a report unless its id is known, claimed by {@code owner} for {@code lease} when there is an owner. */
+    private Optional<ReportState> add(PendingReport report, String owner, Duration lease) {
         String id = checkedId(report.reportId());
         return locked("store usage report " + id + " durably in " + pendingDir, NOTHING_SENT, () -> {
             Optional<ReportState> existing = stateOf(id);
             if (existing.isEmpty()) {
-                writePending(report);
+                writePending(report.withClaim(owner, owner == null ? null : clock.instant().plus(lease)));
             }
             return existing;
         });
@@ -320,14 +334,11 @@ public final class FileSyncStore implements SyncStore {
                     if (!isPending(id)) {
                         return false;
                     }
-                    Path marker = deliveredDir.resolve(id);
-                    try {
-                        Files.write(marker, clock.instant().toString().getBytes(StandardCharsets.UTF_8));
-                    } catch (IOException e) {
-                        Files.deleteIfExists(marker);
-                        throw e;
-                    }
+                    // The report file becomes the delivered marker: its modification time says when.
+                    Files.setLastModifiedTime(reportFile(id), FileTime.from(clock.instant()));
+                    Files.move(reportFile(id), deliveredDir.resolve(id), StandardCopyOption.ATOMIC_MOVE);
                     deletePendingFiles(id);
+                    forgetOldDeliveriesDaily();
                     return true;
                 });
     }
@@ -498,11 +509,11 @@ public final class FileSyncStore implements SyncStore {
     /** A pending report with its delivery state, or null when there is none or its report file is unreadable. */
     private PendingReport readPendingFiles(String id) throws IOException {
         Written written = lastWritten;
-        ReportFileFormat.Decoded body = written != null && written.id().equals(id) && written.checksum() == checksum(reportFile(id))
+        PendingReport body = written != null && written.id().equals(id) && written.checksum() == checksum(reportFile(id))
                 ? written.body()
                 : readSealed(reportFile(id), json -> {
-                    ReportFileFormat.Decoded decoded = ReportFileFormat.decode(json);
-                    requireId(id, decoded.report().reportId());
+                    PendingReport decoded = ReportFileFormat.decode(json);
+                    requireId(id, decoded.reportId());
                     return decoded;
                 });
         if (body == null) {
@@ -512,12 +523,13 @@ public final class FileSyncStore implements SyncStore {
         DeliveryState s = readSealed(stateFile(id), json -> mapper.readValue(json, DeliveryState.class));
         Claim c = readClaim(id);
         return new PendingReport(body.report(), body.storedAt(), s == null ? null : s.pollId(), s == null ? 0 : s.attempts(),
-                s == null ? null : s.lastError(), c == null ? null : c.owner(), c == null ? null : c.until());
+                s == null ? null : s.lastError(), c == null ? body.claimOwner() : c.owner(), c == null ? body.claimedUntil() : c.until());
     }
 
     /**
-     * A report's claim, or null. A damaged claim file is deleted, not quarantined: it holds no usage
-     * and no delivery state, and the crash that tore it ended its holder's lease.
+     * A report's claim file, or null when it has none (the claim it was added with holds). A damaged
+     * claim file is deleted, not quarantined: it holds no usage and no delivery state, and the crash
+     * that tore it ended its holder's lease.
      */
     private Claim readClaim(String id) throws IOException {
         Path file = claimFile(id);
@@ -544,28 +556,32 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
+    /** When a report was acknowledged: its marker's modification time; null when it is not delivered. */
     private Instant deliveredAt(String id) throws IOException {
         Path file = deliveredDir.resolve(id);
-        byte[] content = readIfExists(file);
         try {
-            return content == null ? null : Instant.parse(new String(content, StandardCharsets.UTF_8).strip());
-        } catch (RuntimeException emptiedByACrash) {
-            return Files.getLastModifiedTime(file).toInstant();
+            return Files.exists(file) ? Files.getLastModifiedTime(file).toInstant() : null;
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 
-    /** Writes a report file, and a state file when the entry has a delivery state (only when migrating). */
+    /**
+     * Writes a report file, with the claim the entry carries, and a state file when it has a delivery
+     * state (only when migrating).
+     */
     private void writePending(PendingReport entry) throws IOException {
         String id = entry.reportId();
         lastWritten = null;
-        long crc = writeSealed(reportFile(id), true, out -> ReportFileFormat.encode(entry.report(), entry.storedAt(), out));
-        lastWritten = new Written(id, crc, new ReportFileFormat.Decoded(entry.report(), entry.storedAt()));
-        if (entry.pollId() != null || entry.attempts() != 0 || entry.lastError() != null || entry.claimOwner() != null) {
+        long crc = writeSealed(reportFile(id), true, out -> ReportFileFormat.encode(entry, out));
+        lastWritten = new Written(id, crc, PendingReport.of(entry.report(), entry.storedAt())
+                .withClaim(entry.claimOwner(), entry.claimedUntil()));
+        if (entry.pollId() != null || entry.attempts() != 0 || entry.lastError() != null) {
             try {
                 writeState(entry);
-                writeClaim(entry);
             } catch (IOException e) {
                 deletePendingFiles(id);
+                fsyncDirectory(pendingDir);   // not added, durably: the caller is told so
                 throw e;
             }
         }
@@ -576,14 +592,14 @@ public final class FileSyncStore implements SyncStore {
         writeSealed(stateFile(entry.reportId()), true, out -> out.write(mapper.writeValueAsBytes(state)));
     }
 
-    /** Writes (or deletes) a report's claim file, not forced: see the class description for why that is safe. */
+    /**
+     * Writes a report's claim file, not forced (see the class description for why that is safe); one
+     * without an owner releases the claim the report was added with.
+     */
     private void writeClaim(PendingReport entry) throws IOException {
-        if (entry.claimOwner() == null || entry.claimedUntil() == null) {
-            Files.deleteIfExists(claimFile(entry.reportId()));
-        } else {
-            Claim claim = new Claim(entry.claimOwner(), entry.claimedUntil());
-            writeSealed(claimFile(entry.reportId()), false, out -> out.write(mapper.writeValueAsBytes(claim)));
-        }
+        boolean claimed = entry.claimOwner() != null && entry.claimedUntil() != null;
+        Claim claim = new Claim(claimed ? entry.claimOwner() : null, claimed ? entry.claimedUntil() : null);
+        writeSealed(claimFile(entry.reportId()), false, out -> out.write(mapper.writeValueAsBytes(claim)));
     }
 
     /** Deletes a report's pending files, not forced: see the class description for why that is safe. */
@@ -736,7 +752,15 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
+    /** Forgets old deliveries once a day as well as on opening, for an application that runs for months. */
+    private void forgetOldDeliveriesDaily() throws IOException {
+        if (clock.instant().isAfter(nextForget)) {
+            forgetOldDeliveries();
+        }
+    }
+
     private void forgetOldDeliveries() throws IOException {
+        nextForget = clock.instant().plus(Duration.ofDays(1));
         Instant horizon = clock.instant().minus(DELIVERED_RETENTION);
         for (Path f : files(deliveredDir, name -> true)) {
             Instant at = deliveredAt(f.getFileName().toString());

@@ -46,7 +46,16 @@ public final class InMemorySyncStore implements SyncStore {
     public synchronized Optional<ReportState> addPending(PendingReport report) {
         Optional<ReportState> existing = state(report.reportId());
         if (existing.isEmpty()) {
-            pending.put(report.reportId(), report);
+            pending.put(report.reportId(), report.withClaim(null, null));
+        }
+        return existing;
+    }
+
+    @Override
+    public synchronized Optional<ReportState> addPending(PendingReport report, String owner, Duration lease) {
+        Optional<ReportState> existing = state(report.reportId());
+        if (existing.isEmpty()) {
+            pending.put(report.reportId(), report.withClaim(owner, clock.instant().plus(lease)));
         }
         return existing;
     }

@@ -46,11 +46,35 @@ public interface SyncStore extends AutoCloseable {
      * dead or delivered (within {@link #DELIVERED_RETENTION}), nothing changes and the existing
      * state is returned.
      *
-     * @param report the entry
+     * @param report the entry; a claim it carries is not stored (see
+     *     {@link #addPending(PendingReport, String, Duration)})
      * @return empty when the report was added; otherwise the id's existing state
      * @throws SyncStoreException when it cannot be stored durably (then it was not added)
      */
     Optional<ReportState> addPending(PendingReport report);
+
+    /**
+     * Adds a report to the pending set claimed by {@code owner}, unless its id is known: an
+     * {@link #addPending(PendingReport)} and a {@link #claim} as one change, so that no other node
+     * can claim the report between the two. A node submitting a new report calls it, then delivers
+     * the report under that claim. The default implementation calls the two methods one after the
+     * other; stores that can do it in one step (one file write, one insert) override it.
+     *
+     * @param report the entry
+     * @param owner who claims it (a node name)
+     * @param lease how long the claim holds from now, in the store's clock (positive)
+     * @return empty when the report was added and {@code owner} holds its claim; otherwise the id's
+     *     state: the existing one when the id was known (then nothing changed), or the new pending
+     *     report as another owner claimed it first (only with the default implementation)
+     * @throws SyncStoreException when it cannot be stored durably (then it was not added)
+     */
+    default Optional<ReportState> addPending(PendingReport report, String owner, Duration lease) {
+        Optional<ReportState> existing = addPending(report);
+        if (existing.isPresent() || claim(report.reportId(), owner, lease).isPresent()) {
+            return existing;
+        }
+        return Optional.of(state(report.reportId()).orElseGet(() -> ReportState.pending(report)));
+    }
 
     /**
      * Where a report id stands.

@@ -223,6 +223,43 @@ public abstract class SyncStoreContract {
     }
 
     @Test
+    void aReportAddedClaimedIsHeldByItsOwnerFromTheStartUntilReleasedOrExpired() {
+        PendingReport e = entry(0);
+        assertEquals(Optional.empty(), store.addPending(e, "node-a", Duration.ofMinutes(5)));
+        PendingReport stored = store.pendingReports().get(0);
+        assertEquals(e.report(), stored.report());
+        assertEquals(e.storedAt(), stored.storedAt());
+        assertEquals("node-a", stored.claimOwner());
+        assertEquals(Optional.empty(), store.claim(e.reportId(), "node-b", Duration.ofMinutes(5)), "node-a holds it from the start");
+        assertEquals(List.of(), store.claimPending("node-b", 10, Duration.ofMinutes(5)));
+        reopenStore();
+        assertEquals(Optional.empty(), store.claim(e.reportId(), "node-b", Duration.ofMinutes(5)), "the claim is durable");
+        Optional<ReportState> again = store.addPending(PendingReport.of(e.report(), T0.plusSeconds(9)), "node-b", Duration.ofMinutes(5));
+        assertEquals("node-a", again.orElseThrow().pending().claimOwner(), "adding a known id changes nothing");
+        assertEquals(e.storedAt(), again.get().pending().storedAt());
+
+        assertTrue(store.updatePending(store.pendingReports().get(0).withPollId("poll-1").withClaim(null, null)));
+        PendingReport taken = store.claim(e.reportId(), "node-b", Duration.ofMinutes(5)).orElseThrow();
+        assertEquals("node-b", taken.claimOwner(), "a released claim is free");
+        assertEquals("poll-1", taken.pollId());
+        assertTrue(store.markDelivered(e.reportId()));
+
+        PendingReport f = entry(1);
+        assertEquals(Optional.empty(), store.addPending(f, "node-a", Duration.ofMinutes(5)));
+        elapse(Duration.ofMinutes(6));
+        assertEquals(List.of(f.reportId()), store.claimPending("node-c", 10, Duration.ofMinutes(5)).stream()
+                .map(PendingReport::reportId).toList(), "an expired claim is taken over");
+    }
+
+    @Test
+    void aPlainAddStoresNoClaimEvenWhenTheEntryCarriesOne() {
+        PendingReport e = entry(0).withClaim("node-z", T0.plus(Duration.ofDays(1)));
+        assertEquals(Optional.empty(), store.addPending(e));
+        assertNull(store.pendingReports().get(0).claimOwner());
+        assertEquals("node-c", store.claim(e.reportId(), "node-c", Duration.ofMinutes(5)).orElseThrow().claimOwner());
+    }
+
+    @Test
     void concurrentClaimsNeverHandTheSameReportToTwoOwners() throws Exception {
         for (int i = 0; i < 20; i++) {
             store.addPending(entry(i));
