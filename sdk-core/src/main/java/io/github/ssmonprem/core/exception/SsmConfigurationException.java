@@ -29,8 +29,20 @@ public class SsmConfigurationException extends SsmException {
      * @param cause the cause, or null
      */
     public SsmConfigurationException(String setting, String problem, Throwable cause) {
-        super("Invalid setting '" + setting + "': " + problem,
-                "Correct the '" + setting + "' setting and build the client again.", false, cause);
+        this(setting, problem, "Correct the '" + setting + "' setting and build the client again.", cause);
+    }
+
+    /**
+     * Creates the exception with a remediation of its own, for a problem that editing the setting
+     * does not fix (a dependency's version, the environment).
+     *
+     * @param setting the setting's name, as the builder method spells it, or the property at fault
+     * @param problem what is wrong with it
+     * @param remediation what to do, in the user's terms
+     * @param cause the cause, or null
+     */
+    public SsmConfigurationException(String setting, String problem, String remediation, Throwable cause) {
+        super("Invalid setting '" + setting + "': " + problem, remediation, false, cause);
         this.setting = setting;
     }
 

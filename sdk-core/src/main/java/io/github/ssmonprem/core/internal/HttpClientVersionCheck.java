@@ -29,10 +29,22 @@ public final class HttpClientVersionCheck {
      */
     public static void verify() {
         problem(HttpClientVersionCheck.class.getClassLoader()).ifPresent(problem -> {
-            throw new SsmConfigurationException("httpclient5.version", problem + "; depend on"
-                    + " org.apache.httpcomponents.client5:httpclient5 5.6.1 or newer, or import the SDK's sdk-bom,"
-                    + " which pins the versions it was tested with");
+            throw refusal(problem);
         });
+    }
+
+    /**
+     * The exception {@link #verify()} throws for a problem: the problem as its detail, and a
+     * remediation about the dependency (not a builder setting to correct).
+     *
+     * @param problem what {@link #problem(ClassLoader)} found
+     * @return the exception
+     */
+    static SsmConfigurationException refusal(String problem) {
+        return new SsmConfigurationException("httpclient5.version", problem,
+                "Depend on org.apache.httpcomponents.client5:httpclient5 5.6.1 or newer (and httpcore5 5.4 or newer), or"
+                        + " import the SDK's sdk-bom, which pins the versions it was tested with; then start the application"
+                        + " again.", null);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,15 @@ class HttpClientVersionCheckTest {
         assertTrue(problem.orElseThrow().contains("HttpClient 5.5.2 is on the class path"), problem.get());
         assertTrue(problem.get().contains("needs HttpClient 5.6 or newer"), problem.get());
         assertTrue(HttpClientVersionCheck.problem("5.5.1", true).isPresent(), "a version below 5.6 is refused by its number too");
+    }
+
+    @Test
+    void theRefusalSaysWhichDependencyToChangeNotWhichSettingToCorrect() {
+        SsmConfigurationException e = HttpClientVersionCheck.refusal(HttpClientVersionCheck.problem("5.5.2", false).orElseThrow());
+        assertTrue(e.getMessage().contains("HttpClient 5.5.2 is on the class path"), e.getMessage());
+        assertTrue(e.remediation().contains("httpclient5 5.6.1 or newer") && e.remediation().contains("sdk-bom"), e.remediation());
+        assertFalse(e.remediation().contains("Correct the"), e.remediation());
+        assertEquals("httpclient5.version", e.setting());
     }
 
     @Test
