@@ -266,9 +266,25 @@ class SsmOnPremAutoConfigurationTest {
     }
 
     @Test
-    void invalidScheduleIsAFailureAnalysis() {
-        runner().withPropertyValues("ssm.onprem.scheduler.period=1h", "ssm.onprem.scheduler.jitter=2h")
-                .run(context -> assertThat(analysis(context).getDescription()).contains("jitter"));
+    void invalidScheduleIsAFailureAnalysisNamingTheProperty() {
+        runner().withPropertyValues("ssm.onprem.scheduler.period=1h", "ssm.onprem.scheduler.jitter=2h").run(context -> {
+            FailureAnalysis analysis = analysis(context);
+            assertThat(analysis.getDescription()).contains("jitter");
+            assertThat(analysis.getAction()).contains("ssm.onprem.scheduler.jitter").contains("SSM_ONPREM_SCHEDULER_JITTER");
+        });
+    }
+
+    @Test
+    void aValueTheSdkRefusesIsAFailureAnalysisNamingThePropertyBehindIt() {
+        runner().withPropertyValues("ssm.onprem.connect-timeout=0s").run(context -> {
+            FailureAnalysis analysis = analysis(context);
+            assertThat(analysis.getDescription()).contains("connectTimeout");
+            assertThat(analysis.getAction()).contains("ssm.onprem.connect-timeout").contains("SSM_ONPREM_CONNECT_TIMEOUT");
+        });
+        runner().withPropertyValues("ssm.onprem.scheduler.period=0s")
+                .run(context -> assertThat(analysis(context).getAction()).contains("ssm.onprem.scheduler.period"));
+        runner().withPropertyValues("ssm.onprem.call-timeout=-5s")
+                .run(context -> assertThat(analysis(context).getAction()).contains("ssm.onprem.call-timeout"));
     }
 
     @Test
