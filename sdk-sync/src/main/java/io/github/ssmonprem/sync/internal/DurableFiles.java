@@ -2,14 +2,12 @@ package io.github.ssmonprem.sync.internal;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -75,14 +73,13 @@ public final class DurableFiles {
      * @param force whether to force the file and its directory to disk; without, the new content is
      *     visible to every process at once, atomically, but a crash of the host may lose or tear it
      * @param content writes its content (JSON)
-     * @return the content's CRC-32C, as {@link #checksum} reads it back
      * @throws IOException when any step fails; then the target is as it was and no temporary file is left
      */
-    public static long writeSealed(Path target, boolean force, Content content) throws IOException {
-        return writeAtomically(target, true, force, content);
+    public static void writeSealed(Path target, boolean force, Content content) throws IOException {
+        writeAtomically(target, true, force, content);
     }
 
-    private static long writeAtomically(Path target, boolean sealed, boolean force, Content content) throws IOException {
+    private static void writeAtomically(Path target, boolean sealed, boolean force, Content content) throws IOException {
         Path dir = target.getParent();
         // A hidden name of its own (CREATE_NEW refuses a clash), readable by this user only, as Files.createTempFile makes it.
         Path temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
@@ -109,7 +106,6 @@ public final class DurableFiles {
             if (force) {
                 fsyncDirectory(dir);
             }
-            return crc.getValue();
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);
@@ -121,31 +117,6 @@ public final class DurableFiles {
         Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         return temp.getFileSystem().supportedFileAttributeViews().contains("posix")
                 ? FileChannel.open(temp, options, OWNER_ONLY) : FileChannel.open(temp, options);
-    }
-
-    /**
-     * The CRC-32C a file's checksum line holds, read without reading the rest.
-     *
-     * @param file what {@link #writeSealed} wrote
-     * @return the checksum, or -1 when there is no such file or it has no checksum line
-     * @throws IOException when it cannot be read
-     */
-    public static long checksum(Path file) throws IOException {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(CHECKSUM_PREFIX.length() + 9);
-        } catch (NoSuchFileException e) {
-            return -1;
-        }
-        String line = new String(head, StandardCharsets.US_ASCII);
-        if (head.length != CHECKSUM_PREFIX.length() + 9 || !line.startsWith(CHECKSUM_PREFIX) || !line.endsWith("\n")) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(line.substring(CHECKSUM_PREFIX.length(), line.length() - 1), 16);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private static byte[] checksumLine(CRC32C crc) {

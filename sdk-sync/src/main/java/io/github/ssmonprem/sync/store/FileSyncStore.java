@@ -1,6 +1,5 @@
 package io.github.ssmonprem.sync.store;
 
-import static io.github.ssmonprem.sync.internal.DurableFiles.checksum;
 import static io.github.ssmonprem.sync.internal.DurableFiles.deleteDurably;
 import static io.github.ssmonprem.sync.internal.DurableFiles.files;
 import static io.github.ssmonprem.sync.internal.DurableFiles.fsyncDirectory;
@@ -147,15 +146,6 @@ public final class FileSyncStore implements SyncStore {
     record Claim(@JsonProperty("owner") String owner, @JsonProperty("until") Instant until) {
     }
 
-    /** A report file this store wrote, with its checksum: it is that report while the file's checksum line is the same. */
-    private record Written(String id, long checksum, PendingReport body) {
-    }
-
-    /**
-     * The report file this store wrote last, so that the claim which follows the addition of a
-     * report, and its delivery, do not read the report back from disk.
-     */
-    private volatile Written lastWritten;
 
     /** When to forget delivered ids past their retention next. */
     private volatile Instant nextForget = Instant.MIN;
@@ -508,14 +498,11 @@ public final class FileSyncStore implements SyncStore {
 
     /** A pending report with its delivery state, or null when there is none or its report file is unreadable. */
     private PendingReport readPendingFiles(String id) throws IOException {
-        Written written = lastWritten;
-        PendingReport body = written != null && written.id().equals(id) && written.checksum() == checksum(reportFile(id))
-                ? written.body()
-                : readSealed(reportFile(id), json -> {
-                    PendingReport decoded = ReportFileFormat.decode(json);
-                    requireId(id, decoded.reportId());
-                    return decoded;
-                });
+        PendingReport body = readSealed(reportFile(id), json -> {
+            PendingReport decoded = ReportFileFormat.decode(json);
+            requireId(id, decoded.reportId());
+            return decoded;
+        });
         if (body == null) {
             deletePendingFiles(id);   // no report left to deliver (none, or now quarantined)
             return null;
@@ -572,10 +559,7 @@ public final class FileSyncStore implements SyncStore {
      */
     private void writePending(PendingReport entry) throws IOException {
         String id = entry.reportId();
-        lastWritten = null;
-        long crc = writeSealed(reportFile(id), true, out -> ReportFileFormat.encode(entry, out));
-        lastWritten = new Written(id, crc, PendingReport.of(entry.report(), entry.storedAt())
-                .withClaim(entry.claimOwner(), entry.claimedUntil()));
+        writeSealed(reportFile(id), true, out -> ReportFileFormat.encode(entry, out));
         if (entry.pollId() != null || entry.attempts() != 0 || entry.lastError() != null) {
             try {
                 writeState(entry);
@@ -604,10 +588,6 @@ public final class FileSyncStore implements SyncStore {
 
     /** Deletes a report's pending files, not forced: see the class description for why that is safe. */
     private void deletePendingFiles(String id) throws IOException {
-        Written written = lastWritten;
-        if (written != null && written.id().equals(id)) {
-            lastWritten = null;
-        }
         Files.deleteIfExists(claimFile(id));
         Files.deleteIfExists(stateFile(id));
         Files.deleteIfExists(reportFile(id));
