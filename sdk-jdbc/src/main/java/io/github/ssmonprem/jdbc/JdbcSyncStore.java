@@ -306,10 +306,21 @@ public final class JdbcSyncStore implements SyncStore {
 
     @Override
     public boolean updatePending(PendingReport report) {
+        return update(report, null);
+    }
+
+    @Override
+    public boolean updatePending(PendingReport report, String owner) {
+        return update(report, Objects.requireNonNull(owner, "owner"));
+    }
+
+    /** Updates a pending report, its row locked; only while {@code owner} holds its claim, when there is an owner. */
+    private boolean update(PendingReport report, String owner) {
         return inTransaction("update usage report " + report.reportId(), c -> {
             PendingReport stored;
             try (PreparedStatement ps = byId(c, report.reportId(), true); ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !PENDING.equals(rs.getString("status"))) {
+                if (!rs.next() || !PENDING.equals(rs.getString("status"))
+                        || owner != null && !owner.equals(rs.getString("claim_owner"))) {
                     return false;
                 }
                 try {

@@ -198,6 +198,38 @@ public abstract class SharedStoreDeliveryTest {
     }
 
     @Test
+    void aNodeThatStalledPastItsClaimCannotOverwriteTheStateOfTheNodeThatTookTheReportOver() {
+        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
+        SyncStore shared = openSharedStore(storeClock);
+        stores.add(shared);
+        SsmSyncClient b = node("node-b", Duration.ofMinutes(1));
+        AtomicBoolean stalled = new AtomicBoolean();
+        // node-a stalls after its first poll, before it stores the poll id; meanwhile its claim expires and node-b takes over.
+        SyncStore stalling = (SyncStore) Proxy.newProxyInstance(SyncStore.class.getClassLoader(), new Class<?>[] {SyncStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("updatePending") && args.length == 2 && stalled.compareAndSet(false, true)) {
+                        storeClock.advance(Duration.ofMinutes(6));
+                        assertTrue(b.store().claim(((PendingReport) args[0]).reportId(), "node-b", Duration.ofMinutes(5)).isPresent());
+                    }
+                    try {
+                        return method.invoke(shared, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        UsageReport r = report(1);
+        try (SsmSyncClient a = SsmSyncClient.builder().config(emulator.clientConfig().build()).grant(emulator.passwordGrant())
+                .store(stalling).nodeName("node-a").ackTimeout(Duration.ofSeconds(10)).build()) {
+            DeliveryResult result = a.submitUsage(r);
+            assertEquals(DeliveryResult.Status.PENDING, result.status());
+            assertTrue(result.error().contains("another node took over"), result.error());
+        }
+        PendingReport now = shared.pendingReports().get(0);
+        assertEquals("node-b", now.claimOwner(), "node-a's stale write did not replace node-b's claim");
+        assertNull(now.pollId(), "nor write its poll id");
+    }
+
+    @Test
     void aDeadNodesClaimExpiresAndAnotherNodeResumesPollingFromTheStoredPollId() {
         emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
         SsmSyncClient a = node("node-a", Duration.ZERO);

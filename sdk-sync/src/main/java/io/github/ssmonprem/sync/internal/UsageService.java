@@ -44,11 +44,15 @@ import org.slf4j.LoggerFactory;
  * it waits between polls. A report leaves the store only when acknowledged.
  *
  * <p>Claims: a report is submitted only under this node's claim on it in the store
- * ({@link SyncStore#claimPending}, {@link SyncStore#claim}), so nodes sharing a store never submit the
- * same report at once. A claim is trusted for half its lease, measured in this client's clock from
- * before it was taken, then renewed in the store; a claim another node took over (after it expired)
- * ends this node's work on that report. Claims end with the report's acknowledgement or dead letter,
- * and are released when a delivery leaves a report pending; a dead node's claims expire.
+ * ({@link SyncStore#claimPending}, {@link SyncStore#claim}, or the claimed
+ * {@link SyncStore#addPending(io.github.ssmonprem.sync.store.PendingReport, String, Duration)}), so nodes
+ * sharing a store never submit the same report at once. A claim is trusted for half its lease,
+ * measured in this client's clock from before it was taken, then renewed in the store; a claim another
+ * node took over (after it expired) ends this node's work on that report. Every delivery-state write
+ * is conditional on the claim ({@link SyncStore#updatePending(io.github.ssmonprem.sync.store.PendingReport,
+ * String)}): a node that stalled past its claim cannot overwrite the state of the node that took the
+ * report over. Claims end with the report's acknowledgement or dead letter, and are released when a
+ * delivery leaves a report pending; a dead node's claims expire.
  *
  * <p>Fencing: under a {@link SyncLease}, {@link SyncLease#ensureHeld()} is checked before each
  * submission and each store write; a lost lease stops the delivery with its
@@ -277,7 +281,11 @@ public final class UsageService {
                 claims.fence();
                 PendingReport accepted = mine.withPollId(submitOnce(mine.report(), UsageWireFormat.encode(mine.report())));
                 claims.fence();
-                store.updatePending(accepted);
+                if (!store.updatePending(accepted, owner)) {
+                    claims.forget(accepted);     // another node took it over meanwhile: it polls it
+                    LOG.debug("Usage report {} was taken over by another node while this node submitted it", accepted.reportId());
+                    return;
+                }
                 polling.add(accepted);
             } catch (SyncLockException e) {
                 throw e;
@@ -454,7 +462,7 @@ public final class UsageService {
             takenAt.remove(entry.reportId());
             try {
                 fence();
-                store.updatePending(entry.withClaim(null, null));
+                store.updatePending(entry.withClaim(null, null), owner);
             } catch (SyncLockException e) {
                 throw e;
             } catch (SsmException e) {
@@ -524,7 +532,7 @@ public final class UsageService {
             claims.forget(entry);
             try {
                 claims.fence();
-                store.updatePending(entry.withFailure(why).withClaim(null, null));
+                store.updatePending(entry.withFailure(why).withClaim(null, null), owner);
             } catch (SyncLockException lost) {
                 throw lost;
             } catch (SsmException notRecorded) {
@@ -591,7 +599,10 @@ public final class UsageService {
                 return poll.ack;
             }
             if (!stored) {
-                store.updatePending(entry);
+                if (!store.updatePending(entry, owner)) {
+                    claims.forget(entry);        // another node took it over: it polls it from now on
+                    return null;
+                }
                 stored = true;
             }
             Duration left = Duration.between(clock.instant(), deadline);

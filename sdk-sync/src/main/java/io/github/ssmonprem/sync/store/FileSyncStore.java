@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -270,10 +271,20 @@ public final class FileSyncStore implements SyncStore {
 
     @Override
     public boolean updatePending(PendingReport report) {
+        return update(report, null);
+    }
+
+    @Override
+    public boolean updatePending(PendingReport report, String owner) {
+        return update(report, Objects.requireNonNull(owner, "owner"));
+    }
+
+    /** Updates a pending report's state and claim files; only while {@code owner} holds its claim, when there is an owner. */
+    private boolean update(PendingReport report, String owner) {
         String id = checkedId(report.reportId());
         return locked("store the delivery state of usage report " + id + " in " + pendingDir,
                 "the report stays pending with its previous delivery state", () -> {
-                    if (!isPending(id)) {
+                    if (!isPending(id) || owner != null && !owner.equals(claimOwner(id))) {
                         return false;
                     }
                     writeState(report);
@@ -511,6 +522,16 @@ public final class FileSyncStore implements SyncStore {
         Claim c = readClaim(id);
         return new PendingReport(body.report(), body.storedAt(), s == null ? null : s.pollId(), s == null ? 0 : s.attempts(),
                 s == null ? null : s.lastError(), c == null ? body.claimOwner() : c.owner(), c == null ? body.claimedUntil() : c.until());
+    }
+
+    /** Who holds a pending report's claim: its claim file's owner, else the owner it was added claimed by; null for none. */
+    private String claimOwner(String id) throws IOException {
+        Claim c = readClaim(id);
+        if (c != null) {
+            return c.owner();
+        }
+        PendingReport added = readPendingFiles(id);
+        return added == null ? null : added.claimOwner();
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -94,8 +95,18 @@ public final class InMemorySyncStore implements SyncStore {
 
     @Override
     public synchronized boolean updatePending(PendingReport report) {
+        return update(report, null);
+    }
+
+    @Override
+    public synchronized boolean updatePending(PendingReport report, String owner) {
+        return update(report, Objects.requireNonNull(owner, "owner"));
+    }
+
+    /** Updates a pending report; only while {@code owner} holds its claim, when there is an owner. */
+    private boolean update(PendingReport report, String owner) {
         PendingReport stored = pending.get(report.reportId());
-        if (stored == null) {
+        if (stored == null || owner != null && !owner.equals(stored.claimOwner())) {
             return false;
         }
         pending.put(report.reportId(), new PendingReport(stored.report(), stored.storedAt(), report.pollId(),

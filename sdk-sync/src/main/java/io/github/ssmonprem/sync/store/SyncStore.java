@@ -112,6 +112,27 @@ public interface SyncStore extends AutoCloseable {
     boolean updatePending(PendingReport report);
 
     /**
+     * Replaces the delivery state of a pending report, as {@link #updatePending(PendingReport)}
+     * does, only while {@code owner} holds its claim: the stored claim is {@code owner}'s (expired or
+     * not, as long as no other owner took it over). A node that stalled past its claim's expiry (a
+     * long pause, a lost network) so cannot overwrite the state of the node that took the report
+     * over: its write is refused, and it leaves the report to that node. Delivery writes through
+     * this method. The default implementation checks the claim with {@link #state} and then updates:
+     * stores shared by several processes override it with one atomic change.
+     *
+     * @param report the entry with its new delivery state
+     * @param owner who must hold the report's claim
+     * @return false when the id is not pending or {@code owner} does not hold its claim: then nothing
+     *     changed
+     * @throws SyncStoreException when it cannot be stored durably (then the previous state is kept)
+     */
+    default boolean updatePending(PendingReport report, String owner) {
+        Optional<ReportState> now = state(report.reportId());
+        return now.isPresent() && now.get().status() == ReportState.Status.PENDING
+                && owner.equals(now.get().pending().claimOwner()) && updatePending(report);
+    }
+
+    /**
      * Claims up to {@code max} pending reports for {@code owner}, oldest first: those unclaimed,
      * those whose claim expired, and those {@code owner} holds already (their claim is renewed). The
      * claim lasts {@code lease} from now in the store's clock (for a database, the database's clock).

@@ -252,6 +252,33 @@ public abstract class SyncStoreContract {
     }
 
     @Test
+    void aFencedUpdateAppliesOnlyWhileTheOwnerHoldsTheClaim() {
+        PendingReport e = entry(0);
+        String id = e.reportId();
+        store.addPending(e, "node-a", Duration.ofMinutes(5));
+        assertTrue(store.updatePending(e.withPollId("poll-1").withClaim("node-a", clock.instant().plus(Duration.ofMinutes(5))),
+                "node-a"), "node-a holds it");
+        assertFalse(store.updatePending(e.withPollId("poll-x"), "node-b"), "node-b does not");
+        assertEquals("poll-1", store.pendingReports().get(0).pollId());
+
+        elapse(Duration.ofMinutes(6));
+        assertTrue(store.updatePending(e.withPollId("poll-2").withClaim("node-a", clock.instant().plus(Duration.ofMinutes(5))),
+                "node-a"), "an expired claim no one took over is still node-a's");
+        elapse(Duration.ofMinutes(6));
+        assertTrue(store.claim(id, "node-b", Duration.ofMinutes(5)).isPresent());
+        assertFalse(store.updatePending(e.withPollId("poll-stale").withClaim(null, null), "node-a"),
+                "node-a stalled past its claim and node-b took the report over: node-a's write is refused");
+        PendingReport now = store.pendingReports().get(0);
+        assertEquals("node-b", now.claimOwner());
+        assertEquals("poll-2", now.pollId());
+
+        assertTrue(store.updatePending(now.withClaim(null, null), "node-b"), "node-b releases it");
+        assertFalse(store.updatePending(now.withPollId("poll-9"), "node-b"), "released: no one holds it");
+        assertTrue(store.markDelivered(id));
+        assertFalse(store.updatePending(now, "node-b"), "not pending");
+    }
+
+    @Test
     void aPlainAddStoresNoClaimEvenWhenTheEntryCarriesOne() {
         PendingReport e = entry(0).withClaim("node-z", T0.plus(Duration.ofDays(1)));
         assertEquals(Optional.empty(), store.addPending(e));
