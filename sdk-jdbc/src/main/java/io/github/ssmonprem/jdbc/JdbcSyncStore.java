@@ -34,7 +34,7 @@ import javax.sql.DataSource;
  * A {@link SyncStore} in a database shared by the nodes of a cluster: usage reports with their
  * delivery state (pending, dead, delivered), license snapshots and the last outcome, so every node
  * delivers the same pending reports and shows the same "last synced". PostgreSQL is the reference;
- * H2 works too. It passes {@code SyncStoreContract} on both.
+ * H2 works too. It passes sdk-testkit's {@code SyncStoreContract} on both.
  *
  * <ul>
  *   <li>Every change is one transaction, committed before the method returns; a database that cannot

@@ -1,7 +1,7 @@
 package io.github.ssmonprem.jdbc;
 
 import io.github.ssmonprem.sync.store.SyncStore;
-import io.github.ssmonprem.sync.store.SyncStoreContract;
+import io.github.ssmonprem.testkit.SyncStoreContract;
 import java.time.Clock;
 import java.util.UUID;
 

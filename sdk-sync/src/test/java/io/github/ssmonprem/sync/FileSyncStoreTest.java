@@ -43,7 +43,7 @@ import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the file store does beyond the {@code SyncStoreContract}: its files, migration, damage and crashes. */
+/** What the file store does beyond sdk-testkit's {@code SyncStoreContract} (run in sdk-sync-tests): its files, migration, damage and crashes. */
 class FileSyncStoreTest {
 
     private static final Instant T = Instant.parse("2026-11-01T10:00:00Z");

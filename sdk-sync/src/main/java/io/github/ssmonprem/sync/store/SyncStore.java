@@ -10,7 +10,8 @@ import java.util.Optional;
  * delivered reports for {@link #DELIVERED_RETENTION}, the last license snapshot of each account, and
  * the last sync's outcome. {@link FileSyncStore} keeps it under a state directory (the default);
  * {@link InMemorySyncStore} keeps it in memory. Any implementation passes the contract test suite
- * {@code io.github.ssmonprem.sync.store.SyncStoreContract} in sdk-sync's test-jar.
+ * {@code io.github.ssmonprem.testkit.SyncStoreContract} in sdk-testkit (extend it and implement
+ * {@code newStore(Clock)}).
  *
  * <p>The contract, for every method:
  * <ul>

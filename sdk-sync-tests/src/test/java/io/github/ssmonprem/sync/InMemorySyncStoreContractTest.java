@@ -2,7 +2,7 @@ package io.github.ssmonprem.sync;
 
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.github.ssmonprem.sync.store.SyncStore;
-import io.github.ssmonprem.sync.store.SyncStoreContract;
+import io.github.ssmonprem.testkit.SyncStoreContract;
 import java.time.Clock;
 
 /**

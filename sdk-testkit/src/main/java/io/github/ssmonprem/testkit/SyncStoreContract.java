@@ -1,4 +1,4 @@
-package io.github.ssmonprem.sync.store;
+package io.github.ssmonprem.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.DeadLetter;
+import io.github.ssmonprem.sync.store.LicenseSnapshot;
+import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.ReportState;
+import io.github.ssmonprem.sync.store.SyncOutcome;
+import io.github.ssmonprem.sync.store.SyncStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,23 +31,53 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link SyncStore} contract as a test suite: extend it, implement {@link #newStore(Clock)} (and
- * {@link #reopen(SyncStore)} for a durable store), and every store passes the same tests. Published
- * in sdk-sync's test-jar ({@code <type>test-jar</type>}, scope test).
+ * The {@link SyncStore} contract as a JUnit 5 test suite, for your own store: extend it, implement
+ * {@link #newStore(Clock)} (and {@link #reopen(SyncStore)} for a durable store), and your store runs
+ * the same tests as the SDK's own stores (in memory, file, JDBC on PostgreSQL and H2).
  *
- * <p>Claims and retention use the clock given to {@link #newStore(Clock)}; a store on a clock of its
- * own (a database's) overrides {@link #elapse(Duration)} to let that much time pass for it.
+ * <pre>{@code
+ * class MySyncStoreContractTest extends SyncStoreContract {
+ *
+ *     @Override
+ *     protected SyncStore newStore(Clock clock) {
+ *         return new MySyncStore(dataSource, clock);
+ *     }
+ *
+ *     @Override
+ *     protected SyncStore reopen(SyncStore current) {   // a new store object on the same state
+ *         current.close();
+ *         return new MySyncStore(dataSource, clock);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The tests check the idempotent add of a known id in each state, the order of pending reports,
+ * delivery-state updates, claims (taken oldest first, renewed by their owner, taken over once
+ * expired, never given to two owners at once, also under concurrent calls), delivered and dead
+ * reports, retrying and discarding dead letters, snapshots and the last outcome, and that every
+ * change survives {@link #reopen(SyncStore)}. A fresh store is opened before each test and closed
+ * after it.
+ *
+ * <p>Claims and retention use the clock given to {@link #newStore(Clock)}, {@link #clock}, which
+ * starts at {@link #T0}; a store on a clock of its own (a database's) overrides
+ * {@link #elapse(Duration)} to let that much time pass for it.
+ *
+ * <p>Needs sdk-testkit (scope {@code test}) and JUnit Jupiter on the test class path.
  */
 public abstract class SyncStoreContract {
 
     /** When the tests start, in the test clock. */
     protected static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
 
-    /** The clock the store under test is given; {@link #elapse(Duration)} advances it. */
-    protected final TestClock clock = new TestClock(T0);
+    /** The clock the store under test is given, at {@link #T0} to begin with; {@link #elapse(Duration)} advances it. */
+    protected final TestClock clock = TestClock.at(T0);
 
-    /** The store under test. */
+    /** The store under test: opened by {@link #newStore(Clock)} before each test, closed after it. */
     protected SyncStore store;
+
+    /** For subclasses. */
+    protected SyncStoreContract() {
+    }
 
     /**
      * Opens an empty store.
@@ -403,39 +438,6 @@ public abstract class SyncStoreContract {
             store.pendingReports().forEach(e -> assertTrue(e.pollId().startsWith("p-")));
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    /** A clock the tests move by hand. */
-    protected static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        /**
-         * Moves the clock forward.
-         *
-         * @param d how far
-         */
-        public void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.sync.store;
 
+import io.github.ssmonprem.testkit.SyncStoreContract;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.io.TempDir;
