@@ -564,7 +564,8 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     }
 
     /**
-     * Closes what this client created: its token provider, the transport, the store of its state directory, and the threads of {@link #submitUsageAsync(UsageReport)} (interrupting a
+     * Closes what this client created: its token provider, the transport, the store of its state directory, the
+     * threads that generate request bodies, and the threads of {@link #submitUsageAsync(UsageReport)} (interrupting a
      * delivery under way, whose report stays pending, waiting up to 10 s). A transport, store or token
      * provider given to the builder stays open: its owner closes it.
      */
@@ -592,6 +593,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             }
         });
         asyncQueued.clear();
+        usage.close();
         if (ownsTokens) {
             tokens.close();
         }

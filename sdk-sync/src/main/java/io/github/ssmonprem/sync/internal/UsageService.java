@@ -28,11 +28,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -77,6 +80,12 @@ public final class UsageService {
     private final Duration claimLease;
     /** How many reports a delivery submits at once unless configured. */
     public static final int DEFAULT_CONCURRENCY = 4;
+    /** Generates request bodies while the store makes their reports durable: a thread per concurrent submission, idle ones end after a minute. */
+    private final ExecutorService bodies = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ssm-usage-body");
+        t.setDaemon(true);
+        return t;
+    });
     /** The X-CSW-REQUESTING-SYSTEM value, built on the first usage call. */
     private volatile String requestingSystem;
 
@@ -128,7 +137,10 @@ public final class UsageService {
     /**
      * Stores the report durably, claimed by this node ({@link SyncStore#addPending(PendingReport,
      * String, Duration)}: no other node can take it in between), then delivers it. This node's own
-     * delivery of the pending set, should it run meanwhile, leaves the report to this call.
+     * delivery of the pending set, should it run meanwhile, leaves the report to this call. The
+     * request body is generated on another thread while the store makes the report durable (a forced
+     * file, a committed insert): the body depends on the report alone, and nothing is sent before the
+     * store has returned.
      *
      * @param report the report
      * @return DELIVERED, or PENDING with the reason (the report stays stored)
@@ -138,6 +150,7 @@ public final class UsageService {
         Instant before = clock.instant();
         PendingReport entry = PendingReport.of(report, before);
         boolean tracked = submitting.add(entry.reportId());
+        CompletableFuture<byte[]> body = encodeAsync(report);
         try {
             Optional<ReportState> known = store.addPending(entry, owner, claimLease);
             if (known.isPresent()) {
@@ -145,13 +158,35 @@ public final class UsageService {
             }
             synchronized (deliveryLock) {
                 Claims claims = new Claims(null);
-                return deliver(claims.added(entry, before), claims).result;
+                return deliver(claims.added(entry, before), claims, join(body)).result;
             }
         } finally {
             if (tracked) {
                 submitting.remove(entry.reportId());
             }
         }
+    }
+
+    /** The report's request body, generated on the body thread; on this one when the service is closed. */
+    private CompletableFuture<byte[]> encodeAsync(UsageReport report) {
+        try {
+            return CompletableFuture.supplyAsync(() -> UsageWireFormat.encode(report), bodies);
+        } catch (RejectedExecutionException closed) {
+            return CompletableFuture.completedFuture(UsageWireFormat.encode(report));
+        }
+    }
+
+    private static byte[] join(CompletableFuture<byte[]> body) {
+        try {
+            return body.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Stops the body threads; a later submission generates its body on its own thread. */
+    public void close() {
+        bodies.shutdownNow();
     }
 
     /**
@@ -473,12 +508,12 @@ public final class UsageService {
     }
 
     /** Delivers one report this node just claimed: submits it, then polls for its acknowledgement. */
-    private Attempt deliver(PendingReport stored, Claims claims) {
+    private Attempt deliver(PendingReport stored, Claims claims, byte[] body) {
         PendingReport entry = stored;
         try {
             boolean pollIdStored = entry.pollId() != null;
             if (!pollIdStored) {
-                entry = entry.withPollId(submitOnce(entry.report(), UsageWireFormat.encode(entry.report())));
+                entry = entry.withPollId(submitOnce(entry.report(), body));
             }
             String ack = awaitAcknowledgement(entry, pollIdStored, claims);
             if (ack == null) {
