@@ -23,6 +23,8 @@ public final class SsmRoutes {
     private final String licensesPath;
     private final String usageReportPath;
     private final String pollPath;
+    private final String accountSearchPath;
+    private final String authorizationRequestPath;
 
     private SsmRoutes(Builder b) {
         this.tokenPath = b.tokenPath;
@@ -30,6 +32,8 @@ public final class SsmRoutes {
         this.licensesPath = b.licensesPath;
         this.usageReportPath = b.usageReportPath;
         this.pollPath = b.pollPath;
+        this.accountSearchPath = b.accountSearchPath;
+        this.authorizationRequestPath = b.authorizationRequestPath;
     }
 
     /**
@@ -57,7 +61,8 @@ public final class SsmRoutes {
      */
     public Builder toBuilder() {
         return new Builder().tokenPath(tokenPath).accountsPath(accountsPath).licensesPath(licensesPath)
-                .usageReportPath(usageReportPath).pollPath(pollPath);
+                .usageReportPath(usageReportPath).pollPath(pollPath).accountSearchPath(accountSearchPath)
+                .authorizationRequestPath(authorizationRequestPath);
     }
 
     /**
@@ -115,10 +120,21 @@ public final class SsmRoutes {
         return pollPath;
     }
 
+    /** {@return the account and virtual-account id search route, default {@code /backend/api/v2/accounts/search}} */
+    public String accountSearchPath() {
+        return accountSearchPath;
+    }
+
+    /** {@return the authorization-code request route (HSEC, SLAC), default {@code /backend/api/v2/devices/authrequest}} */
+    public String authorizationRequestPath() {
+        return authorizationRequestPath;
+    }
+
     @Override
     public String toString() {
         return "SsmRoutes{token=" + tokenPath + ", accounts=" + accountsPath + ", licenses=" + licensesPath
-                + ", usage=" + usageReportPath + ", poll=" + pollPath + "}";
+                + ", usage=" + usageReportPath + ", poll=" + pollPath + ", search=" + accountSearchPath
+                + ", authorization=" + authorizationRequestPath + "}";
     }
 
     /** Builds {@link SsmRoutes}. */
@@ -128,6 +144,8 @@ public final class SsmRoutes {
         private String licensesPath = "/backend/api/v1/accounts/" + ACCOUNT_PLACEHOLDER + "/licenses";
         private String usageReportPath = "/backend/api/v2/devices/reportusage";
         private String pollPath = "/backend/api/v2/accounts/poll";
+        private String accountSearchPath = "/backend/api/v2/accounts/search";
+        private String authorizationRequestPath = "/backend/api/v2/devices/authrequest";
 
         private Builder() {
         }
@@ -188,6 +206,28 @@ public final class SsmRoutes {
         }
 
         /**
+         * Sets the account and virtual-account id search route.
+         *
+         * @param path the route
+         * @return this builder
+         */
+        public Builder accountSearchPath(String path) {
+            this.accountSearchPath = path;
+            return this;
+        }
+
+        /**
+         * Sets the authorization-code request route.
+         *
+         * @param path the route
+         * @return this builder
+         */
+        public Builder authorizationRequestPath(String path) {
+            this.authorizationRequestPath = path;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @return the routes
@@ -199,6 +239,8 @@ public final class SsmRoutes {
             check("routes.licensesPath", licensesPath);
             check("routes.usageReportPath", usageReportPath);
             check("routes.pollPath", pollPath);
+            check("routes.accountSearchPath", accountSearchPath);
+            check("routes.authorizationRequestPath", authorizationRequestPath);
             if (!licensesPath.contains(ACCOUNT_PLACEHOLDER)) {
                 throw new SsmConfigurationException("routes.licensesPath", "must contain " + ACCOUNT_PLACEHOLDER);
             }

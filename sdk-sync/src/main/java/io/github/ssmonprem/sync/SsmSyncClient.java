@@ -8,16 +8,24 @@ import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.sync.internal.LicenseService;
-import io.github.ssmonprem.sync.internal.UsageService;
+import io.github.ssmonprem.sync.internal.usage.UsageDelivery;
+import io.github.ssmonprem.sync.internal.usage.UsageProtocol;
 import io.github.ssmonprem.sync.model.Account;
 import io.github.ssmonprem.sync.model.License;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
 import io.github.ssmonprem.sync.store.DeadLetter;
+import io.github.ssmonprem.sync.store.Quarantine;
 import io.github.ssmonprem.sync.store.QuarantinedEntry;
+import io.github.ssmonprem.sync.store.UsageCounts;
+import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.Sudi;
+import io.github.ssmonprem.sync.usage.UsageDeliveryException;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import io.github.ssmonprem.sync.store.SyncStore;
@@ -74,6 +82,11 @@ import org.slf4j.LoggerFactory;
 public final class SsmSyncClient implements SyncTask, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SsmSyncClient.class);
+    /** The largest upload body unless configured: 512 KiB, well under nginx's default 1 MiB. */
+    public static final int DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024;
+    /** What a {@code FAILED} answer for reports the server already has says, unless configured. */
+    public static final java.util.regex.Pattern DEFAULT_ALREADY_RECEIVED = java.util.regex.Pattern.compile(
+            "(?i)already\\s+(been\\s+)?(received|reported|uploaded|processed|exists)|duplicate");
     /** How long a claim on a pending report holds unless renewed, unless configured. */
     private static final Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(5);
 
@@ -85,7 +98,8 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     private final SyncStore store;
     private final List<AccountSelection> accounts;
     private final LicenseService licenses;
-    private final UsageService usage;
+    private final UsageDelivery usage;
+    private final UsageOperations operations;
     private final Clock clock;
     private final MeterRegistry registry;
     private final AtomicLong lastSuccessEpochSeconds = new AtomicLong();
@@ -95,7 +109,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     private final Duration claimLease;
     private final Object asyncLock = new Object();
     /** Asynchronous submissions not started yet, each with its claim: whoever sets it runs or cancels it. */
-    private final Map<CompletableFuture<DeliveryResult>, AtomicBoolean> asyncQueued = new ConcurrentHashMap<>();
+    private final Map<CompletableFuture<List<DeliveryResult>>, AtomicBoolean> asyncQueued = new ConcurrentHashMap<>();
     private ExecutorService asyncExecutor;
     private boolean closed;
 
@@ -119,19 +133,24 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         this.licenses = new LicenseService(http, tokens, b.pageSize);
         this.nodeName = b.nodeName != null ? b.nodeName : defaultNodeName();
         this.claimLease = b.claimLease;
-        this.usage = new UsageService(http, tokens, store, b.ackTimeout, b.requestingSystem, b.deliveryConcurrency, nodeName,
-                b.claimLease);
         this.clock = http.config().clock();
+        this.operations = new UsageOperations(store);
+        this.usage = new UsageDelivery(new UsageProtocol(http, tokens, b.requestingSystem, b.alreadyReceived), store, clock,
+                http.config().sleeper(), new UsageDelivery.Settings(nodeName, b.claimLease, b.ackTimeout, b.deliveryConcurrency,
+                        b.maxPollInterval, b.maxUploadBytes), b.acknowledgementListener);
         this.registry = http.config().meterRegistry().orElse(null);
         store.lastOutcome().filter(SyncOutcome::success)
                 .ifPresent(o -> lastSuccessEpochSeconds.set(o.finishedAt().getEpochSecond()));
         Meters.gauge(registry, "ssm.sync.last.success", "When the last successful sync finished, epoch seconds", "seconds",
                 lastSuccessEpochSeconds, AtomicLong::doubleValue);
-        Meters.gauge(registry, "ssm.usage.pending", "Usage reports waiting for acknowledgement", "reports",
-                store, s -> Math.max(0, s.pendingCount()));
+        Meters.gauge(registry, "ssm.usage.pending", "Usage reports waiting for delivery or acknowledgement", "reports",
+                store, s -> count(s, UsageCounts::pending));
         Meters.gauge(registry, "ssm.usage.dead",
                 "Usage reports the server refused for good, waiting for an operator to retry or discard them", "reports",
-                store, s -> readOrEmpty(s::deadLetters).size());
+                store, s -> count(s, UsageCounts::dead));
+        Meters.gauge(registry, "ssm.usage.acknowledgements",
+                "Acknowledgements received and not yet taken by the application for their devices", "acknowledgements",
+                store, s -> count(s, UsageCounts::acknowledgements));
         Meters.gauge(registry, "ssm.licenses", "Licenses in the last pull", "licenses", licensesInLastPull, AtomicLong::doubleValue);
     }
 
@@ -248,18 +267,25 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     }
 
     /**
-     * Stores a usage report durably, then delivers it and polls for its acknowledgement.
+     * Stores a usage report durably, claimed by this client, then uploads it and polls for its
+     * acknowledgements, which are stored the moment they arrive (and handed to the
+     * {@link Builder#acknowledgementListener acknowledgement listener}). A report whose upload would
+     * exceed {@link Builder#maxUploadBytes(int)} is stored and delivered as several, each acknowledged
+     * on its own. A report whose id is known sends nothing: a delivered or dead one returns its state; a
+     * pending one is delivered now, unless another node holds it.
      *
      * <p>This call blocks the calling thread until the server acknowledges the report or the
-     * acknowledgement timeout ({@link Builder#ackTimeout(Duration)}) passes, polling in between: with a
-     * busy server that can take minutes. Use {@link #submitUsageAsync(UsageReport)} not to block.
+     * acknowledgement timeout ({@link Builder#ackTimeout(Duration)}) passes, polling as the server asks:
+     * with a real server that takes minutes. Use {@link #submitUsageAsync(UsageReport)} not to block.
      *
      * @param report the report
-     * @return DELIVERED, or PENDING (the report stays stored; a later sync delivers it)
-     * @throws io.github.ssmonprem.sync.store.SyncStoreException when it cannot be stored; nothing was sent
+     * @return one result per stored report (one, unless it was split), in order
+     * @throws io.github.ssmonprem.sync.store.SyncStoreException when it cannot be stored; nothing of it was sent
+     * @throws io.github.ssmonprem.sync.usage.InvalidUsageReportException when a RUM report alone exceeds
+     *     the upload size; nothing was stored or sent
      */
-    public DeliveryResult submitUsage(UsageReport report) {
-        return usage.submit(report);
+    public List<DeliveryResult> submitUsage(UsageReport report) {
+        return usage.submit(Objects.requireNonNull(report, "report"));
     }
 
     /**
@@ -272,7 +298,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      * @param report the report
      * @return the delivery's result; completes exceptionally with what {@code submitUsage} throws
      */
-    public CompletableFuture<DeliveryResult> submitUsageAsync(UsageReport report) {
+    public CompletableFuture<List<DeliveryResult>> submitUsageAsync(UsageReport report) {
         Objects.requireNonNull(report, "report");
         ExecutorService executor;
         synchronized (asyncLock) {
@@ -302,10 +328,10 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      * @return the delivery's result; completes exceptionally with what {@code submitUsage} throws, or
      *     with the executor's {@link RejectedExecutionException}
      */
-    public CompletableFuture<DeliveryResult> submitUsageAsync(UsageReport report, Executor executor) {
+    public CompletableFuture<List<DeliveryResult>> submitUsageAsync(UsageReport report, Executor executor) {
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(executor, "executor");
-        CompletableFuture<DeliveryResult> future = new CompletableFuture<>();
+        CompletableFuture<List<DeliveryResult>> future = new CompletableFuture<>();
         AtomicBoolean claimed = new AtomicBoolean();
         asyncQueued.put(future, claimed);
         try {
@@ -329,9 +355,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
 
     /**
      * Delivers every pending usage report that no other node has claimed: claims them in the store,
-     * submits those not accepted yet, then polls their acknowledgements together. Reports another
+     * uploads those not accepted yet, then polls their acknowledgements together. Reports another
      * node (another client on the same store) claimed are left to it, so two nodes delivering at once
-     * never submit the same report.
+     * never upload the same report; reports a submission on this client is delivering are left to it.
      *
      * @return one result per report this client claimed and attempted, oldest first
      * @throws io.github.ssmonprem.sync.store.SyncStoreException when the pending reports cannot be claimed
@@ -360,48 +386,36 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     }
 
     /**
-     * The usage reports an operator may act on: the pending ones, then the dead letters, each oldest first.
-     *
-     * @return their states
-     * @throws io.github.ssmonprem.sync.store.SyncStoreException when the store cannot be read
+     * {@return what an application and its operators do with the stored usage: list, retry and discard
+     * reports, take acknowledgements}
      */
-    public List<ReportState> listUsage() {
-        List<ReportState> out = new ArrayList<>();
-        store.pendingReports().forEach(p -> out.add(ReportState.pending(p)));
-        store.deadLetters().forEach(d -> out.add(ReportState.dead(d)));
-        return out;
+    public UsageOperations usage() {
+        return operations;
     }
 
     /**
-     * Moves a dead letter back to the pending reports, for the next delivery to submit again with the
-     * same nonce (after the cause of the refusal was fixed on the server's side).
-     *
-     * @param reportId the report's nonce
-     * @return false when no dead letter has that id
-     */
-    public boolean retryUsage(String reportId) {
-        return store.retryDead(reportId);
-    }
-
-    /**
-     * Deletes a dead letter for good: its usage is never delivered.
-     *
-     * @param reportId the report's nonce
-     * @return false when no dead letter has that id
-     */
-    public boolean discardUsage(String reportId) {
-        return store.discardDead(reportId);
-    }
-
-    /**
-     * The state an operator checks: the last sync's outcome and how many reports are pending, dead
-     * and quarantined.
+     * The state an operator checks: the last sync's outcome, how many reports are pending and dead,
+     * how many acknowledgements wait to be taken, and how many entries are quarantined.
      *
      * @return the status
+     * @throws io.github.ssmonprem.sync.store.SyncStoreException when the store cannot be read
      */
     public SyncStatus status() {
-        return new SyncStatus(store.lastOutcome().orElse(null), Math.max(0, store.pendingCount()), store.deadLetters().size(),
-                store.quarantined().size());
+        UsageCounts counts = store.counts();
+        return new SyncStatus(store.lastOutcome().orElse(null), counts.pending(), counts.dead(), counts.acknowledgements(),
+                quarantined().size());
+    }
+
+    private List<QuarantinedEntry> quarantined() {
+        return store.quarantine().map(Quarantine::quarantined).orElse(List.of());
+    }
+
+    private static double count(SyncStore store, java.util.function.ToIntFunction<UsageCounts> which) {
+        try {
+            return which.applyAsInt(store.counts());
+        } catch (SsmException e) {
+            return Double.NaN;
+        }
     }
 
     /**
@@ -459,16 +473,21 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         SsmException licenseError = noAccount ? null : step(() -> pullLicenses(changes, pulled, lease));
         SsmException usageError = step(() -> deliveries.addAll(usage.deliverPending(lease)));
         if (usageError == null) {
-            usageError = deliveries.stream().filter(d -> !d.delivered() && d.error() != null).findFirst()
-                    .map(d -> (SsmException) new UsageDeliveryException(d.reportId(), d.error(), d.failure())).orElse(null);
+            // Awaiting an acknowledgement is no failure; a dead letter or a failed attempt is.
+            usageError = deliveries.stream().filter(d -> d.status() == ReportStatus.DEAD || d.failure() != null).findFirst()
+                    .map(d -> (SsmException) new UsageDeliveryException(d)).orElse(null);
         }
         SsmException error = licenseError != null ? licenseError : usageError;
         List<SyncOutcome.Step> steps = noAccount ? List.of(stepResult("usage", usageError))
                 : List.of(stepResult("licenses", licenseError), stepResult("usage", usageError));
         int delivered = (int) deliveries.stream().filter(DeliveryResult::delivered).count();
-        int pending = Math.max(0, store.pendingCount());
-        List<DeadLetter> dead = readOrEmpty(store::deadLetters);
-        List<QuarantinedEntry> quarantined = readOrEmpty(store::quarantined);
+        UsageCounts counts = readCounts();
+        int pending = counts == null ? -1 : counts.pending();
+        if (counts != null && pending > deliveries.stream().filter(d -> d.status() == ReportStatus.PENDING).count()) {
+            deliveries.addAll(heldElsewhere(deliveries));
+        }
+        List<DeadLetter> dead = counts == null || counts.dead() == 0 ? List.of() : readOrEmpty(store::dead);
+        List<QuarantinedEntry> quarantined = readOrEmpty(this::quarantined);
         Instant finished = clock.instant();
         SyncOutcome outcome = new SyncOutcome(started, finished, error == null, pulled[0], delivered, pending,
                 error == null ? null : error.getClass().getSimpleName(), error == null ? null : error.getMessage(),
@@ -493,8 +512,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         Meters.time(registry, "ssm.sync.duration", "Sync duration", System.nanoTime() - startNanos, "outcome", tag);
         SyncResult result = new SyncResult(outcome, changes, deliveries,
                 quarantined.stream().map(QuarantinedEntry::description).toList(), error, dead);
-        LOG.info("SSM sync {}: {} licenses pulled, {} usage reports delivered, {} pending, {} dead, {} quarantined{}",
-                error == null ? "succeeded" : "failed", pulled[0], delivered, pending, dead.size(), quarantined.size(),
+        LOG.info("SSM sync {}: {} licenses pulled, {} usage reports delivered, {} pending, {} dead, {} acknowledgements not taken, "
+                + "{} quarantined{}", error == null ? "succeeded" : "failed", pulled[0], delivered, pending, dead.size(),
+                counts == null ? "?" : counts.acknowledgements(), quarantined.size(),
                 error == null ? "" : " (" + error.getClass().getSimpleName() + ")");
         return result;
     }
@@ -546,20 +566,36 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
                 error == null ? null : error.getMessage());
     }
 
+    private UsageCounts readCounts() {
+        try {
+            return store.counts();
+        } catch (SsmException e) {
+            LOG.warn("Could not read the sync state: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** The pending reports other nodes hold, each with whose claim and until when. */
+    private List<DeliveryResult> heldElsewhere(List<DeliveryResult> known) {
+        Instant now = clock.instant();
+        List<DeliveryResult> out = new ArrayList<>();
+        for (io.github.ssmonprem.sync.store.PendingReport p : readOrEmpty(store::pending)) {
+            boolean mine = known.stream().anyMatch(d -> d.reportId().equals(p.reportId()));
+            if (!mine && p.claimOwner() != null && !p.claimOwner().equals(nodeName) && p.claimedUntil() != null
+                    && p.claimedUntil().isAfter(now)) {
+                out.add(new DeliveryResult(p.reportId(), ReportStatus.PENDING, p.pollId(), List.of(), "claimed by node "
+                        + p.claimOwner() + " until " + p.claimedUntil() + ", which delivers it", null, null));
+            }
+        }
+        return out;
+    }
+
     private static <T> List<T> readOrEmpty(java.util.function.Supplier<List<T>> read) {
         try {
             return read.get();
         } catch (SsmException e) {
             LOG.warn("Could not read the sync state: {}", e.getMessage());
             return List.of();
-        }
-    }
-
-    private List<String> quarantinedDescriptions() {
-        try {
-            return store.quarantined().stream().map(QuarantinedEntry::description).toList();
-        } catch (SsmException e) {
-            return List.of("the quarantine cannot be listed: " + e.getMessage());
         }
     }
 
@@ -593,7 +629,6 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             }
         });
         asyncQueued.clear();
-        usage.close();
         if (ownsTokens) {
             tokens.close();
         }
@@ -622,8 +657,12 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         private final List<AccountSelection> accounts = new ArrayList<>();
         private int pageSize = 100;
         private Duration ackTimeout = Duration.ofMinutes(10);
-        private int deliveryConcurrency = UsageService.DEFAULT_CONCURRENCY;
-        private RequestingSystem requestingSystem;
+        private int deliveryConcurrency = 4;
+        private Sudi requestingSystem;
+        private int maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
+        private Duration maxPollInterval = Duration.ofMinutes(5);
+        private java.util.regex.Pattern alreadyReceived = DEFAULT_ALREADY_RECEIVED;
+        private Consumer<Acknowledgement> acknowledgementListener = ack -> { };
         private String nodeName;
         private Duration claimLease = DEFAULT_CLAIM_LEASE;
 
@@ -797,13 +836,69 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         }
 
         /**
-         * Sets the reporting system sent with usage calls (default: this SDK on the local host).
+         * Sets the identity of the system that uploads usage, sent with every usage call as
+         * {@code X-CSW-REQUESTING-SYSTEM}: the management application's own UDI (product id and serial
+         * number). Without it, each upload names its first device.
          *
-         * @param system the reporting system sent with usage calls (default: this SDK on the local host)
+         * @param system the application's UDI
          * @return this builder
          */
-        public Builder requestingSystem(RequestingSystem system) {
+        public Builder requestingSystem(Sudi system) {
             this.requestingSystem = system;
+            return this;
+        }
+
+        /**
+         * Sets the largest upload body (default 512 KiB, well under the 1 MiB nginx in front of SSM
+         * On-Prem accepts by default): a report whose upload would be larger is stored and delivered
+         * as several, each acknowledged on its own.
+         *
+         * @param bytes at least 4 KiB
+         * @return this builder
+         */
+        public Builder maxUploadBytes(int bytes) {
+            this.maxUploadBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the longest wait between acknowledgement polls, whatever the server asks with
+         * {@code poll_interval} (default 5 min; real servers ask for 300 s).
+         *
+         * @param interval at least 1 s
+         * @return this builder
+         */
+        public Builder maxPollInterval(Duration interval) {
+            this.maxPollInterval = interval;
+            return this;
+        }
+
+        /**
+         * Sets what a {@code FAILED} answer's message or message code matches when the server refuses
+         * reports it already has (a second upload): such a report is delivered
+         * ({@link io.github.ssmonprem.sync.usage.ReportStatus#ALREADY_RECEIVED}), not a dead letter. The
+         * server's exact wording is not documented; the default,
+         * {@code (?i)already\s+(been\s+)?(received|reported|uploaded|processed|exists)|duplicate},
+         * covers the usual ones. Change it when your server words it otherwise.
+         *
+         * @param pattern searched for in the message and the message code
+         * @return this builder
+         */
+        public Builder alreadyReceivedPattern(java.util.regex.Pattern pattern) {
+            this.alreadyReceived = Objects.requireNonNull(pattern, "pattern");
+            return this;
+        }
+
+        /**
+         * Sets who is told of each acknowledgement once it is stored (on the delivering thread; a
+         * listener that throws is logged and skipped). The acknowledgement stays in the store until
+         * taken ({@link UsageOperations#take}), whatever the listener does.
+         *
+         * @param listener called with each acknowledgement
+         * @return this builder
+         */
+        public Builder acknowledgementListener(Consumer<Acknowledgement> listener) {
+            this.acknowledgementListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -833,6 +928,12 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             }
             if (pageSize < 1 || pageSize > 10_000) {
                 throw new SsmConfigurationException("pageSize", "must be between 1 and 10000, was " + pageSize);
+            }
+            if (maxUploadBytes < 4096) {
+                throw new SsmConfigurationException("maxUploadBytes", "must be at least 4096, was " + maxUploadBytes);
+            }
+            if (maxPollInterval == null || maxPollInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new SsmConfigurationException("maxPollInterval", "must be at least 1 s, was " + maxPollInterval);
             }
             if (deliveryConcurrency < 1 || deliveryConcurrency > 64) {
                 throw new SsmConfigurationException("deliveryConcurrency", "must be 1 to 64, was " + deliveryConcurrency);

@@ -3,6 +3,7 @@ package io.github.ssmonprem.sync;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.SyncOutcome;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * @param quarantined entries of the pending store that could not be read and were moved aside
  * @param error the failure, or null when the sync succeeded
  * @param deadLetters the usage reports the server refused for good, this sync or earlier, until an
- *     operator retries or discards them ({@link SsmSyncClient#retryUsage}, {@link SsmSyncClient#discardUsage})
+ *     operator retries or discards them ({@link UsageOperations#retry}, {@link UsageOperations#discard})
  */
 public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> changes, List<DeliveryResult> deliveries,
         List<String> quarantined, SsmException error, List<DeadLetter> deadLetters) {

@@ -1,5 +1,7 @@
 package io.github.ssmonprem.sync.store;
 
+import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,23 +11,27 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A {@link SyncStore} in memory: for tests and for applications that keep state elsewhere. Loses all
  * on exit, so "durable before return" holds only for the life of the process. Thread-safe: every
- * operation runs under the store's monitor, which also serves as the claim lock.
+ * operation runs under the store's monitor.
  */
 public final class InMemorySyncStore implements SyncStore {
 
-    static final Comparator<PendingReport> OLDEST_FIRST =
+    /** Reports oldest first: by when they were stored, then by id. */
+    public static final Comparator<PendingReport> OLDEST_FIRST =
             Comparator.comparing(PendingReport::storedAt).thenComparing(PendingReport::reportId);
+    /** Acknowledgements oldest first: by when they arrived, then by id. */
+    public static final Comparator<Acknowledgement> ACKS_OLDEST_FIRST =
+            Comparator.comparing(Acknowledgement::receivedAt).thenComparing(Acknowledgement::id);
 
     private final Clock clock;
     private final Map<String, PendingReport> pending = new HashMap<>();
     private final Map<String, DeadLetter> dead = new HashMap<>();
-    private final Map<String, Instant> delivered = new LinkedHashMap<>();
+    private final Map<String, DeliveredReport> delivered = new LinkedHashMap<>();
+    private final Map<String, Acknowledgement> untaken = new HashMap<>();
     private final Map<String, LicenseSnapshot> snapshots = new HashMap<>();
     private SyncOutcome outcome;
 
@@ -35,7 +41,7 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     /**
-     * A store on a clock of its own, for claims and delivered-id retention.
+     * A store on a clock of its own, for claims and the retention of delivered reports.
      *
      * @param clock the store's clock
      */
@@ -44,19 +50,11 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public synchronized Optional<ReportState> addPending(PendingReport report) {
+    public synchronized Optional<ReportState> add(UsageReport report, String owner, Duration lease) {
         Optional<ReportState> existing = state(report.reportId());
         if (existing.isEmpty()) {
-            pending.put(report.reportId(), report.withClaim(null, null));
-        }
-        return existing;
-    }
-
-    @Override
-    public synchronized Optional<ReportState> addPending(PendingReport report, String owner, Duration lease) {
-        Optional<ReportState> existing = state(report.reportId());
-        if (existing.isEmpty()) {
-            pending.put(report.reportId(), report.withClaim(owner, clock.instant().plus(lease)));
+            Instant now = clock.instant();
+            pending.put(report.reportId(), PendingReport.of(report, now).withClaim(owner, now.plus(lease)));
         }
         return existing;
     }
@@ -70,61 +68,30 @@ public final class InMemorySyncStore implements SyncStore {
         if (dead.containsKey(reportId)) {
             return Optional.of(ReportState.dead(dead.get(reportId)));
         }
-        if (delivered.containsKey(reportId)) {
-            return Optional.of(ReportState.delivered(reportId, delivered.get(reportId)));
-        }
-        return Optional.empty();
+        return Optional.ofNullable(delivered.get(reportId)).map(ReportState::delivered);
     }
 
     private void forgetOldDeliveries() {
         Instant horizon = clock.instant().minus(DELIVERED_RETENTION);
-        delivered.values().removeIf(at -> at.isBefore(horizon));
+        delivered.values().removeIf(d -> {
+            boolean old = d.deliveredAt().isBefore(horizon);
+            if (old) {
+                d.acknowledgements().forEach(a -> untaken.remove(a.id()));
+            }
+            return old;
+        });
     }
 
     @Override
-    public synchronized List<PendingReport> pendingReports() {
-        List<PendingReport> out = new ArrayList<>(pending.values());
-        out.sort(OLDEST_FIRST);
-        return out;
-    }
-
-    @Override
-    public synchronized int pendingCount() {
-        return pending.size();
-    }
-
-    @Override
-    public synchronized boolean updatePending(PendingReport report) {
-        return update(report, null);
-    }
-
-    @Override
-    public synchronized boolean updatePending(PendingReport report, String owner) {
-        return update(report, Objects.requireNonNull(owner, "owner"));
-    }
-
-    /** Updates a pending report; only while {@code owner} holds its claim, when there is an owner. */
-    private boolean update(PendingReport report, String owner) {
-        PendingReport stored = pending.get(report.reportId());
-        if (stored == null || owner != null && !owner.equals(stored.claimOwner())) {
-            return false;
-        }
-        pending.put(report.reportId(), new PendingReport(stored.report(), stored.storedAt(), report.pollId(),
-                report.attempts(), report.lastError(), report.claimOwner(), report.claimedUntil()));
-        return true;
-    }
-
-    @Override
-    public synchronized List<PendingReport> claimPending(String owner, int max, Duration lease) {
+    public synchronized List<PendingReport> claim(String owner, int max, Duration lease) {
         Instant now = clock.instant();
-        Instant until = now.plus(lease);
         List<PendingReport> claimed = new ArrayList<>();
-        for (PendingReport entry : pendingReports()) {
+        for (PendingReport entry : pending()) {
             if (claimed.size() >= max) {
                 break;
             }
             if (entry.claimableBy(owner, now)) {
-                PendingReport mine = entry.withClaim(owner, until);
+                PendingReport mine = entry.withClaim(owner, now.plus(lease));
                 pending.put(mine.reportId(), mine);
                 claimed.add(mine);
             }
@@ -145,56 +112,87 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public synchronized boolean markDelivered(String reportId) {
-        if (pending.remove(reportId) == null) {
+    public synchronized boolean update(PendingReport report, String owner) {
+        PendingReport stored = pending.get(report.reportId());
+        if (stored == null || !owner.equals(stored.claimOwner())) {
             return false;
         }
-        delivered.put(reportId, clock.instant());
+        pending.put(report.reportId(), new PendingReport(stored.report(), stored.storedAt(), report.pollId(), report.nonce(),
+                report.attempts(), report.lastError(), report.claimOwner(), report.claimedUntil()));
         return true;
     }
 
     @Override
-    public synchronized boolean moveToDead(DeadLetter letter) {
-        if (pending.remove(letter.reportId()) == null) {
+    public synchronized boolean acknowledge(DeliveredReport report) {
+        if (pending.remove(report.reportId()) == null) {
             return false;
         }
-        dead.put(letter.reportId(), letter);
+        delivered.put(report.reportId(), report);
+        report.acknowledgements().forEach(a -> untaken.put(a.id(), a));
         return true;
     }
 
     @Override
-    public synchronized List<DeadLetter> deadLetters() {
+    public synchronized boolean refuse(DeadLetter letter, String owner) {
+        PendingReport stored = pending.get(letter.reportId());
+        if (stored == null || !owner.equals(stored.claimOwner())) {
+            return false;
+        }
+        pending.remove(letter.reportId());
+        PendingReport entry = letter.entry();
+        dead.put(letter.reportId(), new DeadLetter(new PendingReport(stored.report(), stored.storedAt(), entry.pollId(), entry.nonce(),
+                entry.attempts(), entry.lastError(), null, null), letter.httpStatus(), letter.server(), letter.refusedAt(),
+                letter.acknowledgements()));
+        letter.acknowledgements().forEach(a -> untaken.put(a.id(), a));
+        return true;
+    }
+
+    @Override
+    public synchronized List<PendingReport> pending() {
+        List<PendingReport> out = new ArrayList<>(pending.values());
+        out.sort(OLDEST_FIRST);
+        return out;
+    }
+
+    @Override
+    public synchronized List<DeadLetter> dead() {
         List<DeadLetter> out = new ArrayList<>(dead.values());
         out.sort(Comparator.comparing(DeadLetter::entry, OLDEST_FIRST));
         return out;
     }
 
     @Override
-    public synchronized boolean retryDead(String reportId) {
+    public synchronized boolean retry(String reportId) {
         DeadLetter letter = dead.remove(reportId);
         if (letter == null) {
             return false;
         }
-        PendingReport entry = letter.entry();
-        pending.put(reportId, new PendingReport(entry.report(), entry.storedAt(), null, 0, null, null, null));
+        pending.put(reportId, PendingReport.of(letter.entry().report(), letter.entry().storedAt()));
         return true;
     }
 
     @Override
-    public synchronized boolean discardDead(String reportId) {
+    public synchronized boolean discard(String reportId) {
         return dead.remove(reportId) != null;
     }
 
-    /** Nothing in memory is ever unreadable: always empty. */
     @Override
-    public List<QuarantinedEntry> quarantined() {
-        return List.of();
+    public synchronized UsageCounts counts() {
+        forgetOldDeliveries();
+        return new UsageCounts(pending.size(), dead.size(), untaken.size());
     }
 
-    /** Nothing in memory is ever quarantined: always false. */
     @Override
-    public boolean discardQuarantined(String id) {
-        return false;
+    public synchronized List<Acknowledgement> acknowledgements() {
+        forgetOldDeliveries();
+        List<Acknowledgement> out = new ArrayList<>(untaken.values());
+        out.sort(ACKS_OLDEST_FIRST);
+        return out;
+    }
+
+    @Override
+    public synchronized boolean take(String acknowledgementId) {
+        return untaken.remove(acknowledgementId) != null;
     }
 
     @Override
@@ -208,8 +206,8 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public synchronized void saveOutcome(SyncOutcome value) {
-        outcome = value;
+    public synchronized void saveOutcome(SyncOutcome o) {
+        this.outcome = o;
     }
 
     @Override
@@ -218,7 +216,7 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public synchronized String toString() {
-        return "InMemorySyncStore{pending=" + pending.size() + ", dead=" + dead.size() + "}";
+    public String toString() {
+        return "InMemorySyncStore";
     }
 }

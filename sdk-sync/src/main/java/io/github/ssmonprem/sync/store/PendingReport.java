@@ -1,42 +1,36 @@
 package io.github.ssmonprem.sync.store;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A usage report waiting for the server's acknowledgement, with its delivery state, as kept in a
- * {@link SyncStore}.
+ * A usage report in the pending store, with its delivery state and its claim.
  *
- * @param report the report, with its nonce
+ * @param report the report
  * @param storedAt when it was first stored
- * @param pollId the poll id the server gave when it accepted the report, or null before that; with
- *     one, delivery resumes polling instead of submitting again
+ * @param pollId the poll id of its accepted upload (the server's exact digits), or null before one;
+ *     with one, delivery polls for the acknowledgement instead of uploading again
+ * @param nonce the nonce of that upload, sent again with each of its polls; null without a poll id
  * @param attempts how many delivery attempts have failed so far
- * @param lastError the last failure's type and message, or null
- * @param claimOwner who claimed the report for delivery ({@link SyncStore#claimPending}), or null
+ * @param lastError the last failure or server message, or null
+ * @param claimOwner the node that claimed the report for delivery, or null
  * @param claimedUntil until when the claim holds, in the store's clock, or null
  */
-public record PendingReport(
-        @JsonProperty("report") UsageReport report,
-        @JsonProperty("storedAt") Instant storedAt,
-        @JsonProperty("pollId") String pollId,
-        @JsonProperty("attempts") int attempts,
-        @JsonProperty("lastError") String lastError,
-        @JsonProperty("claimOwner") String claimOwner,
-        @JsonProperty("claimedUntil") Instant claimedUntil) {
+public record PendingReport(UsageReport report, Instant storedAt, String pollId, String nonce, int attempts, String lastError,
+        String claimOwner, Instant claimedUntil) {
 
     /**
      * Checks the required parts.
      *
-     * @param report the report, with its nonce
+     * @param report the report
      * @param storedAt when it was first stored
-     * @param pollId the poll id the server gave when it accepted the report, or null before that; with one, delivery resumes polling instead of submitting again
-     * @param attempts how many delivery attempts have failed so far
-     * @param lastError the last failure's type and message, or null
-     * @param claimOwner who claimed the report for delivery ({@link SyncStore#claimPending}), or null
-     * @param claimedUntil until when the claim holds, in the store's clock, or null
+     * @param pollId the poll id, or null
+     * @param nonce the upload's nonce, or null
+     * @param attempts the failed attempts so far
+     * @param lastError the last failure, or null
+     * @param claimOwner the claim's owner, or null
+     * @param claimedUntil the claim's expiry, or null
      */
     public PendingReport {
         Objects.requireNonNull(report, "report");
@@ -44,46 +38,30 @@ public record PendingReport(
     }
 
     /**
-     * A report's delivery state without a claim.
-     *
-     * @param report the report
-     * @param storedAt when it was first stored
-     * @param pollId the poll id, or null
-     * @param attempts the failed attempts so far
-     * @param lastError the last failure, or null
-     */
-    public PendingReport(UsageReport report, Instant storedAt, String pollId, int attempts, String lastError) {
-        this(report, storedAt, pollId, attempts, lastError, null, null);
-    }
-
-    /**
-     * A report as first stored.
+     * A report as first stored, claimed by a node.
      *
      * @param report the report
      * @param now the current instant
      * @return the pending entry
      */
     public static PendingReport of(UsageReport report, Instant now) {
-        return new PendingReport(report, now, null, 0, null, null, null);
+        return new PendingReport(report, now, null, null, 0, null, null, null);
     }
 
-    /**
-     * The report's nonce.
-     *
-     * @return the report id
-     */
+    /** {@return the report's id} */
     public String reportId() {
         return report.reportId();
     }
 
     /**
-     * A copy with the poll id the server returned.
+     * A copy with the poll id and nonce of an accepted upload (or none).
      *
-     * @param id the poll id
+     * @param id the poll id, or null
+     * @param uploadNonce the upload's nonce, or null
      * @return the copy
      */
-    public PendingReport withPollId(String id) {
-        return new PendingReport(report, storedAt, id, attempts, lastError, claimOwner, claimedUntil);
+    public PendingReport withUpload(String id, String uploadNonce) {
+        return new PendingReport(report, storedAt, id, uploadNonce, attempts, lastError, claimOwner, claimedUntil);
     }
 
     /**
@@ -93,7 +71,17 @@ public record PendingReport(
      * @return the copy
      */
     public PendingReport withFailure(String error) {
-        return new PendingReport(report, storedAt, pollId, attempts + 1, error, claimOwner, claimedUntil);
+        return new PendingReport(report, storedAt, pollId, nonce, attempts + 1, error, claimOwner, claimedUntil);
+    }
+
+    /**
+     * A copy with a note from the server that is not a failure (an {@code OK_POLL} with a message).
+     *
+     * @param note the note
+     * @return the copy
+     */
+    public PendingReport withNote(String note) {
+        return new PendingReport(report, storedAt, pollId, nonce, attempts, note, claimOwner, claimedUntil);
     }
 
     /**
@@ -104,12 +92,12 @@ public record PendingReport(
      * @return the copy
      */
     public PendingReport withClaim(String owner, Instant until) {
-        return new PendingReport(report, storedAt, pollId, attempts, lastError, owner, until);
+        return new PendingReport(report, storedAt, pollId, nonce, attempts, lastError, owner, until);
     }
 
     /**
-     * Whether another owner may claim the report at an instant: it is unclaimed, its claim expired,
-     * or the owner holds it already.
+     * Whether an owner may claim the report at an instant: it is unclaimed, its claim expired, or
+     * the owner holds it already.
      *
      * @param owner who wants to claim it
      * @param now the store's current instant

@@ -1,27 +1,19 @@
 package io.github.ssmonprem.sync.store;
 
-/**
- * Where a report id stands in a {@link SyncStore}: pending, dead, or delivered (remembered for
- * {@link SyncStore#DELIVERED_RETENTION}).
- *
- * @param reportId the report's nonce
- * @param status where it stands
- * @param pending the pending entry when {@code status} is {@link Status#PENDING}, else null
- * @param deadLetter the dead letter when {@code status} is {@link Status#DEAD}, else null
- * @param deliveredAt when it was acknowledged, when {@code status} is {@link Status#DELIVERED}, else null
- */
-public record ReportState(String reportId, Status status, PendingReport pending, DeadLetter deadLetter,
-        java.time.Instant deliveredAt) {
+import io.github.ssmonprem.sync.usage.ReportStatus;
 
-    /** Where a report stands. */
-    public enum Status {
-        /** Waiting for delivery or acknowledgement. */
-        PENDING,
-        /** Refused permanently by the server; waits for an operator. */
-        DEAD,
-        /** Acknowledged by the server. */
-        DELIVERED
-    }
+/**
+ * Where a report id stands in a store: pending, dead, or delivered (remembered for
+ * {@link UsageOutbox#DELIVERED_RETENTION}). Exactly one of the three parts is set, as its status says.
+ *
+ * @param reportId the report's id
+ * @param status where it stands
+ * @param pending the pending entry when {@code status} is {@link ReportStatus#PENDING}, else null
+ * @param deadLetter the dead letter when {@code status} is {@link ReportStatus#DEAD}, else null
+ * @param delivered the delivered report when the status is delivered or already received, else null
+ */
+public record ReportState(String reportId, ReportStatus status, PendingReport pending, DeadLetter deadLetter,
+        DeliveredReport delivered) {
 
     /**
      * The state of a pending report.
@@ -30,7 +22,7 @@ public record ReportState(String reportId, Status status, PendingReport pending,
      * @return its state
      */
     public static ReportState pending(PendingReport entry) {
-        return new ReportState(entry.reportId(), Status.PENDING, entry, null, null);
+        return new ReportState(entry.reportId(), ReportStatus.PENDING, entry, null, null);
     }
 
     /**
@@ -40,17 +32,16 @@ public record ReportState(String reportId, Status status, PendingReport pending,
      * @return its state
      */
     public static ReportState dead(DeadLetter letter) {
-        return new ReportState(letter.reportId(), Status.DEAD, null, letter, null);
+        return new ReportState(letter.reportId(), ReportStatus.DEAD, null, letter, null);
     }
 
     /**
      * The state of a delivered report.
      *
-     * @param reportId its nonce
-     * @param at when it was acknowledged
+     * @param delivered the delivered report
      * @return its state
      */
-    public static ReportState delivered(String reportId, java.time.Instant at) {
-        return new ReportState(reportId, Status.DELIVERED, null, null, at);
+    public static ReportState delivered(DeliveredReport delivered) {
+        return new ReportState(delivered.reportId(), delivered.status(), null, null, delivered);
     }
 }
