@@ -406,7 +406,7 @@ public final class UsageDelivery {
                     String why = "no acknowledgement after " + seconds(Duration.between(started, clock.instant())) + "; the server asks "
                             + "to poll again in " + seconds(wait) + ", after the acknowledgement timeout of " + seconds(settings.ackTimeout())
                             + "; polling resumes at the next delivery";
-                    waiting.forEach(p -> leave(p.entry, claims, results, why));
+                    waiting.forEach(p -> leave(p.entry, claims, results, p.noted ? why + "; " + p.entry.lastError() : why));
                     return;
                 }
                 try {
