@@ -109,6 +109,16 @@ class UsageRoutesTest {
     }
 
     @Test
+    void everyPollIdIsOddAbove2To53SoNoDoubleHoldsIt(SsmEmulator emulator) {
+        Wire wire = new Wire(emulator);
+        for (int i = 1; i <= 24; i++) {
+            BigInteger pollId = wire.upload(List.of(report(C9800, i))).json().path("poll_id").bigIntegerValue();
+            assertTrue(pollId.compareTo(TWO_TO_53) > 0 && pollId.testBit(0), pollId.toString());
+            assertNotEquals(pollId, new java.math.BigDecimal(pollId.doubleValue()).toBigInteger(), "a double changes it");
+        }
+    }
+
+    @Test
     void aPayloadIsKeptByteForByteWithTheSpacingAndEscapesItCameWith(SsmEmulator emulator) {
         RumReportFixture quirky = RumReportFixture.builder().device(C9800).reportId(7).count(2, START, START.plusSeconds(3600))
                 .spacing(true).escapeSlashes(true).build();
