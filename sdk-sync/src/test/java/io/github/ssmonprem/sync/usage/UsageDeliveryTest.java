@@ -252,6 +252,40 @@ class UsageDeliveryTest {
     }
 
     @Test
+    void anUploadRefusedAsAlreadyReceivedIsSplitUntilTheNewReportsGoUp() throws Exception {
+        java.util.Set<String> onServer = java.util.Set.of("1", "2");
+        fake.defaultUpload = body -> {
+            for (com.fasterxml.jackson.databind.JsonNode group : body.path("data").path("reports")) {
+                for (com.fasterxml.jackson.databind.JsonNode usage : group.path("usage")) {
+                    try {
+                        String id = FakeSsm.JSON.readTree(usage.path("payload").asText()).path("asset_identification").path("report_id").asText();
+                        if (onServer.contains(id)) {
+                            return FakeSsm.failed("Report " + id + " already received", "DUP");
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+            return FakeSsm.accepted(body, String.valueOf(900 + fake.count("/v2/devices/reportusage")), 1);
+        };
+        List<RumReport> rum = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            rum.add(Rum.report("P", "S", i));
+        }
+        List<DeliveryResult> results = client.submitUsage(UsageReport.of("acme.example", "SDWAN", rum));
+        assertEquals(ReportStatus.ALREADY_RECEIVED, results.get(0).status());
+        assertTrue(results.get(0).detail().contains("split into"), results.get(0).detail());
+        // [1 2 3 4] refused -> [1 2] refused, [3 4] delivered -> [1] and [2] each already received
+        assertEquals(List.of(ReportStatus.ALREADY_RECEIVED, ReportStatus.ALREADY_RECEIVED, ReportStatus.DELIVERED,
+                ReportStatus.ALREADY_RECEIVED, ReportStatus.ALREADY_RECEIVED), results.stream().map(DeliveryResult::status).toList(),
+                String.valueOf(results));
+        assertEquals(List.of("3", "4"), results.get(2).acknowledgements().get(0).rumReportIds(), "the new reports' ACK");
+        assertEquals(0, client.usage().counts().pending());
+        assertEquals(5, fake.count("/v2/devices/reportusage"));
+    }
+
+    @Test
     void withoutAConfiguredRequestingSystemEachUploadNamesItsFirstDevice() {
         client.submitUsage(twoDevices());
         assertEquals("{\"udi_pid\":\"C8000V\",\"udi_serial_number\":\"B\"}",
