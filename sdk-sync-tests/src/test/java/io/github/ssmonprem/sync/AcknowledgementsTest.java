@@ -85,6 +85,7 @@ class AcknowledgementsTest {
                 assertTrue(ack.fileName().startsWith(ack.sudi().fileName()), ack.fileName());
             }
             assertEquals(List.of("20", "21"), received.get(1).rumReportIds());
+            assertEquals(received.get(0).correlationId(), result.server().correlationId(), "the server's correlation id, for support");
             assertEquals(received, heard, "the listener heard each acknowledgement once, once it was stored");
             assertEquals(received, ssm.usage().acknowledgements());
             assertEquals(3, ssm.status().acknowledgements());
@@ -134,5 +135,6 @@ class AcknowledgementsTest {
                     EmulatorFixtures.device(4)), devices);
             assertEquals(4, heard.size());
         }
+        assertEquals(1, emulator.stats().accountSearches(), "the account ids were searched once, then cached");
     }
 }

@@ -281,6 +281,24 @@ class ServerAnswersTest {
     }
 
     @Test
+    void anUploadAnswerWithAnotherNonceIsNotTrustedAndTheReportStaysPending() {
+        emulator.faults().otherNonceNext(1);
+        UsageReport report = oneDevice(1, 1);
+        DeliveryResult result = ssm.submitUsage(report).get(0);
+        assertEquals(ReportStatus.PENDING, result.status(), String.valueOf(result));
+        assertInstanceOf(io.github.ssmonprem.core.exception.MalformedResponseException.class, result.failure());
+        assertTrue(result.detail().contains("nonce"), result.detail());
+        PendingReport stored = store.pending().get(0);
+        assertNull(stored.pollId(), "no poll id taken from an answer to another upload");
+        assertEquals(1, stored.attempts());
+        assertEquals(0, emulator.stats().polls(), "nothing polled with it");
+
+        DeliveryResult next = ssm.deliverPending().get(0);
+        assertTrue(next.delivered(), "the server has the report: " + next);
+        assertEquals(0, store.counts().dead());
+    }
+
+    @Test
     void aPollIdUnderDataInA200AnswerIsReadToo() {
         emulator.faults().pollIdUnderDataNext(1).accept200Next(1);
         UsageReport report = oneDevice(1, 1);
