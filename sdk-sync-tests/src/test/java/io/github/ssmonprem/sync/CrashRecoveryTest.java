@@ -105,20 +105,35 @@ class CrashRecoveryTest {
         }
     }
 
+    /** Kills the child at the stage, the server acknowledging nothing meanwhile: {@return the report as the store kept it} */
+    private PendingReport pendingAfterKillAt(String stage) throws Exception {
+        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
+        killAt(stage);
+        PendingReport left = stateOf(state).pending();
+        assertNotNull(left, "the report survived the crash, pending");
+        assertEquals(REPORT.reports(), left.report().reports());
+        emulator.acknowledgeAfter(0, Duration.ZERO);
+        return left;
+    }
+
     private void assertEachUploaded(int times) {
         for (String key : EmulatorFixtures.keys(REPORT)) {
             assertEquals(times, emulator.stats().uploadsOf(key), key);
         }
     }
 
-    /** The restarted node delivers the report and gets both acknowledgements, each the one the server issued for its device. */
-    private void assertRestartedNodeDeliversIt() {
+    /**
+     * The restarted node delivers the report and gets both acknowledgements, each the one the server
+     * issued for its device. {@return the delivery's result}
+     */
+    private DeliveryResult restartedNodeDeliversIt() {
         try (SsmSyncClient restarted = restarted()) {
             List<DeliveryResult> results = restarted.deliverPending();
             assertEquals(1, results.size());
             assertEquals(ReportStatus.DELIVERED, results.get(0).status(), String.valueOf(results.get(0)));
             assertSameAcknowledgementsAsIssued(results.get(0).acknowledgements());
             assertEquals(0, restarted.usage().counts().pending());
+            return results.get(0);
         }
     }
 
@@ -133,23 +148,17 @@ class CrashRecoveryTest {
 
     @Test
     void killedOnceTheReportIsStoredTheNewProcessUploadsItOnce() throws Exception {
-        killAt("stored");
-        PendingReport left = stateOf(state).pending();
-        assertNotNull(left, "the report survived the crash, pending");
-        assertEquals(REPORT.reports(), left.report().reports());
+        PendingReport left = pendingAfterKillAt("stored");
         assertNull(left.pollId());
         assertEquals(0, emulator.stats().uploads(), "nothing was sent before it was stored");
 
-        assertRestartedNodeDeliversIt();
+        restartedNodeDeliversIt();
         assertEachUploaded(1);
     }
 
     @Test
     void killedBeforeTheAcceptedUploadsPollIdWasStoredTheNewProcessFindsTheReportAlreadyReceivedNotDead() throws Exception {
-        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
-        killAt("accepted");
-        PendingReport left = stateOf(state).pending();
-        assertNotNull(left, "the report survived the crash, pending");
+        PendingReport left = pendingAfterKillAt("accepted");
         assertNull(left.pollId(), "the poll id the server gave died with the process");
         assertEachUploaded(1);
 
@@ -166,20 +175,10 @@ class CrashRecoveryTest {
 
     @Test
     void killedWhilePollingTheNewProcessResumesPollingWithoutUploadingAgain() throws Exception {
-        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
-        killAt("polling");
-        PendingReport left = stateOf(state).pending();
-        assertNotNull(left, "the report survived the crash, pending");
+        PendingReport left = pendingAfterKillAt("polling");
         assertNotNull(left.pollId(), "and so did its poll id");
 
-        emulator.acknowledgeAfter(0, Duration.ZERO);
-        try (SsmSyncClient restarted = restarted()) {
-            List<DeliveryResult> results = restarted.deliverPending();
-            assertEquals(1, results.size());
-            assertEquals(ReportStatus.DELIVERED, results.get(0).status(), String.valueOf(results.get(0)));
-            assertEquals(left.pollId(), results.get(0).pollId(), "polled with the stored poll id");
-            assertSameAcknowledgementsAsIssued(results.get(0).acknowledgements());
-        }
+        assertEquals(left.pollId(), restartedNodeDeliversIt().pollId(), "polled with the stored poll id");
         assertEachUploaded(1);
     }
 

@@ -79,6 +79,16 @@ class ServerAnswersTest {
         return EmulatorFixtures.usage(clock, List.of(EmulatorFixtures.rum(1, 1, 2), EmulatorFixtures.rum(2, 1, 3)));
     }
 
+    /** Submits a report the server does not acknowledge within the client's 10 s: {@return its result, pending with a poll id} */
+    private DeliveryResult leftPollingFor(UsageReport report) {
+        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
+        reconfigure(b -> b.ackTimeout(Duration.ofSeconds(10)));
+        DeliveryResult pending = ssm.submitUsage(report).get(0);
+        assertEquals(ReportStatus.PENDING, pending.status(), String.valueOf(pending));
+        assertNotNull(pending.pollId());
+        return pending;
+    }
+
     @Test
     void aReportTheServerAlreadyHasIsAlreadyReceivedNotDead() {
         UsageReport report = oneDevice(1, 1);
@@ -117,12 +127,8 @@ class ServerAnswersTest {
 
     @Test
     void aForgottenPollIdMakesTheReportBeUploadedAgainAndAcknowledged() {
-        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
-        reconfigure(b -> b.ackTimeout(Duration.ofSeconds(10)));
         UsageReport report = twoDevices();
-        DeliveryResult pending = ssm.submitUsage(report).get(0);
-        assertEquals(ReportStatus.PENDING, pending.status());
-        assertNotNull(pending.pollId());
+        DeliveryResult pending = leftPollingFor(report);
 
         emulator.faults().forgetPollIds();           // a server restarted and lost its pending work
         emulator.acknowledgeAfter(0, Duration.ZERO);
@@ -139,11 +145,7 @@ class ServerAnswersTest {
 
     @Test
     void aForgottenPollIdOfReportsTheServerKeptIsAlreadyReceivedSayingWhy() {
-        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
-        reconfigure(b -> b.ackTimeout(Duration.ofSeconds(10)));
-        UsageReport report = oneDevice(1, 1);
-        DeliveryResult pending = ssm.submitUsage(report).get(0);
-        assertEquals(ReportStatus.PENDING, pending.status());
+        DeliveryResult pending = leftPollingFor(oneDevice(1, 1));
 
         emulator.faults().forgetPollIdsKeepingReports();
         DeliveryResult result = ssm.deliverPending().get(0);
@@ -259,10 +261,8 @@ class ServerAnswersTest {
 
     @Test
     void sixtyFourBitPollIdsAreKeptExactlyAndSentBackAsNumbers() {
-        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
-        reconfigure(b -> b.ackTimeout(Duration.ofSeconds(10)));
         UsageReport report = oneDevice(1, 1);
-        DeliveryResult pending = ssm.submitUsage(report).get(0);
+        DeliveryResult pending = leftPollingFor(report);
         String issued = emulator.stats().receivedReport(EmulatorFixtures.keys(report).get(0)).orElseThrow().pollId();
         assertTrue(new BigInteger(issued).compareTo(BigInteger.TWO.pow(53)) > 0, "beyond what a double holds exactly: " + issued);
         assertEquals(issued, pending.pollId());

@@ -189,14 +189,17 @@ class SyncCycleTest {
                 });
     }
 
+    /** A client whose first wait for an acknowledgement is interrupted (the application stops it); none comes before. */
+    private SsmSyncClient interruptedWhileWaiting() {
+        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
+        return SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(d -> {
+            throw new InterruptedException("stopping");
+        }).build()).grant(emulator.passwordGrant()).stateDirectory(state).build();
+    }
+
     @Test
     void anInterruptWhileWaitingToPollKeepsTheReportsPendingAndSaysSo() {
-        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
-        try (SsmSyncClient ssm = SsmSyncClient.builder()
-                .config(emulator.clientConfig().clock(clock).sleeper(d -> {
-                    throw new InterruptedException("stopping");
-                }).build())
-                .grant(emulator.passwordGrant()).stateDirectory(state).build()) {
+        try (SsmSyncClient ssm = interruptedWhileWaiting()) {
             ssm.store().add(report(), ssm.nodeName(), EmulatorFixtures.LEASE);
             ssm.store().add(EmulatorFixtures.usage(clock), ssm.nodeName(), EmulatorFixtures.LEASE);
             List<DeliveryResult> results = ssm.deliverPending();
@@ -214,12 +217,7 @@ class SyncCycleTest {
             + "releases the claims; on the interrupted thread every FileSyncStore write fails (its FileChannel lock), so the "
             + "reports stay claimed by this node for the whole claim lease instead of being handed over at once")
     void anInterruptedDeliveryReleasesItsClaimsForTheOtherNodes() {
-        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
-        try (SsmSyncClient ssm = SsmSyncClient.builder()
-                .config(emulator.clientConfig().clock(clock).sleeper(d -> {
-                    throw new InterruptedException("stopping");
-                }).build())
-                .grant(emulator.passwordGrant()).stateDirectory(state).build()) {
+        try (SsmSyncClient ssm = interruptedWhileWaiting()) {
             ssm.store().add(report(), ssm.nodeName(), EmulatorFixtures.LEASE);
             assertEquals(ReportStatus.PENDING, ssm.deliverPending().get(0).status());
             assertTrue(Thread.interrupted());
