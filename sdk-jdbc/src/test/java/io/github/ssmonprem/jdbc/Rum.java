@@ -62,7 +62,7 @@ final class Rum {
     }
 
     static DataSource database(String kind) {
-        return kind.equals("postgresql") ? EmbeddedPg.dataSource() : h2();
+        return kind.equals("postgresql") ? EmbeddedPg.pooled() : h2();
     }
 
     static String freshPrefix() {

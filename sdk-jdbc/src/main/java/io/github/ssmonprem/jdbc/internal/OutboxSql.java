@@ -57,7 +57,7 @@ public final class OutboxSql {
         this.reports = prefix + "report";
         this.acks = prefix + "acknowledgement";
         this.now = Query.nowPlus(dialect, clock);
-        this.live = "(expires_at IS NULL OR expires_at > " + now + ")";
+        this.live = "(expires_at IS NULL OR expires_at >= " + now + ")";
     }
 
     private Query query(Connection c, String sql) throws SQLException {
@@ -98,9 +98,15 @@ public final class OutboxSql {
                 + " nonce = NULL, attempts = 0, last_error = NULL, claim_owner = ?, claimed_until = " + now + ", http_status = NULL,"
                 + " server_status = NULL, server_code = NULL, server_message = NULL, correlation_id = NULL, answered_at = NULL,"
                 + " changed_at = " + now + ", expires_at = NULL WHERE report_id = ? AND (status = '" + Rows.UNREADABLE
-                + "' OR expires_at <= " + now + ")")) {
-            return q.now().text(ReportJson.write(report)).text(owner).now(lease).now().text(report.reportId()).now().update() == 1;
+                + "' OR expires_at < " + now + ")")) {
+            if (q.now().text(ReportJson.write(report)).text(owner).now(lease).now().text(report.reportId()).now().update() == 0) {
+                return false;
+            }
         }
+        try (Query q = query(c, "DELETE FROM " + acks + " WHERE report_id = ? AND expires_at < " + now)) {
+            q.text(report.reportId()).now().update();     // those of its earlier delivery, forgotten with it
+        }
+        return true;
     }
 
     /**
@@ -122,7 +128,7 @@ public final class OutboxSql {
             Instant at = Rows.instant(rs, "store_now");
             String status = rs.getString("status");
             Instant expires = Rows.instant(rs, "expires_at");
-            if (Rows.UNREADABLE.equals(status) || expires != null && !expires.isAfter(at)) {
+            if (Rows.UNREADABLE.equals(status) || expires != null && expires.isBefore(at)) {
                 return new Lookup(null, at, null);
             }
             boolean pending = ReportStatus.PENDING.name().equals(status);
@@ -144,11 +150,12 @@ public final class OutboxSql {
     public record Lookup(ReportState state, Instant storeNow, String unreadable) {
     }
 
+    /** The acknowledgements of a dead or delivered report, taken or not (they live as long as it does). */
     private List<Acknowledgement> acknowledgementsOf(Connection c, String reportId) throws SQLException {
         List<Acknowledgement> out = new ArrayList<>();
         try (Query q = query(c, "SELECT " + String.join(", ", Rows.ACK_COLUMNS) + " FROM " + acks + " WHERE report_id = ?"
-                + " AND quarantined_at IS NULL AND " + live + " ORDER BY received_at, ack_id")) {
-            ResultSet rs = q.text(reportId).now().query();
+                + " AND quarantined_at IS NULL ORDER BY received_at, ack_id")) {
+            ResultSet rs = q.text(reportId).query();
             while (rs.next()) {
                 try {
                     out.add(Rows.acknowledgement(rs));
@@ -349,9 +356,9 @@ public final class OutboxSql {
     public Decoded<DeadLetter> dead(Connection c) throws SQLException {
         Map<String, List<Acknowledgement>> acknowledgements = new LinkedHashMap<>();
         try (Query q = query(c, "SELECT " + String.join(", ", Rows.ACK_COLUMNS) + " FROM " + acks + " WHERE report_id IN"
-                + " (SELECT report_id FROM " + reports + " WHERE status = 'DEAD') AND quarantined_at IS NULL AND " + live
+                + " (SELECT report_id FROM " + reports + " WHERE status = 'DEAD') AND quarantined_at IS NULL"
                 + " ORDER BY received_at, ack_id")) {
-            ResultSet rs = q.now().query();
+            ResultSet rs = q.query();
             while (rs.next()) {
                 try {
                     Acknowledgement a = Rows.acknowledgement(rs);
@@ -546,19 +553,21 @@ public final class OutboxSql {
     }
 
     /**
-     * Deletes the delivered reports and acknowledgements past their retention.
+     * Deletes the delivered reports and acknowledgements past their retention (a dead letter keeps
+     * the acknowledgements it lists, taken or not).
      *
      * @param c the connection
      * @return how many rows were deleted
      * @throws SQLException when a statement fails
      */
     public int purge(Connection c) throws SQLException {
-        int deleted = 0;
-        for (String table : List.of(acks, reports)) {
-            try (Query q = query(c, "DELETE FROM " + table + " WHERE expires_at <= " + now)) {
-                deleted += q.now().update();
-            }
+        int deleted;
+        try (Query q = query(c, "DELETE FROM " + acks + " WHERE expires_at < " + now + " AND NOT EXISTS (SELECT 1 FROM "
+                + reports + " r WHERE r.report_id = " + acks + ".report_id AND r.status = 'DEAD')")) {
+            deleted = q.now().update();
         }
-        return deleted;
+        try (Query q = query(c, "DELETE FROM " + reports + " WHERE expires_at < " + now)) {
+            return deleted + q.now().update();
+        }
     }
 }
