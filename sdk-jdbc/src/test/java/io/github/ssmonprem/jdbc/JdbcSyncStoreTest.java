@@ -310,6 +310,67 @@ class JdbcSyncStoreTest {
         assertEquals(new UsageCounts(1, 0, 0), store.counts());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aDeliveredReportCostsFourStatementsAndAClaimTwo(String kind) {
+        CountingDataSource counting = new CountingDataSource(Rum.database(kind));
+        JdbcSyncStore store = JdbcSyncStore.builder(counting.dataSource()).tablePrefix(Rum.freshPrefix()).build();
+        store.claim("node-a", 10, LEASE);                          // creates the tables, forgets old deliveries
+        counting.drain();
+
+        store.add(report(1), "node-a", LEASE);
+        assertEquals(1, counting.drain().size(), "add: one INSERT");
+        PendingReport stored = store.state(report(1).reportId()).orElseThrow().pending();
+        counting.drain();
+        assertTrue(store.update(stored.withUpload("9007199254740993", "nonce-1"), "node-a"));
+        assertEquals(1, counting.drain().size(), "the poll id: one UPDATE");
+        assertTrue(store.acknowledge(delivered(report(1), acks(report(1), T0))));
+        List<String> acknowledge = counting.drain();
+        assertEquals(2, acknowledge.size(), "the delivery and its acknowledgements, one statement each: " + acknowledge);
+
+        for (int i = 2; i <= 4; i++) {
+            addUnclaimed(store, report(i));
+        }
+        counting.drain();
+        assertEquals(3, store.claim("node-b", 10, LEASE).size());
+        List<String> claim = counting.drain();
+        assertEquals(2, claim.size(), "a claim of any number of reports: SELECT ... SKIP LOCKED, one UPDATE: " + claim);
+        store.counts();
+        assertEquals(1, counting.drain().size(), "counts: one query");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void withoutSchemaCreationTheShippedSchemaFileIsAllItNeeds(String kind) throws Exception {
+        DataSource ds = Rum.database(kind);
+        String prefix = Rum.freshPrefix();
+        JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).createSchema(false).build();
+        SyncStoreException missing = assertThrows(SyncStoreException.class, () -> store.add(report(1), "node-a", LEASE));
+        assertTrue(missing.getMessage().contains("SQL state"), missing.getMessage());
+
+        String file = kind.equals("postgresql") ? "schema-postgresql.sql" : "schema-h2.sql";
+        String text;
+        try (var in = JdbcSyncStore.class.getResourceAsStream(file)) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            StringBuilder sql = new StringBuilder();
+            for (String line : text.split("\n")) {
+                if (!line.startsWith("--")) {
+                    sql.append(line).append('\n');
+                }
+            }
+            for (String statement : sql.toString().replace("${prefix}", prefix).split(";")) {
+                if (!statement.isBlank()) {
+                    st.execute(statement);                           // as a database administrator or Flyway runs it
+                }
+            }
+        }
+        assertEquals(Optional.empty(), store.add(report(1), "node-a", LEASE));
+        assertTrue(store.acknowledge(delivered(report(1), acks(report(1), T0))));
+        assertEquals(acks(report(1), T0), store.acknowledgements());
+    }
+
     @Test
     void aPostgresRestartIsATypedErrorAndLosesNothing() throws Exception {
         try (RestartablePg pg = new RestartablePg(dir.resolve("pg"))) {
