@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
@@ -34,6 +35,10 @@ public final class DurableFiles {
     private static final String CHECKSUM_PREFIX = "ssm-entry crc32c=";
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    /** The temporary names {@link #writeAtomically} writes: a dot, the target's name, a dot, hex digits, {@code .tmp}. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.tmp");
 
     private DurableFiles() {
     }
@@ -76,10 +81,28 @@ public final class DurableFiles {
      * @throws IOException when any step fails; then the target is as it was and no temporary file is left
      */
     public static void writeSealed(Path target, boolean force, Content content) throws IOException {
-        writeAtomically(target, true, force, content);
+        writeAtomically(target, true, force, force, content);
+    }
+
+    /**
+     * Like {@link #writeSealed(Path, boolean, Content)}, forcing the file but not its directory: for
+     * several files written in a row into one directory, which the caller then forces once with
+     * {@link #fsyncDirectory(Path)}.
+     *
+     * @param target the file
+     * @param content writes its content (JSON)
+     * @throws IOException when any step fails; then the target is as it was and no temporary file is left
+     */
+    public static void writeSealedForcingFileOnly(Path target, Content content) throws IOException {
+        writeAtomically(target, true, true, false, content);
     }
 
     private static void writeAtomically(Path target, boolean sealed, boolean force, Content content) throws IOException {
+        writeAtomically(target, sealed, force, force, content);
+    }
+
+    private static void writeAtomically(Path target, boolean sealed, boolean forceFile, boolean forceDirectory, Content content)
+            throws IOException {
         Path dir = target.getParent();
         // A hidden name of its own (CREATE_NEW refuses a clash), readable by this user only, as Files.createTempFile makes it.
         Path temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
@@ -97,13 +120,13 @@ public final class DurableFiles {
                 if (sealed) {
                     write(channel, checksumLine(crc), 0);
                 }
-                if (force) {
+                if (forceFile) {
                     channel.force(false);
                 }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
-            if (force) {
+            if (forceDirectory) {
                 fsyncDirectory(dir);
             }
         } finally {
@@ -111,6 +134,61 @@ public final class DurableFiles {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /**
+     * Whether a file name is one of the temporary names this class writes before a rename
+     * ({@code .NAME.HEX.tmp}): what a crash leaves behind. No other name matches, since the files it
+     * renames them to never start with a dot.
+     *
+     * @param name a file name
+     * @return whether it is a temporary file's
+     */
+    public static boolean isTemporary(String name) {
+        return TEMPORARY.matcher(name).matches();
+    }
+
+    /**
+     * Creates a directory and its missing parents, readable by this user only where the file system
+     * has POSIX permissions (existing directories are left as they are).
+     *
+     * @param dir the directory
+     * @throws IOException when it cannot be created
+     */
+    public static void createPrivateDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) {
+            createPrivateDirectories(parent);
+        }
+        try {
+            if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectory(dir, OWNER_ONLY_DIRECTORY);
+            } else {
+                Files.createDirectory(dir);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            if (!Files.isDirectory(dir)) {
+                throw raced;
+            }
+        }
+    }
+
+    /**
+     * Moves a file to another directory of the same file system atomically, then forces both
+     * directories: the move survives a crash once this returns, and a crash before leaves the file
+     * in one of the two places.
+     *
+     * @param from the file
+     * @param to its new path
+     * @throws IOException when it cannot be moved or the directories forced
+     */
+    public static void moveDurably(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(to.getParent());
+        fsyncDirectory(from.getParent());
     }
 
     private static FileChannel open(Path temp) throws IOException {
@@ -175,6 +253,22 @@ public final class DurableFiles {
             return files.filter(f -> !f.getFileName().toString().startsWith(".") && name.test(f.getFileName().toString()))
                     .sorted().toList();
         }
+    }
+
+    /**
+     * The names of the files of a directory that end with a suffix, without it, sorted, leaving out
+     * hidden (temporary) ones: the ids of a store's entries of one kind.
+     *
+     * @param dir the directory
+     * @param suffix such as {@code .report}
+     * @return the names without the suffix
+     * @throws IOException when the directory cannot be listed
+     */
+    public static List<String> stems(Path dir, String suffix) throws IOException {
+        return files(dir, name -> name.endsWith(suffix)).stream().map(f -> {
+            String name = f.getFileName().toString();
+            return name.substring(0, name.length() - suffix.length());
+        }).toList();
     }
 
     /**
