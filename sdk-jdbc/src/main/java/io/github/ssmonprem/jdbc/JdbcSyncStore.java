@@ -214,14 +214,9 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
         }
         purgeIfDue();
         return inTransaction("claim pending usage reports", (s, c) -> {
-            Decoded<PendingReport> found = s.claimable(c, owner, max);
-            s.quarantineReports(c, found.unreadable);
-            if (found.rows.isEmpty()) {
-                return List.of();
-            }
-            Instant until = Query.micros(found.storeNow.plus(lease));
-            s.setClaims(c, found.rows.stream().map(PendingReport::reportId).toList(), owner, until);
-            return found.rows.stream().map(e -> e.withClaim(owner, until)).toList();
+            Decoded<PendingReport> claimed = s.claim(c, owner, max, lease);
+            s.quarantineReports(c, claimed.unreadable);
+            return List.copyOf(claimed.rows);
         });
     }
 

@@ -312,7 +312,7 @@ class JdbcSyncStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "h2"})
-    void aDeliveredReportCostsFourStatementsAndAClaimTwo(String kind) {
+    void aDeliveredReportCostsFourStatementsAndAClaimOnPostgresTwo(String kind) {
         CountingDataSource counting = new CountingDataSource(Rum.database(kind));
         JdbcSyncStore store = JdbcSyncStore.builder(counting.dataSource()).tablePrefix(Rum.freshPrefix()).build();
         store.claim("node-a", 10, LEASE);                          // creates the tables, forgets old deliveries
@@ -334,7 +334,9 @@ class JdbcSyncStoreTest {
         counting.drain();
         assertEquals(3, store.claim("node-b", 10, LEASE).size());
         List<String> claim = counting.drain();
-        assertEquals(2, claim.size(), "a claim of any number of reports: SELECT ... SKIP LOCKED, one UPDATE: " + claim);
+        // PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, one UPDATE, whatever the number of reports. H2 (which
+        // limits before it skips locked rows): the candidates' ids, then a conditional UPDATE and a read per report.
+        assertEquals(kind.equals("postgresql") ? 2 : 1 + 2 * 3, claim.size(), "a claim of three reports: " + claim);
         store.counts();
         assertEquals(1, counting.drain().size(), "counts: one query");
     }

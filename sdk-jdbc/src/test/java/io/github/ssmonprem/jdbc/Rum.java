@@ -4,6 +4,9 @@ import io.github.ssmonprem.sync.usage.Acknowledgement;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.Sudi;
 import io.github.ssmonprem.sync.usage.UsageReport;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -63,6 +66,15 @@ final class Rum {
 
     static DataSource database(String kind) {
         return kind.equals("postgresql") ? EmbeddedPg.pooled() : h2();
+    }
+
+    /** Damages a report's stored text as a failing disk or a careless hand would: it is no longer a stored report. */
+    static boolean damage(DataSource ds, String prefix, String reportId) throws SQLException {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE " + prefix + "report SET report = '{\"account\":\"acme' WHERE report_id = ?")) {
+            ps.setString(1, reportId);
+            return ps.executeUpdate() == 1;
+        }
     }
 
     static String freshPrefix() {

@@ -41,19 +41,6 @@ public enum Dialect {
     }
 
     /**
-     * Returns the end of a claim's {@code SELECT}: lock the rows it returns, skip those another
-     * transaction holds. PostgreSQL stops after {@code max} rows; H2 applies a row limit before it
-     * skips locked rows (it would return none while the first is locked), so there every candidate is
-     * returned and the caller keeps the first {@code max}.
-     *
-     * @param max at most how many rows the caller takes
-     * @return the clause, with a leading space
-     */
-    public String skipLocked(int max) {
-        return this == POSTGRESQL ? " FETCH FIRST " + max + " ROWS ONLY FOR UPDATE SKIP LOCKED" : " FOR UPDATE SKIP LOCKED";
-    }
-
-    /**
      * Returns an {@code INSERT} of one row that inserts nothing when the key exists. On PostgreSQL it
      * says so ({@code ON CONFLICT DO NOTHING}); on H2 it is a plain insert, whose duplicate-key error
      * the caller reads as "nothing inserted" (an H2 transaction goes on after a failed statement).

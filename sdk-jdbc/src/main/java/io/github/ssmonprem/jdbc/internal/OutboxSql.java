@@ -168,31 +168,74 @@ public final class OutboxSql {
     }
 
     /**
-     * Reads and locks up to {@code max} pending reports {@code owner} may claim, oldest first,
-     * skipping those another transaction holds.
+     * Claims up to {@code max} pending reports for {@code owner}, oldest first: those unclaimed, whose
+     * claim expired, or that {@code owner} holds. On PostgreSQL one {@code SELECT ... FOR UPDATE SKIP
+     * LOCKED} takes them (rows another claim is taking are skipped) and one {@code UPDATE} claims them.
+     * H2 applies a row limit before it skips locked rows, and locks every row it reads, so there each
+     * candidate is claimed by a conditional {@code UPDATE} (a row another claim took no longer
+     * matches) and read again under that claim.
      *
      * @param c the connection, in a transaction
      * @param owner who claims
      * @param max at most how many
-     * @return the reports as stored, the ids of those that cannot be decoded, and the store's time
-     * @throws SQLException when the statement fails
+     * @param lease how long the claims hold from the store's time
+     * @return the reports as claimed, and the ids of those that cannot be decoded (claimed too)
+     * @throws SQLException when a statement fails
      */
-    public Decoded<PendingReport> claimable(Connection c, String owner, int max) throws SQLException {
+    public Decoded<PendingReport> claim(Connection c, String owner, int max, Duration lease) throws SQLException {
+        String claimable = "status = 'PENDING' AND (claim_owner IS NULL OR claimed_until IS NULL OR claimed_until <= " + now
+                + " OR claim_owner = ?)";
+        String select = "SELECT " + Rows.REPORT_COLUMNS + ", " + now + " AS store_now FROM " + reports + " WHERE " + claimable
+                + " ORDER BY stored_at, report_id";
         Decoded<PendingReport> out = new Decoded<>();
-        try (Query q = query(c, "SELECT " + Rows.REPORT_COLUMNS + ", " + now + " AS store_now FROM " + reports
-                + " WHERE status = 'PENDING' AND (claim_owner IS NULL OR claimed_until IS NULL OR claimed_until <= " + now
-                + " OR claim_owner = ?) ORDER BY stored_at, report_id" + dialect.skipLocked(max))) {
-            ResultSet rs = q.now().now().text(owner).query();
-            while (out.rows.size() + out.unreadable.size() < max && rs.next()) {
-                out.storeNow = Rows.instant(rs, "store_now");
-                try {
-                    out.rows.add(Rows.pending(rs));
-                } catch (UnreadableRowException e) {
-                    out.unreadable.put(rs.getString("report_id"), e.getMessage());
+        if (dialect == Dialect.POSTGRESQL) {
+            try (Query q = query(c, select + " FETCH FIRST " + max + " ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+                decode(q.now().now().text(owner).query(), out, max);
+            }
+            if (!out.ids.isEmpty()) {
+                Instant until = Query.micros(out.storeNow.plus(lease));
+                setClaims(c, out.ids, owner, until);
+                out.rows.replaceAll(e -> e.withClaim(owner, until));
+            }
+            return out;
+        }
+        List<String> candidates = new ArrayList<>();
+        try (Query q = query(c, "SELECT report_id FROM " + reports + " WHERE " + claimable + " ORDER BY stored_at, report_id")) {
+            ResultSet rs = q.now().text(owner).query();
+            while (rs.next()) {
+                candidates.add(rs.getString(1));
+            }
+        }
+        for (String id : candidates) {
+            if (out.ids.size() == max) {
+                break;
+            }
+            try (Query q = query(c, "UPDATE " + reports + " SET claim_owner = ?, claimed_until = " + now + " WHERE report_id = ? AND "
+                    + claimable)) {
+                if (q.text(owner).now(lease).text(id).now().text(owner).update() == 0) {
+                    continue;                                   // another claim took it meanwhile
                 }
+            }
+            try (Query q = query(c, "SELECT " + Rows.REPORT_COLUMNS + ", " + now + " AS store_now FROM " + reports
+                    + " WHERE report_id = ?")) {
+                decode(q.now().text(id).query(), out, 1);
             }
         }
         return out;
+    }
+
+    /** Decodes up to {@code max} report rows into {@code out}. */
+    private static void decode(ResultSet rs, Decoded<PendingReport> out, int max) throws SQLException {
+        for (int n = 0; n < max && rs.next(); n++) {
+            out.storeNow = Rows.instant(rs, "store_now");
+            String id = rs.getString("report_id");
+            out.ids.add(id);
+            try {
+                out.rows.add(Rows.pending(rs));
+            } catch (UnreadableRowException e) {
+                out.unreadable.put(id, e.getMessage());
+            }
+        }
     }
 
     /**
@@ -205,6 +248,8 @@ public final class OutboxSql {
         public final List<T> rows = new ArrayList<>();
         /** The ids of the rows that could not be decoded, and why. */
         public final Map<String, String> unreadable = new LinkedHashMap<>();
+        /** The ids of every row read, decoded or not. */
+        public final List<String> ids = new ArrayList<>();
         /** The store's time when they were read, or null when none was. */
         public Instant storeNow;
     }
