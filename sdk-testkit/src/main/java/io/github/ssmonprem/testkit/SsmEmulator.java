@@ -7,6 +7,7 @@ import io.github.ssmonprem.auth.OAuthGrant;
 import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.TlsConfig;
+import io.github.ssmonprem.sync.usage.Sudi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,10 +22,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,10 +45,10 @@ import okhttp3.tls.HeldCertificate;
 
 /**
  * An SSM On-Prem emulator: a real HTTP(S) server on a loopback port that speaks the SSM On-Prem wire
- * profile (OAuth token route, accounts, licenses, usage reports and acknowledgement polls), with API
- * Toolkit grants of both kinds, users, accounts, a generated license inventory, idempotent usage
- * ingestion, token expiry and revocation, both OAuth error flavours, and faults on demand. It counts
- * what it saw, for assertions.
+ * profile (OAuth token route, accounts, licenses, account ids by search, usage uploads, acknowledgement
+ * and authorization-code polls), with API Toolkit grants of both kinds, users, accounts, a generated
+ * license inventory, token expiry and revocation, both OAuth error flavours, and faults on demand. It
+ * counts what it saw, for assertions.
  *
  * <pre>{@code
  * try (SsmEmulator ssm = SsmEmulator.builder().account("acme.example", "Acme", "DEFAULT", "Branch-East")
@@ -56,6 +59,43 @@ import okhttp3.tls.HeldCertificate;
  *     assertEquals(1, ssm.stats().tokenRequests());
  * }
  * }</pre>
+ *
+ * <h2>Usage reporting, strictly</h2>
+ * The usage routes speak as real servers do (PROTOCOL.md sections 2 to 4) and refuse what a real
+ * server would, so a client that passes against the emulator sends the right shapes:
+ * <ul>
+ *   <li>{@code GET /backend/api/v2/accounts/search} lists every account with its numeric
+ *       {@code account_id} and its virtual accounts' {@code virtual_account_id}, as strings (as in the
+ *       recorded answer); ids are assigned ({@link #accountId(String)}, {@link #virtualAccountId(String, String)})
+ *       or set on the builder.</li>
+ *   <li>{@code POST /backend/api/v2/devices/reportusage} needs the numeric ids in
+ *       {@code X-CSW-SMART-ACCOUNT-ID} / {@code X-CSW-VIRTUAL-ACCOUNT-ID} (a domain or virtual-account
+ *       name is refused with 400), {@code X-CSW-REQUESTING-SYSTEM} as
+ *       {@code {"udi_pid":..,"udi_serial_number":..}}, and the body
+ *       {@code {"data":{"timestamp":<number>,"nonce":<string>,"reports":[{"sudi":SUDI,"usage":[{"payload":<string>,"signature":<object>}]}]}}}.
+ *       A payload that is not a string or not JSON text, a report without signature (or with one that
+ *       lacks {@code sudi}, {@code signing_type}, {@code key} or {@code value}), a payload or signature
+ *       whose device differs from its group's: 400 {@code {"status":"FAILED","message","message_code"}}.
+ *       A body over {@link Builder#maxRequestBytes(long)} (1 MiB, nginx's default): 413 with nginx's page.
+ *       Accepted: 202 (see {@link Builder#acceptedStatus(int)})
+ *       {@code {"status":"OK_POLL","message_code":null,"message":null,"timestamp","nonce","type":null,"poll_id","poll_interval","action":"acknowledgements"}},
+ *       the nonce echoed and the poll id a 64-bit number above 2^53. A RUM report the emulator already
+ *       has (same SUDI and report id) makes the whole upload {@code FAILED} "already received"
+ *       ({@link Builder#duplicateAnswer(int, String, String)}) and nothing of it is stored.</li>
+ *   <li>{@code POST /backend/api/v2/accounts/poll} needs the same headers and
+ *       {@code {"data":{"timestamp","nonce","poll_id":<number>,"action":"acknowledgements"}}}: a poll id
+ *       sent as a string, or as a non-integer number, is refused with 400; an unknown one (or another
+ *       account's) is 404. It answers {@code OK_POLL} with {@code poll_interval} until
+ *       {@link #acknowledgeAfter(int, Duration)} says ready, then {@code COMPLETE} with {@code type},
+ *       {@code correlation_id} and one ACK per device in {@code data.acknowledgements} (matched by SUDI),
+ *       the same answer on every later poll. Each ACK is recorded as an {@link IssuedAcknowledgement}.</li>
+ *   <li>{@code POST /backend/api/v2/devices/authrequest} takes authorization-code requests (HSEC, SLAC)
+ *       and returns ({@code "keys":[]} with a {@code remove_code}); polled with
+ *       {@code "action":"authorizations"}, they complete with {@code data.authorizations}
+ *       ({@link IssuedAuthorization}).</li>
+ * </ul>
+ * A payload is stored exactly as received ({@link Stats#receivedPayloads()}); {@link RumReportFixture}
+ * and {@link DeviceUsageFiles} build the reports and usage files that devices write, for tests.
  *
  * <p>Out of the box it has the demo credentials of {@link #DEMO_CLIENT_ID} and friends, and the
  * account {@link #DEMO_ACCOUNT} with 120 licenses in two virtual accounts.
@@ -83,8 +123,10 @@ public final class SsmEmulator implements AutoCloseable {
     private static final String TOKEN_PATH = "/backend/oauth/token";
     private static final String ACCOUNTS_PATH = "/backend/api/v1/accounts";
     private static final String LICENSES_PREFIX = "/backend/api/v1/accounts/";
-    private static final String USAGE_PATH = "/backend/api/v2/devices/reportusage";
-    private static final String POLL_PATH = "/backend/api/v2/accounts/poll";
+    private static final String USAGE_PATH = UsageRoutes.USAGE_PATH;
+    private static final String POLL_PATH = UsageRoutes.POLL_PATH;
+    private static final String SEARCH_PATH = UsageRoutes.SEARCH_PATH;
+    private static final String AUTHORIZATION_PATH = UsageRoutes.AUTHORIZATION_PATH;
 
     private final ObjectMapper json = JsonMapper.builder().build();
     private final SecureRandom random = new SecureRandom();
@@ -94,32 +136,28 @@ public final class SsmEmulator implements AutoCloseable {
     private final ErrorFlavour flavour;
     private final Duration tokenLifetime;
     private final boolean issueRefreshTokens;
-    private final int pollAfterSeconds;
-    private volatile int acknowledgeAfterPolls;
-    private volatile Duration acknowledgeAfter;
     private final Set<String> allowedScopes;
     private final Map<String, GrantRecord> grants = new ConcurrentHashMap<>();
     private final Map<String, String> users = new ConcurrentHashMap<>();
     private final Map<String, AccountRecord> accounts = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, TokenRecord> accessTokens = new ConcurrentHashMap<>();
     private final Map<String, TokenRecord> refreshTokens = new ConcurrentHashMap<>();
-    private final Map<String, ReportRecord> reportsByNonce = new ConcurrentHashMap<>();
-    private final Map<String, ReportRecord> reportsByPollId = new ConcurrentHashMap<>();
+    private final UsageFaults usageFaults = new UsageFaults();
     private final Faults faults = new Faults();
     private final Stats stats = new Stats();
+    private final UsageRoutes usage;
 
     private SsmEmulator(Builder b) {
         this.clock = b.clock;
         this.flavour = b.flavour;
         this.tokenLifetime = b.tokenLifetime;
         this.issueRefreshTokens = b.issueRefreshTokens;
-        this.pollAfterSeconds = b.pollAfterSeconds;
-        this.acknowledgeAfterPolls = b.acknowledgeAfterPolls;
-        this.acknowledgeAfter = b.acknowledgeAfter;
         this.allowedScopes = Set.copyOf(b.allowedScopes);
         this.grants.putAll(b.grants);
         this.users.putAll(b.users);
         this.accounts.putAll(b.accounts);
+        this.usage = new UsageRoutes(clock, this::accountRecords, b.usage, usageFaults, stats.faultsServed::incrementAndGet,
+                this::jsonResponse);
         if (b.https) {
             this.ca = new HeldCertificate.Builder().certificateAuthority(0)
                     .commonName("SSM On-Prem Emulator CA").organizationalUnit("ssm-emulator").build();
@@ -323,14 +361,54 @@ public final class SsmEmulator implements AutoCloseable {
     }
 
     /**
-     * Changes when reports are acknowledged, from now on.
+     * Changes when uploads (and authorization requests) complete, from now on: a poll answers
+     * {@code COMPLETE} once more than {@code polls} polls of its poll id were answered and {@code delay}
+     * has passed since receipt; {@code OK_POLL} before. {@code Integer.MAX_VALUE} polls: never.
      *
      * @param polls OK_POLL answers before COMPLETE
      * @param delay time since receipt, on the emulator's clock
      */
     public void acknowledgeAfter(int polls, Duration delay) {
-        this.acknowledgeAfterPolls = polls;
-        this.acknowledgeAfter = Objects.requireNonNull(delay);
+        usage.acknowledgeAfter(polls, delay);
+    }
+
+    /**
+     * {@return the numeric account id ({@code account_id} of {@code v2/accounts/search}) of a smart account}
+     *
+     * @param domain the smart account domain
+     * @throws IllegalArgumentException when there is no such account
+     */
+    public String accountId(String domain) {
+        return account(domain).accountId;
+    }
+
+    /**
+     * {@return the numeric virtual account id ({@code virtual_account_id} of {@code v2/accounts/search})}
+     *
+     * @param domain the smart account domain
+     * @param virtualAccount the virtual account's name
+     * @throws IllegalArgumentException when there is no such account or virtual account
+     */
+    public String virtualAccountId(String domain, String virtualAccount) {
+        String id = account(domain).virtualAccountIds.get(virtualAccount);
+        if (id == null) {
+            throw new IllegalArgumentException("account " + domain + " has no virtual account " + virtualAccount);
+        }
+        return id;
+    }
+
+    private AccountRecord account(String domain) {
+        AccountRecord a = accounts.get(domain);
+        if (a == null) {
+            throw new IllegalArgumentException("unknown account " + domain);
+        }
+        return a;
+    }
+
+    private List<AccountRecord> accountRecords() {
+        synchronized (accounts) {
+            return List.copyOf(accounts.values());
+        }
     }
 
     /** Revokes every access and refresh token issued so far: the next API call gets 401 invalid_token. */
@@ -396,7 +474,7 @@ public final class SsmEmulator implements AutoCloseable {
         String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
         stats.byRoute.computeIfAbsent(route(path), k -> new AtomicInteger()).incrementAndGet();
         if (path.equals(USAGE_PATH) && "POST".equals(request.getMethod())) {
-            countSubmission(request);
+            usage.countUpload(request);
         }
         MockResponse fault = faults.next(path);
         if (fault != null) {
@@ -410,10 +488,14 @@ public final class SsmEmulator implements AutoCloseable {
                 response = authorized(request, this::accounts);
             } else if (path.startsWith(LICENSES_PREFIX) && path.endsWith("/licenses") && "POST".equals(request.getMethod())) {
                 response = authorized(request, r -> licenses(r, path));
+            } else if (path.equals(SEARCH_PATH) && "GET".equals(request.getMethod())) {
+                response = authorized(request, usage::search);
             } else if (path.equals(USAGE_PATH) && "POST".equals(request.getMethod())) {
-                response = authorized(request, this::reportUsage);
+                response = authorized(request, usage::upload);
             } else if (path.equals(POLL_PATH) && "POST".equals(request.getMethod())) {
-                response = authorized(request, this::poll);
+                response = authorized(request, usage::poll);
+            } else if (path.equals(AUTHORIZATION_PATH) && "POST".equals(request.getMethod())) {
+                response = authorized(request, usage::authorize);
             } else {
                 response = apiError(404, "No route matches " + request.getMethod() + " " + path);
             }
@@ -440,6 +522,10 @@ public final class SsmEmulator implements AutoCloseable {
                 return "usage";
             case POLL_PATH:
                 return "poll";
+            case SEARCH_PATH:
+                return "search";
+            case AUTHORIZATION_PATH:
+                return "authrequest";
             default:
                 return "other";
         }
@@ -610,78 +696,6 @@ public final class SsmEmulator implements AutoCloseable {
         return jsonResponse(200, answer);
     }
 
-    /**
-     * Counts a usage submission by its nonce whatever becomes of it (a fault, a refused token, a
-     * refusal), so {@link Stats#submissionsOf(String)} sees every report a client sent.
-     */
-    private void countSubmission(RecordedRequest request) {
-        String nonce;
-        try {
-            nonce = json.readTree(request.getBody().utf8()).path("data").path("nonce").asText("");
-        } catch (IOException | RuntimeException e) {
-            nonce = "";
-        }
-        if (!nonce.isBlank()) {
-            stats.usageSubmissions.computeIfAbsent(nonce, k -> new AtomicInteger()).incrementAndGet();
-        }
-    }
-
-    private MockResponse reportUsage(RecordedRequest request) throws IOException {
-        String account = request.getHeaders().get("X-CSW-SMART-ACCOUNT-ID");
-        String va = request.getHeaders().get("X-CSW-VIRTUAL-ACCOUNT-ID");
-        if (account == null || va == null) {
-            return apiError(400, "X-CSW-SMART-ACCOUNT-ID and X-CSW-VIRTUAL-ACCOUNT-ID are required");
-        }
-        String system = request.getHeaders().get("X-CSW-REQUESTING-SYSTEM");
-        JsonNode systemJson = system == null ? null : json.readTree(system);
-        if (systemJson == null || !systemJson.path("display_name").isTextual() || !systemJson.path("host_identifier").isTextual()) {
-            return apiError(400, "X-CSW-REQUESTING-SYSTEM must be {\"display_name\":..,\"host_identifier\":..}");
-        }
-        stats.lastRequestingSystem.set(system);
-        if (!accounts.containsKey(account)) {
-            return apiError(404, "Smart Account not found: " + account);
-        }
-        JsonNode data = json.readTree(request.getBody().utf8()).path("data");
-        String nonce = data.path("nonce").asText("");
-        if (nonce.isBlank() || !data.path("reports").isArray()) {
-            return apiError(400, "data.nonce and data.reports are required");
-        }
-        ReportRecord record = reportsByNonce.computeIfAbsent(nonce, n -> {
-            long records = 0;
-            for (JsonNode report : data.path("reports")) {
-                records += report.path("usage").size();
-            }
-            ReportRecord r = new ReportRecord(n, "poll-" + newToken().substring(0, 16), clock.instant(), records);
-            reportsByPollId.put(r.pollId, r);
-            stats.usageRecordsCounted.addAndGet(records);
-            return r;
-        });
-        Map<String, Object> answer = Map.of("data", Map.of("timestamp", clock.millis(), "nonce", nonce, "poll_id", record.pollId));
-        return jsonResponse(200, answer);
-    }
-
-    private MockResponse poll(RecordedRequest request) throws IOException {
-        JsonNode data = json.readTree(request.getBody().utf8()).path("data");
-        ReportRecord record = reportsByPollId.get(data.path("poll_id").asText(""));
-        if (record == null || !record.nonce.equals(data.path("nonce").asText(""))) {
-            return apiError(404, "Unknown poll_id or nonce");
-        }
-        stats.polls.incrementAndGet();
-        int polls = record.polls.incrementAndGet();
-        boolean ready = polls > acknowledgeAfterPolls
-                && !clock.instant().isBefore(record.receivedAt.plus(acknowledgeAfter));
-        if (!ready) {
-            return jsonResponse(200, Map.of("status", "OK_POLL", "poll_after_seconds", pollAfterSeconds));
-        }
-        if (record.acknowledged.compareAndSet(false, true)) {
-            stats.acknowledged.incrementAndGet();
-        }
-        String smartLicense = Base64.getEncoder().encodeToString(("<smartLicense nonce=\"" + record.nonce
-                + "\" records=\"" + record.records + "\"/>").getBytes(StandardCharsets.UTF_8));
-        return jsonResponse(200, Map.of("status", "COMPLETE", "data",
-                Map.of("acknowledgements", List.of(Map.of("nonce", record.nonce, "smart_license", smartLicense)))));
-    }
-
     private String newToken() {
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
@@ -736,11 +750,15 @@ public final class SsmEmulator implements AutoCloseable {
         }
     }
 
-    private static final class AccountRecord {
+    /** A smart account: its domain, name, virtual accounts (the first is the default), numeric ids and licenses. */
+    static final class AccountRecord {
         final String domain;
         final String name;
         final List<String> virtualAccounts;
         final Map<String, List<Map<String, Object>>> licenses = new ConcurrentHashMap<>();
+        volatile String accountId;
+        /** Virtual account name to its numeric id, in the order of {@link #virtualAccounts}. */
+        final Map<String, String> virtualAccountIds = new ConcurrentHashMap<>();
 
         AccountRecord(String domain, String name, List<String> virtualAccounts) {
             this.domain = domain;
@@ -759,22 +777,6 @@ public final class SsmEmulator implements AutoCloseable {
             this.clientId = clientId;
             this.user = user;
             this.expiresAt = expiresAt;
-        }
-    }
-
-    private static final class ReportRecord {
-        final String nonce;
-        final String pollId;
-        final Instant receivedAt;
-        final long records;
-        final AtomicInteger polls = new AtomicInteger();
-        final java.util.concurrent.atomic.AtomicBoolean acknowledged = new java.util.concurrent.atomic.AtomicBoolean();
-
-        ReportRecord(String nonce, String pollId, Instant receivedAt, long records) {
-            this.nonce = nonce;
-            this.pollId = pollId;
-            this.receivedAt = receivedAt;
-            this.records = records;
         }
     }
 
@@ -869,6 +871,7 @@ public final class SsmEmulator implements AutoCloseable {
             malformed.set(0);
             latency.set(Duration.ZERO);
             routeDown.clear();
+            usageFaults.clear();
         }
 
         MockResponse next(String path) {
@@ -899,6 +902,167 @@ public final class SsmEmulator implements AutoCloseable {
         private boolean take(AtomicInteger counter) {
             return counter.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
         }
+
+        // ---- Faults of the usage routes (upload, poll, authorization request, account search) ----
+
+        /**
+         * The next polls of a pending upload or authorization request answer {@code OK_POLL} with a
+         * message and message code, as a server that reports a problem with the poll: not ready yet, and
+         * worth surfacing. They do not count towards {@link SsmEmulator#acknowledgeAfter(int, Duration)}.
+         *
+         * @param polls how many
+         * @param message the {@code message}
+         * @param messageCode the {@code message_code}
+         * @return these faults
+         */
+        public Faults okPollWithMessageNext(int polls, String message, String messageCode) {
+            usageFaults.okPollWithMessage.set(polls, 200, Objects.requireNonNull(message, "message"), messageCode, 0);
+            return this;
+        }
+
+        /**
+         * Forgets every poll id, as a server that restarted and lost its pending work: every later poll of
+         * an earlier upload or authorization request answers 404 {@code POLL_ID_NOT_FOUND}. The RUM
+         * reports of uploads not yet acknowledged are forgotten with them, so uploading them again is
+         * accepted (and acknowledged); those of acknowledged uploads are still known.
+         *
+         * @return these faults
+         */
+        public Faults forgetPollIds() {
+            usage.forgetPollIds(false);
+            return this;
+        }
+
+        /**
+         * Forgets every poll id as {@link #forgetPollIds()} does, but keeps every RUM report: uploading
+         * a report of a forgotten upload again is refused as a duplicate, so its acknowledgement can no
+         * longer be had. The hostile case for a client that did not keep its ACK.
+         *
+         * @return these faults
+         */
+        public Faults forgetPollIdsKeepingReports() {
+            usage.forgetPollIds(true);
+            return this;
+        }
+
+        /**
+         * The next well-formed uploads are refused with 200 {@code {"status":"FAILED","message","message_code"}},
+         * as for a signature the server rejects or a device it does not know; nothing of them is stored.
+         *
+         * @param uploads how many
+         * @param message the {@code message}
+         * @param messageCode the {@code message_code}
+         * @return these faults
+         */
+        public Faults failNextUploads(int uploads, String message, String messageCode) {
+            return failNextUploads(uploads, 200, message, messageCode);
+        }
+
+        /**
+         * The next well-formed uploads are refused with {@code {"status":"FAILED","message","message_code"}}
+         * and the given HTTP status; nothing of them is stored.
+         *
+         * @param uploads how many
+         * @param httpStatus the answer's status, such as 200 or 400
+         * @param message the {@code message}
+         * @param messageCode the {@code message_code}
+         * @return these faults
+         */
+        public Faults failNextUploads(int uploads, int httpStatus, String message, String messageCode) {
+            usageFaults.failUploads.set(uploads, httpStatus, Objects.requireNonNull(message, "message"), messageCode, 0);
+            return this;
+        }
+
+        /**
+         * The next {@code COMPLETE} answer that includes this device carries an error entry for it in
+         * place of its ACK or authorization code: {@code "smart_license":null}, {@code "status":status},
+         * {@code "status_message":statusMessage} (and, for authorizations, {@code "error_code":status}).
+         * The answer stays so on later polls of that poll id; no ACK is recorded as issued for the device.
+         *
+         * @param device the device
+         * @param status the entry's {@code status}, such as {@code FAILED}
+         * @param statusMessage the entry's {@code status_message}
+         * @return these faults
+         */
+        public Faults errorEntryFor(Sudi device, String status, String statusMessage) {
+            return errorEntryFor(device, status, null, statusMessage);
+        }
+
+        /**
+         * As {@link #errorEntryFor(Sudi, String, String)}, with an {@code error_code} in the entry.
+         *
+         * @param device the device
+         * @param status the entry's {@code status}, such as {@code FAILED}
+         * @param errorCode the entry's {@code error_code}, or null for none
+         * @param statusMessage the entry's {@code status_message}
+         * @return these faults
+         */
+        public Faults errorEntryFor(Sudi device, String status, String errorCode, String statusMessage) {
+            usageFaults.addDeviceError(new UsageFaults.DeviceError(Objects.requireNonNull(device, "device"),
+                    Objects.requireNonNull(status, "status"), errorCode, statusMessage));
+            return this;
+        }
+
+        /**
+         * The next {@code OK_POLL} answers (to uploads, authorization requests and polls) carry this
+         * {@code poll_interval} instead of the configured one: a huge one ({@code 1_000_000_000}) or a
+         * negative one, which a client must bound.
+         *
+         * @param answers how many
+         * @param seconds the {@code poll_interval}
+         * @return these faults
+         */
+        public Faults pollIntervalNext(int answers, long seconds) {
+            usageFaults.pollInterval.set(answers, 200, null, null, seconds);
+            return this;
+        }
+
+        /**
+         * The next accepted uploads (and authorization requests) are answered with a nonce other than
+         * the one they carried. The emulator has stored them all the same.
+         *
+         * @param answers how many
+         * @return these faults
+         */
+        public Faults otherNonceNext(int answers) {
+            usageFaults.otherNonce.set(answers, 200, null, null, 0);
+            return this;
+        }
+
+        /**
+         * The next accepted uploads (and authorization requests) are answered with {@code poll_id} under
+         * {@code data} ({@code "data":{"poll_id":N}}) instead of at the top level.
+         *
+         * @param answers how many
+         * @return these faults
+         */
+        public Faults pollIdUnderDataNext(int answers) {
+            usageFaults.pollIdUnderData.set(answers, 200, null, null, 0);
+            return this;
+        }
+
+        /**
+         * The next accepted uploads (and authorization requests) are answered 200 instead of 202.
+         *
+         * @param answers how many
+         * @return these faults
+         */
+        public Faults accept200Next(int answers) {
+            usageFaults.accepted200.set(answers, 200, null, null, 0);
+            return this;
+        }
+
+        /**
+         * The next account searches give {@code account_id} and {@code virtual_account_id} as JSON numbers
+         * instead of strings.
+         *
+         * @param answers how many
+         * @return these faults
+         */
+        public Faults numericSearchIdsNext(int answers) {
+            usageFaults.numericSearchIds.set(answers, 200, null, null, 0);
+            return this;
+        }
     }
 
     /** What the emulator saw. */
@@ -909,26 +1073,12 @@ public final class SsmEmulator implements AutoCloseable {
         private final Map<String, AtomicInteger> tokenRequestsByGrant = new ConcurrentHashMap<>();
         private final AtomicInteger rejectedTokens = new AtomicInteger();
         private final AtomicInteger licensePages = new AtomicInteger();
-        private final Map<String, AtomicInteger> usageSubmissions = new ConcurrentHashMap<>();
-        private final AtomicLong usageRecordsCounted = new AtomicLong();
-        private final AtomicInteger polls = new AtomicInteger();
-        private final AtomicInteger acknowledged = new AtomicInteger();
         private final AtomicInteger faultsServed = new AtomicInteger();
         private final AtomicLong requestIds = new AtomicLong();
         private final Map<String, AtomicInteger> byRoute = new ConcurrentHashMap<>();
         private final List<String> requestLines = new CopyOnWriteArrayList<>();
-        private final AtomicReference<String> lastRequestingSystem = new AtomicReference<>();
 
         private Stats() {
-        }
-
-        /**
-         * Returns the X-CSW-REQUESTING-SYSTEM header of the last usage report, or null before one.
-         *
-         * @return the X-CSW-REQUESTING-SYSTEM header of the last usage report, or null before one
-         */
-        public String lastRequestingSystem() {
-            return lastRequestingSystem.get();
         }
 
         /**
@@ -988,55 +1138,6 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns how many times a report was submitted: every usage request that carried its nonce,
-         * whether the emulator accepted it, refused it (an expired token, a missing header) or served a
-         * fault in its place. The report's usage is counted once whatever this says.
-         *
-         * @param nonce a report's nonce
-         * @return how many times the report was sent
-         */
-        public int submissionsOf(String nonce) {
-            AtomicInteger n = usageSubmissions.get(nonce);
-            return n == null ? 0 : n.get();
-        }
-
-        /**
-         * Returns how many distinct reports (by nonce) were received.
-         *
-         * @return distinct reports received (by nonce)
-         */
-        public int distinctReports() {
-            return reportsByNonce.size();
-        }
-
-        /**
-         * Returns how many usage records were counted, each report once.
-         *
-         * @return usage records counted, each report once
-         */
-        public long usageRecordsCounted() {
-            return usageRecordsCounted.get();
-        }
-
-        /**
-         * Returns how many acknowledgement polls were answered.
-         *
-         * @return acknowledgement polls answered
-         */
-        public int polls() {
-            return polls.get();
-        }
-
-        /**
-         * Returns how many reports were acknowledged.
-         *
-         * @return reports acknowledged
-         */
-        public int acknowledged() {
-            return acknowledged.get();
-        }
-
-        /**
          * Returns how many faults were served.
          *
          * @return faults served
@@ -1048,7 +1149,8 @@ public final class SsmEmulator implements AutoCloseable {
         /**
          * Returns how many requests were received on that route (faults included).
          *
-         * @param route {@code token}, {@code accounts}, {@code licenses}, {@code usage}, {@code poll} or {@code other}
+         * @param route {@code token}, {@code accounts}, {@code licenses}, {@code search}, {@code usage}, {@code poll},
+         *     {@code authrequest} or {@code other}
          * @return requests received on that route (faults included)
          */
         public int requests(String route) {
@@ -1064,6 +1166,138 @@ public final class SsmEmulator implements AutoCloseable {
         public List<String> requestLines() {
             return List.copyOf(requestLines);
         }
+
+        // ---- The usage routes ----
+
+        /** {@return how many account searches ({@code GET v2/accounts/search}) were answered} */
+        public int accountSearches() {
+            return usage.accountSearches.get();
+        }
+
+        /**
+         * {@return how many uploads ({@code POST v2/devices/reportusage}) were received, whatever became of
+         * them: accepted, refused, answered as duplicates, or met by a fault or an expired token}
+         */
+        public int uploads() {
+            return usage.uploads.get();
+        }
+
+        /**
+         * {@return how many uploads carried this RUM report, whatever became of them (as {@link #uploads()}):
+         * how many times a client sent it}
+         *
+         * @param key the report's key, {@code PID:SERIAL#REPORT_ID}, as {@code RumReport.key()} and
+         *     {@link RumReportFixture#key()} give it
+         */
+        public int uploadsOf(String key) {
+            AtomicInteger n = usage.uploadsByKey.get(key);
+            return n == null ? 0 : n.get();
+        }
+
+        /** {@return how many uploads were accepted (answered {@code OK_POLL} with a poll id)} */
+        public int acceptedUploads() {
+            return usage.acceptedUploads.get();
+        }
+
+        /** {@return how many uploads were answered {@code FAILED} because they held a RUM report already received} */
+        public int duplicatesRefused() {
+            return usage.duplicatesRefused.get();
+        }
+
+        /** {@return how many uploads were answered {@code FAILED} by {@link Faults#failNextUploads(int, String, String)}} */
+        public int failedUploads() {
+            return usage.failedUploads.get();
+        }
+
+        /**
+         * {@return how many requests to the usage routes were refused as malformed or not allowed (4xx:
+         * a name header, a string poll id, a payload that is not JSON text, an unknown poll id...): 0
+         * for a client that speaks the protocol}
+         */
+        public int refusedRequests() {
+            return usage.refusedRequests.get();
+        }
+
+        /** {@return the status, message code and message of the last refused request, or null before one} */
+        public String lastRefusal() {
+            return usage.lastRefusal;
+        }
+
+        /** {@return how many distinct RUM reports (by SUDI and report id) the emulator holds} */
+        public int distinctRumReports() {
+            return usage.distinctRumReports();
+        }
+
+        /** {@return the RUM reports the emulator holds, in the order they arrived} */
+        public List<ReceivedRumReport> receivedReports() {
+            return usage.receivedReports();
+        }
+
+        /**
+         * {@return a RUM report the emulator holds, by its key}
+         *
+         * @param key the report's key, {@code PID:SERIAL#REPORT_ID}
+         */
+        public Optional<ReceivedRumReport> receivedReport(String key) {
+            return usage.receivedReport(key);
+        }
+
+        /** {@return the payloads of the RUM reports the emulator holds, each exactly as received, in the order they arrived} */
+        public List<String> receivedPayloads() {
+            return usage.receivedReports().stream().map(ReceivedRumReport::payload).toList();
+        }
+
+        /** {@return the body of the last upload, exactly as received (UTF-8), or null before one} */
+        public String lastUploadBody() {
+            return usage.lastUploadBody;
+        }
+
+        /**
+         * {@return the {@code X-CSW-REQUESTING-SYSTEM} header of the last request to the upload, poll or
+         * authorization route that carried one, as sent, or null before one}
+         */
+        public String lastRequestingSystem() {
+            return usage.lastRequestingSystem;
+        }
+
+        /** {@return how many polls of a known poll id were answered ({@code OK_POLL} or {@code COMPLETE})} */
+        public int polls() {
+            return usage.polls.get();
+        }
+
+        /** {@return how many polls were answered 404 because their poll id was unknown (or another account's)} */
+        public int unknownPolls() {
+            return usage.unknownPolls.get();
+        }
+
+        /** {@return how many acknowledgements were issued: one per device of each completed upload, error entries not counted} */
+        public int acknowledgementsIssued() {
+            return usage.acknowledgements().size();
+        }
+
+        /** {@return the acknowledgements issued, in order} */
+        public List<IssuedAcknowledgement> issuedAcknowledgements() {
+            return usage.acknowledgements();
+        }
+
+        /**
+         * {@return the acknowledgements issued for one device, in order}
+         *
+         * @param device the device
+         */
+        public List<IssuedAcknowledgement> acknowledgementsFor(Sudi device) {
+            return usage.acknowledgements().stream().filter(a -> a.sudi().equals(device)).toList();
+        }
+
+        /** {@return how many authorization-code requests (and returns) were accepted} */
+        public int authorizationRequests() {
+            return usage.authorizationRequests.get();
+        }
+
+        /** {@return the authorization codes and return confirmations issued, in order} */
+        public List<IssuedAuthorization> issuedAuthorizations() {
+            return usage.authorizations();
+        }
     }
 
     /** Builds an {@link SsmEmulator}; starts with the demo grants, user and account. */
@@ -1073,9 +1307,9 @@ public final class SsmEmulator implements AutoCloseable {
         private ErrorFlavour flavour = ErrorFlavour.SSM_ON_PREM;
         private Duration tokenLifetime = Duration.ofHours(1);
         private boolean issueRefreshTokens = true;
-        private int pollAfterSeconds = 1;
-        private int acknowledgeAfterPolls = 1;
-        private Duration acknowledgeAfter = Duration.ZERO;
+        private final UsageRoutes.Settings usage = new UsageRoutes.Settings();
+        private long nextAccountId = 100_001;
+        private long nextVirtualAccountId = 200_001;
         private final List<String> allowedScopes = new ArrayList<>(List.of("licensing", "read", "write"));
         private final Map<String, GrantRecord> grants = new LinkedHashMap<>();
         private final Map<String, String> users = new LinkedHashMap<>();
@@ -1168,27 +1402,122 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Sets the {@code poll_after_seconds} of OK_POLL answers (default 1).
+         * Sets the {@code poll_interval} of {@code OK_POLL} answers, in seconds (default 1; real servers
+         * say 300). With a {@link TestClock} shared with the client, no one waits for it.
          *
-         * @param seconds the {@code poll_after_seconds} of OK_POLL answers (default 1)
+         * @param seconds the {@code poll_interval}
          * @return this builder
          */
-        public Builder pollAfterSeconds(int seconds) {
-            this.pollAfterSeconds = seconds;
+        public Builder pollInterval(long seconds) {
+            usage.pollIntervalSeconds = seconds;
             return this;
         }
 
         /**
-         * When reports are acknowledged: after this many OK_POLL answers and this long after receipt.
+         * When uploads and authorization requests complete: after this many {@code OK_POLL} answers and
+         * this long after receipt.
          *
          * @param polls OK_POLL answers first (default 1)
          * @param delay time since receipt, on the emulator's clock (default none)
          * @return this builder
          */
         public Builder acknowledgeAfter(int polls, Duration delay) {
-            this.acknowledgeAfterPolls = polls;
-            this.acknowledgeAfter = delay;
+            usage.acknowledgeAfterPolls = polls;
+            usage.acknowledgeAfter = Objects.requireNonNull(delay, "delay");
             return this;
+        }
+
+        /**
+         * Sets the HTTP status of the answer to an accepted upload or authorization request: 202 (the
+         * default, as recorded) or 200 (as some builds answer).
+         *
+         * @param status 200 or 202
+         * @return this builder
+         */
+        public Builder acceptedStatus(int status) {
+            if (status != 200 && status != 202) {
+                throw new IllegalArgumentException("an accepted upload is answered 200 or 202, not " + status);
+            }
+            usage.acceptedStatus = status;
+            return this;
+        }
+
+        /**
+         * Sets the {@code FAILED} answer to an upload holding a RUM report the emulator already has. By
+         * default: HTTP 200, message code {@code USAGE_REPORT_RECEIVED} and the message
+         * "The usage report has already been received: PID:SERIAL#REPORT_ID, ...", which the SDK's default
+         * already-received pattern matches. What a real server says exactly is not known (PROTOCOL.md
+         * section 7): set another wording to test a client's pattern.
+         *
+         * @param httpStatus the answer's HTTP status, such as 200 or 400
+         * @param message the {@code message}, as is
+         * @param messageCode the {@code message_code}, or null
+         * @return this builder
+         */
+        public Builder duplicateAnswer(int httpStatus, String message, String messageCode) {
+            usage.duplicateStatus = httpStatus;
+            usage.duplicateMessage = Objects.requireNonNull(message, "message");
+            usage.duplicateCode = messageCode;
+            return this;
+        }
+
+        /**
+         * Sets the largest request body the usage routes take, in bytes (default 1 MiB, nginx's default
+         * {@code client_max_body_size}); a larger one is answered 413 with nginx's HTML page.
+         *
+         * @param bytes the limit
+         * @return this builder
+         */
+        public Builder maxRequestBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("the limit must be positive: " + bytes);
+            }
+            usage.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the numeric id of a smart account ({@code account_id}), instead of the one assigned.
+         *
+         * @param domain the smart account domain, added before
+         * @param accountId its id, decimal digits
+         * @return this builder
+         */
+        public Builder accountId(String domain, String accountId) {
+            builderAccount(domain).accountId = digits(accountId);
+            return this;
+        }
+
+        /**
+         * Sets the numeric id of a virtual account ({@code virtual_account_id}), instead of the one assigned.
+         *
+         * @param domain the smart account domain, added before
+         * @param virtualAccount the virtual account's name
+         * @param id its id, decimal digits
+         * @return this builder
+         */
+        public Builder virtualAccountId(String domain, String virtualAccount, String id) {
+            AccountRecord a = builderAccount(domain);
+            if (!a.virtualAccounts.contains(virtualAccount)) {
+                throw new IllegalArgumentException("account " + domain + " has no virtual account " + virtualAccount);
+            }
+            a.virtualAccountIds.put(virtualAccount, digits(id));
+            return this;
+        }
+
+        private AccountRecord builderAccount(String domain) {
+            AccountRecord a = accounts.get(domain);
+            if (a == null) {
+                throw new IllegalArgumentException("add account " + domain + " first");
+            }
+            return a;
+        }
+
+        private static String digits(String id) {
+            if (id == null || !id.matches("[0-9]{1,19}")) {
+                throw new IllegalArgumentException("an account or virtual account id is decimal digits, not " + id);
+            }
+            return id;
         }
 
         /**
@@ -1238,7 +1567,10 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Adds (or replaces) a smart account.
+         * Adds (or replaces) a smart account. It and its virtual accounts are assigned numeric ids
+         * (accounts from 100001, virtual accounts from 200001, in the order added), which
+         * {@code v2/accounts/search} lists and the usage routes take; set others with
+         * {@link #accountId(String, String)} and {@link #virtualAccountId(String, String, String)}.
          *
          * @param domain its domain
          * @param name its display name
@@ -1246,7 +1578,12 @@ public final class SsmEmulator implements AutoCloseable {
          * @return this builder
          */
         public Builder account(String domain, String name, String... virtualAccounts) {
-            accounts.put(domain, new AccountRecord(domain, name, List.of(virtualAccounts)));
+            AccountRecord a = new AccountRecord(domain, name, List.of(virtualAccounts));
+            a.accountId = Long.toString(nextAccountId++);
+            for (String va : a.virtualAccounts) {
+                a.virtualAccountIds.put(va, Long.toString(nextVirtualAccountId++));
+            }
+            accounts.put(domain, a);
             return this;
         }
 
@@ -1283,6 +1620,18 @@ public final class SsmEmulator implements AutoCloseable {
          * @return the started emulator
          */
         public SsmEmulator start() {
+            Set<String> accountIds = new HashSet<>();
+            Set<String> virtualAccountIds = new HashSet<>();
+            for (AccountRecord a : accounts.values()) {
+                if (!accountIds.add(a.accountId)) {
+                    throw new IllegalStateException("two accounts have the id " + a.accountId);
+                }
+                for (String id : a.virtualAccountIds.values()) {
+                    if (!virtualAccountIds.add(id)) {
+                        throw new IllegalStateException("two virtual accounts have the id " + id);
+                    }
+                }
+            }
             return new SsmEmulator(this).startServer(port);
         }
     }

@@ -110,26 +110,31 @@ class SsmEmulatorTest {
     }
 
     @Test
-    void everyUsageSubmissionIsCountedAcceptedOrNot() {
+    void everyUploadIsCountedAcceptedOrNot() {
         try (SsmEmulator emulator = SsmEmulator.builder().start();
                 SsmHttpClient http = SsmHttpClient.create(emulator.clientConfig()
                         .retry(RetrySettings.builder().maxAttempts(1).build()).build());
                 OAuthTokenProvider tokens = tokens(http, emulator.passwordGrant())) {
-            String body = "{\"data\":{\"timestamp\":1,\"nonce\":\"n-1\",\"reports\":[]}}";
-            SsmRequest unauthenticated = SsmRequest.post("usage.report", "/backend/api/v2/devices/reportusage")
-                    .jsonBody(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).build();
+            RumReportFixture report = RumReportFixture.builder().count(3, java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(60))
+                    .build();
+            byte[] body = Wire.uploadBody("n-1", java.util.List.of(report)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            SsmRequest unauthenticated = SsmRequest.post("usage.upload", "/backend/api/v2/devices/reportusage").jsonBody(body).build();
             assertThrows(RuntimeException.class, () -> http.execute(unauthenticated, JsonNode.class));
             tokens.token();
             emulator.faults().backendDown(true);
-            SsmRequest authenticated = SsmRequest.post("usage.report", "/backend/api/v2/devices/reportusage")
-                    .header("X-CSW-SMART-ACCOUNT-ID", SsmEmulator.DEMO_ACCOUNT).header("X-CSW-VIRTUAL-ACCOUNT-ID", "DEFAULT")
-                    .header("X-CSW-REQUESTING-SYSTEM", "{\"display_name\":\"t\",\"host_identifier\":\"h\"}")
-                    .jsonBody(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).bearer(tokens).build();
+            SsmRequest authenticated = SsmRequest.post("usage.upload", "/backend/api/v2/devices/reportusage")
+                    .header("X-CSW-SMART-ACCOUNT-ID", emulator.accountId(SsmEmulator.DEMO_ACCOUNT))
+                    .header("X-CSW-VIRTUAL-ACCOUNT-ID", emulator.virtualAccountId(SsmEmulator.DEMO_ACCOUNT, "DEFAULT"))
+                    .header("X-CSW-REQUESTING-SYSTEM", Wire.REQUESTING_SYSTEM)
+                    .jsonBody(body).bearer(tokens).build();
             assertThrows(RuntimeException.class, () -> http.execute(authenticated, JsonNode.class));
             emulator.faults().backendDown(false);
-            http.execute(authenticated, JsonNode.class);
-            assertEquals(3, emulator.stats().submissionsOf("n-1"), "refused (no token), a 502 in its place, accepted");
-            assertEquals(1, emulator.stats().distinctReports());
+            JsonNode accepted = http.execute(authenticated, JsonNode.class);
+            assertEquals("OK_POLL", accepted.path("status").asText());
+            assertEquals(3, emulator.stats().uploads());
+            assertEquals(3, emulator.stats().uploadsOf(report.key()), "refused (no token), a 502 in its place, accepted");
+            assertEquals(1, emulator.stats().acceptedUploads());
+            assertEquals(1, emulator.stats().distinctRumReports());
         }
     }
 }

@@ -148,6 +148,9 @@ public final class UsageFiles {
         if (first == bytes.length) {
             throw new InvalidUsageReportException(name + ": the file is empty");
         }
+        if (bytes[first] != '<' && bytes[first] != '[' && bytes[first] != '{') {
+            throw new InvalidUsageReportException(name + ": neither XML nor a JSON array of {\"payload\",\"signature\"} objects");
+        }
         List<RumReport> reports = bytes[first] == '<' ? readXml(bytes, name)
                 : readJson(new String(bytes, bom, bytes.length - bom, StandardCharsets.UTF_8), name);
         Map<String, Integer> seen = new LinkedHashMap<>();

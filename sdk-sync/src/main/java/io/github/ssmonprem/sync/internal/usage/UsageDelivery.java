@@ -238,6 +238,7 @@ public final class UsageDelivery {
         }
         Map<String, DeliveryResult> results = new ConcurrentHashMap<>();
         List<Polling> polling = Collections.synchronizedList(new ArrayList<>());
+        List<PendingReport> split = Collections.synchronizedList(new ArrayList<>());
         List<PendingReport> toUpload = new ArrayList<>();
         AtomicReference<SsmException> serverDown = new AtomicReference<>();
         AtomicReference<SyncLockException> lost = new AtomicReference<>();
@@ -252,7 +253,7 @@ public final class UsageDelivery {
                 }
             }
         }
-        uploadAll(toUpload, claims, results, polling, serverDown, lost);
+        uploadAll(toUpload, claims, results, polling, split, serverDown, lost);
         if (lost.get() != null) {
             throw lost.get();
         }
@@ -274,6 +275,13 @@ public final class UsageDelivery {
                 ordered.add(r);
             }
         }
+        if (!split.isEmpty()) {
+            try {
+                ordered.addAll(serverDown.get() == null ? deliver(List.copyOf(split), claims) : List.of());
+            } finally {
+                split.forEach(e -> inDelivery.remove(e.reportId()));
+            }
+        }
         return ordered;
     }
 
@@ -289,11 +297,11 @@ public final class UsageDelivery {
     }
 
     private void uploadAll(List<PendingReport> toUpload, Claims claims, Map<String, DeliveryResult> results, List<Polling> polling,
-            AtomicReference<SsmException> serverDown, AtomicReference<SyncLockException> lost) {
+            List<PendingReport> split, AtomicReference<SsmException> serverDown, AtomicReference<SyncLockException> lost) {
         if (toUpload.isEmpty()) {
             return;
         }
-        uploadOne(toUpload.get(0), claims, results, polling, serverDown, lost);
+        uploadOne(toUpload.get(0), claims, results, polling, split, serverDown, lost);
         List<PendingReport> rest = toUpload.subList(1, toUpload.size());
         if (rest.isEmpty() || serverDown.get() != null || lost.get() != null) {
             return;
@@ -308,7 +316,7 @@ public final class UsageDelivery {
             for (PendingReport entry : rest) {
                 work.add(pool.submit(() -> {
                     if (serverDown.get() == null && lost.get() == null) {
-                        uploadOne(entry, claims, results, polling, serverDown, lost);
+                        uploadOne(entry, claims, results, polling, split, serverDown, lost);
                     }
                 }));
             }
@@ -329,7 +337,7 @@ public final class UsageDelivery {
 
     /** Uploads one report under its claim; an accepted one joins the polling, with its poll id stored. */
     private void uploadOne(PendingReport entry, Claims claims, Map<String, DeliveryResult> results, List<Polling> polling,
-            AtomicReference<SsmException> serverDown, AtomicReference<SyncLockException> lost) {
+            List<PendingReport> split, AtomicReference<SsmException> serverDown, AtomicReference<SyncLockException> lost) {
         try {
             PendingReport mine = claims.hold(entry);
             if (mine == null) {
@@ -346,7 +354,7 @@ public final class UsageDelivery {
                 polling.add(new Polling(mine, ids, Duration.ZERO));   // another node had it accepted meanwhile
                 return;
             }
-            Polling accepted = upload(mine, ids, claims, results, serverDown);
+            Polling accepted = upload(mine, ids, claims, results, split, serverDown);
             if (accepted != null) {
                 polling.add(accepted);
             }
@@ -357,7 +365,7 @@ public final class UsageDelivery {
 
     /** Uploads a report; returns it to poll for when accepted, else records its result and returns null. */
     private Polling upload(PendingReport entry, AccountIds ids, Claims claims, Map<String, DeliveryResult> results,
-            AtomicReference<SsmException> serverDown) {
+            List<PendingReport> split, AtomicReference<SsmException> serverDown) {
         Upload answer;
         try {
             claims.fence();
@@ -383,15 +391,53 @@ public final class UsageDelivery {
                 return new Polling(accepted, ids, bounded(answer.pollInterval(), Duration.ZERO));
             }
             case ALREADY_RECEIVED:
-                results.put(entry.reportId(), delivered(entry, ReportStatus.ALREADY_RECEIVED, List.of(), answer.server(), null,
-                        "the server already has these reports (" + answer.server().describe() + "); no acknowledgement came with "
-                                + "this upload", claims));
+                if (entry.report().reports().size() > 1) {
+                    results.put(entry.reportId(), splitUp(entry, answer.server(), claims, split));
+                } else {
+                    results.put(entry.reportId(), delivered(entry, ReportStatus.ALREADY_RECEIVED, List.of(), answer.server(), null,
+                            "the server already has it (" + answer.server().describe() + "); no acknowledgement came with this upload",
+                            claims));
+                }
                 return null;
             default:
                 results.put(entry.reportId(), dead(entry, answer.httpStatus(), answer.server(),
                         "the upload was refused (" + answer.server().describe() + ")", List.of(), claims));
                 return null;
         }
+    }
+
+    /**
+     * A report of several RUM reports the server refused as already received: it may have some of them
+     * only, and a refused upload tells not which. The report is split in two halves, each stored
+     * (claimed by this node) and delivered on its own, so the new RUM reports still go up and the
+     * received ones end as already received, each half splitting again as needed. The halves are
+     * stored before the report leaves the pending set: a crash in between leaves it pending, and the
+     * next delivery splits it the same way, finding the halves stored.
+     */
+    private DeliveryResult splitUp(PendingReport entry, ServerMessage server, Claims claims, List<PendingReport> split) {
+        UsageReport report = entry.report();
+        int middle = report.reports().size() / 2;
+        List<String> parts = new ArrayList<>();
+        try {
+            for (List<io.github.ssmonprem.sync.usage.RumReport> half : List.of(report.reports().subList(0, middle),
+                    report.reports().subList(middle, report.reports().size()))) {
+                UsageReport part = UsageReport.of(report.account(), report.virtualAccount(), half, clock);
+                parts.add(part.reportId());
+                Instant before = clock.instant();
+                Optional<ReportState> known = store.add(part, settings.owner(), settings.claimLease());
+                PendingReport mine = known.isEmpty() ? claims.added(PendingReport.of(part, before), before)
+                        : known.get().status() == ReportStatus.PENDING ? claims.hold(known.get().pending()) : null;
+                if (mine != null && inDelivery.add(mine.reportId())) {
+                    split.add(mine);
+                }
+            }
+        } catch (SsmException e) {
+            return failed(entry, e, claims).result();
+        }
+        LOG.info("Usage report {}: the server already has some of its {} RUM reports; split into {}, each delivered on its own",
+                entry.reportId(), report.reports().size(), parts);
+        return delivered(entry, ReportStatus.ALREADY_RECEIVED, List.of(), server, null, "the server already had some of its RUM "
+                + "reports (" + server.describe() + "); split into " + String.join(" and ", parts) + ", each delivered on its own", claims);
     }
 
     /** Polls the accepted reports round by round until each is done or the acknowledgement timeout passes. */
@@ -406,7 +452,7 @@ public final class UsageDelivery {
                     String why = "no acknowledgement after " + seconds(Duration.between(started, clock.instant())) + "; the server asks "
                             + "to poll again in " + seconds(wait) + ", after the acknowledgement timeout of " + seconds(settings.ackTimeout())
                             + "; polling resumes at the next delivery";
-                    waiting.forEach(p -> leave(p.entry, claims, results, why));
+                    waiting.forEach(p -> leave(p.entry, claims, results, p.noted ? why + "; " + p.entry.lastError() : why));
                     return;
                 }
                 try {
