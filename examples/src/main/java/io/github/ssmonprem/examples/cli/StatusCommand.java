@@ -19,10 +19,12 @@ final class StatusCommand extends StateCommand {
     int execute(Output out) {
         SyncStore store = openStore();
         try {
-            io.github.ssmonprem.sync.store.UsageCounts counts = store.counts();
+            // Reading the reports (not just counting them) moves damaged ones aside, so they are counted too.
+            int pending = store.pending().size();
+            int dead = store.dead().size();
             List<QuarantinedEntry> quarantined = store.quarantine().map(q -> q.quarantined()).orElse(List.of());
-            SyncStatus status = new SyncStatus(store.lastOutcome().orElse(null), counts.pending(), counts.dead(),
-                    counts.acknowledgements(), quarantined.size());
+            SyncStatus status = new SyncStatus(store.lastOutcome().orElse(null), pending, dead, store.counts().acknowledgements(),
+                    quarantined.size());
             SyncOutcome last = status.lastOutcome();
             out.line("State: " + stateDescription());
             out.line("  last sync:    " + (last == null ? "never"

@@ -52,13 +52,25 @@ final class UsageCommand extends BaseCommand {
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "a device's usage file; repeat for several")
         List<Path> files;
 
+        @Option(names = "--ack-timeout", paramLabel = "SECONDS", description = "how long to wait for the acknowledgements "
+                + "(default 600); then the reports stay pending and `ssm sync` polls for them")
+        Integer ackTimeoutSeconds;
+
         @Override
         int execute(Output out) {
             String domain = setting(account, "SSM_ACCOUNT", "--account");
             String va = setting(virtualAccount, "SSM_VIRTUAL_ACCOUNT", "--virtual-account");
             List<RumReport> reports = UsageFiles.defaults().readAll(files);
             UsageReport report = UsageReport.of(domain, va, reports);
-            try (SsmSyncClient client = durableClient(List.of())) {
+            if (ackTimeoutSeconds != null && ackTimeoutSeconds < 0) {
+                throw new UsageError("--ack-timeout must be 0 or more seconds, was " + ackTimeoutSeconds + ".",
+                        "Give --ack-timeout SECONDS, or leave it out for 600.");
+            }
+            try (SsmSyncClient client = durableClient(List.of(), b -> {
+                if (ackTimeoutSeconds != null) {
+                    b.ackTimeout(java.time.Duration.ofSeconds(ackTimeoutSeconds));
+                }
+            })) {
                 List<DeliveryResult> results = client.submitUsage(report);
                 List<Map<String, Object>> docs = new ArrayList<>();
                 int acks = 0;
