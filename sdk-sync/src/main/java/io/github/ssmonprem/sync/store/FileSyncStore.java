@@ -576,10 +576,19 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
-    /** Forgets old deliveries once a day as well as on opening, for an application that runs for months. */
-    private void forgetOldDeliveriesDaily() throws IOException {
+    /**
+     * Forgets old deliveries once a day as well as on opening, for an application that runs for
+     * months. Called after a change's commit, so a failure is logged, not thrown: the next day or
+     * the next opening tries again.
+     */
+    private void forgetOldDeliveriesDaily() {
         if (clock.instant().isAfter(nextForget)) {
-            forgetOldDeliveries();
+            try {
+                forgetOldDeliveries();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not forget the delivered reports older than {} days in {} ({}); tried again tomorrow",
+                        DELIVERED_RETENTION.toDays(), deliveredDir, e.toString());
+            }
         }
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileStoreSharedDirectoryTest {
 
-    private static final int REPORTS = 24;
+    private static final int REPORTS = 16;
 
     @TempDir
     Path dir;

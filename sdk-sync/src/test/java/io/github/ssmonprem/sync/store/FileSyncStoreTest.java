@@ -219,6 +219,9 @@ class FileSyncStoreTest {
             List<QuarantinedEntry> aside = store.quarantine().orElseThrow().quarantined();
             assertEquals(1, aside.size());
             assertTrue(aside.get(0).id().startsWith("acks-" + r.reportId() + "~" + r.reportId() + "-1.ack."), aside.get(0).id());
+            assertEquals(T, aside.get(0).quarantinedAt());
+            assertTrue(store.quarantine().orElseThrow().discardQuarantined(aside.get(0).id()));
+            assertEquals(List.of(), names("quarantine"));
         }
     }
 
