@@ -5,47 +5,64 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.jdbc.internal.Dialect;
+import io.github.ssmonprem.jdbc.internal.OutboxSql;
+import io.github.ssmonprem.jdbc.internal.OutboxSql.Decoded;
+import io.github.ssmonprem.jdbc.internal.OutboxSql.Lookup;
+import io.github.ssmonprem.jdbc.internal.Query;
 import io.github.ssmonprem.jdbc.internal.Schema;
 import io.github.ssmonprem.sync.store.DeadLetter;
+import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
 import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.Quarantine;
 import io.github.ssmonprem.sync.store.QuarantinedEntry;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.sync.store.SyncStoreException;
+import io.github.ssmonprem.sync.store.UsageCounts;
+import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A {@link SyncStore} in a database shared by the nodes of a cluster: usage reports with their
- * delivery state (pending, dead, delivered), license snapshots and the last outcome, so every node
- * delivers the same pending reports and shows the same "last synced". PostgreSQL is the reference;
- * H2 works too. It passes sdk-testkit's {@code SyncStoreContract} on both.
+ * A {@link SyncStore} in a database shared by the nodes of a cluster: the usage outbox (pending,
+ * dead and delivered reports, the acknowledgements not taken yet), license snapshots and the last
+ * outcome, so every node delivers the same pending reports, hands out the same acknowledgements and
+ * shows the same "last synced". PostgreSQL is the reference; H2 works too. It passes sdk-testkit's
+ * {@code SyncStoreContract} on both.
  *
  * <ul>
- *   <li>Every change is one transaction, committed before the method returns; a database that cannot
- *       be reached gives a {@link SyncStoreException} (SQL state and driver class only, never
- *       connection details), and the state stays as it was: no pending report is lost.</li>
- *   <li>A report id is one row, so it is in exactly one state.</li>
- *   <li>Delivery claims ({@link #claimPending(String, int, Duration)}) take rows with
- *       {@code SELECT ... FOR UPDATE SKIP LOCKED}: concurrent nodes never claim the same report; one
- *       report is claimed or renewed ({@link #claim(String, String, Duration)}) under a row lock. A
- *       claim's expiry is in the database's clock unless {@link Builder#clock(Clock)} says otherwise.</li>
- *   <li>An entry that cannot be read is set aside ({@link #quarantined()}), never deleted unasked.</li>
+ *   <li>Every change is one transaction, committed before the method returns (a change of one
+ *       statement is committed by the database as it runs). A database that cannot be reached gives
+ *       a {@link SyncStoreException} naming the SQL state and driver class only, never connection
+ *       details, and the state stays as it was: no pending report and no acknowledgement is lost.</li>
+ *   <li>A report id is one row of {@code <prefix>report}, so it is in exactly one state. Its RUM
+ *       reports are stored as JSON strings: payload and signature come back character for character.</li>
+ *   <li>Claims take rows with {@code SELECT ... FOR UPDATE SKIP LOCKED}, in the database's clock
+ *       ({@code CURRENT_TIMESTAMP}): concurrent nodes never claim the same report, and the nodes'
+ *       clocks need not agree. A write of delivery state ({@link #update}, {@link #refuse}) checks the
+ *       claim in the statement that writes.</li>
+ *   <li>{@link #acknowledge} moves the report to the delivered ones and stores its acknowledgements in
+ *       {@code <prefix>acknowledgement} in one transaction. Delivered reports and their
+ *       acknowledgements are forgotten {@link #DELIVERED_RETENTION} after delivery.</li>
+ *   <li>A row that cannot be decoded is moved to the {@link #quarantine()}, never deleted unasked.</li>
  * </ul>
  *
  * <pre>{@code
@@ -53,33 +70,32 @@ import javax.sql.DataSource;
  * SsmSyncClient ssm = SsmSyncClient.builder().config(config).grant(grant).store(store).build();
  * }</pre>
  *
- * <p>Tables {@code <prefix>report}, {@code <prefix>snapshot} and {@code <prefix>outcome} are created on
- * first use unless {@link Builder#createSchema(boolean)} says otherwise; the SQL ships as
+ * <p>Tables {@code <prefix>report}, {@code <prefix>acknowledgement}, {@code <prefix>snapshot},
+ * {@code <prefix>outcome} (and {@code <prefix>sync_lock}, {@link JdbcSyncLock}'s) are created on first
+ * use unless {@link Builder#createSchema(boolean)} says otherwise; the SQL ships as
  * {@code io/github/ssmonprem/jdbc/schema-postgresql.sql} and {@code schema-h2.sql}. Thread-safe;
  * {@link #close()} closes nothing (the data source is the application's).
  */
-public final class JdbcSyncStore implements SyncStore {
+public final class JdbcSyncStore implements SyncStore, Quarantine {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSyncStore.class);
     private static final String REMEDIATION = "Check that the database is up and reachable from this host and that the"
-            + " SDK's database user may read and write its tables; pending usage stays stored and is delivered by the"
-            + " next sync.";
-    private static final String PENDING = "PENDING";
-    private static final String DEAD = "DEAD";
-    private static final String DELIVERED = "DELIVERED";
-    private static final String UNREADABLE = "UNREADABLE";
+            + " SDK's database user may read and write its tables; pending usage and acknowledgements stay stored.";
+    /** How often a store deletes the rows past their retention, at most. */
+    private static final long PURGE_INTERVAL_NANOS = TimeUnit.HOURS.toNanos(1);
 
     private final DataSource dataSource;
     private final String prefix;
-    private final String table;
     private final boolean createSchema;
     private final Clock clock;
     private final ObjectMapper mapper = SsmJson.mapper();
+    private final AtomicLong nextPurge = new AtomicLong(System.nanoTime());
     private volatile Dialect dialect;
+    private volatile OutboxSql sql;
 
     private JdbcSyncStore(Builder b) {
         this.dataSource = b.dataSource;
         this.prefix = b.tablePrefix;
-        this.table = b.tablePrefix + "report";
         this.createSchema = b.createSchema;
         this.clock = b.clock;
     }
@@ -94,64 +110,277 @@ public final class JdbcSyncStore implements SyncStore {
         return new Builder(dataSource);
     }
 
-    /** A unit of work on one connection. */
+    /** Work on one connection. */
     @FunctionalInterface
     private interface Work<T> {
-        T run(Connection c) throws SQLException;
+        T run(OutboxSql sql, Connection c) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction, committed before returning. */
+    /** Runs work of one statement (or reads), each statement committed as it runs. */
+    private <T> T once(String what, Work<T> work) {
+        return run(what, false, work);
+    }
+
+    /** Runs work in one transaction, committed before returning. */
     private <T> T inTransaction(String what, Work<T> work) {
+        return run(what, true, work);
+    }
+
+    private <T> T run(String what, boolean transaction, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
-            if (dialect == null) {
-                prepare(c);
+            OutboxSql statements = sql != null ? sql : prepare(c);
+            c.setAutoCommit(!transaction);
+            if (!transaction) {
+                return work.run(statements, c);
             }
-            c.setAutoCommit(false);
             try {
-                T result = work.run(c);
+                T result = work.run(statements, c);
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SyncStoreException("The sync store could not " + what + ": " + JdbcSupport.describe(e) + ".",
-                    REMEDIATION, e);
+            throw new SyncStoreException("The sync store could not " + what + ": " + JdbcSupport.describe(e) + ".", REMEDIATION, e);
         }
     }
 
     /** Detects the database and creates the schema, once per store. */
-    private synchronized void prepare(Connection c) throws SQLException {
-        if (dialect != null) {
+    private synchronized OutboxSql prepare(Connection c) throws SQLException {
+        if (sql == null) {
+            Dialect d = Dialect.of(c);
+            if (createSchema) {
+                JdbcSupport.createSchema(c, d, prefix);
+            }
+            dialect = d;
+            sql = new OutboxSql(d, prefix, clock);
+        }
+        return sql;
+    }
+
+    private static void checkClaim(String owner, Duration lease) {
+        Objects.requireNonNull(owner, "owner");
+        if (lease == null || lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("the lease must be positive, was " + lease);
+        }
+    }
+
+    @Override
+    public Optional<ReportState> add(UsageReport report, String owner, Duration lease) {
+        Objects.requireNonNull(report, "report");
+        checkClaim(owner, lease);
+        String what = "store usage report " + report.reportId();
+        if (once(what, (s, c) -> s.insert(c, report, owner, lease))) {
+            return Optional.empty();
+        }
+        // Its id has a row: a known report, or a row that no longer stands for one (forgotten, unreadable).
+        return inTransaction(what, (s, c) -> {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                if (s.revive(c, report, owner, lease)) {
+                    return Optional.<ReportState>empty();
+                }
+                Lookup found = s.find(c, report.reportId(), true);
+                if (found.unreadable() != null) {
+                    s.quarantineReports(c, Map.of(report.reportId(), found.unreadable()));   // then revived with this copy
+                } else if (found.state() != null) {
+                    return Optional.of(found.state());
+                } else if (s.insert(c, report, owner, lease)) {
+                    return Optional.<ReportState>empty();                                       // its row was deleted meanwhile
+                }
+            }
+            throw new SQLException("the row of usage report " + report.reportId() + " kept changing", "40001");
+        });
+    }
+
+    @Override
+    public Optional<ReportState> state(String reportId) {
+        Lookup found = once("read usage report " + reportId, (s, c) -> s.find(c, reportId, false));
+        if (found.unreadable() != null) {
+            quarantine(Map.of(reportId, found.unreadable()));
+        }
+        return Optional.ofNullable(found.state());
+    }
+
+    @Override
+    public List<PendingReport> claim(String owner, int max, Duration lease) {
+        checkClaim(owner, lease);
+        if (max <= 0) {
+            throw new IllegalArgumentException("max must be positive, was " + max);
+        }
+        purgeIfDue();
+        return inTransaction("claim pending usage reports", (s, c) -> {
+            Decoded<PendingReport> claimed = s.claim(c, owner, max, lease);
+            s.quarantineReports(c, claimed.unreadable);
+            return List.copyOf(claimed.rows);
+        });
+    }
+
+    @Override
+    public Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
+        checkClaim(owner, lease);
+        return inTransaction("claim usage report " + reportId, (s, c) -> {
+            Lookup found = s.find(c, reportId, true);
+            if (found.unreadable() != null) {
+                s.quarantineReports(c, Map.of(reportId, found.unreadable()));
+            }
+            if (found.state() == null || found.state().status() != ReportStatus.PENDING
+                    || !found.state().pending().claimableBy(owner, found.storeNow())) {
+                return Optional.<PendingReport>empty();
+            }
+            Instant until = Query.micros(found.storeNow().plus(lease));
+            s.setClaims(c, List.of(reportId), owner, until);
+            return Optional.of(found.state().pending().withClaim(owner, until));
+        });
+    }
+
+    @Override
+    public boolean update(PendingReport report, String owner) {
+        Objects.requireNonNull(owner, "owner");
+        return once("update usage report " + report.reportId(), (s, c) -> s.update(c, report, owner));
+    }
+
+    @Override
+    public boolean acknowledge(DeliveredReport delivered) {
+        List<Acknowledgement> acks = delivered.acknowledgements();
+        boolean moved = run("record the delivery of usage report " + delivered.reportId(), !acks.isEmpty(),
+                (s, c) -> s.deliver(c, delivered) && stored(c, s, acks, true));
+        if (moved) {
+            purgeIfDue();
+        }
+        return moved;
+    }
+
+    @Override
+    public boolean refuse(DeadLetter letter, String owner) {
+        Objects.requireNonNull(owner, "owner");
+        List<Acknowledgement> acks = letter.acknowledgements();
+        return run("move usage report " + letter.reportId() + " to the dead letters", !acks.isEmpty(),
+                (s, c) -> s.refuse(c, letter, owner) && stored(c, s, acks, false));
+    }
+
+    private static boolean stored(Connection c, OutboxSql s, List<Acknowledgement> acks, boolean expiring) throws SQLException {
+        if (!acks.isEmpty()) {
+            s.storeAcknowledgements(c, acks, expiring);
+        }
+        return true;
+    }
+
+    @Override
+    public List<PendingReport> pending() {
+        Decoded<PendingReport> found = once("list the pending usage reports", OutboxSql::pending);
+        quarantine(found.unreadable);
+        return found.rows;
+    }
+
+    @Override
+    public List<DeadLetter> dead() {
+        Decoded<DeadLetter> found = once("list the dead letters", OutboxSql::dead);
+        quarantine(found.unreadable);
+        return found.rows;
+    }
+
+    /** Moves report rows found unreadable to the quarantine, each checked again under its row lock. */
+    private void quarantine(Map<String, String> unreadable) {
+        if (!unreadable.isEmpty()) {
+            inTransaction("set aside the unreadable usage reports " + unreadable.keySet(), (s, c) -> {
+                s.quarantineReports(c, unreadable);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public boolean retry(String reportId) {
+        return once("retry dead letter " + reportId, (s, c) -> s.retry(c, reportId));
+    }
+
+    @Override
+    public boolean discard(String reportId) {
+        return once("discard dead letter " + reportId, (s, c) -> s.delete(c, reportId, ReportStatus.DEAD.name()));
+    }
+
+    @Override
+    public UsageCounts counts() {
+        return once("count the usage reports and acknowledgements", OutboxSql::counts);
+    }
+
+    @Override
+    public List<Acknowledgement> acknowledgements() {
+        Decoded<Acknowledgement> found = once("list the acknowledgements not taken", OutboxSql::untaken);
+        if (!found.unreadable.isEmpty()) {
+            inTransaction("set aside the unreadable acknowledgements " + found.unreadable.keySet(), (s, c) -> {
+                s.quarantineAcknowledgements(c, found.unreadable.keySet());
+                return null;
+            });
+        }
+        return found.rows;
+    }
+
+    @Override
+    public boolean take(String acknowledgementId) {
+        return once("mark acknowledgement " + acknowledgementId + " taken", (s, c) -> s.take(c, acknowledgementId));
+    }
+
+    /** {@return this store: rows that cannot be decoded are set aside here} */
+    @Override
+    public Optional<Quarantine> quarantine() {
+        return Optional.of(this);
+    }
+
+    /**
+     * {@inheritDoc} An unreadable report keeps its id: submitting the same report again replaces it.
+     * The id of an unreadable acknowledgement starts with {@code acknowledgement/}.
+     */
+    @Override
+    public List<QuarantinedEntry> quarantined() {
+        return once("list the unreadable entries", OutboxSql::quarantined);
+    }
+
+    @Override
+    public boolean discardQuarantined(String id) {
+        return once("discard unreadable entry " + id, (s, c) -> s.discardQuarantined(c, id));
+    }
+
+    /** Deletes the rows past their retention, at most once an hour; a failure waits for the next time. */
+    private void purgeIfDue() {
+        long due = nextPurge.get();
+        long now = System.nanoTime();
+        if (now - due < 0 || !nextPurge.compareAndSet(due, now + PURGE_INTERVAL_NANOS)) {
             return;
         }
-        Dialect d = Dialect.of(c);
-        if (createSchema) {
-            JdbcSupport.createSchema(c, d, prefix);
-        }
-        dialect = d;
-    }
-
-    /** The store's "now": the database's clock, or the configured one. */
-    private Instant now(Connection c) throws SQLException {
-        if (clock != null) {
-            return clock.instant();
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT CURRENT_TIMESTAMP");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        try {
+            int deleted = once("forget the deliveries past their retention", OutboxSql::purge);
+            LOG.debug("Forgot {} delivered usage reports and acknowledgements past their retention", deleted);
+        } catch (SyncStoreException e) {
+            LOG.debug("Could not forget the deliveries past their retention ({}); trying again later", e.getMessage());
         }
     }
 
-    private static OffsetDateTime ts(Instant i) {
-        return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    @Override
+    public void saveSnapshot(LicenseSnapshot snapshot) {
+        upsert("snapshot", "account", snapshot.account().toLowerCase(Locale.ROOT), json(snapshot),
+                "store the license snapshot of " + snapshot.account());
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
+    @Override
+    public Optional<LicenseSnapshot> loadSnapshot(String account) {
+        return read("snapshot", "account", account.toLowerCase(Locale.ROOT), LicenseSnapshot.class,
+                "read the license snapshot of " + account);
+    }
+
+    @Override
+    public void saveOutcome(SyncOutcome outcome) {
+        upsert("outcome", "id", 1, json(outcome), "record the sync outcome");
+    }
+
+    @Override
+    public Optional<SyncOutcome> lastOutcome() {
+        return read("outcome", "id", 1, SyncOutcome.class, "read the last sync outcome");
     }
 
     private String json(Object value) {
@@ -162,453 +391,38 @@ public final class JdbcSyncStore implements SyncStore {
         }
     }
 
-    /** The state of a row, or null when its entry cannot be read. */
-    private ReportState stateOf(ResultSet rs) throws SQLException {
-        String id = rs.getString("report_id");
-        String status = rs.getString("status");
-        try {
-            switch (status) {
-                case PENDING:
-                    return ReportState.pending(pendingOf(rs));
-                case DEAD:
-                    return ReportState.dead(mapper.readValue(rs.getString("entry"), DeadLetter.class));
-                case DELIVERED:
-                    return ReportState.delivered(id, instant(rs, "changed_at"));
-                default:
-                    return null;
-            }
-        } catch (JsonProcessingException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private PendingReport pendingOf(ResultSet rs) throws SQLException, JsonProcessingException {
-        PendingReport e = mapper.readValue(rs.getString("entry"), PendingReport.class);
-        return e.withClaim(rs.getString("claim_owner"), instant(rs, "claimed_until"));
-    }
-
-    private void quarantine(Connection c, String reportId, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET status = ?, changed_at = ? WHERE report_id = ?")) {
-            ps.setString(1, UNREADABLE);
-            ps.setObject(2, ts(now));
-            ps.setString(3, reportId);
-            ps.executeUpdate();
-        }
-    }
-
-    private static final String COLUMNS = "report_id, status, stored_at, entry, claim_owner, claimed_until, changed_at";
-
-    private PreparedStatement byId(Connection c, String reportId, boolean forUpdate) throws SQLException {
-        PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE report_id = ?"
-                + (forUpdate ? " FOR UPDATE" : ""));
-        ps.setString(1, reportId);
-        return ps;
-    }
-
-    @Override
-    public Optional<ReportState> addPending(PendingReport report) {
-        return add(report, null, null);
-    }
-
-    @Override
-    public Optional<ReportState> addPending(PendingReport report, String owner, Duration lease) {
-        Objects.requireNonNull(owner, "owner");
-        return add(report, owner, lease);
-    }
-
-    /** Inserts a report unless its id is known, claimed by {@code owner} for {@code lease} in the database's clock when there is an owner. */
-    private Optional<ReportState> add(PendingReport report, String owner, Duration lease) {
-        Objects.requireNonNull(report, "report");
-        PendingReport entry = report.withClaim(null, null);
-        return inTransaction("store usage report " + report.reportId(), c -> {
-            try (PreparedStatement ps = byId(c, report.reportId(), false); ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return Optional.ofNullable(stateOf(rs));
-                }
-            }
-            Instant now = now(c);
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                ins.setString(1, report.reportId());
-                ins.setString(2, PENDING);
-                ins.setObject(3, ts(report.storedAt()));
-                ins.setString(4, json(entry));
-                ins.setString(5, owner);
-                ins.setObject(6, ts(owner == null ? null : now.plus(lease)));
-                ins.setObject(7, ts(now));
-                ins.executeUpdate();
-            }
-            return Optional.empty();
-        });
-    }
-
-    @Override
-    public Optional<ReportState> state(String reportId) {
-        return inTransaction("read usage report " + reportId, c -> {
-            try (PreparedStatement ps = byId(c, reportId, false); ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(stateOf(rs)) : Optional.empty();
-            }
-        });
-    }
-
-    @Override
-    public List<PendingReport> pendingReports() {
-        return inTransaction("list the pending usage reports", c -> readAll(c, COLUMNS, PENDING, this::pendingOf));
-    }
-
-    /** Decodes one row; a row it cannot decode is quarantined by {@link #readAll}. */
-    private interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException, JsonProcessingException;
-    }
-
     /**
-     * The rows of one status, oldest first, decoded; the rows that cannot be decoded are moved to
-     * quarantine in the same transaction, so they no longer block the others.
+     * Inserts or replaces the value of one key. Two nodes writing the first row at once (their first
+     * outcome, the first snapshot of an account) may collide on the key on H2: the one that lost writes again.
      */
-    private <T> List<T> readAll(Connection c, String columns, String status, RowReader<T> reader) throws SQLException {
-        List<T> out = new ArrayList<>();
-        List<String> unreadable = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM " + table + " WHERE status = ?"
-                + " ORDER BY stored_at, report_id")) {
-            ps.setString(1, status);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    try {
-                        out.add(reader.read(rs));
-                    } catch (JsonProcessingException | RuntimeException e) {
-                        unreadable.add(rs.getString("report_id"));
-                    }
-                }
+    private void upsert(String name, String keyColumn, Object key, String value, String what) {
+        Work<Integer> write = (s, c) -> {
+            try (Query q = new Query(c, dialect.upsert(prefix + name, List.of(keyColumn, name), "?, ?", 1), clock)) {
+                return q.object(key).text(value).update();
             }
-        }
-        Instant now = unreadable.isEmpty() ? null : now(c);
-        for (String id : unreadable) {
-            quarantine(c, id, now);
-        }
-        return out;
-    }
-
-    @Override
-    public int pendingCount() {
+        };
         try {
-            return inTransaction("count the pending usage reports", c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE status = ?")) {
-                    ps.setString(1, PENDING);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getInt(1);
-                    }
-                }
-            });
+            once(what, write);
         } catch (SyncStoreException e) {
-            return -1;
-        }
-    }
-
-    @Override
-    public boolean updatePending(PendingReport report) {
-        return update(report, null);
-    }
-
-    @Override
-    public boolean updatePending(PendingReport report, String owner) {
-        return update(report, Objects.requireNonNull(owner, "owner"));
-    }
-
-    /** Updates a pending report, its row locked; only while {@code owner} holds its claim, when there is an owner. */
-    private boolean update(PendingReport report, String owner) {
-        return inTransaction("update usage report " + report.reportId(), c -> {
-            PendingReport stored;
-            try (PreparedStatement ps = byId(c, report.reportId(), true); ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !PENDING.equals(rs.getString("status"))
-                        || owner != null && !owner.equals(rs.getString("claim_owner"))) {
-                    return false;
-                }
-                try {
-                    stored = pendingOf(rs);
-                } catch (JsonProcessingException e) {
-                    quarantine(c, report.reportId(), now(c));
-                    return false;
-                }
-            }
-            PendingReport updated = new PendingReport(stored.report(), stored.storedAt(), report.pollId(), report.attempts(),
-                    report.lastError(), null, null);
-            try (PreparedStatement up = c.prepareStatement("UPDATE " + table + " SET entry = ?, claim_owner = ?, claimed_until = ?,"
-                    + " changed_at = ? WHERE report_id = ?")) {
-                up.setString(1, json(updated));
-                up.setString(2, report.claimOwner());
-                up.setObject(3, ts(report.claimedUntil()));
-                up.setObject(4, ts(now(c)));
-                up.setString(5, report.reportId());
-                return up.executeUpdate() == 1;
-            }
-        });
-    }
-
-    @Override
-    public List<PendingReport> claimPending(String owner, int max, Duration lease) {
-        Objects.requireNonNull(owner, "owner");
-        if (max <= 0 || lease == null || lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("max and lease must be positive");
-        }
-        return inTransaction("claim pending usage reports", c -> {
-            Instant now = now(c);
-            Instant until = now.plus(lease);
-            List<PendingReport> candidates = new ArrayList<>();
-            List<String> unreadable = new ArrayList<>();
-            // PostgreSQL skips rows another node is claiming right now; H2 applies its row limit before
-            // skipping, so there every candidate is read and the conditional update below decides.
-            String lockClause = dialect == Dialect.POSTGRESQL ? " FETCH FIRST " + max + " ROWS ONLY FOR UPDATE SKIP LOCKED" : "";
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE status = ?"
-                    + " AND (claim_owner IS NULL OR claimed_until IS NULL OR claimed_until <= ? OR claim_owner = ?)"
-                    + " ORDER BY stored_at, report_id" + lockClause)) {
-                ps.setString(1, PENDING);
-                ps.setObject(2, ts(now));
-                ps.setString(3, owner);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        try {
-                            candidates.add(pendingOf(rs).withClaim(owner, until));
-                        } catch (JsonProcessingException | RuntimeException e) {
-                            unreadable.add(rs.getString("report_id"));
-                        }
-                    }
-                }
-            }
-            List<PendingReport> claimed = new ArrayList<>();
-            try (PreparedStatement up = c.prepareStatement("UPDATE " + table + " SET claim_owner = ?, claimed_until = ?"
-                    + " WHERE report_id = ? AND status = ? AND (claim_owner IS NULL OR claimed_until IS NULL"
-                    + " OR claimed_until <= ? OR claim_owner = ?)")) {
-                for (PendingReport e : candidates) {
-                    if (claimed.size() == max) {
-                        break;
-                    }
-                    up.setString(1, owner);
-                    up.setObject(2, ts(until));
-                    up.setString(3, e.reportId());
-                    up.setString(4, PENDING);
-                    up.setObject(5, ts(now));
-                    up.setString(6, owner);
-                    if (up.executeUpdate() == 1) {
-                        claimed.add(e);
-                    }
-                }
-            }
-            for (String id : unreadable) {
-                quarantine(c, id, now);
-            }
-            return claimed;
-        });
-    }
-
-    @Override
-    public Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
-        Objects.requireNonNull(owner, "owner");
-        if (lease == null || lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("the lease must be positive");
-        }
-        return inTransaction("claim usage report " + reportId, c -> {
-            Instant now = now(c);
-            PendingReport mine;
-            try (PreparedStatement ps = byId(c, reportId, true); ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !PENDING.equals(rs.getString("status"))) {
-                    return Optional.<PendingReport>empty();
-                }
-                try {
-                    mine = pendingOf(rs);
-                } catch (JsonProcessingException e) {
-                    quarantine(c, reportId, now);
-                    return Optional.<PendingReport>empty();
-                }
-            }
-            if (!mine.claimableBy(owner, now)) {
-                return Optional.<PendingReport>empty();
-            }
-            mine = mine.withClaim(owner, now.plus(lease));
-            try (PreparedStatement up = c.prepareStatement("UPDATE " + table + " SET claim_owner = ?, claimed_until = ?"
-                    + " WHERE report_id = ?")) {
-                up.setString(1, owner);
-                up.setObject(2, ts(mine.claimedUntil()));
-                up.setString(3, reportId);
-                up.executeUpdate();
-            }
-            return Optional.of(mine);
-        });
-    }
-
-    /** Moves a row from one status to another; true when it was in {@code from}. */
-    private boolean move(Connection c, String reportId, String from, String to, String entry) throws SQLException {
-        try (PreparedStatement up = c.prepareStatement("UPDATE " + table + " SET status = ?, entry = ?, claim_owner = NULL,"
-                + " claimed_until = NULL, changed_at = ? WHERE report_id = ? AND status = ?")) {
-            up.setString(1, to);
-            up.setString(2, entry);
-            up.setObject(3, ts(now(c)));
-            up.setString(4, reportId);
-            up.setString(5, from);
-            return up.executeUpdate() == 1;
-        }
-    }
-
-    @Override
-    public boolean markDelivered(String reportId) {
-        return inTransaction("record the delivery of usage report " + reportId, c -> move(c, reportId, PENDING, DELIVERED, null));
-    }
-
-    @Override
-    public boolean moveToDead(DeadLetter letter) {
-        DeadLetter stored = new DeadLetter(letter.entry().withClaim(null, null), letter.status(), letter.code(), letter.message(),
-                letter.refusedAt());
-        return inTransaction("move usage report " + letter.reportId() + " to the dead letters",
-                c -> move(c, letter.reportId(), PENDING, DEAD, json(stored)));
-    }
-
-    @Override
-    public List<DeadLetter> deadLetters() {
-        return inTransaction("list the dead letters", c -> readAll(c, "report_id, entry", DEAD,
-                rs -> mapper.readValue(rs.getString("entry"), DeadLetter.class)));
-    }
-
-    @Override
-    public boolean retryDead(String reportId) {
-        return inTransaction("retry dead letter " + reportId, c -> {
-            DeadLetter letter;
-            try (PreparedStatement ps = byId(c, reportId, true); ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !DEAD.equals(rs.getString("status"))) {
-                    return false;
-                }
-                try {
-                    letter = mapper.readValue(rs.getString("entry"), DeadLetter.class);
-                } catch (JsonProcessingException e) {
-                    quarantine(c, reportId, now(c));
-                    return false;
-                }
-            }
-            PendingReport fresh = new PendingReport(letter.entry().report(), letter.entry().storedAt(), null, 0, null, null, null);
-            return move(c, reportId, DEAD, PENDING, json(fresh));
-        });
-    }
-
-    private boolean delete(String reportId, String status, String what) {
-        return inTransaction(what, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE report_id = ? AND status = ?")) {
-                ps.setString(1, reportId);
-                ps.setString(2, status);
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
-    @Override
-    public boolean discardDead(String reportId) {
-        return delete(reportId, DEAD, "discard dead letter " + reportId);
-    }
-
-    @Override
-    public List<QuarantinedEntry> quarantined() {
-        return inTransaction("list the unreadable usage reports", c -> {
-            List<QuarantinedEntry> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT report_id, changed_at FROM " + table + " WHERE status = ?"
-                    + " ORDER BY changed_at, report_id")) {
-                ps.setString(1, UNREADABLE);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String id = rs.getString("report_id");
-                        out.add(new QuarantinedEntry(id, "row " + id + " of " + table + " could not be read; kept for an operator",
-                                instant(rs, "changed_at")));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    @Override
-    public boolean discardQuarantined(String id) {
-        return delete(id, UNREADABLE, "discard unreadable usage report " + id);
-    }
-
-    @Override
-    public void saveSnapshot(LicenseSnapshot snapshot) {
-        upsert("snapshot", "account", snapshot.account().toLowerCase(Locale.ROOT), "snapshot", json(snapshot),
-                "store the license snapshot of " + snapshot.account());
-    }
-
-    @Override
-    public Optional<LicenseSnapshot> loadSnapshot(String account) {
-        return read("snapshot", "account", account.toLowerCase(Locale.ROOT), "snapshot", LicenseSnapshot.class,
-                "read the license snapshot of " + account);
-    }
-
-    @Override
-    public void saveOutcome(SyncOutcome outcome) {
-        upsert("outcome", "id", 1, "outcome", json(outcome), "record the sync outcome");
-    }
-
-    @Override
-    public Optional<SyncOutcome> lastOutcome() {
-        return read("outcome", "id", 1, "outcome", SyncOutcome.class, "read the last sync outcome");
-    }
-
-    /**
-     * Updates the row, or inserts it when there is none. Two nodes inserting the first row at once
-     * (their first outcome, the first snapshot of an account) collide on the key: the one that lost
-     * then updates the row the other inserted.
-     */
-    private void upsert(String name, String keyColumn, Object key, String valueColumn, String value, String what) {
-        try {
-            updateOrInsert(name, keyColumn, key, valueColumn, value, what);
-        } catch (SyncStoreException e) {
-            if (!(e.getCause() instanceof SQLException) || !UNIQUE_VIOLATION.equals(((SQLException) e.getCause()).getSQLState())) {
+            if (!(e.getCause() instanceof SQLException) || !Query.UNIQUE_VIOLATION.equals(((SQLException) e.getCause()).getSQLState())) {
                 throw e;
             }
-            updateOrInsert(name, keyColumn, key, valueColumn, value, what);
+            once(what, write);
         }
-    }
-
-    /** The SQL state of a unique-key violation, on PostgreSQL and H2. */
-    private static final String UNIQUE_VIOLATION = "23505";
-
-    private void updateOrInsert(String name, String keyColumn, Object key, String valueColumn, String value, String what) {
-        inTransaction(what, c -> {
-            try (PreparedStatement up = c.prepareStatement("UPDATE " + prefix + name + " SET " + valueColumn + " = ? WHERE "
-                    + keyColumn + " = ?")) {
-                up.setString(1, value);
-                up.setObject(2, key);
-                if (up.executeUpdate() == 1) {
-                    return null;
-                }
-            }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + prefix + name + " (" + keyColumn + ", "
-                    + valueColumn + ") VALUES (?, ?)")) {
-                ins.setObject(1, key);
-                ins.setString(2, value);
-                ins.executeUpdate();
-            }
-            return null;
-        });
     }
 
     /** Reads one JSON value; empty when there is none or it cannot be read (as the SPI asks). */
-    private <T> Optional<T> read(String name, String keyColumn, Object key, String valueColumn, Class<T> type, String what) {
-        String value;
+    private <T> Optional<T> read(String name, String keyColumn, Object key, Class<T> type, String what) {
         try {
-            value = inTransaction(what, c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + valueColumn + " FROM " + prefix + name + " WHERE "
-                        + keyColumn + " = ?")) {
-                    ps.setObject(1, key);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? rs.getString(1) : null;
-                    }
+            String value = once(what, (s, c) -> {
+                try (Query q = new Query(c, "SELECT " + name + " FROM " + prefix + name + " WHERE " + keyColumn + " = ?", clock)) {
+                    ResultSet rs = q.object(key).query();
+                    return rs.next() ? rs.getString(1) : null;
                 }
             });
-        } catch (SyncStoreException e) {
-            return Optional.empty();
-        }
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(mapper.readValue(value, type));
-        } catch (JsonProcessingException e) {
+            return value == null ? Optional.empty() : Optional.of(mapper.readValue(value, type));
+        } catch (SyncStoreException | JsonProcessingException e) {
+            LOG.debug("Could not {} ({})", what, e.getClass().getSimpleName());
             return Optional.empty();
         }
     }
@@ -654,7 +468,7 @@ public final class JdbcSyncStore implements SyncStore {
         }
 
         /**
-         * Sets the clock that times claims and state changes (default: the database's
+         * Sets the clock that times claims, state changes and retention (default: the database's
          * {@code CURRENT_TIMESTAMP}, so the nodes' clocks need not agree). For tests.
          *
          * @param clock the clock

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.sync.lock.LockHolder;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.PendingReport;
-import io.github.ssmonprem.sync.store.ReportState;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.Sudi;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,12 +56,11 @@ class ClusterTest {
             JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
             JdbcSyncLock lock = JdbcSyncLock.builder(ds).tablePrefix(prefix).build();
             List<String> nonces = new ArrayList<>();
-            Instant now = Instant.now();
             for (int i = 1; i <= 3; i++) {
-                UsageReport report = UsageReport.builder().account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT")
-                        .productInstance("vmanage-" + i).device("edge-" + i, "regid.sdwan")
-                        .usage("sdwan_dna_advantage", i, now.minusSeconds(3600), now).build();
-                store.addPending(PendingReport.of(report, now.plusMillis(i)));
+                UsageReport report = UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(Rum.rum(new Sudi("C8000V", "edge-" + i), i)));
+                store.add(report, "setup", Duration.ofMinutes(1));
+                PendingReport stored = store.state(report.reportId()).orElseThrow().pending();
+                store.update(stored.withClaim(null, null), "setup");       // left for the nodes to claim
                 nonces.add(report.reportId());
             }
 
@@ -85,7 +84,7 @@ class ClusterTest {
                 assertEquals(1, emulator.stats().licensePages(), "the killed node had pulled the licenses");
 
                 emulator.acknowledgeAfter(0, Duration.ZERO);
-                await(() -> store.pendingCount() == 0 && store.lastOutcome().map(o -> o.success()).orElse(false),
+                await(() -> store.counts().pending() == 0 && store.lastOutcome().map(o -> o.success()).orElse(false),
                         "another node takes over once the lease expires and delivers the rest");
                 await(() -> lock.holder().isEmpty(), "the replacement released the lease");
 
@@ -93,7 +92,7 @@ class ClusterTest {
                 assertEquals(3, emulator.stats().usageRecordsCounted(), "each report's one usage record counted once");
                 for (String nonce : nonces) {
                     assertEquals(1, emulator.stats().submissionsOf(nonce), "no report submitted by two nodes: " + nonce);
-                    assertEquals(ReportState.Status.DELIVERED, store.state(nonce).orElseThrow().status());
+                    assertEquals(ReportStatus.DELIVERED, store.state(nonce).orElseThrow().status());
                 }
                 assertEquals(2, emulator.stats().licensePages(),
                         "one pull by the killed node, one by its replacement; the third node saw the success and skipped");

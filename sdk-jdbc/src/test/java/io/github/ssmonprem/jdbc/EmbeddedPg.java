@@ -13,6 +13,16 @@ final class EmbeddedPg {
     private EmbeddedPg() {
     }
 
+    private static DataSource pooled;
+
+    /** {@return the server's database behind a small connection pool, as applications use it} */
+    static synchronized DataSource pooled() {
+        if (pooled == null) {
+            pooled = new PooledDataSource(dataSource());
+        }
+        return pooled;
+    }
+
     static synchronized DataSource dataSource() {
         if (server == null) {
             try {

@@ -3,17 +3,12 @@ package io.github.ssmonprem.jdbc;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.testkit.SyncStoreContract;
 import java.time.Clock;
-import java.util.UUID;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
 
 /** {@link JdbcSyncStore} passes the store contract on H2; "reopening" is a new store on the same database. */
 class JdbcSyncStoreH2ContractTest extends SyncStoreContract {
 
-    private final JdbcDataSource h2 = new JdbcDataSource();
-
-    JdbcSyncStoreH2ContractTest() {
-        h2.setURL("jdbc:h2:mem:contract-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-    }
+    private final DataSource h2 = Rum.h2();
 
     @Override
     protected SyncStore newStore(Clock clock) {
@@ -24,5 +19,10 @@ class JdbcSyncStoreH2ContractTest extends SyncStoreContract {
     protected SyncStore reopen(SyncStore current) {
         current.close();
         return newStore(clock);
+    }
+
+    @Override
+    protected boolean damage(String reportId) throws Exception {
+        return Rum.damage(h2, "ssm_", reportId);
     }
 }
