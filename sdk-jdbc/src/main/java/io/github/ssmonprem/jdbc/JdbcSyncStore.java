@@ -157,10 +157,29 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
             if (createSchema) {
                 JdbcSupport.createSchema(c, d, prefix);
             }
+            if (d == Dialect.H2) {
+                warnOfWriteDelay(c);
+            }
             dialect = d;
             sql = new OutboxSql(d, prefix, clock);
         }
         return sql;
+    }
+
+    /**
+     * An H2 database writes a commit to its file up to its {@code WRITE_DELAY} later (500 ms by
+     * default): a crash of the process that runs it loses what was committed meanwhile.
+     */
+    private static void warnOfWriteDelay(Connection c) throws SQLException {
+        try (java.sql.Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            String delay = rs.next() ? rs.getString(1) : "0";
+            if (!"0".equals(delay)) {
+                LOG.warn("The H2 database of the sync store writes commits to its file up to {} ms later (WRITE_DELAY): a crash of"
+                        + " its process in that time loses usage reports and acknowledgements the SDK was told are stored. Add"
+                        + " ;WRITE_DELAY=0 to its JDBC URL, or use PostgreSQL.", delay);
+            }
+        }
     }
 
     private static void checkClaim(String owner, Duration lease) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.core.testing.LogCapture;
 import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
 import io.github.ssmonprem.sync.store.PendingReport;
@@ -41,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -371,6 +373,22 @@ class JdbcSyncStoreTest {
         assertEquals(Optional.empty(), store.add(report(1), "node-a", LEASE));
         assertTrue(store.acknowledge(delivered(report(1), acks(report(1), T0))));
         assertEquals(acks(report(1), T0), store.acknowledgements());
+    }
+
+    @Test
+    void anH2FileDatabaseThatDelaysItsWritesIsReportedAtFirstUse() {
+        LogCapture.clear();
+        JdbcDataSource delayed = new JdbcDataSource();
+        delayed.setURL("jdbc:h2:" + dir.resolve("delayed"));
+        JdbcSyncStore.builder(delayed).build().counts();
+        assertEquals(1, LogCapture.linesOf(JdbcSyncStore.class.getName()).stream().filter(l -> l.contains("WRITE_DELAY=0")).count(),
+                LogCapture.lines().toString());
+
+        LogCapture.clear();
+        JdbcDataSource immediate = new JdbcDataSource();
+        immediate.setURL("jdbc:h2:" + dir.resolve("immediate") + ";WRITE_DELAY=0");
+        JdbcSyncStore.builder(immediate).build().counts();
+        assertEquals(List.of(), LogCapture.linesOf(JdbcSyncStore.class.getName()));
     }
 
     @Test
