@@ -146,22 +146,29 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SyncStoreException("The sync store could not " + what + ": " + JdbcSupport.describe(e) + ".", REMEDIATION, e);
+            throw new SyncStoreException("The sync store could not " + what + ": " + JdbcSupport.describe(e) + ".",
+                    JdbcSupport.isSchemaMismatch(e) ? schemaRemediation() : REMEDIATION, e);
         }
+    }
+
+    private String schemaRemediation() {
+        return "The tables " + prefix + "report, " + prefix + "acknowledgement, " + prefix + "snapshot and " + prefix + "outcome are"
+                + " missing or are not this SDK version's: create them from io/github/ssmonprem/jdbc/schema-"
+                + (dialect == Dialect.H2 ? "h2" : "postgresql") + ".sql (in sdk-jdbc) with the prefix filled in, or let the store"
+                + " create them (createSchema, on by default); drop tables an earlier version created first.";
     }
 
     /** Detects the database and creates the schema, once per store. */
     private synchronized OutboxSql prepare(Connection c) throws SQLException {
         if (sql == null) {
-            Dialect d = Dialect.of(c);
+            dialect = Dialect.of(c);
             if (createSchema) {
-                JdbcSupport.createSchema(c, d, prefix);
+                JdbcSupport.createSchema(c, dialect, prefix);
             }
-            if (d == Dialect.H2) {
+            if (dialect == Dialect.H2) {
                 warnOfWriteDelay(c);
             }
-            dialect = d;
-            sql = new OutboxSql(d, prefix, clock);
+            sql = new OutboxSql(dialect, prefix, clock);
         }
         return sql;
     }

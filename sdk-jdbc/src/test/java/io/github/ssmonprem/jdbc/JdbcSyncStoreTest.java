@@ -351,6 +351,8 @@ class JdbcSyncStoreTest {
         JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).createSchema(false).build();
         SyncStoreException missing = assertThrows(SyncStoreException.class, () -> store.add(report(1), "node-a", LEASE));
         assertTrue(missing.getMessage().contains("SQL state"), missing.getMessage());
+        assertTrue(missing.remediation().contains("schema-" + (kind.equals("postgresql") ? "postgresql" : "h2") + ".sql")
+                && missing.remediation().contains(prefix + "acknowledgement"), missing.remediation());
 
         String file = kind.equals("postgresql") ? "schema-postgresql.sql" : "schema-h2.sql";
         String text;
@@ -389,6 +391,22 @@ class JdbcSyncStoreTest {
         immediate.setURL("jdbc:h2:" + dir.resolve("immediate") + ";WRITE_DELAY=0");
         JdbcSyncStore.builder(immediate).build().counts();
         assertEquals(List.of(), LogCapture.linesOf(JdbcSyncStore.class.getName()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void tablesOfAnEarlierVersionAreATypedErrorThatSaysWhatToDo(String kind) throws Exception {
+        DataSource ds = Rum.database(kind);
+        String prefix = Rum.freshPrefix();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + prefix + "report (report_id VARCHAR(128) NOT NULL PRIMARY KEY, status VARCHAR(12) NOT NULL,"
+                    + " stored_at TIMESTAMP WITH TIME ZONE NOT NULL, entry VARCHAR(1000), claim_owner VARCHAR(200),"
+                    + " claimed_until TIMESTAMP WITH TIME ZONE, changed_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+        }
+        JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
+        SyncStoreException e = assertThrows(SyncStoreException.class, () -> store.add(report(1), "node-a", LEASE));
+        assertTrue(e.remediation().contains("drop tables an earlier version created")
+                && e.remediation().contains("schema-" + (kind.equals("postgresql") ? "postgresql" : "h2") + ".sql"), e.remediation());
     }
 
     @Test
