@@ -27,6 +27,7 @@ import io.github.ssmonprem.sync.usage.UsageReport;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -178,7 +179,7 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
      * default): a crash of the process that runs it loses what was committed meanwhile.
      */
     private static void warnOfWriteDelay(Connection c) throws SQLException {
-        try (java.sql.Statement st = c.createStatement();
+        try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
             String delay = rs.next() ? rs.getString(1) : "0";
             if (!"0".equals(delay)) {

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.core.testing.LogCapture;
+import io.github.ssmonprem.jdbc.internal.Dialect;
+import io.github.ssmonprem.jdbc.internal.OutboxSql;
 import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
 import io.github.ssmonprem.sync.store.PendingReport;
@@ -28,9 +30,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -407,6 +407,29 @@ class JdbcSyncStoreTest {
         SyncStoreException e = assertThrows(SyncStoreException.class, () -> store.add(report(1), "node-a", LEASE));
         assertTrue(e.remediation().contains("drop tables an earlier version created")
                 && e.remediation().contains("schema-" + (kind.equals("postgresql") ? "postgresql" : "h2") + ".sql"), e.remediation());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aRowReadableAgainWhenItIsSetAsideStaysWhereItIs(String kind) throws Exception {
+        DataSource ds = Rum.database(kind);
+        String prefix = Rum.freshPrefix();
+        JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
+        UsageReport report = Rum.reportOfDevices(1, 1);
+        store.add(report, "node-a", LEASE);
+        store.add(report(2), "node-a", LEASE);
+        assertTrue(store.acknowledge(delivered(report(2), acks(report(2), T0))));
+        // A reader found these rows unreadable; a concurrent add or upsert replaced them with readable ones before it set them aside.
+        OutboxSql sql = new OutboxSql(kind.equals("h2") ? Dialect.H2 : Dialect.POSTGRESQL, prefix, null);
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            sql.quarantineReports(c, java.util.Map.of(report.reportId(), "unreadable when read"));
+            sql.quarantineAcknowledgements(c, List.of(acks(report(2), T0).get(0).id()));
+            c.commit();
+        }
+        assertEquals(List.of(), store.quarantined());
+        assertEquals(ReportStatus.PENDING, store.state(report.reportId()).orElseThrow().status());
+        assertEquals(acks(report(2), T0), store.acknowledgements());
     }
 
     @Test
