@@ -36,7 +36,7 @@ import io.github.ssmonprem.core.exception.UnauthorizedException;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
-import io.github.ssmonprem.sync.UsageDeliveryException;
+import io.github.ssmonprem.sync.usage.UsageDeliveryException;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.nio.file.Path;

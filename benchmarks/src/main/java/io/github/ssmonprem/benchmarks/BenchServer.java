@@ -3,6 +3,7 @@ package io.github.ssmonprem.benchmarks;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -43,6 +44,13 @@ final class BenchServer implements AutoCloseable {
     private final List<Long> tokenRequestNanos = new ArrayList<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong tokenCounter = new AtomicLong();
+    private final AtomicLong pollIds = new AtomicLong();
+    /** The COMPLETE answer of each accepted upload, by poll id, until polled. */
+    private final Map<Long, byte[]> acknowledgements = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static final byte[] SEARCH = ("{\"status\":\"COMPLETE\",\"accounts\":[{\"account_id\":\"100001\",\"domain\":\"bench.example\","
+            + "\"name\":\"Bench\",\"virtual_accounts\":[{\"name\":\"DEFAULT\",\"virtual_account_id\":\"200001\"}]}]}")
+            .getBytes(StandardCharsets.UTF_8);
 
     BenchServer(int threads) throws IOException {
         // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm and
@@ -114,6 +122,7 @@ final class BenchServer implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readAllBytes();
             byte[] answer;
+            int status = 200;
             if (path.equals("/backend/oauth/token")) {
                 long now = System.nanoTime();
                 synchronized (this) {
@@ -129,20 +138,35 @@ final class BenchServer implements AutoCloseable {
                 int page = (int) (offset / pageSize);
                 answer = page < licensePages.size() ? licensePages.get(page)
                         : "{\"totalRecords\":0,\"licenses\":[],\"status\":\"SUCCESS\"}".getBytes(StandardCharsets.UTF_8);
+            } else if (path.equals("/backend/api/v2/accounts/search")) {
+                answer = SEARCH;
             } else if (path.equals("/backend/api/v2/devices/reportusage")) {
-                String nonce = textField(body, "nonce");
-                answer = ("{\"data\":{\"timestamp\":" + System.currentTimeMillis() + ",\"nonce\":\"" + nonce
-                        + "\",\"poll_id\":\"p-" + nonce + "\"}}").getBytes(StandardCharsets.UTF_8);
+                // 202 OK_POLL with a 64-bit poll id, as SSM servers answer; the poll then acknowledges each device.
+                JsonNode data = SsmJson.mapper().readTree(body).path("data");
+                String nonce = data.path("nonce").asText();
+                StringBuilder acks = new StringBuilder();
+                for (JsonNode group : data.path("reports")) {
+                    acks.append(acks.length() == 0 ? "" : ",").append("{\"sudi\":").append(group.path("sudi"))
+                            .append(",\"software_tag_identifier\":\"bench\",\"smart_license\":\"YWNr\"}");
+                }
+                long pollId = 77412347487202314L + pollIds.incrementAndGet();
+                acknowledgements.put(pollId, ("{\"status\":\"COMPLETE\",\"type\":\"acknowledgements\",\"correlation_id\":\"bench\","
+                        + "\"data\":{\"acknowledgements\":[" + acks + "]}}").getBytes(StandardCharsets.UTF_8));
+                answer = ("{\"status\":\"OK_POLL\",\"message_code\":null,\"message\":null,\"nonce\":\"" + nonce + "\",\"poll_id\":"
+                        + pollId + ",\"action\":\"acknowledgements\"}").getBytes(StandardCharsets.UTF_8);
+                status = 202;
             } else if (path.equals("/backend/api/v2/accounts/poll")) {
-                String nonce = textField(body, "nonce");
-                answer = ("{\"status\":\"COMPLETE\",\"data\":{\"acknowledgements\":[{\"nonce\":\"" + nonce
-                        + "\",\"smart_license\":\"YWNr\"}]}}").getBytes(StandardCharsets.UTF_8);
+                answer = acknowledgements.remove(SsmJson.mapper().readTree(body).path("data").path("poll_id").asLong());
+                if (answer == null) {
+                    answer = "{\"status\":\"ERROR\",\"statusMessage\":\"unknown poll_id\"}".getBytes(StandardCharsets.UTF_8);
+                    status = 404;
+                }
             } else {
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
+            exchange.sendResponseHeaders(status, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer);
             }

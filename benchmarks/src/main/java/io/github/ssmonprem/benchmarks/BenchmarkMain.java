@@ -10,10 +10,12 @@ import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.core.http.SsmRequest;
-import io.github.ssmonprem.sync.DeliveryResult;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.model.License;
-import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.usage.RumReport;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.github.ssmonprem.sync.store.SyncStore;
@@ -102,6 +104,7 @@ public final class BenchmarkMain {
             DeliveryBenchmarks delivery = new DeliveryBenchmarks(quick, bench::figure);
             all.put("pipelined", delivery::pipelined);
             all.put("cluster", delivery::cluster);
+            all.put("async", delivery::asyncParallel);
             for (Map.Entry<String, Bench> e : all.entrySet()) {
                 if (only.isEmpty() || only.contains(e.getKey())) {
                     e.getValue().run();
@@ -421,7 +424,7 @@ public final class BenchmarkMain {
 
     private void outbox() throws Exception {
         int reports = 100;
-        int perReport = 10_000;
+        int perReport = RUM_PER_REPORT;
         Path dir = Files.createTempDirectory("ssm-bench-outbox");
         try (FileSyncStore fileStore = new FileSyncStore(dir);
                 SsmSyncClient file = client(fileStore);
@@ -431,7 +434,7 @@ public final class BenchmarkMain {
                 push(memory, warm);
             }
             // The two stores alternate report by report, so drift and bursts fall on both sides alike;
-            // each pass pushes the 1,000,000 records through each store.
+            // each pass pushes 5,000 RUM reports through each store.
             int passes = quick ? 2 : 6;
             long fileNanos = 0;
             long memoryNanos = 0;
@@ -450,13 +453,13 @@ public final class BenchmarkMain {
                     }
                 }
             }
-            if (file.store().pendingCount() != 0 || memory.store().pendingCount() != 0) {
+            if (file.store().counts().pending() != 0 || memory.store().counts().pending() != 0) {
                 throw new IllegalStateException("reports left pending");
             }
             figure("usage.outbox.overhead.ratio", (double) fileNanos / memoryNanos);
             figure("usage.outbox.file.ms", fileNanos / 1e6 / passes);
             figure("usage.outbox.memory.ms", memoryNanos / 1e6 / passes);
-            figure("usage.outbox.records", (double) reports * perReport);
+            figure("usage.outbox.rum.reports", (double) reports * perReport);
         } finally {
             deleteTree(dir);
         }
@@ -470,27 +473,30 @@ public final class BenchmarkMain {
 
     private static long push(SsmSyncClient client, UsageReport report) {
         long t0 = System.nanoTime();
-        DeliveryResult result = client.submitUsage(report);
+        List<DeliveryResult> results = client.submitUsage(report);
         long elapsed = System.nanoTime() - t0;
-        if (!result.delivered()) {
-            throw new IllegalStateException("not delivered: " + result.error());
+        if (results.size() != 1 || !results.get(0).delivered() || results.get(0).acknowledgements().isEmpty()) {
+            throw new IllegalStateException("not delivered: " + results);
         }
         return elapsed;
     }
 
-    private static List<UsageReport> usageReports(int count, int recordsPerReport) {
+    /** RUM reports per usage report in the outbox figure: ten devices' usage files of five reports (about 40 KB uploaded). */
+    static final int RUM_PER_REPORT = 50;
+    private static final java.util.concurrent.atomic.AtomicLong REPORT_IDS = new java.util.concurrent.atomic.AtomicLong(1_671_840_750L);
+
+    /** Usage reports of RUM reports as devices write them (payloads of about 700 characters), each with new report ids. */
+    static List<UsageReport> usageReports(int count, int rumPerReport) {
         Instant end = Instant.parse("2026-11-01T00:00:00Z");
         Instant start = end.minus(Duration.ofDays(1));
         List<UsageReport> out = new ArrayList<>();
         for (int r = 0; r < count; r++) {
-            UsageReport.Builder b = UsageReport.builder().account(ACCOUNT).virtualAccount("DEFAULT").productInstance("bench");
-            for (int d = 0; d < recordsPerReport / 10; d++) {
-                b.device("edge-" + d, "regid.2019-10.com.cisco.SDWAN");
-                for (int e = 0; e < 10; e++) {
-                    b.usage("entitlement_" + e, d + e, start, end);
-                }
+            List<RumReport> rum = new ArrayList<>();
+            for (int i = 0; i < rumPerReport; i++) {
+                rum.add(RumReportFixture.builder().device("C8000V", "BENCH" + (i % 10)).reportId(REPORT_IDS.incrementAndGet())
+                        .count(1 + i, start, end).spacing(true).build().toRumReport());
             }
-            out.add(b.build());
+            out.add(UsageReport.of(ACCOUNT, "DEFAULT", rum));
         }
         return out;
     }

@@ -8,12 +8,14 @@ import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
-import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -49,9 +51,14 @@ public final class ColdStart {
                 .store(new InMemorySyncStore())
                 .build()) {
             Instant now = Instant.now();
-            ssm.store().addPending(io.github.ssmonprem.sync.store.PendingReport.of(UsageReport.builder()
-                    .account("bench.example").virtualAccount("DEFAULT").productInstance("cold-start")
-                    .device("edge-1", "tag").usage("ent", 1, now.minusSeconds(60), now).build(), now));
+            ssm.store().add(UsageReport.of("bench.example", "DEFAULT", List.of(RumReportFixture.builder()
+                    .device("C8000V", "COLD1").reportId(now.getEpochSecond()).count(1, now.minusSeconds(60), now).build().toRumReport())),
+                    "cold-start-seed", java.time.Duration.ofMillis(1));
+            try {
+                Thread.sleep(5);                                       // the seed's claim expires: the sync takes the report
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             SyncResult result = ssm.sync();
             if (!result.isSuccess() || result.outcome().reportsDelivered() != 1) {
                 throw new IllegalStateException("sync failed: " + result);
@@ -86,26 +93,37 @@ public final class ColdStart {
                 offset += n;
             }
 
+            HttpGet search = new HttpGet(url + "/backend/api/v2/accounts/search");
+            search.setHeader("Authorization", bearer);
+            JsonNode account = mapper.readTree(body(http, search)).path("accounts").get(0);
             String nonce = UUID.randomUUID().toString();
             long now = System.currentTimeMillis();
+            String sudi = "{\"udi_pid\":\"C8000V\",\"udi_serial_number\":\"COLD1\"}";
+            String payload = "{\"version\":\"2.0\",\"asset_identification\":{\"report_id\":" + now / 1000 + ",\"asset\":{\"name\":\"tag\"},"
+                    + "\"instance\":{\"sudi\":" + sudi + "}},\"meta\":{\"entitlement_tag\":\"ent\"},\"measurements\":[{\"start_time\":"
+                    + (now / 1000 - 60) + ",\"end_time\":" + now / 1000 + ",\"value\":{\"type\":\"COUNT\",\"value\":\"1\"}}]}";
             HttpPost report = new HttpPost(url + "/backend/api/v2/devices/reportusage");
-            report.setHeader("Authorization", bearer);
-            report.setHeader("Idempotency-Key", nonce);
-            report.setEntity(new StringEntity("{\"data\":{\"timestamp\":" + now + ",\"nonce\":\"" + nonce
-                    + "\",\"product_instance_identifier\":\"cold-start\",\"reports\":[{\"hostname\":\"edge-1\","
-                    + "\"software_tag_identifier\":\"tag\",\"timestamp\":" + now + ",\"usage\":[{\"entitlement_tag\":\"ent\","
-                    + "\"count\":1,\"start_time\":" + (now - 60000) + ",\"end_time\":" + now + "}]}]}}", ContentType.APPLICATION_JSON));
-            String pollId = mapper.readTree(body(http, report))
-                    .path("data").path("poll_id").asText();
+            usageHeaders(report, bearer, account, sudi);
+            report.setEntity(new StringEntity("{\"data\":{\"timestamp\":" + now + ",\"nonce\":\"" + nonce + "\",\"reports\":[{\"sudi\":"
+                    + sudi + ",\"usage\":[{\"payload\":" + mapper.writeValueAsString(payload) + ",\"signature\":{\"sudi\":" + sudi
+                    + ",\"signing_type\":\"builtin\",\"key\":\"tag\",\"value\":\"AAAA\"}}]}]}}", ContentType.APPLICATION_JSON));
+            String pollId = mapper.readTree(body(http, report)).path("poll_id").asText();
             HttpPost poll = new HttpPost(url + "/backend/api/v2/accounts/poll");
-            poll.setHeader("Authorization", bearer);
-            poll.setEntity(new StringEntity("{\"data\":{\"timestamp\":" + now + ",\"nonce\":\"" + nonce + "\",\"poll_id\":\""
-                    + pollId + "\",\"type\":\"usage\",\"action\":\"acknowledgements\"}}", ContentType.APPLICATION_JSON));
+            usageHeaders(poll, bearer, account, sudi);
+            poll.setEntity(new StringEntity("{\"data\":{\"timestamp\":" + now + ",\"nonce\":\"" + nonce + "\",\"poll_id\":" + pollId
+                    + ",\"action\":\"acknowledgements\"}}", ContentType.APPLICATION_JSON));
             String status = mapper.readTree(body(http, poll)).path("status").asText();
             if (!status.equals("COMPLETE")) {
                 throw new IllegalStateException("not acknowledged: " + status);
             }
         }
+    }
+
+    private static void usageHeaders(org.apache.hc.core5.http.HttpRequest request, String bearer, JsonNode account, String sudi) {
+        request.setHeader("Authorization", bearer);
+        request.setHeader("X-CSW-SMART-ACCOUNT-ID", account.path("account_id").asText());
+        request.setHeader("X-CSW-VIRTUAL-ACCOUNT-ID", account.path("virtual_accounts").get(0).path("virtual_account_id").asText());
+        request.setHeader("X-CSW-REQUESTING-SYSTEM", sudi);
     }
 
     private static byte[] body(CloseableHttpClient http, org.apache.hc.core5.http.ClassicHttpRequest request) throws java.io.IOException {

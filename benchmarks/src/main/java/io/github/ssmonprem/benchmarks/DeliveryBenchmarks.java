@@ -1,12 +1,12 @@
 package io.github.ssmonprem.benchmarks;
 
 import io.github.ssmonprem.jdbc.JdbcSyncStore;
-import io.github.ssmonprem.sync.DeliveryResult;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
-import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.sync.store.FileSyncStore;
-import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -41,6 +41,9 @@ import javax.sql.DataSource;
  *       reports. Submissions the server received ÷ 30: 1.0 when the delivery claims keep every report
  *       with one node. The same over one shared state directory is
  *       {@code cluster.submissions.per.report.file}.</li>
+ *   <li>{@code usage.async.parallel.ratio}: four reports submitted at once with {@code submitUsageAsync}
+ *       against one alone, each acknowledged 1 s after it arrived: 1.0 when the four wait for their
+ *       acknowledgements together.</li>
  * </ul>
  */
 final class DeliveryBenchmarks {
@@ -57,7 +60,7 @@ final class DeliveryBenchmarks {
     }
 
     private static SsmEmulator emulator() {
-        return SsmEmulator.builder().acknowledgeAfter(0, ACK_AFTER).pollAfterSeconds(1).start();
+        return SsmEmulator.builder().acknowledgeAfter(0, ACK_AFTER).pollInterval(1).start();
     }
 
     private static SsmSyncClient client(SsmEmulator emulator, SyncStore store, String node) {
@@ -67,16 +70,25 @@ final class DeliveryBenchmarks {
         return client;
     }
 
-    private static List<String> addPending(SyncStore store, int count) {
-        List<String> ids = new ArrayList<>();
+    private static final java.util.concurrent.atomic.AtomicLong REPORT_IDS = new java.util.concurrent.atomic.AtomicLong(1_671_840_750L);
+
+    /** A usage report of one device's RUM report, with a new report id. */
+    private static UsageReport report(int device) {
+        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(RumReportFixture.builder()
+                .device("C8000V", "BENCH" + device).reportId(REPORT_IDS.incrementAndGet()).count(1 + device, T0, T0.plusSeconds(3600))
+                .build().toRumReport()));
+    }
+
+    /** Adds reports pending, as a node that stored them and died would leave them (claims that expire at once); their RUM report keys. */
+    private static List<String> addPending(SyncStore store, int count) throws InterruptedException {
+        List<String> keys = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            UsageReport r = UsageReport.builder().account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT")
-                    .productInstance("bench-" + i).device("edge-" + i, "regid.2019-10.com.cisco.SDWAN")
-                    .usage("sdwan_dna_advantage", 1 + i, T0, T0.plusSeconds(3600)).build();
-            store.addPending(PendingReport.of(r, T0.plusMillis(i)));
-            ids.add(r.reportId());
+            UsageReport r = report(i);
+            store.add(r, "bench-seed", Duration.ofMillis(1));
+            keys.add(r.reports().get(0).key());
         }
-        return ids;
+        Thread.sleep(5);
+        return keys;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -164,14 +176,14 @@ final class DeliveryBenchmarks {
                 for (Future<SyncResult> f : syncs) {
                     SyncResult r = f.get(5, TimeUnit.MINUTES);
                     if (!r.isSuccess()) {
-                        throw new IllegalStateException("a node's sync failed: " + r.error());
+                        throw new IllegalStateException("a node's sync failed: " + r.failure().orElse(null));
                     }
                 }
-                if (stores.get(0).pendingCount() != 0) {
+                if (stores.get(0).counts().pending() != 0) {
                     throw new IllegalStateException("reports left pending");
                 }
-                for (String id : ids) {
-                    submissions += emulator.stats().submissionsOf(id);
+                for (String key : ids) {
+                    submissions += emulator.stats().uploadsOf(key);
                 }
             } finally {
                 pool.shutdownNow();
@@ -180,6 +192,53 @@ final class DeliveryBenchmarks {
             }
         }
         return (double) submissions / (reports * rounds);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // usage.async.parallel.ratio
+
+    /**
+     * Four reports submitted at once with {@code submitUsageAsync} against one submitted alone, each
+     * acknowledged 1 s after the server received it: 1.0 when concurrent submissions wait for their
+     * acknowledgements together, 4.0 when they run one after the other.
+     */
+    void asyncParallel() throws Exception {
+        Path dir = Files.createTempDirectory("ssm-bench-async");
+        try (SsmEmulator emulator = emulator();
+                FileSyncStore store = new FileSyncStore(dir);
+                SsmSyncClient client = client(emulator, store, "bench-node")) {
+            submitAll(client, 1);                                    // warm-up
+            int rounds = quick ? 2 : 5;
+            double[] one = new double[rounds];
+            double[] four = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                one[round] = submitAll(client, 1);
+                four[round] = submitAll(client, 4);
+            }
+            Arrays.sort(one);
+            Arrays.sort(four);
+            figure.accept("usage.async.parallel.ratio", four[rounds / 2] / one[rounds / 2]);
+            figure.accept("usage.async.one.ms", one[rounds / 2] * 1000);
+            figure.accept("usage.async.four.ms", four[rounds / 2] * 1000);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** Seconds until {@code count} reports submitted at once are all acknowledged. */
+    private static double submitAll(SsmSyncClient client, int count) throws Exception {
+        List<java.util.concurrent.CompletableFuture<List<DeliveryResult>>> futures = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            futures.add(client.submitUsageAsync(report(i)));
+        }
+        for (var f : futures) {
+            List<DeliveryResult> results = f.get(2, TimeUnit.MINUTES);
+            if (!results.stream().allMatch(DeliveryResult::delivered)) {
+                throw new IllegalStateException("not delivered: " + results);
+            }
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static void deleteTree(Path dir) throws IOException {

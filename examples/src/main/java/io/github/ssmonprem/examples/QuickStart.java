@@ -1,11 +1,13 @@
 package io.github.ssmonprem.examples;
 
 import io.github.ssmonprem.auth.AccessToken;
-import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.model.Account;
 import io.github.ssmonprem.sync.model.License;
-import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.RumReport;
+import io.github.ssmonprem.sync.usage.Sudi;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -74,15 +76,18 @@ public final class QuickStart {
             out.println(licenses.size() + (licenses.size() == 1 ? " license in " : " licenses in ") + connection.account() + ", " + outOfCompliance + " out of compliance");
 
             Instant now = Instant.now();
-            UsageReport report = UsageReport.builder()
-                    .account(connection.account())
-                    .virtualAccount(ssm.listAccounts().get(0).virtualAccounts().get(0).name())
-                    .productInstance("quickstart-example")
-                    .device("edge-1", "regid.2019-10.com.cisco.SDWAN")
-                    .usage("sdwan_dna_advantage", 3, now.minus(Duration.ofHours(24)), now)
+            RumReport usage = RumReport.builder()                      // an application metering its own use
+                    .device(new Sudi("QUICKSTART", "EXAMPLE-0001"))
+                    .softwareTag("regid.2019-10.com.cisco.SDWAN")
+                    .entitlementTag("sdwan_dna_advantage")
+                    .reportId(now.getEpochSecond())
+                    .count(3, now.minus(Duration.ofHours(24)), now)
                     .build();
-            DeliveryResult delivery = ssm.submitUsage(report);
-            out.println("Usage report " + report.reportId() + ": " + delivery.status());
+            String virtualAccount = ssm.listAccounts().get(0).virtualAccounts().get(0).name();
+            for (DeliveryResult delivery : ssm.submitUsage(UsageReport.of(connection.account(), virtualAccount, List.of(usage)))) {
+                out.println("Usage report " + delivery.reportId() + ": " + delivery.status() + ", "
+                        + delivery.acknowledgements().size() + " acknowledgement(s)");
+            }
         }
         return 0;
     }

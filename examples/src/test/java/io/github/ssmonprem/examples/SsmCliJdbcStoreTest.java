@@ -12,9 +12,11 @@ import io.github.ssmonprem.examples.cli.ExitCodes;
 import io.github.ssmonprem.jdbc.JdbcSyncLock;
 import io.github.ssmonprem.jdbc.JdbcSyncStore;
 import io.github.ssmonprem.sync.lock.SyncLease;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.DeadLetter;
-import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.usage.ServerMessage;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.DeviceUsageFiles;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -23,6 +25,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -84,8 +87,8 @@ class SsmCliJdbcStoreTest {
     }
 
     private static UsageReport report() {
-        return UsageReport.builder().account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT").productInstance("vmanage-1")
-                .device("edge-1", "regid.sdwan").usage("sdwan_dna_advantage", 3, T0, T0.plusSeconds(3600)).build();
+        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(RumReportFixture.builder().device("C8000V", "EDGE1")
+                .count(3, T0, T0.plusSeconds(3600)).build().toRumReport()));
     }
 
     private static void assertNoPassword(CliRunner.Result r) {
@@ -98,8 +101,9 @@ class SsmCliJdbcStoreTest {
     void theCommandsShareTheStateInPostgres() throws Exception {
         JdbcSyncStore store = JdbcSyncStore.builder(dataSource).build();
         UsageReport dead = report();
-        store.addPending(PendingReport.of(dead, T0));
-        store.moveToDead(new DeadLetter(new PendingReport(dead, T0, null, 1, null), 413, null, "Request Entity Too Large", T0));
+        store.add(dead, "node-1", Duration.ofMinutes(5));
+        store.refuse(new DeadLetter(store.state(dead.reportId()).orElseThrow().pending().withFailure("refused"), 413,
+                new ServerMessage("FAILED", null, "Request Entity Too Large", null), T0, List.of()), "node-1");
 
         CliRunner.Result list = cli().run("usage", "list", "--store", url, "--output", "json");
         assertEquals(0, list.exitCode(), list.toString());
@@ -114,11 +118,10 @@ class SsmCliJdbcStoreTest {
         assertEquals(ExitCodes.USAGE, cli().run("usage", "discard", dead.reportId(), "--store", url).exitCode(),
                 "no longer a dead letter");
 
-        Path usage = Files.writeString(dir.resolve("usage.json"), "{\"account\":\"" + SsmEmulator.DEMO_ACCOUNT
-                + "\",\"virtualAccount\":\"DEFAULT\",\"productInstance\":\"vmanage-1\",\"reports\":[{\"hostname\":\"edge-9\","
-                + "\"softwareTag\":\"regid.sdwan\",\"usage\":[{\"entitlementTag\":\"sdwan_dna_advantage\",\"count\":2,"
-                + "\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}]}]}");
-        CliRunner.Result push = cli().run("usage", "push", "--file", usage.toString(), "--store", url);
+        Path usage = DeviceUsageFiles.writeXml(dir.resolve("usage.xml"), List.of(RumReportFixture.builder().device("C8000V", "EDGE9")
+                .count(2, T0, T0.plusSeconds(3600)).build()));
+        CliRunner.Result push = cli().run("usage", "push", "--account", SsmEmulator.DEMO_ACCOUNT, "--virtual-account", "DEFAULT",
+                "--file", usage.toString(), "--store", url);
         assertEquals(0, push.exitCode(), push.toString());
         assertNoPassword(push);
 
@@ -126,7 +129,7 @@ class SsmCliJdbcStoreTest {
         assertEquals(0, sync.exitCode(), sync.toString());
         assertEquals(1, sync.json().path("reportsDelivered").asInt(), "the retried report, from the database: " + sync.out());
         assertNoPassword(sync);
-        assertEquals(0, store.pendingCount());
+        assertEquals(0, store.counts().pending());
         assertTrue(store.lastOutcome().orElseThrow().success(), "the outcome is in the database for every host");
         assertFalse(Files.exists(dir.resolve("unused-state")), "nothing written to the state directory");
 
@@ -139,14 +142,14 @@ class SsmCliJdbcStoreTest {
     @Test
     void syncWhileAnotherNodeHoldsTheLockNamesItAndExitsZeroWithoutSyncing() {
         JdbcSyncStore store = JdbcSyncStore.builder(dataSource).build();
-        store.addPending(PendingReport.of(report(), T0));
+        store.add(report(), "seed", Duration.ofMillis(1));
         SyncLease other = JdbcSyncLock.builder(dataSource).build().tryAcquire("vmanage-2/4711", Duration.ofMinutes(5)).orElseThrow();
 
         CliRunner.Result sync = cli().env("SSM_NODE_ID", "vmanage-1").run("sync", "--store", url);
         assertEquals(0, sync.exitCode(), sync.toString());
         assertTrue(sync.out().contains("Not syncing: vmanage-2/4711"), sync.out());
         assertEquals(0, emulator.stats().tokenRequests(), "nothing sent to the server");
-        assertEquals(1, store.pendingCount(), "the pending report waits for the holder's sync");
+        assertEquals(1, store.counts().pending(), "the pending report waits for the holder's sync");
 
         CliRunner.Result status = cli().run("status", "--store", url, "--output", "json");
         assertEquals("vmanage-2/4711", status.json().path("lockHolder").asText(), status.out());
@@ -154,13 +157,13 @@ class SsmCliJdbcStoreTest {
         other.release(true);
         CliRunner.Result after = cli().env("SSM_NODE_ID", "vmanage-1").run("sync", "--store", url);
         assertEquals(0, after.exitCode(), after.toString());
-        assertEquals(0, store.pendingCount(), "delivered once the lock is free");
+        assertEquals(0, store.counts().pending(), "delivered once the lock is free");
     }
 
     @Test
     void syncRenewsItsLockLeaseWhileItRuns() {
         JdbcSyncStore store = JdbcSyncStore.builder(dataSource).build();
-        store.addPending(PendingReport.of(report(), T0));
+        store.add(report(), "seed", Duration.ofMillis(1));
         // The acknowledgement comes 6 s after the submission, well past a 2 s lease: only renewals keep
         // the lease, and a lost lease would stop the sync before it records the delivery.
         emulator.acknowledgeAfter(0, Duration.ofSeconds(6));
@@ -168,7 +171,7 @@ class SsmCliJdbcStoreTest {
                 .run("sync", "--store", url, "--lock-lease", "2", "--output", "json");
         assertEquals(0, sync.exitCode(), sync.toString());
         assertEquals(1, sync.json().path("reportsDelivered").asInt(), sync.out());
-        assertEquals(0, store.pendingCount());
+        assertEquals(0, store.counts().pending());
         assertTrue(JdbcSyncLock.builder(dataSource).build().holder().isEmpty(), "released at the end");
 
         assertEquals(ExitCodes.USAGE, cli().run("sync", "--store", url, "--lock-lease", "0").exitCode());

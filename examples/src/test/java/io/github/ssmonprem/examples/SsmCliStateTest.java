@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ssmonprem.examples.cli.ExitCodes;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.usage.ServerMessage;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,23 +34,27 @@ class SsmCliStateTest {
     private String pendingId;
     private String deadId;
 
-    private static UsageReport report() {
-        return UsageReport.builder().account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT").productInstance("vmanage-1")
-                .device("edge-1", "regid.sdwan").usage("sdwan_dna_advantage", 3, T0, T0.plusSeconds(3600)).build();
+    private static UsageReport report(String serial) {
+        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(RumReportFixture.builder().device("C8000V", serial)
+                .count(3, T0, T0.plusSeconds(3600)).build().toRumReport()));
     }
 
     @BeforeEach
     void seed() {
         state = dir.resolve("state");
         try (FileSyncStore store = new FileSyncStore(state)) {
-            UsageReport pending = report();
-            UsageReport dead = report();
+            UsageReport pending = report("A");
+            UsageReport dead = report("B");
             pendingId = pending.reportId();
             deadId = dead.reportId();
-            store.addPending(new PendingReport(pending, T0, null, 2, "ServerUnavailableException: 503"));
-            store.addPending(PendingReport.of(dead, T0));
-            assertTrue(store.moveToDead(new DeadLetter(new PendingReport(dead, T0, null, 1, null), 413, "too_large",
-                    "Request Entity Too Large", T0.plusSeconds(60))));
+            store.add(pending, "node-1", Duration.ofMinutes(5));
+            PendingReport stored = store.state(pendingId).orElseThrow().pending();
+            assertTrue(store.update(stored.withFailure("ServerUnavailableException: 503").withFailure("ServerUnavailableException: 503")
+                    .withClaim(null, null), "node-1"));
+            store.add(dead, "node-1", Duration.ofMinutes(5));
+            PendingReport refused = store.state(deadId).orElseThrow().pending().withFailure("refused");
+            assertTrue(store.refuse(new DeadLetter(refused, 413, new ServerMessage("FAILED", "too_large", "Request Entity Too Large", null),
+                    T0.plusSeconds(60), List.of()), "node-1"));
         }
     }
 
@@ -59,8 +67,9 @@ class SsmCliStateTest {
         CliRunner.Result text = cli().run("usage", "list");
         assertEquals(0, text.exitCode(), text.toString());
         assertTrue(text.out().contains("1 pending report, 1 dead letter"), text.out());
-        assertTrue(text.out().contains(pendingId + "  pending  2 failed attempts"), text.out());
-        assertTrue(text.out().contains(deadId + "  dead") && text.out().contains("HTTP 413 too_large: Request Entity Too Large"),
+        assertTrue(text.out().contains(pendingId + "  pending  1 RUM report, not uploaded yet  last: ServerUnavailableException: 503"),
+                text.out());
+        assertTrue(text.out().contains(deadId + "  dead") && text.out().contains("HTTP 413 FAILED: Request Entity Too Large (message code too_large)"),
                 text.out());
 
         CliRunner.Result json = cli().run("usage", "list", "--output", "json");
@@ -73,7 +82,8 @@ class SsmCliStateTest {
         assertTrue(reports.get(0).path("server").isNull());
         assertEquals(deadId, reports.get(1).path("reportId").asText());
         assertEquals("dead", reports.get(1).path("state").asText());
-        assertEquals(413, reports.get(1).path("server").path("status").asInt());
+        assertEquals(413, reports.get(1).path("server").path("httpStatus").asInt());
+        assertEquals("too_large", reports.get(1).path("server").path("messageCode").asText());
         assertEquals("Request Entity Too Large", reports.get(1).path("server").path("message").asText());
     }
 
@@ -96,8 +106,8 @@ class SsmCliStateTest {
         assertEquals(0, json.json().path("dead").asInt());
         assertFalse(json.json().path("needsAttention").asBoolean());
         try (FileSyncStore store = new FileSyncStore(state)) {
-            assertEquals(2, store.pendingCount());
-            assertTrue(store.deadLetters().isEmpty());
+            assertEquals(2, store.counts().pending());
+            assertTrue(store.dead().isEmpty());
         }
     }
 
@@ -107,8 +117,8 @@ class SsmCliStateTest {
         assertEquals(0, discard.exitCode(), discard.toString());
         assertEquals("discarded", discard.json().path("result").asText());
         try (FileSyncStore store = new FileSyncStore(state)) {
-            assertTrue(store.deadLetters().isEmpty());
-            assertEquals(1, store.pendingCount(), "the pending report is untouched");
+            assertTrue(store.dead().isEmpty());
+            assertEquals(1, store.counts().pending(), "the pending report is untouched");
         }
         assertEquals(0, cli().run("status").exitCode());
     }
@@ -124,15 +134,15 @@ class SsmCliStateTest {
         assertEquals(ExitCodes.USAGE, pending.exitCode(), pending.toString());
         assertTrue(pending.json().path("error").path("message").asText().contains("is pending, not a dead letter"), pending.out());
         try (FileSyncStore store = new FileSyncStore(state)) {
-            assertEquals(1, store.pendingCount(), "nothing changed");
-            assertEquals(1, store.deadLetters().size());
+            assertEquals(1, store.counts().pending(), "nothing changed");
+            assertEquals(1, store.dead().size());
         }
     }
 
     @Test
     void aQuarantinedEntryAloneMakesStatusExitNine() throws Exception {
         assertEquals(0, cli().run("usage", "discard", deadId).exitCode());
-        Files.writeString(state.resolve("pending").resolve("damaged.entry"), "not a checksum\n{");
+        Files.writeString(state.resolve("pending").resolve("u00000000000000000000000000000000.report"), "not a checksum\n{");
         CliRunner.Result status = cli().run("status", "--output", "json");
         assertEquals(ExitCodes.NEEDS_ATTENTION, status.exitCode(), status.toString());
         assertEquals(1, status.json().path("quarantined").asInt(), status.out());

@@ -8,10 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ssmonprem.core.testing.ForwardProxy;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.github.ssmonprem.sync.store.FileSyncStore;
+import io.github.ssmonprem.testkit.DeviceUsageFiles;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,12 +95,32 @@ class SsmCliTest {
         assertEquals(2, cli().run("licenses").exitCode(), "--account is required");
         assertEquals(2, cli().run("no-such-command").exitCode());
 
-        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"account\":\"demo.example\",\"reports\":[{\"hostname\":\"e1\","
-                + "\"softwareTag\":\"t\",\"usage\":[{\"entitlementTag\":\"x\",\"count\":-3,\"start\":\"2026-11-01T00:00:00Z\","
-                + "\"end\":\"2026-11-02T00:00:00Z\"}]}],\"virtualAccount\":\"DEFAULT\",\"productInstance\":\"p\"}");
-        CliRunner.Result invalid = cli().run("usage", "push", "--file", bad.toString(), "--output", "json");
-        assertTrue(error(invalid, 2, "InvalidUsageReportException").path("message").asText().contains("negative count"));
-        assertEquals(0, emulator.stats().requests("usage"), "nothing was sent");
+        Path good = DeviceUsageFiles.writeXml(dir.resolve("good.xml"), List.of(device("A", 1)));
+        Path bad = Files.writeString(dir.resolve("bad.xml"), "<smartLicense><RUMReport><![CDATA[" + device("B", 1).entry()
+                + "]]></RUMReport><RUMReport><![CDATA[{\"payload\":\"{\\\"version\\\": \",\"signature\":{}}]]></RUMReport></smartLicense>");
+        CliRunner.Result invalid = cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT",
+                "--file", good.toString(), "--file", bad.toString(), "--output", "json");
+        assertTrue(error(invalid, 2, "InvalidUsageReportException").path("message").asText()
+                .contains(bad + ": <RUMReport> 2 (line 1): the payload is not JSON"), invalid.out());
+        Path noSignature = Files.writeString(dir.resolve("nosig.xml"), "<RUMReport>{\"payload\":\"{}\"}</RUMReport>");
+        assertTrue(error(cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT", "--file",
+                noSignature.toString(), "--output", "json"), 2, "InvalidUsageReportException").path("message").asText()
+                .contains("has no signature"));
+        Path twice = DeviceUsageFiles.writeXml(dir.resolve("twice.xml"), List.of(device("A", 1), device("A", 2)));
+        assertTrue(error(cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT", "--file",
+                good.toString(), "--file", twice.toString(), "--output", "json"), 2, "InvalidUsageReportException")
+                .path("message").asText().contains("was read already, from " + good), "the same report in two files");
+        CliRunner.Result noAccount = cli().run("usage", "push", "--virtual-account", "DEFAULT", "--file", good.toString());
+        assertEquals(2, noAccount.exitCode(), noAccount.toString());
+        assertTrue(noAccount.err().contains("SSM_ACCOUNT"), noAccount.err());
+        assertEquals(0, emulator.stats().uploads(), "nothing was sent");
+        assertFalse(Files.exists(dir.resolve("state").resolve("pending")) && Files.list(dir.resolve("state").resolve("pending"))
+                .findAny().isPresent(), "nothing was stored");
+    }
+
+    /** A device's RUM report as the device writes it, with the spacing and escapes a JSON library would not. */
+    private static RumReportFixture device(String serial, long reportId) {
+        return RumReportFixture.builder().device("C8000V", serial).reportId(reportId).spacing(true).escapeSlashes(true).build();
     }
 
     @Test
@@ -183,16 +208,14 @@ class SsmCliTest {
 
     @Test
     void aFailedPushStaysPendingAndALaterSyncDeliversIt() throws Exception {
-        Path usage = Files.writeString(dir.resolve("usage.json"), "{\"account\":\"demo.example\",\"virtualAccount\":\"DEFAULT\","
-                + "\"productInstance\":\"vmanage-1\",\"reports\":[{\"hostname\":\"edge-1\",\"softwareTag\":\"regid.sdwan\","
-                + "\"usage\":[{\"entitlementTag\":\"sdwan_dna_advantage\",\"count\":4,\"start\":\"2026-11-01T00:00:00Z\","
-                + "\"end\":\"2026-11-02T00:00:00Z\"}]}]}");
+        Path usage = DeviceUsageFiles.writeXml(dir.resolve("usage.xml"), List.of(device("A", 1)));
         emulator.faults().backendDown(true);
-        CliRunner.Result push = cli().run("usage", "push", "--file", usage.toString(), "--retries", "1");
+        CliRunner.Result push = cli().env("SSM_ACCOUNT", "demo.example").env("SSM_VIRTUAL_ACCOUNT", "DEFAULT")
+                .run("usage", "push", "--file", usage.toString(), "--retries", "1");
         assertEquals(6, push.exitCode(), push.toString());
-        assertTrue(push.out().contains("still pending"), push.toString());
+        assertTrue(push.out().contains("is pending"), push.toString());
         try (FileSyncStore state = new FileSyncStore(dir.resolve("state"))) {
-            assertEquals(1, state.pendingReports().size(), "the report is stored");
+            assertEquals(1, state.pending().size(), "the report is stored");
         }
 
         emulator.faults().backendDown(false);
@@ -200,47 +223,71 @@ class SsmCliTest {
         assertEquals(0, sync.exitCode(), sync.toString());
         assertEquals(1, sync.json().path("reportsDelivered").asInt());
         assertEquals(0, sync.json().path("reportsPending").asInt());
-        assertEquals(1, emulator.stats().distinctReports());
-        assertEquals(1, emulator.stats().usageRecordsCounted());
+        assertEquals(1, emulator.stats().distinctRumReports());
+        assertEquals(1, emulator.stats().acknowledgementsIssued());
     }
 
     @Test
-    void pushTakesTheReportIdFromReportIdAndSendsAKnownIdOnlyOnce() throws Exception {
-        String body = "{\"account\":\"demo.example\",\"virtualAccount\":\"DEFAULT\",\"productInstance\":\"vmanage-1\","
-                + "\"reports\":[{\"hostname\":\"edge-17\",\"softwareTag\":\"regid.sdwan\",\"usage\":[{\"entitlementTag\":"
-                + "\"sdwan_dna_advantage\",\"count\":COUNT,\"start\":\"2026-11-30T00:00:00Z\",\"end\":\"2026-12-01T00:00:00Z\"}]}]}";
-        Path usage = Files.writeString(dir.resolve("usage.json"), body.replace("COUNT", "12"));
-        String id = "usage-2026-11-30-edge-17";
-        CliRunner.Result push = cli().run("usage", "push", "--file", usage.toString(), "--report-id", id, "--output", "json");
+    void pushSendsTheDevicesReportsByteForByteTheirAcknowledgementsComeBackAndAgainSendsNothing() throws Exception {
+        Path a = DeviceUsageFiles.writeXml(dir.resolve("edge-a.xml"), List.of(device("A", 1), device("A", 2)));
+        Path b = DeviceUsageFiles.writeJsonArray(dir.resolve("edge-b.json"), List.of(device("B", 7)));
+        String[] args = {"usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT", "--file", a.toString(),
+            "--file", b.toString(), "--output", "json"};
+        CliRunner.Result push = cli().run(args);
         assertEquals(0, push.exitCode(), push.toString());
-        assertEquals(id, push.json().path("reportId").asText());
-        assertEquals("DELIVERED", push.json().path("status").asText());
-        assertEquals(1, emulator.stats().submissionsOf(id), "sent under the given id");
+        JsonNode report = push.json().path("reports").get(0);
+        assertEquals("DELIVERED", report.path("status").asText());
+        assertEquals(2, report.path("acknowledgements").size(), "one per device");
+        assertEquals(3, push.json().path("rumReports").asInt());
+        assertEquals(List.of(device("A", 1).payload(), device("A", 2).payload(), device("B", 7).payload()).stream().sorted().toList(),
+                emulator.stats().receivedPayloads().stream().sorted().toList(), "every payload byte for byte");
 
-        Path changed = Files.writeString(dir.resolve("usage-2.json"), body.replace("COUNT", "13"));
-        CliRunner.Result again = cli().run("usage", "push", "--file", changed.toString(), "--report-id", id, "--output", "json");
+        CliRunner.Result again = cli().run(args);
         assertEquals(0, again.exitCode(), again.toString());
-        assertEquals("DELIVERED", again.json().path("status").asText(), "the id's state, from the state directory");
-        assertEquals(1, emulator.stats().submissionsOf(id), "a known id is not sent again");
-        assertEquals(1, emulator.stats().usageRecordsCounted(), "the first push's usage only");
+        assertEquals(report.path("reportId").asText(), again.json().path("reports").get(0).path("reportId").asText());
+        assertEquals(1, emulator.stats().uploads(), "pushing the same files again sends nothing");
 
-        CliRunner.Result derived = cli().run("usage", "push", "--file", usage.toString(), "--output", "json");
-        assertEquals(0, derived.exitCode(), derived.toString());
-        assertFalse(id.equals(derived.json().path("reportId").asText()), "without --report-id the id comes from the content");
+        CliRunner.Result listed = cli().run("usage", "acks", "--output", "json");
+        assertEquals(0, listed.exitCode(), listed.toString());
+        assertEquals(2, listed.json().path("acknowledgements").size());
+        Path out = dir.resolve("acks");
+        CliRunner.Result written = cli().run("usage", "acks", "--out", out.toString());
+        assertEquals(0, written.exitCode(), written.toString());
+        try (Stream<Path> files = Files.list(out)) {
+            List<Path> acks = files.sorted().toList();
+            assertEquals(2, acks.size(), acks.toString());
+            assertTrue(acks.get(0).getFileName().toString().startsWith("C8000V_A-u"), acks.toString());
+            String text = Files.readString(acks.get(0));
+            assertTrue(text.contains("C8000V") && text.contains("A") && !text.isBlank(), "the decoded ACK for its device: " + text);
+        }
+        assertEquals(0, cli().run("usage", "acks", "--output", "json").json().path("acknowledgements").size(), "taken");
+    }
 
-        CliRunner.Result invalid = cli().run("usage", "push", "--file", usage.toString(), "--report-id", "../etc/passwd",
-                "--output", "json");
-        assertEquals(2, invalid.exitCode(), invalid.toString());
-        assertEquals("InvalidUsageReportException", invalid.json().path("error").path("type").asText(), invalid.out());
-        assertEquals(2, emulator.stats().distinctReports(), "nothing sent for the invalid id");
+    @Test
+    void aRefusedPushIsADeadLetterAndAPushStillAwaitingItsAcknowledgementSaysSo() throws Exception {
+        emulator.faults().failNextUploads(1, "Signature verification failed", "SIG_INVALID");
+        Path usage = DeviceUsageFiles.writeXml(dir.resolve("usage.xml"), List.of(device("A", 1)));
+        CliRunner.Result dead = cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT",
+                "--file", usage.toString());
+        assertEquals(9, dead.exitCode(), dead.toString());
+        assertTrue(dead.out().contains("dead letter") && dead.out().contains("Signature verification failed"), dead.out());
+        assertFalse(dead.toString().contains("still pending"), dead.toString());
+
+        emulator.acknowledgeAfter(1000, Duration.ZERO);
+        Path later = DeviceUsageFiles.writeXml(dir.resolve("later.xml"), List.of(device("B", 1)));
+        CliRunner.Result waiting = cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT",
+                "--file", later.toString(), "--ack-timeout", "0");
+        assertEquals(11, waiting.exitCode(), waiting.toString());
+        assertTrue(waiting.out().contains("`ssm sync` with the same --state-dir polls for it"), waiting.out());
     }
 
     @Test
     void demoRunsAFullSyncAgainstItsOwnEmulator() {
         CliRunner.Result demo = new CliRunner().run("demo", "--state-dir", dir.toString());
         assertEquals(0, demo.exitCode(), demo.toString());
-        assertTrue(demo.out().contains("5. Sync     succeeded"), demo.out());
+        assertTrue(demo.out().contains("6. Sync     succeeded"), demo.out());
         assertTrue(demo.out().contains("acknowledged"), demo.out());
+        assertTrue(demo.out().contains("5. ACK      for device C8000V:FDO2401A0BC written to " + dir), demo.out());
     }
 
     @Test

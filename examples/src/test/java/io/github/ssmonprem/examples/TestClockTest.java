@@ -5,19 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.ssmonprem.core.RetrySettings;
 import io.github.ssmonprem.core.exception.CircuitOpenException;
 import io.github.ssmonprem.core.exception.SsmException;
-import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.SsmSyncClient;
-import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.github.ssmonprem.testkit.SsmEmulatorExtension;
 import io.github.ssmonprem.testkit.TestClock;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +33,7 @@ class TestClockTest {
 
     @RegisterExtension
     static final SsmEmulatorExtension SSM = SsmEmulatorExtension.perTest(b -> b.testClock()
-            .pollAfterSeconds(5).acknowledgeAfter(1, Duration.ofSeconds(30)));
+            .pollInterval(5).acknowledgeAfter(1, Duration.ofSeconds(30)));
 
     @TempDir
     Path state;
@@ -52,18 +54,17 @@ class TestClockTest {
         try (SsmSyncClient client = client(emulator, false)) {
             client.listAccounts();                               // token and connection set up before timing
             Instant start = clock.instant();
-            UsageReport report = UsageReport.builder(clock).account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT")
-                    .productInstance("vmanage-test").device("edge-1", "regid.2019-10.com.cisco.SDWAN,1.0")
-                    .usage("sdwan_dna_advantage", 3, start.minus(Duration.ofHours(1)), start).build();
+            UsageReport report = UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(RumReportFixture.builder()
+                    .count(3, start.minus(Duration.ofHours(1)), start).build().toRumReport()), clock);
 
             long realStart = System.nanoTime();
-            DeliveryResult delivery = client.submitUsage(report);
+            DeliveryResult delivery = client.submitUsage(report).get(0);
             Duration real = Duration.ofNanos(System.nanoTime() - realStart);
 
             assertTrue(delivery.delivered(), delivery::toString);
-            assertEquals(Duration.ofSeconds(30), clock.slept(), "six waits of poll_after_seconds=5, on the test clock");
+            assertEquals(Duration.ofSeconds(30), clock.slept(), "six waits of poll_interval=5, on the test clock");
             assertEquals(start.plus(Duration.ofSeconds(30)), clock.instant());
-            assertEquals(7, emulator.stats().polls(), "six OK_POLL answers, then COMPLETE");
+            assertEquals(6, emulator.stats().polls(), "five OK_POLL answers, then COMPLETE");
             // Generous bound for a loaded machine; with real sleeps this would take 30 s.
             assertTrue(real.compareTo(Duration.ofSeconds(5)) < 0, "took " + real + " of real time");
         }

@@ -80,9 +80,12 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Claims and retention use the clock given to {@link #newStore(Clock)}, {@link #clock}, which
  * starts at {@link #T0}; a store on a clock of its own overrides {@link #elapse(Duration)} to let
- * that much time pass for it. The suite runs in well under a second on the in-memory store, and in
- * about two seconds on the file store on a local disk (it forces its writes); a database store
- * takes what its round trips take.
+ * that much time pass for it.
+ *
+ * <p>Its 27 tests take a few seconds: on a 2-core VM busy with other builds, 4 s on the in-memory
+ * store (most of it loading classes) and 15 s on the file store, which forces its changes to disk;
+ * a database store takes what its round trips take. Only the concurrency tests use threads (four),
+ * and no test sleeps: time passes on the test clock.
  *
  * <p>Needs sdk-testkit (scope {@code test}) and JUnit Jupiter on the test class path.
  */

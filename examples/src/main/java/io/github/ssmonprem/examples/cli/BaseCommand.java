@@ -67,6 +67,9 @@ abstract class BaseCommand implements Callable<Integer> {
                 throw (Error) e.getCause();
             } catch (java.util.concurrent.TimeoutException e) {
                 result.cancel(true);
+                // An interrupted delivery releases its claims on the way out: give it a moment before the process ends.
+                worker.shutdown();
+                worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
                 throw new DeadlineExceeded(limit);
             }
         } finally {

@@ -4,11 +4,16 @@ import io.github.ssmonprem.auth.AccessToken;
 import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.TlsConfig;
 import io.github.ssmonprem.sync.AccountSelection;
-import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
 import io.github.ssmonprem.sync.model.Account;
-import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.RumReport;
+import io.github.ssmonprem.sync.usage.UsageFiles;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.DeviceUsageFiles;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +27,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ssm demo}: starts the SSM On-Prem emulator (HTTPS with its own private CA) and runs what a
- * licensing application does against it, printing each step: token, accounts, licenses, a usage
- * report delivered and acknowledged, and a full sync.
+ * licensing application does against it, printing each step: token, accounts, licenses, a device's
+ * usage file uploaded, its acknowledgement written to a file for the device, and a full sync.
  */
 @Command(name = "demo", description = "Start the embedded SSM On-Prem emulator and run a full sync against it")
 final class DemoCommand extends BaseCommand {
@@ -76,31 +81,44 @@ final class DemoCommand extends BaseCommand {
                 doc.put("licenses", licenses);
 
                 Instant now = Instant.now();
-                UsageReport report = UsageReport.builder().account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("Branch-East")
-                        .productInstance("sdwan-manager-demo")
-                        .device("edge-branch-1", "regid.2019-10.com.cisco.SDWAN")
-                        .usage("sdwan_dna_advantage", 12, now.minus(Duration.ofDays(1)), now)
-                        .device("edge-branch-2", "regid.2019-10.com.cisco.SDWAN")
-                        .usage("sdwan_dna_essentials", 4, now.minus(Duration.ofDays(1)), now)
-                        .build();
-                DeliveryResult delivery = ssm.submitUsage(report);
-                out.line("4. Usage    report " + report.reportId() + " stored in " + state + ", submitted and "
-                        + (delivery.delivered() ? "acknowledged after " + Output.plural(emulator.stats().polls(), "poll")
-                        : "still pending: " + delivery.error()));
-                out.line("           (acknowledged: SSM On-Prem confirmed it processed the report; until then it "
-                        + "stays pending on disk)");
+                Path usageFile = DeviceUsageFiles.writeXml(state.resolve("edge-branch-1-usage.xml"), List.of(
+                        RumReportFixture.builder().device("C8000V", "FDO2401A0BC").reportId(now.getEpochSecond())
+                                .count(12, now.minus(Duration.ofDays(1)), now).spacing(true).escapeSlashes(true).build(),
+                        RumReportFixture.builder().device("C8000V", "FDO2401A0BC").reportId(now.getEpochSecond() + 1)
+                                .entitlementTag("regid.2019-10.com.cisco.DNA_Essentials,1.0_demo").count(4, now.minus(Duration.ofDays(1)), now)
+                                .build()));
+                List<RumReport> rum = UsageFiles.defaults().read(usageFile);
+                UsageReport report = UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "Branch-East", rum);
+                DeliveryResult delivery = ssm.submitUsage(report).get(0);
+                out.line("4. Usage    " + Output.plural(rum.size(), "RUM report") + " read from the device's usage file " + usageFile
+                        + ", stored in " + state + ", uploaded and " + (delivery.delivered() ? "acknowledged after "
+                        + Output.plural(emulator.stats().polls(), "poll") : "still pending: " + delivery.detail()));
+                out.line("           (a RUM report is a device's signed record of its license use; the application uploads it "
+                        + "unchanged, and it stays pending on disk until SSM On-Prem acknowledges it)");
                 doc.put("usageReport", Map.of("reportId", report.reportId(), "status", delivery.status()));
+                Path ackFile = null;
+                for (Acknowledgement ack : ssm.usage().acknowledgements()) {
+                    ackFile = Files.writeString(state.resolve(ack.fileName()), ack.text());
+                    ssm.usage().take(ack.id());
+                    out.line("5. ACK      for device " + ack.sudi() + " written to " + ackFile);
+                    out.line("           (the acknowledgement goes back to its device, which imports it with "
+                            + "`license smart import` to stay compliant)");
+                }
+                doc.put("acknowledgementFile", ackFile == null ? null : ackFile.toString());
 
                 SyncResult sync = ssm.sync();
-                out.line("5. Sync     " + (sync.isSuccess() ? "succeeded" : "failed") + ": " + sync.outcome().licensesPulled()
+                out.line("6. Sync     " + (sync.isSuccess() ? "succeeded" : "failed") + ": " + sync.outcome().licensesPulled()
                         + " licenses (" + sync.changes().get(SsmEmulator.DEMO_ACCOUNT) + "), "
                         + Output.plural(sync.outcome().reportsPending(), "report") + " pending");
                 out.line("           (+added -removed ~changed licenses since the last pull; out of compliance: "
                         + "more in use than bought)");
                 doc.put("syncSuccess", sync.isSuccess());
-                if (!sync.isSuccess() || !delivery.delivered()) {
+                if (!sync.isSuccess() || !delivery.delivered() || ackFile == null) {
                     out.document(doc);
-                    throw sync.isSuccess() ? new IllegalStateException("the demo's usage report was not delivered") : sync.error();
+                    if (sync.failure().isPresent()) {
+                        throw sync.failure().get();
+                    }
+                    throw new IllegalStateException("the demo's usage report was not delivered with its acknowledgement");
                 }
             }
         }

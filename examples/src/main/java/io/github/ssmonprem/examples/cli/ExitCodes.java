@@ -13,8 +13,9 @@ import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.TlsException;
 import io.github.ssmonprem.core.exception.UnauthorizedException;
-import io.github.ssmonprem.sync.InvalidUsageReportException;
-import io.github.ssmonprem.sync.UsageDeliveryException;
+import io.github.ssmonprem.sync.usage.InvalidUsageReportException;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.UsageDeliveryException;
 
 /**
  * The exit codes of the {@code ssm} command line and of {@code SyncNow.java}, so a cron job or a
@@ -31,7 +32,9 @@ import io.github.ssmonprem.sync.UsageDeliveryException;
  *   <tr><td>6</td><td>server unavailable or unreachable, after retries</td></tr>
  *   <tr><td>7</td><td>TLS certificate or host name failure</td></tr>
  *   <tr><td>8</td><td>proxy authentication failure</td></tr>
- *   <tr><td>9</td><td>{@code ssm status}: dead letters or quarantined entries wait for an operator</td></tr>
+ *   <tr><td>9</td><td>dead letters or quarantined entries wait for an operator ({@code ssm status}; {@code ssm usage push}
+ *       of a report the server refused for good)</td></tr>
+ *   <tr><td>11</td><td>{@code ssm usage push}: uploaded, the acknowledgement has not come yet; {@code ssm sync} polls for it</td></tr>
  * </table>
  */
 public final class ExitCodes {
@@ -59,6 +62,8 @@ public final class ExitCodes {
      * ({@code ssm usage list}).
      */
     public static final int NEEDS_ATTENTION = 9;
+    /** {@code ssm usage push}: uploaded, the acknowledgement has not come yet; {@code ssm sync} polls for it. */
+    public static final int AWAITING_ACKNOWLEDGEMENT = 11;
 
     private ExitCodes() {
     }
@@ -71,6 +76,9 @@ public final class ExitCodes {
      */
     public static int of(Throwable failure) {
         Throwable t = failure;
+        if (t instanceof UsageDeliveryException dead && dead.status() == ReportStatus.DEAD) {
+            return NEEDS_ATTENTION;
+        }
         if (t instanceof UsageDeliveryException && t.getCause() != null) {
             t = t.getCause();
         }

@@ -34,6 +34,11 @@ abstract class ServerCommand extends StateCommand {
      * its parents when missing.
      */
     SsmSyncClient durableClient(List<AccountSelection> accounts) {
+        return durableClient(accounts, b -> { });
+    }
+
+    /** {@link #durableClient(List)} with settings of the command's own. */
+    SsmSyncClient durableClient(List<AccountSelection> accounts, java.util.function.Consumer<SsmSyncClient.Builder> settings) {
         SsmSyncClient.Builder builder = SsmSyncClient.builder().config(connection.config(env()).build())
                 .grant(connection.grant(env()));
         if (storeUrl() != null) {
@@ -41,6 +46,7 @@ abstract class ServerCommand extends StateCommand {
         } else {
             builder.stateDirectory(States.create(stateDirectory()));
         }
+        settings.accept(builder);
         return builder.accounts(accounts).nodeName(Nodes.name(env())).build();
     }
 

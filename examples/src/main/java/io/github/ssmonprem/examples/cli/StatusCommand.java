@@ -19,17 +19,20 @@ final class StatusCommand extends StateCommand {
     int execute(Output out) {
         SyncStore store = openStore();
         try {
-            // Reading the entries (not just counting them) moves damaged ones aside, so they are counted too.
-            int pending = store.pendingReports().size();
-            int dead = store.deadLetters().size();
-            List<QuarantinedEntry> quarantined = store.quarantined();
-            SyncStatus status = new SyncStatus(store.lastOutcome().orElse(null), pending, dead, quarantined.size());
+            // Reading the reports (not just counting them) moves damaged ones aside, so they are counted too.
+            int pending = store.pending().size();
+            int dead = store.dead().size();
+            List<QuarantinedEntry> quarantined = store.quarantine().map(q -> q.quarantined()).orElse(List.of());
+            SyncStatus status = new SyncStatus(store.lastOutcome().orElse(null), pending, dead, store.counts().acknowledgements(),
+                    quarantined.size());
             SyncOutcome last = status.lastOutcome();
             out.line("State: " + stateDescription());
             out.line("  last sync:    " + (last == null ? "never"
                     : (last.success() ? "succeeded" : "FAILED") + " at " + Output.instant(last.finishedAt())
                             + (last.success() || last.errorType() == null ? "" : " (" + last.errorType() + ": " + last.errorMessage() + ")")));
             out.line("  pending:      " + status.pending());
+            out.line("  acks to take: " + status.acknowledgements() + (status.acknowledgements() == 0 ? ""
+                    : " (`ssm usage acks --out DIR` writes them for the devices)"));
             out.line("  dead:         " + status.dead());
             out.line("  quarantined:  " + status.quarantined());
             for (QuarantinedEntry q : quarantined) {
@@ -52,6 +55,7 @@ final class StatusCommand extends StateCommand {
             }
             doc.put("lastOutcome", outcome);
             doc.put("pending", status.pending());
+            doc.put("acknowledgements", status.acknowledgements());
             doc.put("dead", status.dead());
             doc.put("quarantined", status.quarantined());
             doc.put("quarantinedEntries", quarantined.stream().map(QuarantinedEntry::toString).toList());

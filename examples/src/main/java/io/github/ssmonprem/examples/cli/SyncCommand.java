@@ -1,7 +1,7 @@
 package io.github.ssmonprem.examples.cli;
 
 import io.github.ssmonprem.sync.AccountSelection;
-import io.github.ssmonprem.sync.DeliveryResult;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.LicenseChanges;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
@@ -162,7 +162,8 @@ final class SyncCommand extends ServerCommand {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("reportId", d.reportId());
             m.put("status", d.status());
-            m.put("error", d.error());
+            m.put("detail", d.detail());
+            m.put("acknowledgements", d.acknowledgements().size());
             deliveries.add(m);
         }
         doc.put("deliveries", deliveries);

@@ -10,11 +10,11 @@ final class DeadLetters {
 
     static void act(SsmSyncClient ssm, String reportId) {
         // tag::dead-letters[]
-        ssm.listUsage();                 // pending reports, then dead letters (ReportState: status, entry, server's answer)
-        ssm.retryUsage(reportId);        // back to pending, submitted again with the same nonce
-        ssm.discardUsage(reportId);      // deleted for good: its usage is never delivered
-        ssm.status();                    // last outcome, pending / dead / quarantined counts
-        ssm.store().discardQuarantined(ssm.store().quarantined().get(0).id());  // after inspecting it
+        ssm.usage().list();              // pending reports, then dead letters (ReportState: status, entry, server's answer)
+        ssm.usage().retry(reportId);     // back to pending, uploaded again by the next delivery
+        ssm.usage().discard(reportId);   // deleted for good: its usage is never delivered
+        ssm.status();                    // last outcome; pending, dead, acknowledgements to take, quarantined
+        ssm.store().quarantine().ifPresent(q -> q.discardQuarantined(q.quarantined().get(0).id()));  // after inspecting it
         // end::dead-letters[]
     }
 }

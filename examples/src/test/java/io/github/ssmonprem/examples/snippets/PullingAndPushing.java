@@ -2,19 +2,21 @@ package io.github.ssmonprem.examples.snippets;
 
 // tag::pull-push[]
 import io.github.ssmonprem.auth.OAuthGrant;
+import io.github.ssmonprem.core.Secret;
+import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.sync.AccountSelection;
-import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.model.Account;
 import io.github.ssmonprem.sync.model.License;
-import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.RumReport;
+import io.github.ssmonprem.sync.usage.Sudi;
+import io.github.ssmonprem.sync.usage.UsageFiles;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-// end::pull-push[]
-import io.github.ssmonprem.core.Secret;
-import io.github.ssmonprem.core.SsmClientConfig;
-import java.time.Instant;
 
 /** README, "Pulling licenses and pushing usage". */
 final class PullingAndPushing {
@@ -22,8 +24,12 @@ final class PullingAndPushing {
     private PullingAndPushing() {
     }
 
-    static void pullAndPush(SsmClientConfig config, String clientId, Secret clientSecret, Secret password,
-            Instant periodStart, Instant periodEnd) {
+    /** The application's own way to reach its devices. */
+    interface Devices {
+        void importAcknowledgement(Sudi device, String acknowledgement);
+    }
+
+    static void pullAndPush(SsmClientConfig config, String clientId, Secret clientSecret, Secret password, Devices devices) {
         // tag::pull-push[]
         try (SsmSyncClient ssm = SsmSyncClient.builder()
                 .config(config)
@@ -35,12 +41,16 @@ final class PullingAndPushing {
             try (Stream<License> licenses = ssm.streamLicenses("acme.example", List.of())) {  // one page in memory
                 licenses.filter(License::isOutOfCompliance).forEach(System.out::println);
             }
-            UsageReport report = UsageReport.builder()
-                .account("acme.example").virtualAccount("Branch-East").productInstance("vmanage-cluster-1")
-                .device("edge-17", "regid.2019-10.com.cisco.SDWAN,1.0")
-                    .usage("sdwan_dna_advantage", 12, periodStart, periodEnd)
-                .build();                                       // the nonce is assigned here, once
-            DeliveryResult delivery = ssm.submitUsage(report);  // stored durably first, then sent and polled
+            // A device saved its usage file (license smart save usage); the application collected it.
+            List<RumReport> rum = UsageFiles.defaults().read(Path.of("/var/spool/sdwan/edge-17-usage.xml"));
+            UsageReport report = UsageReport.of("acme.example", "Branch-East", rum);   // its id derived from its content
+            for (DeliveryResult delivery : ssm.submitUsage(report)) {  // stored durably first, then uploaded and polled
+                delivery.acknowledgements().forEach(ack -> devices.importAcknowledgement(ack.sudi(), ack.text()));
+            }
+            for (Acknowledgement ack : ssm.usage().acknowledgements()) {  // every ACK not taken yet, also from earlier syncs
+                devices.importAcknowledgement(ack.sudi(), ack.text());      // license smart import on that device
+                ssm.usage().take(ack.id());                                 // only once the device has it
+            }
         }
         // end::pull-push[]
     }

@@ -4,9 +4,10 @@ package io.github.ssmonprem.examples.snippets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.ssmonprem.sync.DeliveryResult;
 import io.github.ssmonprem.sync.SsmSyncClient;
-import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.github.ssmonprem.testkit.SsmEmulatorExtension;
 import io.github.ssmonprem.testkit.TestClock;
@@ -37,16 +38,15 @@ class TestingWithTheEmulatorTest {
                 .build()) {
             assertEquals(250, client.licenses("acme.example", List.of("Branch-East")).size());
             Instant now = clock.instant();
-            UsageReport report = UsageReport.builder(clock)
-                .account("acme.example").virtualAccount("Branch-East").productInstance("vmanage-test")
-                .device("edge-1", "regid.2019-10.com.cisco.SDWAN,1.0")
-                    .usage("sdwan_dna_advantage", 3, now.minus(Duration.ofHours(1)), now)
-                .build();
-            DeliveryResult delivery = client.submitUsage(report);   // 30 s of polling on the test clock: no real wait
+            RumReportFixture device = RumReportFixture.builder().device("C8000V", "FDO2401A0BC")  // a device's signed RUM report
+                .count(3, now.minus(Duration.ofHours(1)), now).build();
+            UsageReport report = UsageReport.of("acme.example", "Branch-East", List.of(device.toRumReport()));
+            DeliveryResult delivery = client.submitUsage(report).get(0);   // 30 s of polling on the test clock: no real wait
             assertTrue(delivery.delivered());
+            assertEquals(device.sudi(), delivery.acknowledgements().get(0).sudi());   // the ACK for that device
             assertEquals(now.plus(Duration.ofSeconds(30)), clock.instant());
         }
-        assertEquals(1, emulator.stats().distinctReports());
+        assertEquals(1, emulator.stats().distinctRumReports());
     }
     // end::testing[]
 }

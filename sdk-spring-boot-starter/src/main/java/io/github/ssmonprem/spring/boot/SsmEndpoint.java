@@ -6,6 +6,8 @@ import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
 import io.github.ssmonprem.sync.SyncScheduler;
 import io.github.ssmonprem.sync.store.DeadLetter;
+import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.ServerMessage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,11 +23,13 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * ({@code management.endpoints.web.exposure.include=health,ssm}).
  * <ul>
  *   <li>{@code GET /actuator/ssm}: the sync status, with the dead letters (the usage reports the
- *       server refused for good) and their ids;</li>
+ *       server refused for good) and the acknowledgements not taken yet, and their ids;</li>
  *   <li>{@code POST /actuator/ssm/sync}: runs a sync now and returns its result;</li>
  *   <li>{@code POST /actuator/ssm/usage/{id}/retry}: moves a dead letter back to the pending reports,
  *       for the next sync to submit again (once the cause of the refusal is fixed);</li>
- *   <li>{@code POST /actuator/ssm/usage/{id}/discard}: deletes a dead letter for good.</li>
+ *   <li>{@code POST /actuator/ssm/usage/{id}/discard}: deletes a dead letter for good;</li>
+ *   <li>{@code POST /actuator/ssm/acknowledgement/{id}/take}: marks an acknowledgement taken, once its
+ *       device has imported it.</li>
  * </ul>
  * An unknown id answers 404, an unknown action 400.
  */
@@ -69,7 +73,9 @@ public class SsmEndpoint {
         }
         m.put("accounts", client.accounts().stream().map(a -> a.account()).toList());
         try {
-            m.put("deadLetters", client.store().deadLetters().stream().limit(DEAD_LETTERS_SHOWN).map(SsmEndpoint::describe).toList());
+            m.put("deadLetters", client.store().dead().stream().limit(DEAD_LETTERS_SHOWN).map(SsmEndpoint::describe).toList());
+            m.put("acknowledgements", client.usage().acknowledgements().stream().limit(DEAD_LETTERS_SHOWN)
+                    .map(SsmEndpoint::describe).toList());
         } catch (SsmException e) {
             m.put("deadLetters", "the store cannot be read: " + e.detail());
         }
@@ -80,48 +86,67 @@ public class SsmEndpoint {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", letter.reportId());
         m.put("account", letter.entry().report().account());
-        m.put("status", letter.status());
-        if (letter.code() != null) {
-            m.put("code", letter.code());
+        m.put("virtualAccount", letter.entry().report().virtualAccount());
+        m.put("httpStatus", letter.httpStatus());
+        ServerMessage server = letter.server();
+        if (server.status() != null) {
+            m.put("status", server.status());
         }
-        if (letter.message() != null) {
-            m.put("message", letter.message());
+        if (server.code() != null) {
+            m.put("code", server.code());
+        }
+        if (server.message() != null) {
+            m.put("message", server.message());
+        }
+        if (server.correlationId() != null) {
+            m.put("correlationId", server.correlationId());
         }
         m.put("refusedAt", letter.refusedAt().toString());
         return m;
     }
 
+    private static Map<String, Object> describe(Acknowledgement ack) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", ack.id());
+        m.put("device", ack.sudi().toString());
+        m.put("reportId", ack.reportId());
+        m.put("rumReports", ack.rumReportIds().size());
+        m.put("receivedAt", ack.receivedAt().toString());
+        return m;
+    }
+
     /**
-     * Acts on a dead letter: {@code retry} moves it back to the pending reports (submitted again,
-     * with the same nonce, by the next sync); {@code discard} deletes it, its usage never delivered.
+     * Acts on a dead letter or an acknowledgement: {@code usage/{id}/retry} moves a dead letter back to
+     * the pending reports (uploaded again by the next sync); {@code usage/{id}/discard} deletes it, its
+     * usage never delivered; {@code acknowledgement/{id}/take} marks an acknowledgement taken once its
+     * device has it.
      *
-     * @param kind must be {@code usage}
-     * @param id the report's id, as {@link #status()} lists it
-     * @param action {@code retry} or {@code discard}
-     * @return 200 with what was done, or 404 when no dead letter has that id
+     * @param kind {@code usage} or {@code acknowledgement}
+     * @param id the report's or acknowledgement's id, as {@link #status()} lists it
+     * @param action {@code retry} or {@code discard} for a report, {@code take} for an acknowledgement
+     * @return 200 with what was done, or 404 when there is nothing of that id to act on
      */
     @WriteOperation
     public WebEndpointResponse<Map<String, Object>> usage(@Selector String kind, @Selector String id, @Selector String action) {
-        if (!"usage".equals(kind)) {
-            throw new InvalidEndpointRequestException("unknown path '" + kind + "'",
-                    "Use POST /actuator/ssm/usage/{id}/retry or /actuator/ssm/usage/{id}/discard.");
-        }
-        boolean done = switch (action) {
-            case "retry" -> client.retryUsage(id);
-            case "discard" -> client.discardUsage(id);
-            default -> throw new InvalidEndpointRequestException("unknown action '" + action + "'",
-                    "Use POST /actuator/ssm/usage/{id}/retry or /actuator/ssm/usage/{id}/discard.");
+        String usage = "Use POST /actuator/ssm/usage/{id}/retry, /actuator/ssm/usage/{id}/discard or "
+                + "/actuator/ssm/acknowledgement/{id}/take.";
+        boolean done = switch (kind + "/" + action) {
+            case "usage/retry" -> client.usage().retry(id);
+            case "usage/discard" -> client.usage().discard(id);
+            case "acknowledgement/take" -> client.usage().take(id);
+            default -> throw new InvalidEndpointRequestException("unknown path '" + kind + "/{id}/" + action + "'", usage);
         };
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
         if (!done) {
-            m.put("error", "no dead letter has this id");
-            m.put("remediation", "List the dead letters with GET /actuator/ssm; a report already retried or discarded"
-                    + " (here or on another instance) is no longer one.");
+            boolean ack = kind.equals("acknowledgement");
+            m.put("error", ack ? "no acknowledgement waiting to be taken has this id" : "no dead letter has this id");
+            m.put("remediation", "List them with GET /actuator/ssm; one already acted on (here or on another instance) is "
+                    + "no longer listed.");
             return new WebEndpointResponse<>(m, WebEndpointResponse.STATUS_NOT_FOUND);
         }
         m.put("action", action);
-        m.put(action.equals("retry") ? "pending" : "discarded", true);
+        m.put(action.equals("retry") ? "pending" : action.equals("take") ? "taken" : "discarded", true);
         return new WebEndpointResponse<>(m, WebEndpointResponse.STATUS_OK);
     }
 

@@ -13,12 +13,12 @@ import io.github.ssmonprem.spring.boot.internal.JdbcParts;
 import io.github.ssmonprem.spring.boot.internal.SsmSchedulerLifecycle;
 import io.github.ssmonprem.spring.boot.internal.SsmSyncStatus;
 import io.github.ssmonprem.sync.AccountSelection;
-import io.github.ssmonprem.sync.RequestingSystem;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncScheduler;
 import io.github.ssmonprem.sync.lock.SyncLock;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.SyncStore;
+import io.github.ssmonprem.sync.usage.Sudi;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -222,7 +222,8 @@ public class SsmOnPremAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public SsmSyncClient ssmSyncClient(SsmOnPremProperties properties, SsmHttpClient http, SyncStore store,
-            OAuthTokenProvider tokens, ObjectProvider<SsmSyncClientCustomizer> customizers) {
+            OAuthTokenProvider tokens, ObjectProvider<SsmSyncClientCustomizer> customizers,
+            org.springframework.context.ApplicationEventPublisher events) {
         SsmSyncClient.Builder b = SsmSyncClient.builder().http(http).store(store).tokenProvider(tokens);
         for (int i = 0; i < properties.getAccounts().size(); i++) {
             SsmOnPremProperties.Account account = properties.getAccounts().get(i);
@@ -242,12 +243,48 @@ public class SsmOnPremAutoConfiguration {
             throw new MissingSsmPropertyException(PREFIX + "cluster.claim-lease", "must be at least 1s, was " + claimLease);
         }
         b.claimLease(claimLease);
-        String displayName = properties.getRequestingSystem().getDisplayName();
-        if (displayName != null && !displayName.isBlank()) {
-            b.requestingSystem(new RequestingSystem(displayName, RequestingSystem.ofLocalHost().hostIdentifier()));
-        }
+        usage(b, properties.getUsage());
+        b.acknowledgementListener(ack -> events.publishEvent(new SsmAcknowledgementEvent(ack)));
         customizers.orderedStream().forEach(c -> c.customize(b));
         return b.build();
+    }
+
+    /** The {@code ssm.onprem.usage.*} settings, each refused with its property's name when invalid. */
+    private static void usage(SsmSyncClient.Builder b, SsmOnPremProperties.Usage usage) {
+        String pid = usage.getRequestingSystemPid();
+        String serial = usage.getRequestingSystemSerialNumber();
+        if (pid != null || serial != null) {
+            if (pid == null || serial == null) {
+                throw new MissingSsmPropertyException(PREFIX + (pid == null ? "usage.requesting-system-pid" : "usage.requesting-system-serial-number"),
+                        "set both usage.requesting-system-pid and usage.requesting-system-serial-number (this application's own UDI)");
+            }
+            try {
+                b.requestingSystem(new Sudi(pid, serial));
+            } catch (io.github.ssmonprem.sync.usage.InvalidUsageReportException e) {
+                throw new MissingSsmPropertyException(PREFIX + "usage.requesting-system-pid", e.problem());
+            }
+        }
+        long bytes = usage.getMaxUploadSize() == null ? -1 : usage.getMaxUploadSize().toBytes();
+        if (bytes < 4096 || bytes > Integer.MAX_VALUE) {
+            throw new MissingSsmPropertyException(PREFIX + "usage.max-upload-size", "must be at least 4KB, was " + usage.getMaxUploadSize());
+        }
+        b.maxUploadBytes((int) bytes);
+        if (usage.getMaxPollInterval() == null || usage.getMaxPollInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new MissingSsmPropertyException(PREFIX + "usage.max-poll-interval", "must be at least 1s, was " + usage.getMaxPollInterval());
+        }
+        b.maxPollInterval(usage.getMaxPollInterval());
+        if (usage.getAckTimeout() == null || usage.getAckTimeout().isNegative()) {
+            throw new MissingSsmPropertyException(PREFIX + "usage.ack-timeout", "must be zero or more, was " + usage.getAckTimeout());
+        }
+        b.ackTimeout(usage.getAckTimeout());
+        if (usage.getAlreadyReceivedPattern() != null) {
+            try {
+                b.alreadyReceivedPattern(java.util.regex.Pattern.compile(usage.getAlreadyReceivedPattern()));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new MissingSsmPropertyException(PREFIX + "usage.already-received-pattern",
+                        "is not a regular expression (" + e.getDescription() + ")");
+            }
+        }
     }
 
     /**

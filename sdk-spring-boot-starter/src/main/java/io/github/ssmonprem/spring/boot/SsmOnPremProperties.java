@@ -1,6 +1,7 @@
 package io.github.ssmonprem.spring.boot;
 
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -87,7 +88,7 @@ public class SsmOnPremProperties {
     private final Cluster cluster = new Cluster();
 
     /** How this application names itself in usage calls. */
-    private final RequestingSystem requestingSystem = new RequestingSystem();
+    private final Usage usage = new Usage();
 
     /**
      * Whether the auto-configuration is active.
@@ -377,13 +378,9 @@ public class SsmOnPremProperties {
         return cluster;
     }
 
-    /**
-     * The requesting-system settings.
-     *
-     * @return the requesting-system settings
-     */
-    public RequestingSystem getRequestingSystem() {
-        return requestingSystem;
+    /** {@return the usage-reporting settings} */
+    public Usage getUsage() {
+        return usage;
     }
 
     @Override
@@ -776,27 +773,90 @@ public class SsmOnPremProperties {
         }
     }
 
-    /** How this application names itself to the server in usage calls. */
-    public static class RequestingSystem {
-        /** The display name; unset: the SDK's default for the local host. */
-        private String displayName;
+    /** How usage reports go up and their acknowledgements come back. */
+    public static class Usage {
+        /**
+         * The product id of this application's own UDI, sent as the requesting system
+         * ({@code X-CSW-REQUESTING-SYSTEM}) with every usage call; unset: each upload names its first device.
+         */
+        private String requestingSystemPid;
+
+        /** The serial number of this application's own UDI, with {@code requesting-system-pid}. */
+        private String requestingSystemSerialNumber;
+
+        /** The largest upload body; a larger report is split into several uploads, each acknowledged on its own. */
+        private DataSize maxUploadSize = DataSize.ofKilobytes(512);
+
+        /** The longest wait between acknowledgement polls, whatever the server asks. */
+        private Duration maxPollInterval = Duration.ofMinutes(5);
+
+        /** How long one delivery polls for acknowledgements before it leaves the reports to the next sync. */
+        private Duration ackTimeout = Duration.ofMinutes(10);
 
         /**
-         * The display name.
-         *
-         * @return the display name
+         * What a FAILED answer's message or code matches when the server refuses reports it already has
+         * (a regular expression); unset: the SDK's default.
          */
-        public String getDisplayName() {
-            return displayName;
+        private String alreadyReceivedPattern;
+
+        /** {@return the requesting system's product id, or null} */
+        public String getRequestingSystemPid() {
+            return requestingSystemPid;
         }
 
-        /**
-         * Sets the display name.
-         *
-         * @param displayName the display name
-         */
-        public void setDisplayName(String displayName) {
-            this.displayName = displayName;
+        /** @param pid the requesting system's product id */
+        public void setRequestingSystemPid(String pid) {
+            this.requestingSystemPid = pid;
+        }
+
+        /** {@return the requesting system's serial number, or null} */
+        public String getRequestingSystemSerialNumber() {
+            return requestingSystemSerialNumber;
+        }
+
+        /** @param serialNumber the requesting system's serial number */
+        public void setRequestingSystemSerialNumber(String serialNumber) {
+            this.requestingSystemSerialNumber = serialNumber;
+        }
+
+        /** {@return the largest upload body} */
+        public DataSize getMaxUploadSize() {
+            return maxUploadSize;
+        }
+
+        /** @param maxUploadSize the largest upload body, at least 4KB */
+        public void setMaxUploadSize(DataSize maxUploadSize) {
+            this.maxUploadSize = maxUploadSize;
+        }
+
+        /** {@return the longest wait between acknowledgement polls} */
+        public Duration getMaxPollInterval() {
+            return maxPollInterval;
+        }
+
+        /** @param maxPollInterval the longest wait between polls, at least 1s */
+        public void setMaxPollInterval(Duration maxPollInterval) {
+            this.maxPollInterval = maxPollInterval;
+        }
+
+        /** {@return how long one delivery polls for acknowledgements} */
+        public Duration getAckTimeout() {
+            return ackTimeout;
+        }
+
+        /** @param ackTimeout how long one delivery polls for acknowledgements */
+        public void setAckTimeout(Duration ackTimeout) {
+            this.ackTimeout = ackTimeout;
+        }
+
+        /** {@return the already-received pattern, or null for the SDK's default} */
+        public String getAlreadyReceivedPattern() {
+            return alreadyReceivedPattern;
+        }
+
+        /** @param pattern a regular expression, searched in a FAILED answer's message and code */
+        public void setAlreadyReceivedPattern(String pattern) {
+            this.alreadyReceivedPattern = pattern;
         }
     }
 }

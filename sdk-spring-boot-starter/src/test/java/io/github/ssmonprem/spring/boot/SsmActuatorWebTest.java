@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.auth.OAuthTokenProvider;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.DeadLetter;
+import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.SyncStore;
+import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.ServerMessage;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.io.IOException;
 import java.net.URI;
@@ -18,7 +23,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -134,48 +141,70 @@ class SsmActuatorWebTest {
         assertThat(lastSuccess.path("measurements").get(0).path("value").asDouble()).isPositive();
     }
 
-    /** A report the server refused for good, as delivery leaves it. */
-    private String deadLetter(String id) {
-        if (store.state(id).isEmpty()) {
-            Instant now = Instant.now();
-            UsageReport report = UsageReport.builder().reportId(id).account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("VA1")
-                    .productInstance("boot-test").device("edge-1", "regid.2019-10.com.cisco.SDWAN")
-                    .usage("sdwan_dna_advantage", 1, now.minusSeconds(3600), now).build();
-            assertThat(store.addPending(PendingReport.of(report, now))).isEmpty();
+    private static UsageReport report(String serial) {
+        Instant now = Instant.now();
+        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "VA1", List.of(RumReportFixture.builder().device("C8000V", serial)
+                .count(1, now.minusSeconds(3600), now).build().toRumReport()));
+    }
+
+    /** A report the server refused for good, as delivery leaves it; its id. */
+    private String deadLetter(String serial) {
+        UsageReport report = report(serial);
+        if (store.state(report.reportId()).isEmpty()) {
+            assertThat(store.add(report, "boot-test", Duration.ofMinutes(1))).isEmpty();
         }
-        PendingReport pending = store.pendingReports().stream().filter(p -> p.reportId().equals(id)).findFirst().orElseThrow();
-        assertThat(store.moveToDead(new DeadLetter(pending, 400, "INVALID_USAGE", "unknown entitlement tag", Instant.now()))).isTrue();
-        return id;
+        PendingReport pending = store.claim(report.reportId(), "boot-test", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(store.refuse(new DeadLetter(pending, 400, new ServerMessage("FAILED", "INVALID_USAGE", "unknown entitlement tag", null),
+                Instant.now(), List.of()), "boot-test")).isTrue();
+        return report.reportId();
     }
 
     @Test
     void deadLettersAreListedCountedRetriedAndDiscarded() throws Exception {
-        String id = deadLetter("boot-dead-letter-1");
+        String id = deadLetter("DEAD1");
         JsonNode health = json(call("GET", "/actuator/health/ssm"), 200);
         assertThat(health.path("details").path("dead").asInt()).isEqualTo(1);
         assertThat(health.path("details").path("quarantined").asInt()).isZero();
         JsonNode status = json(call("GET", "/actuator/ssm"), 200);
         assertThat(status.path("dead").asInt()).isEqualTo(1);
         assertThat(status.path("deadLetters").get(0).path("id").asText()).isEqualTo(id);
-        assertThat(status.path("deadLetters").get(0).path("status").asInt()).isEqualTo(400);
+        assertThat(status.path("deadLetters").get(0).path("httpStatus").asInt()).isEqualTo(400);
         assertThat(status.path("deadLetters").get(0).path("code").asText()).isEqualTo("INVALID_USAGE");
 
         JsonNode retried = json(call("POST", "/actuator/ssm/usage/" + id + "/retry"), 200);
         assertThat(retried.path("pending").asBoolean()).isTrue();
-        assertThat(store.deadLetters()).isEmpty();
-        assertThat(store.pendingReports()).extracting(PendingReport::reportId).contains(id);
+        assertThat(store.dead()).isEmpty();
+        assertThat(store.pending()).extracting(PendingReport::reportId).contains(id);
         json(call("POST", "/actuator/ssm/usage/" + id + "/retry"), 404);
 
-        deadLetter(id);
+        deadLetter("DEAD1");
         JsonNode discarded = json(call("POST", "/actuator/ssm/usage/" + id + "/discard"), 200);
         assertThat(discarded.path("discarded").asBoolean()).isTrue();
-        assertThat(store.deadLetters()).isEmpty();
-        assertThat(store.pendingReports()).extracting(PendingReport::reportId).doesNotContain(id);
+        assertThat(store.dead()).isEmpty();
+        assertThat(store.pending()).extracting(PendingReport::reportId).doesNotContain(id);
 
         JsonNode unknown = json(call("POST", "/actuator/ssm/usage/no-such-report/discard"), 404);
         assertThat(unknown.path("remediation").asText()).contains("GET /actuator/ssm");
         assertThat(call("POST", "/actuator/ssm/usage/" + id + "/resend").statusCode()).isEqualTo(400);
         assertThat(call("POST", "/actuator/ssm/other/" + id + "/retry").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void acknowledgementsNotTakenAreListedAndTakenThroughTheEndpoint() throws Exception {
+        UsageReport report = report("ACK1");
+        store.add(report, "boot-test", Duration.ofMinutes(1));
+        Acknowledgement ack = new Acknowledgement(report.reportId() + "-1", report.reportId(), report.account(), report.virtualAccount(),
+                report.devices().get(0), "C8000V", List.of("1"), "QUNL", "corr-1", Instant.now());
+        assertThat(store.acknowledge(new DeliveredReport(report.reportId(), ReportStatus.DELIVERED, Instant.now(), "77",
+                new ServerMessage("COMPLETE", null, null, "corr-1"), List.of(ack)))).isTrue();
+        JsonNode status = json(call("GET", "/actuator/ssm"), 200);
+        assertThat(status.path("acknowledgements").get(0).path("id").asText()).isEqualTo(ack.id());
+        assertThat(status.path("acknowledgements").get(0).path("device").asText()).isEqualTo("C8000V:ACK1");
+        assertThat(json(call("GET", "/actuator/health/ssm"), 200).path("details").path("acknowledgements").asInt()).isEqualTo(1);
+        JsonNode taken = json(call("POST", "/actuator/ssm/acknowledgement/" + ack.id() + "/take"), 200);
+        assertThat(taken.path("taken").asBoolean()).isTrue();
+        assertThat(store.acknowledgements()).isEmpty();
+        json(call("POST", "/actuator/ssm/acknowledgement/" + ack.id() + "/take"), 404);
     }
 
     @Test

@@ -86,7 +86,7 @@ class SsmClusterAutoConfigurationTest {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(SyncStore.class)).isInstanceOf(JdbcSyncStore.class);
                     assertThat(context.getBean(SyncLock.class)).isInstanceOf(JdbcSyncLock.class);
-                    assertThat(context.getBean(SyncStore.class).pendingCount()).isZero();
+                    assertThat(context.getBean(SyncStore.class).counts().pending()).isZero();
                     assertThat(tableExists("app_ssm_report")).as("the prefix reaches the store, which creates its tables").isTrue();
                     context.getBean(SyncLock.class).sinceLastSuccess();
                     assertThat(tableExists("app_ssm_sync_lock")).as("and the lock").isTrue();
@@ -116,7 +116,7 @@ class SsmClusterAutoConfigurationTest {
         withDataSource().withPropertyValues("ssm.onprem.cluster.enabled=true", "ssm.onprem.store.create-schema=false")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThatThrownBy(() -> context.getBean(SyncStore.class).deadLetters())
+                    assertThatThrownBy(() -> context.getBean(SyncStore.class).dead())
                             .as("no table, and the store does not create it").isInstanceOf(SyncStoreException.class);
                     assertThat(tableExists("ssm_report")).isFalse();
                 });

@@ -242,16 +242,18 @@ class SsmOnPremAutoConfigurationTest {
     }
 
     @Test
-    void accountsSchedulerAndDisplayNameBind() {
+    void accountsSchedulerAndUsageSettingsBind() {
         runner().withPropertyValues("ssm.onprem.accounts[0].domain=a.example", "ssm.onprem.accounts[0].virtual-accounts=VA1,VA2",
                 "ssm.onprem.accounts[1].domain=b.example", "ssm.onprem.scheduler.period=20m",
                 "ssm.onprem.scheduler.initial-delay=10m", "ssm.onprem.scheduler.jitter=0s",
-                "ssm.onprem.requesting-system.display-name=Inventory").run(context -> {
+                "ssm.onprem.usage.requesting-system-pid=VMANAGE", "ssm.onprem.usage.requesting-system-serial-number=SN-1",
+                "ssm.onprem.usage.max-upload-size=256KB", "ssm.onprem.usage.already-received-pattern=(?i)duplicate").run(context -> {
                     assertThat(context.getBean(SsmSyncClient.class).accounts()).containsExactly(
                             AccountSelection.of("a.example", "VA1", "VA2"), AccountSelection.of("b.example"));
                     SsmOnPremProperties p = context.getBean(SsmOnPremProperties.class);
                     assertThat(p.getScheduler().getPeriod()).isEqualTo(Duration.ofMinutes(20));
-                    assertThat(p.getRequestingSystem().getDisplayName()).isEqualTo("Inventory");
+                    assertThat(p.getUsage().getRequestingSystemPid()).isEqualTo("VMANAGE");
+                    assertThat(p.getUsage().getMaxUploadSize().toKilobytes()).isEqualTo(256);
                     // With no jitter the first run is exactly the initial delay away.
                     SyncScheduler scheduler = context.getBean(SyncScheduler.class);
                     Duration untilFirst = Duration.between(java.time.Instant.now(), scheduler.nextRunAt().orElseThrow());

@@ -121,12 +121,12 @@ class SsmSyncStatusTest {
     @Test
     void theCountsIncludeTheDeadLetters() {
         Instant at = now;
-        io.github.ssmonprem.sync.model.UsageReport report = io.github.ssmonprem.sync.model.UsageReport.builder()
-                .account("acme.example").virtualAccount("VA1").productInstance("status-test")
-                .device("edge-1", "regid.2019-10.com.cisco.SDWAN").usage("sdwan_dna_advantage", 1, at.minusSeconds(60), at).build();
-        io.github.ssmonprem.sync.store.PendingReport pending = io.github.ssmonprem.sync.store.PendingReport.of(report, at);
-        store.addPending(pending);
-        store.moveToDead(new io.github.ssmonprem.sync.store.DeadLetter(pending, 400, null, null, at));
+        io.github.ssmonprem.sync.usage.UsageReport report = io.github.ssmonprem.sync.usage.UsageReport.of("acme.example", "VA1",
+                java.util.List.of(io.github.ssmonprem.sync.usage.RumReport.builder().device(new io.github.ssmonprem.sync.usage.Sudi("P", "S"))
+                        .softwareTag("t").entitlementTag("e").reportId(1).count(1, at.minusSeconds(60), at).build()));
+        store.add(report, "node", java.time.Duration.ofMinutes(1));
+        store.refuse(new io.github.ssmonprem.sync.store.DeadLetter(store.pending().get(0), 400,
+                new io.github.ssmonprem.sync.usage.ServerMessage(null, null, null, null), at, java.util.List.of()), "node");
         assertThat(new SsmSyncStatus(client, PERIOD, clock).details()).containsEntry("pending", 0).containsEntry("dead", 1)
                 .containsEntry("quarantined", 0);
     }

@@ -85,16 +85,18 @@ public final class DurableFiles {
     }
 
     /**
-     * Like {@link #writeSealed(Path, boolean, Content)}, forcing the file but not its directory: for
-     * several files written in a row into one directory, which the caller then forces once with
-     * {@link #fsyncDirectory(Path)}.
+     * Like {@link #writeSealed(Path, boolean, Content)}, forcing the file and the directory or not
+     * each: for several files written in a row into one directory, which the caller then forces
+     * once with {@link #fsyncDirectory(Path)}.
      *
      * @param target the file
+     * @param forceFile whether to force the file's content to disk before the rename
+     * @param forceDirectory whether to force the directory after the rename
      * @param content writes its content (JSON)
      * @throws IOException when any step fails; then the target is as it was and no temporary file is left
      */
-    public static void writeSealedForcingFileOnly(Path target, Content content) throws IOException {
-        writeAtomically(target, true, true, false, content);
+    public static void writeSealed(Path target, boolean forceFile, boolean forceDirectory, Content content) throws IOException {
+        writeAtomically(target, true, forceFile, forceDirectory, content);
     }
 
     private static void writeAtomically(Path target, boolean sealed, boolean force, Content content) throws IOException {

@@ -36,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link SyncStore} on the file system, under one state directory:
+ * A {@link SyncStore} on the file system, under one state directory (ID is a report id, {@code u}
+ * and 32 hex digits for the SDK's own):
  *
  * <pre>
  * STATE_DIR/.lock                   locked (FileChannel lock) by every operation on usage, across processes
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * STATE_DIR/dead/ID.letter          a dead letter: its delivery state, the server's answer, its acknowledgements
  * STATE_DIR/dead/ID.report          the dead letter's report: its pending report file, moved
  * STATE_DIR/delivered/ID.delivered  a delivered report: status, server's answer, all its acknowledgements; kept 30 days
- * STATE_DIR/acks/ACK_ID.ack         an acknowledgement not taken yet
+ * STATE_DIR/acks/ID~ACK_ID.ack      an acknowledgement of report ID not taken yet
  * STATE_DIR/quarantine/NAME         files that could not be read, each with NAME.reason
  * STATE_DIR/snapshots/ACCOUNT.json  the last license snapshot of each smart account
  * STATE_DIR/last-sync.json          the last sync's outcome
@@ -74,15 +75,20 @@ import org.slf4j.LoggerFactory;
  *       the live processes sharing the directory apart, and each sees it at once; a crash of the
  *       host, the only thing that can lose it, ends every process that could hold one. A damaged
  *       claim file is deleted (no claim).</li>
- *   <li>{@link #acknowledge}: the delivered file with all the acknowledgements (the commit); then one
- *       file per acknowledgement in {@code acks/}, each forced, and the directory forced once; then
- *       the pending files are deleted and {@code pending/} forced. An acknowledgement is in a forced
- *       file before the method returns: a SIGKILL or power loss right after loses none.</li>
- *   <li>{@link #refuse}: the letter file (the commit); then its acknowledgements as above; then the
- *       report file is moved to {@code dead/}, both directories forced.</li>
- *   <li>{@link #retry}: deletes the letter, forced (the commit), then moves the report back to
- *       {@code pending/}, forced. {@link #discard}: deletes the report, forced (the commit), then the
- *       letter. {@link #take}: deletes the acknowledgement's file, forced.</li>
+ *   <li>{@link #acknowledge}: the delivered file, holding every acknowledgement (the commit); then
+ *       one file per acknowledgement in {@code acks/}, renamed into place, and that directory forced
+ *       once; then the pending files are deleted and {@code pending/} forced. So every
+ *       acknowledgement is in a forced file before the method returns (a SIGKILL or a power loss
+ *       right after loses none), at the cost of five forces whatever the number of devices. A file
+ *       in {@code acks/} whose content a host crash lost reads as damaged and is written again from
+ *       the delivered file.</li>
+ *   <li>{@link #refuse}: the letter file, holding the acknowledgements it carries (the commit); then
+ *       their files in {@code acks/} as above; then the report file is moved to {@code dead/}, both
+ *       directories forced.</li>
+ *   <li>{@link #retry}: forces the files of the letter's acknowledgements not taken (the letter, their
+ *       other copy, goes), deletes the letter, forced (the commit), then moves the report back to
+ *       {@code pending/}, forced. {@link #discard}: the same, deleting the report (the commit) then
+ *       the letter. {@link #take}: deletes the acknowledgement's file, forced.</li>
  * </ul>
  * So files left by a change cut short are read as its later state: a delivered file or a letter
  * beside a pending report means the report was acknowledged or refused (its acknowledgements are
@@ -164,7 +170,7 @@ public final class FileSyncStore implements SyncStore {
         }
         this.quarantine = new FileQuarantine(dirs.get(4), lock, clock);
         this.pending = new PendingFiles(dirs.get(0), quarantine);
-        this.acks = new AckFiles(dirs.get(3), quarantine);
+        this.acks = new AckFiles(dirs.get(3), quarantine, this::acknowledgementsOf);
         this.state = new StateFiles(dirs.get(5), root.resolve("last-sync.json"), lock);
         lock.locked("open the state directory " + root, NOTHING_LOST, () -> {
             deleteTemporaryFiles(Stream.concat(Stream.of(root), dirs.stream()).toList());
@@ -327,14 +333,14 @@ public final class FileSyncStore implements SyncStore {
     /** Dates a delivered file (what the retention reads), publishes its acknowledgements, then deletes the pending files. */
     private void finishAcknowledge(DeliveredReport delivered) throws IOException {
         Files.setLastModifiedTime(deliveredFile(delivered.reportId()), FileTime.from(delivered.deliveredAt()));
-        acks.publish(delivered.acknowledgements());
+        acks.publish(delivered.reportId(), delivered.acknowledgements(), false);
         pending.delete(delivered.reportId());
         fsyncDirectory(pending.dir());
     }
 
     /** Publishes a dead letter's acknowledgements, then moves its report to dead/. */
     private void finishRefuse(String id, List<Acknowledgement> letterAcks) throws IOException {
-        acks.publish(letterAcks);
+        acks.publish(id, letterAcks, false);
         pending.deleteClaimAndState(id);
         moveDurably(pending.reportFile(id), deadFile(id, REPORT));
     }
@@ -369,9 +375,11 @@ public final class FileSyncStore implements SyncStore {
     @Override
     public boolean retry(String reportId) {
         return isId(reportId) && lock.locked("move dead letter " + reportId + " back to " + pending.dir(), "it stays a dead letter", () -> {
-            if (!isDead(reportId)) {
+            DeadLetter letter = stateOf(reportId).map(ReportState::deadLetter).orElse(null);
+            if (letter == null) {
                 return false;
             }
+            acks.keepForGood(reportId, letter.acknowledgements());
             deleteDurably(deadFile(reportId, LETTER));   // the commit: a dead report without its letter is being retried
             moveDurably(deadFile(reportId, REPORT), pending.reportFile(reportId));
             return true;
@@ -381,9 +389,11 @@ public final class FileSyncStore implements SyncStore {
     @Override
     public boolean discard(String reportId) {
         return isId(reportId) && lock.locked("delete dead letter " + reportId + " from " + deadDir, "it stays a dead letter", () -> {
-            if (!isDead(reportId)) {
+            DeadLetter letter = stateOf(reportId).map(ReportState::deadLetter).orElse(null);
+            if (letter == null) {
                 return false;
             }
+            acks.keepForGood(reportId, letter.acknowledgements());
             deleteDurably(deadFile(reportId, REPORT));   // the commit: a letter without its report is being discarded
             deleteDurably(deadFile(reportId, LETTER));
             return true;
@@ -462,6 +472,7 @@ public final class FileSyncStore implements SyncStore {
             return Optional.of(ReportState.dead(letter.toDeadLetter(deadReport)));
         }
         if (letter != null) {
+            acks.keepForGood(id, letter.acknowledgements());
             deleteDurably(deadFile(id, LETTER));   // a discard cut short, or its report was quarantined
         } else if (deadReport != null) {
             moveDurably(deadFile(id, REPORT), pending.reportFile(id));   // a retry cut short, or its letter was quarantined
@@ -477,8 +488,14 @@ public final class FileSyncStore implements SyncStore {
         return pending.has(id);
     }
 
-    private boolean isDead(String id) throws IOException {
-        return stateOf(id).filter(s -> s.status() == ReportStatus.DEAD).isPresent();
+    /** The acknowledgements a report's delivered file or dead letter holds, without completing anything. */
+    private List<Acknowledgement> acknowledgementsOf(String id) throws IOException {
+        DeliveredReport delivered = quarantine.read(deliveredFile(id), json -> EntryCodec.readDelivered(id, json));
+        if (delivered != null) {
+            return delivered.acknowledgements();
+        }
+        Letter letter = quarantine.read(deadFile(id, LETTER), json -> EntryCodec.readLetter(id, json));
+        return letter == null ? List.of() : letter.acknowledgements();
     }
 
     /** Whether an id is pending and claimed by {@code owner} (expired or not), without reading its report. */
@@ -559,10 +576,19 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
-    /** Forgets old deliveries once a day as well as on opening, for an application that runs for months. */
-    private void forgetOldDeliveriesDaily() throws IOException {
+    /**
+     * Forgets old deliveries once a day as well as on opening, for an application that runs for
+     * months. Called after a change's commit, so a failure is logged, not thrown: the next day or
+     * the next opening tries again.
+     */
+    private void forgetOldDeliveriesDaily() {
         if (clock.instant().isAfter(nextForget)) {
-            forgetOldDeliveries();
+            try {
+                forgetOldDeliveries();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not forget the delivered reports older than {} days in {} ({}); tried again tomorrow",
+                        DELIVERED_RETENTION.toDays(), deliveredDir, e.toString());
+            }
         }
     }
 
@@ -575,7 +601,7 @@ public final class FileSyncStore implements SyncStore {
             if (Files.getLastModifiedTime(deliveredFile(id)).toInstant().isBefore(horizon)) {
                 Optional<DeliveredReport> delivered = stateOf(id).map(ReportState::delivered);
                 if (delivered.isPresent()) {
-                    acks.forget(delivered.get().acknowledgements());   // forced before the report goes
+                    acks.forget(id, delivered.get().acknowledgements());   // forced before the report goes
                 }
                 Files.deleteIfExists(deliveredFile(id));
             }

@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * A stored entry that could not be read (a damaged file, a write torn by a crash), moved aside so it
  * does not block the others. It stays until an operator inspects and discards it
- * ({@link SyncStore#discardQuarantined}).
+ * ({@link Quarantine#discardQuarantined}).
  *
  * @param id the entry's identifier in the store (for the file store, the quarantined file's name)
  * @param description what it was, why it could not be read and where it lies

@@ -151,7 +151,11 @@ public record UsageReport(String reportId, String account, String virtualAccount
         return out;
     }
 
-    /** {@return the report ids of one device's RUM reports in this report} */
+    /**
+     * {@return the report ids of one device's RUM reports in this report}
+     *
+     * @param device the device
+     */
     public List<String> reportIdsOf(Sudi device) {
         return byDevice().getOrDefault(device, List.of()).stream().map(RumReport::reportId).toList();
     }

@@ -122,9 +122,11 @@ public final class SsmSyncStatus implements SyncListener {
             d.put("error", "no successful sync for more than two periods (" + period.multipliedBy(2) + ")");
         }
         try {
-            d.put("pending", Math.max(0, client.store().pendingCount()));
-            d.put("dead", client.store().deadLetters().size());
-            d.put("quarantined", client.store().quarantined().size());
+            io.github.ssmonprem.sync.store.UsageCounts counts = client.store().counts();
+            d.put("pending", counts.pending());
+            d.put("dead", counts.dead());
+            d.put("acknowledgements", counts.acknowledgements());
+            d.put("quarantined", client.store().quarantine().map(q -> q.quarantined().size()).orElse(0));
         } catch (SsmException e) {
             d.put("storeError", e.detail());
         }

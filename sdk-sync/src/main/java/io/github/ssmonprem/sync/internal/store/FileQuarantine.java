@@ -31,9 +31,9 @@ public final class FileQuarantine implements Quarantine {
     private static final Logger LOG = LoggerFactory.getLogger(FileQuarantine.class);
     private static final String REASON = ".reason";
     /** What {@link #quarantine} names a file: DIR-NAME.MILLIS, optionally -N when that name was taken. */
-    private static final Pattern NAME = Pattern.compile("[a-z]+-[A-Za-z0-9][A-Za-z0-9._-]*\\.(\\d{1,19})(-\\d+)?");
+    private static final Pattern NAME = Pattern.compile("[a-z]+-[A-Za-z0-9][A-Za-z0-9._~-]*\\.(\\d{1,19})(-\\d+)?");
     /** A name in the directory (never a path elsewhere). */
-    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,254}");
 
     private final Path dir;
     private final DirectoryLock lock;

@@ -1,4 +1,4 @@
-package io.github.ssmonprem.sync;
+package io.github.ssmonprem.sync.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -20,9 +20,8 @@ import com.sun.jdi.request.BreakpointRequest;
 import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.EventRequestManager;
-import io.github.ssmonprem.sync.store.FileSyncStore;
-import io.github.ssmonprem.sync.store.PendingReport;
-import io.github.ssmonprem.sync.store.ReportState;
+import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.ReportStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -38,14 +38,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A process using the file store is stopped by a debugger (JDI) at a chosen step of a store
- * operation and killed there with SIGKILL; a new store on the same directory must find every report
- * in one state, intact, with nothing quarantined and no temporary file left.
+ * operation and killed there with SIGKILL; a new store on the same directory must find the report
+ * in one state, intact, with its acknowledgements, nothing quarantined and no temporary file left.
+ * Each test names the step: before a change's commit, nothing changed; after it, the change is made
+ * (the next store completes its last steps).
  */
 class FileStoreCrashTest {
 
-    private static final String STORE = FileSyncStore.class.getName();
     private static final String FILES = Files.class.getName();
     private static final String DURABLE_FILES = "io.github.ssmonprem.sync.internal.DurableFiles";
+    private static final String ACK_FILES = "io.github.ssmonprem.sync.internal.store.AckFiles";
+    private static final String CHILD = StoreCrashChild.class.getName();
     private static final String ID = StoreCrashChild.report().reportId();
 
     @TempDir
@@ -53,91 +56,122 @@ class FileStoreCrashTest {
 
     @Test
     void killedBeforeTheRenameOfANewReportTheReportIsNotStored() throws Exception {
-        killAt("add", FILES, "move", "writeAtomically");
-        assertTrue(names("pending").stream().allMatch(n -> n.startsWith("." + ID + ".report") && n.endsWith(".tmp")), names("pending").toString());
+        killAt("add", FILES, "move", "writeAtomically", 1);
+        assertTrue(names("pending").stream().allMatch(n -> n.startsWith("." + ID + ".report.") && n.endsWith(".tmp")),
+                names("pending").toString());
         try (FileSyncStore store = reopen()) {
-            assertEquals(List.of(), store.pendingReports(), "addPending never returned, so nothing was sent");
+            assertEquals(List.of(), store.pending(), "add never returned, so nothing was sent");
         }
         assertEquals(List.of(), names("pending"), "the temporary file is deleted");
     }
 
     @Test
     void killedBetweenTheRenameAndTheDirectorySyncTheReportIsPendingAndIntact() throws Exception {
-        killAt("add", DURABLE_FILES, "fsyncDirectory", "writeAtomically");
-        assertEquals(List.of(ID + ".report"), names("pending"));
+        killAt("add", DURABLE_FILES, "fsyncDirectory", "writeAtomically", 1);
         try (FileSyncStore store = reopen()) {
-            assertEquals(List.of(StoreCrashChild.entry()), store.pendingReports());
+            assertEquals(List.of(PendingReport.of(StoreCrashChild.report(), StoreFixtures.T)), store.pending(),
+                    "stored, without the claim that comes next");
         }
     }
 
     @Test
     void killedBeforeTheRenameOfANewStateThePreviousStateIsKept() throws Exception {
-        killAt("update", FILES, "move", "writeAtomically");
-        assertEquals(4, names("pending").size(), "the report, its state and claim, and the new state's temporary file: " + names("pending"));
+        killAt("update", FILES, "move", "writeAtomically", 1);
         try (FileSyncStore store = reopen()) {
-            assertEquals(List.of(StoreCrashChild.entry().withPollId("poll-1")), store.pendingReports());
+            PendingReport back = store.pending().get(0);
+            assertEquals(StoreFixtures.POLL_ID, back.pollId());
+            assertEquals("nonce-1", back.nonce());
         }
         assertEquals(List.of(ID + ".claim", ID + ".report", ID + ".state"), names("pending"));
     }
 
     @Test
-    void killedBetweenAMigratedReportAndItsStateTheNextOpenMigratesItAgainWithItsPollId() throws Exception {
-        copyLegacyFixture();
-        killAt("migrate", STORE, "writeState", "writePending");
-        assertTrue(names("pending").contains("7ba2a647-30bd-482a-85de-6e6a29a2a71d.report"), names("pending").toString());
-        assertTrue(names("pending").stream().noneMatch(n -> n.endsWith(".state")), names("pending").toString());
+    void killedBeforeTheDeliveredFileIsRenamedTheReportIsStillPendingWithItsPollId() throws Exception {
+        killAt("acknowledge", FILES, "move", "writeAtomically", 1);
         try (FileSyncStore store = reopen()) {
-            List<PendingReport> back = store.pendingReports();
-            assertEquals(3, back.size());
-            PendingReport withState = back.stream().filter(p -> p.reportId().startsWith("7ba2a647")).findFirst().orElseThrow();
-            assertEquals("poll-1", withState.pollId(), "its poll id, to resume polling");
-            assertEquals(1, withState.attempts());
+            assertEquals(StoreFixtures.POLL_ID, store.state(ID).orElseThrow().pending().pollId(), "the next delivery polls again");
+            assertEquals(List.of(), store.acknowledgements());
         }
-        assertTrue(names("pending").stream().noneMatch(n -> n.endsWith(".slot")), names("pending").toString());
+        assertEquals(List.of(), names("delivered"));
     }
 
     @Test
-    void killedBetweenTheDeliveredMarkAndTheDeletionTheReportIsDeliveredOnly() throws Exception {
-        killAt("deliver", STORE, "deletePendingFiles", "markDelivered");
-        assertEquals(List.of(ID), names("delivered"), "the report file, moved");
-        assertEquals(List.of(ID + ".claim", ID + ".state"), names("pending"));
+    void killedRightAfterTheDeliveredFileTheReportIsDeliveredWithEveryAcknowledgement() throws Exception {
+        killAt("acknowledge", ACK_FILES, "publish", "finishAcknowledge", 1);
+        assertEquals(List.of(), names("acks"));
+        assertDeliveredWithBothAcknowledgements();
+    }
+
+    @Test
+    void killedBetweenTwoAcknowledgementFilesTheReportIsDeliveredWithEveryAcknowledgement() throws Exception {
+        killAt("acknowledge", FILES, "move", "writeAtomically", 3);   // the delivered file, the first acknowledgement, then this
+        assertEquals(List.of(ID + "~" + ID + "-1.ack"), names("acks").stream().filter(n -> !n.startsWith(".")).toList());
+        assertDeliveredWithBothAcknowledgements();
+    }
+
+    @Test
+    void killedOnceAcknowledgeReturnedNoAcknowledgementIsLost() throws Exception {
+        killAt("acknowledge", CHILD, "acknowledged", "main", 1);
+        assertEquals(List.of(ID + "~" + ID + "-1.ack", ID + "~" + ID + "-2.ack"), names("acks"));
+        assertDeliveredWithBothAcknowledgements();
+    }
+
+    private void assertDeliveredWithBothAcknowledgements() throws Exception {
         try (FileSyncStore store = reopen()) {
-            assertEquals(ReportState.Status.DELIVERED, store.state(ID).orElseThrow().status());
-            assertEquals(ReportState.Status.DELIVERED, store.addPending(StoreCrashChild.entry()).orElseThrow().status(),
+            assertEquals(Optional.of(ReportState.delivered(StoreFixtures.delivered(StoreCrashChild.report(), StoreFixtures.T))),
+                    store.state(ID));
+            assertEquals(StoreFixtures.acks(StoreCrashChild.report(), StoreFixtures.T), store.acknowledgements());
+            assertEquals(new UsageCounts(0, 0, 2), store.counts());
+            assertEquals(ReportStatus.DELIVERED, store.add(StoreCrashChild.report(), "node-b", StoreCrashChild.LEASE).orElseThrow().status(),
                     "submitting it again sends nothing");
-            assertEquals(List.of(), store.pendingReports());
         }
+        assertEquals(List.of(), names("pending"));
+        assertEquals(List.of(ID + "~" + ID + "-1.ack", ID + "~" + ID + "-2.ack"), names("acks"));
+    }
+
+    @Test
+    void killedRightAfterTheLetterTheReportIsDeadWithItsAcknowledgement() throws Exception {
+        killAt("refuse", ACK_FILES, "publish", "finishRefuse", 1);
+        assertEquals(List.of(ID + ".letter"), names("dead"));
+        try (FileSyncStore store = reopen()) {
+            assertEquals(List.of(StoreCrashChild.letter()), store.dead());
+            assertEquals(List.of(), store.pending());
+            List<Acknowledgement> acks = store.acknowledgements();
+            assertEquals(StoreCrashChild.letter().acknowledgements(), acks);
+        }
+        assertEquals(List.of(ID + ".letter", ID + ".report"), names("dead"));
         assertEquals(List.of(), names("pending"));
     }
 
     @Test
-    void killedBetweenTheDeadLetterAndTheDeletionTheReportIsDeadOnly() throws Exception {
-        killAt("dead", STORE, "deletePendingFiles", "moveToDead");
-        assertEquals(List.of(ID + ".entry"), names("dead"));
-        assertEquals(List.of(ID + ".claim", ID + ".report", ID + ".state"), names("pending"));
+    void killedBetweenTheLettersDeletionAndTheMoveARetryIsCompleted() throws Exception {
+        killAt("retry", DURABLE_FILES, "moveDurably", "retry", 1);
+        assertEquals(List.of(ID + ".report"), names("dead"));
         try (FileSyncStore store = reopen()) {
-            assertEquals(List.of(StoreCrashChild.letter()), store.deadLetters());
-            assertEquals(List.of(), store.pendingReports());
+            assertEquals(List.of(PendingReport.of(StoreCrashChild.report(), StoreFixtures.T)), store.pending());
+            assertEquals(List.of(), store.dead());
+            assertEquals(StoreCrashChild.letter().acknowledgements(), store.acknowledgements(), "the letter's acknowledgement stays");
         }
-        assertEquals(List.of(), names("pending"));
     }
 
     @Test
-    void killedBetweenARetriedReportAndTheDeadLettersDeletionItStaysDead() throws Exception {
-        killAt("retry", DURABLE_FILES, "deleteDurably", "retryDead");
-        assertEquals(List.of(ID + ".entry"), names("dead"));
-        assertEquals(List.of(ID + ".report"), names("pending"));
+    void killedBetweenTheReportsDeletionAndTheLettersADiscardIsCompleted() throws Exception {
+        killAt("discard", DURABLE_FILES, "deleteDurably", "discard", 2);
+        assertEquals(List.of(ID + ".letter"), names("dead"));
         try (FileSyncStore store = reopen()) {
-            assertEquals(List.of(StoreCrashChild.letter()), store.deadLetters(), "a retry not finished is undone");
-            assertEquals(List.of(), store.pendingReports());
-            assertTrue(store.retryDead(ID));
-            assertEquals(List.of(StoreCrashChild.entry()), store.pendingReports());
+            assertEquals(Optional.empty(), store.state(ID));
+            assertEquals(List.of(), store.dead());
+            assertEquals(StoreCrashChild.letter().acknowledgements(), store.acknowledgements(), "the letter's acknowledgement stays");
         }
+        assertEquals(List.of(), names("dead"));
     }
 
-    private FileSyncStore reopen() {
-        FileSyncStore store = new FileSyncStore(dir);
-        assertEquals(List.of(), store.quarantined(), "a crash damages nothing");
+    private FileSyncStore reopen() throws Exception {
+        FileSyncStore store = new FileSyncStore(dir, StoreCrashChild.clock());
+        assertEquals(List.of(), store.quarantine().orElseThrow().quarantined(), "a crash damages nothing");
+        for (String sub : List.of("pending", "dead", "delivered", "acks")) {
+            assertTrue(names(sub).stream().noneMatch(n -> n.endsWith(".tmp")), "no temporary file left in " + sub + ": " + names(sub));
+        }
         return store;
     }
 
@@ -147,27 +181,19 @@ class FileStoreCrashTest {
         }
     }
 
-    private void copyLegacyFixture() throws Exception {
-        Path source = Path.of(FileStoreCrashTest.class.getResource("/legacy-slot-state/expected.txt").toURI()).getParent();
-        Files.createDirectories(dir.resolve("pending"));
-        try (Stream<Path> slots = Files.list(source.resolve("pending"))) {
-            for (Path slot : (Iterable<Path>) slots::iterator) {
-                Files.copy(slot, dir.resolve("pending").resolve(slot.getFileName().toString()));
-            }
-        }
-    }
-
     /**
-     * Runs {@link StoreCrashChild} under a debugger, stops it when it enters {@code method} of
-     * {@code className} from {@code caller} after {@link StoreCrashChild#arm()}, and kills it there.
+     * Runs {@link StoreCrashChild} under a debugger, stops it the {@code nth} time it enters
+     * {@code method} of {@code className} from a method whose name contains {@code caller}, after
+     * {@link StoreCrashChild#arm()}, and kills it there with SIGKILL.
      */
-    private void killAt(String scenario, String className, String method, String caller) throws Exception {
+    private void killAt(String scenario, String className, String method, String caller, int nth) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0",
-                "-cp", System.getProperty("java.class.path"), StoreCrashChild.class.getName(), dir.toString(), scenario)
+                "-cp", System.getProperty("java.class.path"), CHILD, dir.toString(), scenario)
                 .redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
         VirtualMachine vm = null;
+        int hits = 0;
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String port = null;
@@ -193,10 +219,10 @@ class FileStoreCrashTest {
             arguments.get("port").setValue(port);
             vm = connector.attach(arguments);
             EventRequestManager requests = vm.eventRequestManager();
-            List<ReferenceType> loaded = vm.classesByName(StoreCrashChild.class.getName());
+            List<ReferenceType> loaded = vm.classesByName(CHILD);
             if (loaded.isEmpty()) {
                 ClassPrepareRequest prepare = requests.createClassPrepareRequest();
-                prepare.addClassFilter(StoreCrashChild.class.getName());
+                prepare.addClassFilter(CHILD);
                 prepare.enable();
             } else {
                 breakAt(requests, loaded.get(0), "arm");
@@ -214,8 +240,8 @@ class FileStoreCrashTest {
                         breakAt(requests, prepared.referenceType(), "arm");
                     } else if (event instanceof BreakpointEvent hit && hit.location().method().name().equals("arm")) {
                         breakAt(requests, vm.classesByName(className).get(0), method);
-                    } else if (event instanceof BreakpointEvent hit
-                            && hit.thread().frame(1).location().method().name().contains(caller)) {
+                    } else if (event instanceof BreakpointEvent hit && hit.thread().frame(1).location().method().name().contains(caller)
+                            && ++hits == nth) {
                         child.destroyForcibly();
                         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
                         assertEquals(137, child.exitValue(), "killed by SIGKILL (128 + 9)");
