@@ -56,15 +56,21 @@ import org.slf4j.LoggerFactory;
  *       details, and the state stays as it was: no pending report and no acknowledgement is lost.</li>
  *   <li>A report id is one row of {@code <prefix>report}, so it is in exactly one state. Its RUM
  *       reports are stored as JSON strings: payload and signature come back character for character.</li>
- *   <li>Claims take rows with {@code SELECT ... FOR UPDATE SKIP LOCKED}, in the database's clock
- *       ({@code CURRENT_TIMESTAMP}): concurrent nodes never claim the same report, and the nodes'
- *       clocks need not agree. A write of delivery state ({@link #update}, {@link #refuse}) checks the
- *       claim in the statement that writes.</li>
+ *   <li>Claims are leases in the database's clock ({@code CURRENT_TIMESTAMP}), so the nodes' clocks
+ *       need not agree; on PostgreSQL they take rows with {@code SELECT ... FOR UPDATE SKIP LOCKED},
+ *       on H2 with a conditional {@code UPDATE} per row: concurrent nodes never claim the same report.
+ *       A write of delivery state ({@link #update}, {@link #refuse}) checks the claim in the statement
+ *       that writes.</li>
  *   <li>{@link #acknowledge} moves the report to the delivered ones and stores its acknowledgements in
  *       {@code <prefix>acknowledgement} in one transaction. Delivered reports and their
  *       acknowledgements are forgotten {@link #DELIVERED_RETENTION} after delivery.</li>
  *   <li>A row that cannot be decoded is moved to the {@link #quarantine()}, never deleted unasked.</li>
+ *   <li>Times are kept to the microsecond, the databases' precision.</li>
  * </ul>
+ *
+ * <p>H2 suits tests and a single host. An H2 file database writes a commit to its file up to its
+ * {@code WRITE_DELAY} (500 ms) later, so a crash in that time loses what the store was told is stored:
+ * add {@code ;WRITE_DELAY=0} to its URL (the store warns at first use when it is not).
  *
  * <pre>{@code
  * SyncStore store = JdbcSyncStore.builder(dataSource).build();
