@@ -4,6 +4,7 @@ import io.github.ssmonprem.jdbc.internal.Dialect;
 import io.github.ssmonprem.jdbc.internal.Schema;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Set;
 
 /** Helpers shared by the JDBC classes. */
 final class JdbcSupport {
@@ -37,6 +38,14 @@ final class JdbcSupport {
     static boolean isConstraintViolation(SQLException e) {
         String state = e.getSQLState();
         return state != null && state.startsWith("23");
+    }
+
+    /** SQL states of a missing table or column: PostgreSQL's 42P01 and 42703, H2's 42S02, 42S04 (in an empty database) and 42S22. */
+    private static final Set<String> SCHEMA_MISMATCH = Set.of("42P01", "42703", "42S02", "42S04", "42S22");
+
+    /** {@return whether a failure says a table or column is missing: no schema, or one of another version} */
+    static boolean isSchemaMismatch(SQLException e) {
+        return e.getSQLState() != null && SCHEMA_MISMATCH.contains(e.getSQLState());
     }
 
     /** The SQL state and the driver's class of failure; driver messages may carry connection details. */

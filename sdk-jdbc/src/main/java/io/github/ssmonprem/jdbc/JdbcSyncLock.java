@@ -93,8 +93,10 @@ public final class JdbcSyncLock implements SyncLock {
     }
 
     private SyncLockException failure(String what, SQLException e) {
-        return new SyncLockException("The sync lock could not be " + what + ": " + JdbcSupport.describe(e) + ".",
-                REMEDIATION, true, e);
+        String remediation = !JdbcSupport.isSchemaMismatch(e) ? REMEDIATION : "The table " + table + " is missing or is not this SDK"
+                + " version's: create it from io/github/ssmonprem/jdbc/schema-" + (dialect == Dialect.H2 ? "h2" : "postgresql")
+                + ".sql (in sdk-jdbc) with the prefix filled in, or let the lock create it (createSchema, on by default).";
+        return new SyncLockException("The sync lock could not be " + what + ": " + JdbcSupport.describe(e) + ".", remediation, true, e);
     }
 
     @Override

@@ -27,6 +27,7 @@ import io.github.ssmonprem.sync.usage.UsageReport;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,15 +56,21 @@ import org.slf4j.LoggerFactory;
  *       details, and the state stays as it was: no pending report and no acknowledgement is lost.</li>
  *   <li>A report id is one row of {@code <prefix>report}, so it is in exactly one state. Its RUM
  *       reports are stored as JSON strings: payload and signature come back character for character.</li>
- *   <li>Claims take rows with {@code SELECT ... FOR UPDATE SKIP LOCKED}, in the database's clock
- *       ({@code CURRENT_TIMESTAMP}): concurrent nodes never claim the same report, and the nodes'
- *       clocks need not agree. A write of delivery state ({@link #update}, {@link #refuse}) checks the
- *       claim in the statement that writes.</li>
+ *   <li>Claims are leases in the database's clock ({@code CURRENT_TIMESTAMP}), so the nodes' clocks
+ *       need not agree; on PostgreSQL they take rows with {@code SELECT ... FOR UPDATE SKIP LOCKED},
+ *       on H2 with a conditional {@code UPDATE} per row: concurrent nodes never claim the same report.
+ *       A write of delivery state ({@link #update}, {@link #refuse}) checks the claim in the statement
+ *       that writes.</li>
  *   <li>{@link #acknowledge} moves the report to the delivered ones and stores its acknowledgements in
  *       {@code <prefix>acknowledgement} in one transaction. Delivered reports and their
  *       acknowledgements are forgotten {@link #DELIVERED_RETENTION} after delivery.</li>
  *   <li>A row that cannot be decoded is moved to the {@link #quarantine()}, never deleted unasked.</li>
+ *   <li>Times are kept to the microsecond, the databases' precision.</li>
  * </ul>
+ *
+ * <p>H2 suits tests and a single host. An H2 file database writes a commit to its file up to its
+ * {@code WRITE_DELAY} (500 ms) later, so a crash in that time loses what the store was told is stored:
+ * add {@code ;WRITE_DELAY=0} to its URL (the store warns at first use when it is not).
  *
  * <pre>{@code
  * SyncStore store = JdbcSyncStore.builder(dataSource).build();
@@ -146,21 +153,47 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SyncStoreException("The sync store could not " + what + ": " + JdbcSupport.describe(e) + ".", REMEDIATION, e);
+            throw new SyncStoreException("The sync store could not " + what + ": " + JdbcSupport.describe(e) + ".",
+                    JdbcSupport.isSchemaMismatch(e) ? schemaRemediation() : REMEDIATION, e);
         }
+    }
+
+    private String schemaRemediation() {
+        return "The tables " + prefix + "report, " + prefix + "acknowledgement, " + prefix + "snapshot and " + prefix + "outcome are"
+                + " missing or are not this SDK version's: create them from io/github/ssmonprem/jdbc/schema-"
+                + (dialect == Dialect.H2 ? "h2" : "postgresql") + ".sql (in sdk-jdbc) with the prefix filled in, or let the store"
+                + " create them (createSchema, on by default); drop tables an earlier version created first.";
     }
 
     /** Detects the database and creates the schema, once per store. */
     private synchronized OutboxSql prepare(Connection c) throws SQLException {
         if (sql == null) {
-            Dialect d = Dialect.of(c);
+            dialect = Dialect.of(c);
             if (createSchema) {
-                JdbcSupport.createSchema(c, d, prefix);
+                JdbcSupport.createSchema(c, dialect, prefix);
             }
-            dialect = d;
-            sql = new OutboxSql(d, prefix, clock);
+            if (dialect == Dialect.H2) {
+                warnOfWriteDelay(c);
+            }
+            sql = new OutboxSql(dialect, prefix, clock);
         }
         return sql;
+    }
+
+    /**
+     * An H2 database writes a commit to its file up to its {@code WRITE_DELAY} later (500 ms by
+     * default): a crash of the process that runs it loses what was committed meanwhile.
+     */
+    private static void warnOfWriteDelay(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            String delay = rs.next() ? rs.getString(1) : "0";
+            if (!"0".equals(delay)) {
+                LOG.warn("The H2 database of the sync store writes commits to its file up to {} ms later (WRITE_DELAY): a crash of"
+                        + " its process in that time loses usage reports and acknowledgements the SDK was told are stored. Add"
+                        + " ;WRITE_DELAY=0 to its JDBC URL, or use PostgreSQL.", delay);
+            }
+        }
     }
 
     private static void checkClaim(String owner, Duration lease) {

@@ -121,7 +121,7 @@ class JdbcSyncLockTest {
         JdbcSyncLock lock = JdbcSyncLock.builder(database("h2")).tablePrefix(freshPrefix()).createSchema(false).build();
         io.github.ssmonprem.sync.lock.SyncLockException e = assertThrows(io.github.ssmonprem.sync.lock.SyncLockException.class,
                 () -> lock.tryAcquire("node-a", Duration.ofMinutes(5)));
-        assertTrue(e.remediation().contains("sync_lock"), e.getMessage());
+        assertTrue(e.remediation().contains("sync_lock") && e.remediation().contains("schema-h2.sql"), e.remediation());
     }
 
     @Test

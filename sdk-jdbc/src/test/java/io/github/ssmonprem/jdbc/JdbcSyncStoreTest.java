@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.core.testing.LogCapture;
+import io.github.ssmonprem.jdbc.internal.Dialect;
+import io.github.ssmonprem.jdbc.internal.OutboxSql;
 import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
 import io.github.ssmonprem.sync.store.PendingReport;
@@ -27,9 +30,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -349,6 +351,8 @@ class JdbcSyncStoreTest {
         JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).createSchema(false).build();
         SyncStoreException missing = assertThrows(SyncStoreException.class, () -> store.add(report(1), "node-a", LEASE));
         assertTrue(missing.getMessage().contains("SQL state"), missing.getMessage());
+        assertTrue(missing.remediation().contains("schema-" + (kind.equals("postgresql") ? "postgresql" : "h2") + ".sql")
+                && missing.remediation().contains(prefix + "acknowledgement"), missing.remediation());
 
         String file = kind.equals("postgresql") ? "schema-postgresql.sql" : "schema-h2.sql";
         String text;
@@ -371,6 +375,61 @@ class JdbcSyncStoreTest {
         assertEquals(Optional.empty(), store.add(report(1), "node-a", LEASE));
         assertTrue(store.acknowledge(delivered(report(1), acks(report(1), T0))));
         assertEquals(acks(report(1), T0), store.acknowledgements());
+    }
+
+    @Test
+    void anH2FileDatabaseThatDelaysItsWritesIsReportedAtFirstUse() {
+        LogCapture.clear();
+        JdbcDataSource delayed = new JdbcDataSource();
+        delayed.setURL("jdbc:h2:" + dir.resolve("delayed"));
+        JdbcSyncStore.builder(delayed).build().counts();
+        assertEquals(1, LogCapture.linesOf(JdbcSyncStore.class.getName()).stream().filter(l -> l.contains("WRITE_DELAY=0")).count(),
+                LogCapture.lines().toString());
+
+        LogCapture.clear();
+        JdbcDataSource immediate = new JdbcDataSource();
+        immediate.setURL("jdbc:h2:" + dir.resolve("immediate") + ";WRITE_DELAY=0");
+        JdbcSyncStore.builder(immediate).build().counts();
+        assertEquals(List.of(), LogCapture.linesOf(JdbcSyncStore.class.getName()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void tablesOfAnEarlierVersionAreATypedErrorThatSaysWhatToDo(String kind) throws Exception {
+        DataSource ds = Rum.database(kind);
+        String prefix = Rum.freshPrefix();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + prefix + "report (report_id VARCHAR(128) NOT NULL PRIMARY KEY, status VARCHAR(12) NOT NULL,"
+                    + " stored_at TIMESTAMP WITH TIME ZONE NOT NULL, entry VARCHAR(1000), claim_owner VARCHAR(200),"
+                    + " claimed_until TIMESTAMP WITH TIME ZONE, changed_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+        }
+        JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
+        SyncStoreException e = assertThrows(SyncStoreException.class, () -> store.add(report(1), "node-a", LEASE));
+        assertTrue(e.remediation().contains("drop tables an earlier version created")
+                && e.remediation().contains("schema-" + (kind.equals("postgresql") ? "postgresql" : "h2") + ".sql"), e.remediation());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aRowReadableAgainWhenItIsSetAsideStaysWhereItIs(String kind) throws Exception {
+        DataSource ds = Rum.database(kind);
+        String prefix = Rum.freshPrefix();
+        JdbcSyncStore store = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
+        UsageReport report = Rum.reportOfDevices(1, 1);
+        store.add(report, "node-a", LEASE);
+        store.add(report(2), "node-a", LEASE);
+        assertTrue(store.acknowledge(delivered(report(2), acks(report(2), T0))));
+        // A reader found these rows unreadable; a concurrent add or upsert replaced them with readable ones before it set them aside.
+        OutboxSql sql = new OutboxSql(kind.equals("h2") ? Dialect.H2 : Dialect.POSTGRESQL, prefix, null);
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            sql.quarantineReports(c, java.util.Map.of(report.reportId(), "unreadable when read"));
+            sql.quarantineAcknowledgements(c, List.of(acks(report(2), T0).get(0).id()));
+            c.commit();
+        }
+        assertEquals(List.of(), store.quarantined());
+        assertEquals(ReportStatus.PENDING, store.state(report.reportId()).orElseThrow().status());
+        assertEquals(acks(report(2), T0), store.acknowledgements());
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.github.ssmonprem.sync.store.UsageCounts;
 import io.github.ssmonprem.sync.store.UsageOutbox;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
 import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.ServerMessage;
 import io.github.ssmonprem.sync.usage.UsageReport;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,10 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The usage outbox's SQL on the tables {@code <prefix>report} and {@code <prefix>acknowledgement}
@@ -314,7 +315,7 @@ public final class OutboxSql {
         }
     }
 
-    private static void server(Query q, io.github.ssmonprem.sync.usage.ServerMessage server) throws SQLException {
+    private static void server(Query q, ServerMessage server) throws SQLException {
         q.text(server.status()).text(server.code()).text(server.message()).text(server.correlationId());
     }
 
@@ -517,33 +518,68 @@ public final class OutboxSql {
     }
 
     /**
-     * Moves report rows to the quarantine.
+     * Moves report rows to the quarantine, each only if, read again under its row lock, it still
+     * cannot be decoded (a concurrent add may have replaced it with a readable copy meanwhile).
      *
-     * @param c the connection
+     * @param c the connection, in a transaction
      * @param unreadable the rows' ids and why they cannot be read
      * @throws SQLException when a statement fails
      */
     public void quarantineReports(Connection c, Map<String, String> unreadable) throws SQLException {
-        for (Map.Entry<String, String> row : unreadable.entrySet()) {
-            try (Query q = query(c, "UPDATE " + reports + " SET status = '" + Rows.UNREADABLE + "', last_error = ?,"
-                    + " claim_owner = NULL, claimed_until = NULL, changed_at = " + now + " WHERE report_id = ?")) {
-                q.text(row.getValue()).now().text(row.getKey()).update();
+        for (String id : unreadable.keySet()) {
+            String why;
+            try (Query q = query(c, "SELECT " + Rows.REPORT_COLUMNS + " FROM " + reports + " WHERE report_id = ? AND status IN"
+                    + " ('PENDING', 'DEAD') FOR UPDATE")) {
+                why = whyUnreadable(q.text(id).query(), rs -> Rows.state(rs, List.of()));
+            }
+            if (why != null) {
+                try (Query q = query(c, "UPDATE " + reports + " SET status = '" + Rows.UNREADABLE + "', last_error = ?,"
+                        + " claim_owner = NULL, claimed_until = NULL, changed_at = " + now + " WHERE report_id = ?")) {
+                    q.text(why).now().text(id).update();
+                }
             }
         }
     }
 
     /**
-     * Moves acknowledgement rows to the quarantine.
+     * Moves acknowledgement rows to the quarantine, each only if, read again under its row lock, it
+     * still cannot be decoded.
      *
-     * @param c the connection
+     * @param c the connection, in a transaction
      * @param ackIds their ids
      * @throws SQLException when a statement fails
      */
     public void quarantineAcknowledgements(Connection c, Iterable<String> ackIds) throws SQLException {
         for (String id : ackIds) {
-            try (Query q = query(c, "UPDATE " + acks + " SET quarantined_at = " + now + " WHERE ack_id = ?")) {
-                q.now().text(id).update();
+            String why;
+            try (Query q = query(c, "SELECT " + String.join(", ", Rows.ACK_COLUMNS) + " FROM " + acks + " WHERE ack_id = ?"
+                    + " AND quarantined_at IS NULL FOR UPDATE")) {
+                why = whyUnreadable(q.text(id).query(), Rows::acknowledgement);
             }
+            if (why != null) {
+                try (Query q = query(c, "UPDATE " + acks + " SET quarantined_at = " + now + " WHERE ack_id = ?")) {
+                    q.now().text(id).update();
+                }
+            }
+        }
+    }
+
+    /** Decodes a row. */
+    @FunctionalInterface
+    private interface Decoder {
+        Object decode(ResultSet rs) throws SQLException, UnreadableRowException;
+    }
+
+    /** {@return why the row cannot be decoded; null when it can, or there is none} */
+    private static String whyUnreadable(ResultSet rs, Decoder decoder) throws SQLException {
+        if (!rs.next()) {
+            return null;
+        }
+        try {
+            decoder.decode(rs);
+            return null;
+        } catch (UnreadableRowException e) {
+            return e.getMessage();
         }
     }
 
@@ -576,7 +612,7 @@ public final class OutboxSql {
                         + rs.getString("report_id") + " in table " + acks + " cannot be read", Rows.instant(rs, "quarantined_at")));
             }
         }
-        out.sort(java.util.Comparator.comparing(QuarantinedEntry::quarantinedAt).thenComparing(QuarantinedEntry::id));
+        out.sort(Comparator.comparing(QuarantinedEntry::quarantinedAt).thenComparing(QuarantinedEntry::id));
         return out;
     }
 
