@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -265,9 +264,6 @@ public abstract class SharedStoreDeliveryTest {
     }
 
     @Test
-    @Disabled("bug: UsageDelivery.upload (sdk-sync internal/usage/UsageDelivery.java:387) returns no result when the poll id "
-            + "write finds the claim taken over, and submit (line 163) drops the part: submitUsage returns an empty list for a "
-            + "report it stored and uploaded, against its javadoc (one result per stored report)")
     void aSubmissionWhoseReportAnotherNodeTookOverSaysSo() {
         SyncStore shared = openSharedStore(storeClock);
         stores.add(shared);

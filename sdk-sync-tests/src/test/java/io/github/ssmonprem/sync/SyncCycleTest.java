@@ -38,7 +38,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,9 +212,6 @@ class SyncCycleTest {
     }
 
     @Test
-    @Disabled("bug: UsageDelivery.pollRounds (sdk-sync internal/usage/UsageDelivery.java:461) restores the interrupt before it "
-            + "releases the claims; on the interrupted thread every FileSyncStore write fails (its FileChannel lock), so the "
-            + "reports stay claimed by this node for the whole claim lease instead of being handed over at once")
     void anInterruptedDeliveryReleasesItsClaimsForTheOtherNodes() {
         try (SsmSyncClient ssm = interruptedWhileWaiting()) {
             ssm.store().add(report(), ssm.nodeName(), EmulatorFixtures.LEASE);
