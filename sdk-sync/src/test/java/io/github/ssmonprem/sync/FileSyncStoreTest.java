@@ -407,4 +407,43 @@ class FileSyncStoreTest {
             assertFalse(Files.exists(dir.resolve("pending/.lock")));
         }
     }
+
+    @Test
+    void aDeliveredReportWhoseIdEndsInTmpIsNotDeletedAsALeftover() throws Exception {
+        UsageReport report = UsageReport.builder(Clock.fixed(T, ZoneOffset.UTC)).reportId("usage-2026-11.tmp")
+                .account("acme.example").virtualAccount("VA1").productInstance("vmanage-1")
+                .device("edge-1", "regid.sdwan").usage("dna_advantage", 3, T.minusSeconds(3600), T).build();
+        try (FileSyncStore store = new FileSyncStore(dir, Clock.fixed(T, ZoneOffset.UTC))) {
+            store.addPending(PendingReport.of(report, T));
+            assertTrue(store.markDelivered("usage-2026-11.tmp"));
+        }
+        Files.writeString(dir.resolve("delivered").resolve(".usage-2026-11.tmp.3f2a.tmp"), "a temporary file a crash left");
+        try (FileSyncStore reopened = new FileSyncStore(dir, Clock.fixed(T, ZoneOffset.UTC))) {
+            assertEquals(ReportState.Status.DELIVERED, reopened.state("usage-2026-11.tmp").orElseThrow().status(),
+                    "still known as delivered: submitting it again sends nothing");
+        }
+        assertEquals(List.of("usage-2026-11.tmp"), names(dir.resolve("delivered")), "only the store's own temporary file went");
+    }
+
+    @Test
+    void theStateDirectoriesAndTheLockFileAreTheOwnersOnly() throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path state = dir.resolve("state");
+        Files.createDirectories(state.resolve("pending"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createFile(state.resolve(".lock"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")));
+        try (FileSyncStore store = new FileSyncStore(state, Clock.fixed(T, ZoneOffset.UTC))) {
+            store.addPending(PendingReport.of(report(1), T));
+        }
+        for (String sub : List.of("pending", "dead", "delivered", "quarantine", "snapshots")) {
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(state.resolve(sub))), sub);
+        }
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(".lock"))));
+        Path fresh = dir.resolve("fresh").resolve("state");
+        new FileSyncStore(fresh, Clock.fixed(T, ZoneOffset.UTC)).close();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.resolve(".lock"))));
+    }
 }

@@ -113,6 +113,17 @@ public final class DurableFiles {
         }
     }
 
+    /**
+     * Returns whether a file name is one of this class's temporary files ({@code .NAME.RANDOM.tmp}),
+     * which a crash may leave behind; a report id never starts with a dot.
+     *
+     * @param name a file name
+     * @return true for a temporary file
+     */
+    public static boolean isTemporary(String name) {
+        return name.startsWith(".") && name.endsWith(".tmp");
+    }
+
     private static FileChannel open(Path temp) throws IOException {
         Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         return temp.getFileSystem().supportedFileAttributeViews().contains("posix")

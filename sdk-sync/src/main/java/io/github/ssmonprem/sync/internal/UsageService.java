@@ -227,8 +227,21 @@ public final class UsageService {
      *     there, before its next submission or write
      */
     public List<DeliveryResult> deliverPending(SyncLease lease) {
+        return deliverPending(lease, SyncDeadline.none(clock));
+    }
+
+    /**
+     * Does what {@link #deliverPending(SyncLease)} does within a sync's deadline: each request is cut at
+     * it ({@code SsmRequest.deadline}), no report is submitted once it passed (the rest stay pending,
+     * their claims released), and the acknowledgements are polled until it at the latest.
+     *
+     * @param lease the sync lease, or null
+     * @param deadline when the delivery must be over
+     * @return one result per report this node claimed and attempted, oldest first
+     */
+    public List<DeliveryResult> deliverPending(SyncLease lease, SyncDeadline deadline) {
         synchronized (deliveryLock) {
-            Claims claims = new Claims(lease);
+            Claims claims = new Claims(lease, deadline);
             List<PendingReport> entries = claims.takeAll();
             Map<String, DeliveryResult> results = new ConcurrentHashMap<>();
             List<PendingReport> polling = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -238,7 +251,7 @@ public final class UsageService {
             }
             AtomicBoolean serverDown = new AtomicBoolean();
             AtomicReference<SyncLockException> lost = new AtomicReference<>();
-            if (!toSubmit.isEmpty()) {
+            if (!toSubmit.isEmpty() && !deadline.passed()) {
                 submitForPolling(toSubmit.get(0), results, polling, serverDown, claims, lost);
             }
             List<PendingReport> rest = toSubmit.subList(Math.min(1, toSubmit.size()), toSubmit.size());
@@ -252,7 +265,7 @@ public final class UsageService {
                     List<Future<?>> work = new ArrayList<>();
                     for (PendingReport entry : rest) {
                         work.add(pool.submit(() -> {
-                            if (!serverDown.get() && lost.get() == null) {
+                            if (!serverDown.get() && lost.get() == null && !deadline.passed()) {
                                 submitForPolling(entry, results, polling, serverDown, claims, lost);
                             }
                         }));
@@ -314,7 +327,7 @@ public final class UsageService {
                     return;
                 }
                 claims.fence();
-                PendingReport accepted = mine.withPollId(submitOnce(mine.report(), UsageWireFormat.encode(mine.report())));
+                PendingReport accepted = mine.withPollId(submitOnce(mine.report(), UsageWireFormat.encode(mine.report()), claims.deadline));
                 claims.fence();
                 if (!store.updatePending(accepted, owner)) {
                     claims.forget(accepted);     // another node took it over meanwhile: it polls it
@@ -343,6 +356,10 @@ public final class UsageService {
      */
     private void pollTogether(List<PendingReport> waiting, Map<String, DeliveryResult> results, Claims claims) {
         Instant deadline = clock.instant().plus(ackTimeout);
+        boolean syncBound = claims.deadline.bounded() && claims.deadline.at().isBefore(deadline);
+        if (syncBound) {
+            deadline = claims.deadline.at();
+        }
         while (!waiting.isEmpty()) {
             Duration wait = Duration.ZERO;
             List<PendingReport> still = new ArrayList<>();
@@ -352,7 +369,7 @@ public final class UsageService {
                     if (claims.hold(entry) == null) {
                         continue;                // another node took it over
                     }
-                    Poll poll = pollOnce(entry);
+                    Poll poll = pollOnce(entry, claims.deadline);
                     if (poll.ack != null) {
                         claims.fence();
                         store.markDelivered(entry.reportId());
@@ -380,8 +397,8 @@ public final class UsageService {
                 return;
             }
             if (Duration.between(clock.instant(), deadline).compareTo(wait) < 0) {
-                leavePending(waiting, results, claims, "no acknowledgement within " + ackTimeout.toSeconds()
-                        + " s; polling resumes at the next delivery");
+                leavePending(waiting, results, claims, (syncBound ? "the sync's time (syncTimeout) ran out before the acknowledgement"
+                        : "no acknowledgement within " + ackTimeout.toSeconds() + " s") + "; polling resumes at the next delivery");
                 return;
             }
             try {
@@ -425,10 +442,17 @@ public final class UsageService {
      */
     private final class Claims {
         private final SyncLease lease;
+        /** When this delivery must be over (a sync's deadline), or none. */
+        private final SyncDeadline deadline;
         private final Map<String, Instant> takenAt = new ConcurrentHashMap<>();
 
         Claims(SyncLease lease) {
+            this(lease, SyncDeadline.none(clock));
+        }
+
+        Claims(SyncLease lease, SyncDeadline deadline) {
             this.lease = lease;
+            this.deadline = deadline;
         }
 
         /** Checks the sync lease, if any: throws when it was lost. */
@@ -513,7 +537,7 @@ public final class UsageService {
         try {
             boolean pollIdStored = entry.pollId() != null;
             if (!pollIdStored) {
-                entry = entry.withPollId(submitOnce(entry.report(), body));
+                entry = entry.withPollId(submitOnce(entry.report(), body, claims.deadline));
             }
             String ack = awaitAcknowledgement(entry, pollIdStored, claims);
             if (ack == null) {
@@ -601,10 +625,11 @@ public final class UsageService {
                 .bearer(tokens);
     }
 
-    private String submitOnce(UsageReport report, byte[] body) {
+    private String submitOnce(UsageReport report, byte[] body, SyncDeadline deadline) {
         SsmRequest request = usageRequest("usage.report", routes.usageReportPath(), report)
                 .header("Idempotency-Key", report.reportId())
                 .jsonBody(body)
+                .deadline(deadline.at())
                 .build();
         SsmResponse response = http.execute(request);
         JsonNode answer = json.decode(request, response, JsonNode.class);
@@ -629,7 +654,7 @@ public final class UsageService {
         boolean stored = pollIdStored;
         Instant deadline = clock.instant().plus(ackTimeout);
         while (true) {
-            Poll poll = pollOnce(entry);
+            Poll poll = pollOnce(entry, claims.deadline);
             if (poll.ack != null) {
                 return poll.ack;
             }
@@ -660,7 +685,7 @@ public final class UsageService {
     private record Poll(String ack, Duration delay) {
     }
 
-    private Poll pollOnce(PendingReport entry) {
+    private Poll pollOnce(PendingReport entry, SyncDeadline deadline) {
         ObjectNode data = mapper.createObjectNode();
         data.put("timestamp", clock.millis());
         data.put("nonce", entry.reportId());
@@ -669,7 +694,7 @@ public final class UsageService {
         data.put("action", "acknowledgements");
         ObjectNode body = mapper.createObjectNode();
         body.set("data", data);
-        SsmRequest request = usageRequest("usage.poll", routes.pollPath(), entry.report()).jsonBody(body).build();
+        SsmRequest request = usageRequest("usage.poll", routes.pollPath(), entry.report()).jsonBody(body).deadline(deadline.at()).build();
         SsmResponse response = http.execute(request);
         JsonNode answer = json.decode(request, response, JsonNode.class);
         String status = answer.path("status").asText("");

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.core.internal.Redactor;
+import io.github.ssmonprem.sync.internal.DurableFiles;
 import io.github.ssmonprem.sync.internal.LegacySlotFormat;
+import io.github.ssmonprem.sync.internal.OwnerOnly;
 import io.github.ssmonprem.sync.internal.ReportFileFormat;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -49,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * A {@link SyncStore} on the file system, under one state directory:
  *
  * <pre>
- * STATE_DIR/.lock                 locked (FileChannel lock) by every operation on reports, across processes
+ * STATE_DIR/.lock                 locked (FileChannel lock) by every operation on reports, across processes; 0600
  * STATE_DIR/pending/ID.report     a pending report, when it was stored and the claim it was added with; never changed
  * STATE_DIR/pending/ID.state      its delivery state (poll id, attempts, last error), once it has one
  * STATE_DIR/pending/ID.claim      who claims it for delivery, until when (or no one), once that changed
@@ -187,9 +189,13 @@ public final class FileSyncStore implements SyncStore {
         this.clock = clock;
         this.processLock = LOCKS.computeIfAbsent(root, k -> new ReentrantLock());
         try {
-            for (Path dir : List.of(pendingDir, deadDir, deliveredDir, quarantineDir, snapshotDir)) {
-                Files.createDirectories(dir);
+            if (!Files.isDirectory(root)) {
+                OwnerOnly.directory(root);   // a directory the store creates is its own; one given existing is left as it is
             }
+            for (Path dir : List.of(pendingDir, deadDir, deliveredDir, quarantineDir, snapshotDir)) {
+                OwnerOnly.directory(dir);
+            }
+            OwnerOnly.file(lockFile);
         } catch (IOException e) {
             throw failure("cannot create the state directory " + root, NOTHING_SENT, e);
         }
@@ -734,7 +740,8 @@ public final class FileSyncStore implements SyncStore {
     private void deleteLeftovers() throws IOException {
         for (Path dir : List.of(pendingDir, deadDir, deliveredDir, quarantineDir, snapshotDir, root)) {
             try (Stream<Path> all = Files.list(dir)) {
-                for (Path f : (Iterable<Path>) all.filter(f -> f.getFileName().toString().endsWith(".tmp"))::iterator) {
+                // Only the store's own temporary files (".NAME.RANDOM.tmp", DurableFiles): a report id may end in .tmp too.
+                for (Path f : (Iterable<Path>) all.filter(f -> DurableFiles.isTemporary(f.getFileName().toString()))::iterator) {
                     Files.deleteIfExists(f);
                 }
             }
@@ -783,7 +790,7 @@ public final class FileSyncStore implements SyncStore {
     /** Runs an action holding the process lock and the lock file, turning I/O failures into SyncStoreException. */
     private <T> T locked(String what, String consequence, Action<T> action) {
         processLock.lock();
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel channel = OwnerOnly.openForWriting(lockFile);
                 FileLock lock = channel.lock()) {
             return action.run();
         } catch (IOException e) {
