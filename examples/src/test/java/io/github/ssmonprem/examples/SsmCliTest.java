@@ -250,4 +250,41 @@ class SsmCliTest {
         assertTrue(r.out().contains("export SSM_URL=https://127.0.0.1:"), r.out());
         assertTrue(Files.exists(dir.resolve("emu-ca.pem")));
     }
+
+    @Test
+    void anEndlessClientSecretFileIsAUsageErrorNotAnOutOfMemory() {
+        java.nio.file.Path zero = java.nio.file.Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(zero));
+        JsonNode e = error(cli().env("SSM_CLIENT_SECRET", "").run("token", "--client-secret-file", zero.toString(), "--output", "json"),
+                2, "UsageError");
+        assertTrue(e.path("message").asText().contains("larger than 65536 bytes"), e.toString());
+        assertTrue(e.path("remediation").asText().contains("--client-secret-file"), e.toString());
+    }
+
+    @Test
+    void aSyncWhoseLicensePullNeverEndsStillDeliversThePendingUsage() throws Exception {
+        Path usage = Files.writeString(dir.resolve("usage.json"), "{\"account\":\"demo.example\",\"virtualAccount\":\"DEFAULT\","
+                + "\"productInstance\":\"vmanage-1\",\"reports\":[{\"hostname\":\"edge-1\",\"softwareTag\":\"regid.sdwan\","
+                + "\"usage\":[{\"entitlementTag\":\"sdwan_dna_advantage\",\"count\":4,\"start\":\"2026-11-01T00:00:00Z\","
+                + "\"end\":\"2026-11-02T00:00:00Z\"}]}]}");
+        emulator.faults().backendDown(true);
+        assertEquals(6, cli().run("usage", "push", "--file", usage.toString(), "--retries", "1").exitCode());
+        emulator.faults().backendDown(false);
+        emulator.faults().endlessLicensePages(io.github.ssmonprem.testkit.EndlessPages.IGNORED_OFFSET);
+        CliRunner.Result sync = cli().run("sync", "--account", "demo.example", "--deadline", "60");
+        assertEquals(1, sync.exitCode(), sync.toString());
+        assertTrue(sync.out().contains("reports delivered: 1"), sync.toString());
+        assertTrue(sync.err().contains("it ignores offset"), sync.toString());
+        assertEquals(1, emulator.stats().distinctReports());
+        assertTrue(emulator.stats().licensePages() <= 2, "pages: " + emulator.stats().licensePages());
+        assertNoSecrets(sync);
+    }
+
+    @Test
+    void aRedirectIsAUsageErrorAndAnOutOfTimeSyncIsUnavailable() {
+        assertEquals(2, io.github.ssmonprem.examples.cli.ExitCodes.of(new io.github.ssmonprem.core.exception.RedirectNotFollowedException(
+                "redirect", "use the URL", 301, "https://ssm.example:8443/", null)));
+        assertEquals(6, io.github.ssmonprem.examples.cli.ExitCodes.of(new io.github.ssmonprem.sync.SyncDeadlineExceededException(
+                "licenses", java.time.Instant.EPOCH, java.time.Duration.ofMinutes(15), "stopped", null)));
+    }
 }
