@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The secret values alive in this JVM (configured secrets, current tokens), held weakly: a token
@@ -30,13 +29,13 @@ public final class SecretValues {
     private SecretValues() {
     }
 
-    /** A weakly held owner (the {@code Secret}) and how to read its value. */
+    /** A weakly held owner (the {@code Secret}) and the forms of its value. */
     private static final class Entry extends WeakReference<Object> {
-        final Supplier<String> value;
+        final Set<String> forms;
 
-        Entry(Object owner, Supplier<String> value) {
+        Entry(Object owner, Set<String> forms) {
             super(owner, GONE);
-            this.value = value;
+            this.forms = forms;
         }
     }
 
@@ -44,16 +43,17 @@ public final class SecretValues {
      * Remembers a secret value for as long as its owner is reachable.
      *
      * @param owner the object holding the value; when it is collected, the value is forgotten
-     * @param value the value (read when the masker is rebuilt; must not refer back to the owner strongly
-     *     from a static place)
+     * @param value the value
      */
     public static void register(Object owner, String value) {
         if (value == null || value.length() < MIN_LENGTH) {
             return;
         }
+        Set<String> forms = SecretForms.of(value);
+        forms.removeIf(l -> l.length() < MIN_LENGTH);
         synchronized (LOCK) {
             expunge();
-            LIVE.add(new Entry(owner, () -> value));
+            LIVE.add(new Entry(owner, forms));
             stale = true;
         }
     }
@@ -86,10 +86,9 @@ public final class SecretValues {
             Set<String> literals = new LinkedHashSet<>();
             for (Entry e : LIVE) {
                 if (e.get() != null) {
-                    literals.addAll(SecretForms.of(e.value.get()));
+                    literals.addAll(e.forms);
                 }
             }
-            literals.removeIf(l -> l.length() < MIN_LENGTH);
             masker = LiteralMasker.of(literals);
             stale = false;
             return masker;
