@@ -43,6 +43,14 @@ class SsmCliTest {
         return new CliRunner().signedInTo(emulator, ca).env("SSM_STATE_DIR", dir.resolve("state").toString());
     }
 
+    /** A usage file of one device and one entitlement, in the demo account. */
+    private Path usageFile() throws Exception {
+        return Files.writeString(dir.resolve("usage.json"), "{\"account\":\"demo.example\",\"virtualAccount\":\"DEFAULT\","
+                + "\"productInstance\":\"vmanage-1\",\"reports\":[{\"hostname\":\"edge-1\",\"softwareTag\":\"regid.sdwan\","
+                + "\"usage\":[{\"entitlementTag\":\"sdwan_dna_advantage\",\"count\":4,\"start\":\"2026-11-01T00:00:00Z\","
+                + "\"end\":\"2026-11-02T00:00:00Z\"}]}]}");
+    }
+
     private static void assertNoSecrets(CliRunner.Result r) {
         TestSecrets.assertNoSecret("stdout", r.out());
         TestSecrets.assertNoSecret("stderr", r.err());
@@ -183,10 +191,7 @@ class SsmCliTest {
 
     @Test
     void aFailedPushStaysPendingAndALaterSyncDeliversIt() throws Exception {
-        Path usage = Files.writeString(dir.resolve("usage.json"), "{\"account\":\"demo.example\",\"virtualAccount\":\"DEFAULT\","
-                + "\"productInstance\":\"vmanage-1\",\"reports\":[{\"hostname\":\"edge-1\",\"softwareTag\":\"regid.sdwan\","
-                + "\"usage\":[{\"entitlementTag\":\"sdwan_dna_advantage\",\"count\":4,\"start\":\"2026-11-01T00:00:00Z\","
-                + "\"end\":\"2026-11-02T00:00:00Z\"}]}]}");
+        Path usage = usageFile();
         emulator.faults().backendDown(true);
         CliRunner.Result push = cli().run("usage", "push", "--file", usage.toString(), "--retries", "1");
         assertEquals(6, push.exitCode(), push.toString());
@@ -263,10 +268,7 @@ class SsmCliTest {
 
     @Test
     void aSyncWhoseLicensePullNeverEndsStillDeliversThePendingUsage() throws Exception {
-        Path usage = Files.writeString(dir.resolve("usage.json"), "{\"account\":\"demo.example\",\"virtualAccount\":\"DEFAULT\","
-                + "\"productInstance\":\"vmanage-1\",\"reports\":[{\"hostname\":\"edge-1\",\"softwareTag\":\"regid.sdwan\","
-                + "\"usage\":[{\"entitlementTag\":\"sdwan_dna_advantage\",\"count\":4,\"start\":\"2026-11-01T00:00:00Z\","
-                + "\"end\":\"2026-11-02T00:00:00Z\"}]}]}");
+        Path usage = usageFile();
         emulator.faults().backendDown(true);
         assertEquals(6, cli().run("usage", "push", "--file", usage.toString(), "--retries", "1").exitCode());
         emulator.faults().backendDown(false);
