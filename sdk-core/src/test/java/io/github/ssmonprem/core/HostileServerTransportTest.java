@@ -152,4 +152,15 @@ class HostileServerTransportTest {
         }
         assertEquals(1, server.getRequestCount());
     }
+
+    @Test
+    void anOversizedErrorCodeOrRequestIdIsNotQuotedWhole() {
+        server.enqueue(new MockResponse.Builder().code(400).addHeader("Content-Type", "application/json")
+                .addHeader("X-Request-Id", "r".repeat(5000)).body("{\"error\":\"" + "e".repeat(1_000_000) + "\"}").build());
+        try (SsmHttpClient http = SsmHttpClient.create(config().build())) {
+            SsmServiceException e = assertThrows(SsmServiceException.class, () -> http.execute(get()));
+            assertTrue(e.getMessage().length() < 2_000, "message of " + e.getMessage().length() + " characters");
+            assertTrue(e.errorCode().length() <= 103, e.errorCode());
+        }
+    }
 }

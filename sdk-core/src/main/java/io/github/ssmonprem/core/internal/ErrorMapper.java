@@ -189,8 +189,8 @@ public final class ErrorMapper {
      */
     public SsmException fromStatus(ErrorResponse error, boolean proxied) {
         int status = error.statusCode();
-        String requestId = error.requestId().map(Redactor::redact).orElse(null);
-        String code = error.jsonText("error").or(() -> error.jsonText("status")).map(Redactor::redact).orElse(null);
+        String requestId = error.requestId().map(id -> Redactor.snippet(id, 100)).orElse(null);
+        String code = error.jsonText("error").or(() -> error.jsonText("status")).map(c -> Redactor.snippet(c, 100)).orElse(null);
         String message = serverMessage(error).orElse(null);
         String target = error.target();
         String said = message != null ? ": " + message : "";
