@@ -48,6 +48,7 @@ class SsmCliTest {
         return new CliRunner().signedInTo(emulator, ca).env("SSM_STATE_DIR", dir.resolve("state").toString());
     }
 
+
     private static void assertNoSecrets(CliRunner.Result r) {
         TestSecrets.assertNoSecret("stdout", r.out());
         TestSecrets.assertNoSecret("stderr", r.err());
@@ -296,5 +297,40 @@ class SsmCliTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("export SSM_URL=https://127.0.0.1:"), r.out());
         assertTrue(Files.exists(dir.resolve("emu-ca.pem")));
+    }
+
+    @Test
+    void anEndlessClientSecretFileIsAUsageErrorNotAnOutOfMemory() {
+        java.nio.file.Path zero = java.nio.file.Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(zero));
+        JsonNode e = error(cli().env("SSM_CLIENT_SECRET", "").run("token", "--client-secret-file", zero.toString(), "--output", "json"),
+                2, "UsageError");
+        assertTrue(e.path("message").asText().contains("larger than 65536 bytes"), e.toString());
+        assertTrue(e.path("remediation").asText().contains("--client-secret-file"), e.toString());
+    }
+
+    @Test
+    void aSyncWhoseLicensePullNeverEndsStillDeliversThePendingUsage() throws Exception {
+        Path usage = DeviceUsageFiles.writeXml(dir.resolve("usage.xml"), List.of(device("A", 1)));
+        emulator.faults().backendDown(true);
+        assertEquals(6, cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT", "--file",
+                usage.toString(), "--retries", "1").exitCode());
+        emulator.faults().backendDown(false);
+        emulator.faults().endlessLicensePages(io.github.ssmonprem.testkit.EndlessPages.IGNORED_OFFSET);
+        CliRunner.Result sync = cli().run("sync", "--account", "demo.example", "--deadline", "60");
+        assertEquals(1, sync.exitCode(), sync.toString());
+        assertTrue(sync.out().contains("reports delivered: 1"), sync.toString());
+        assertTrue(sync.err().contains("it ignores offset"), sync.toString());
+        assertEquals(1, emulator.stats().distinctRumReports());
+        assertTrue(emulator.stats().licensePages() <= 2, "pages: " + emulator.stats().licensePages());
+        assertNoSecrets(sync);
+    }
+
+    @Test
+    void aRedirectIsAUsageErrorAndAnOutOfTimeSyncIsUnavailable() {
+        assertEquals(2, io.github.ssmonprem.examples.cli.ExitCodes.of(new io.github.ssmonprem.core.exception.RedirectNotFollowedException(
+                "redirect", "use the URL", 301, "https://ssm.example:8443/", null)));
+        assertEquals(6, io.github.ssmonprem.examples.cli.ExitCodes.of(new io.github.ssmonprem.sync.SyncDeadlineExceededException(
+                "licenses", java.time.Instant.EPOCH, java.time.Duration.ofMinutes(15), "stopped", null)));
     }
 }

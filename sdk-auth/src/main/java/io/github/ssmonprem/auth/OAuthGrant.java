@@ -2,6 +2,7 @@ package io.github.ssmonprem.auth;
 
 import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
+import io.github.ssmonprem.core.internal.SettingText;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +17,9 @@ import java.util.Objects;
  *                                        "svc-sdwan", Secret.fromEnv("SSM_PASSWORD"));
  * }</pre>
  *
- * <p>{@link #toString()} shows the grant type, client ID and user name, never a secret.
+ * <p>{@link #toString()} shows the grant type, client ID and user name, never a secret. A control
+ * character in any part (a line break copied with a value) is refused with an
+ * {@link SsmConfigurationException} naming the part.
  */
 public final class OAuthGrant {
 
@@ -37,6 +40,10 @@ public final class OAuthGrant {
         if (clientId == null || clientId.isBlank()) {
             throw new SsmConfigurationException("clientId", "the API Toolkit grant's client ID is required");
         }
+        SettingText.require("clientId", clientId, false);
+        SettingText.require("username", username, false);
+        SettingText.require("clientSecret", clientSecret == null ? null : clientSecret.reveal(), true);
+        SettingText.require("password", password == null ? null : password.reveal(), true);
         this.grantType = grantType;
         this.clientId = clientId;
         this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");

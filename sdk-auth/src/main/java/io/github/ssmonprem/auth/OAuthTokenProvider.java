@@ -1,6 +1,7 @@
 package io.github.ssmonprem.auth;
 
 import io.github.ssmonprem.auth.internal.OAuthErrorDecoder;
+import io.github.ssmonprem.auth.internal.TokenLifetime;
 import io.github.ssmonprem.auth.internal.TokenResponse;
 import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
@@ -10,6 +11,8 @@ import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
 import io.github.ssmonprem.core.internal.JsonCodec;
+import io.github.ssmonprem.core.internal.Redactor;
+import io.github.ssmonprem.core.internal.SettingText;
 import io.github.ssmonprem.core.internal.Meters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLEncoder;
@@ -70,6 +73,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
     private final Duration refreshMargin;
     private final Duration clockSkew;
     private final Duration defaultLifetime;
+    private final Duration maxLifetime;
     private final Duration refreshBackoff;
     private final Duration maxRefreshBackoff;
     private final Clock clock;
@@ -92,6 +96,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         this.refreshMargin = b.refreshMargin;
         this.clockSkew = b.clockSkew;
         this.defaultLifetime = b.defaultLifetime;
+        this.maxLifetime = b.maxLifetime;
         this.refreshBackoff = b.refreshBackoff;
         this.maxRefreshBackoff = b.maxRefreshBackoff;
         this.clock = http.config().clock();
@@ -310,7 +315,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         String outcome = "error";
         try {
             SsmResponse response = http.execute(built);
-            TokenResponse body = json.decode(built, response, TokenResponse.class);
+            TokenResponse body = json.decodeUnquoted(built, response, TokenResponse.class);
             AccessToken token = toToken(built, response, body, previousRefreshToken);
             outcome = "success";
             return token;
@@ -327,15 +332,20 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
 
     private AccessToken toToken(SsmRequest request, SsmResponse response, TokenResponse body, Secret previousRefreshToken) {
         if (body.accessToken == null || body.accessToken.isBlank()) {
-            throw json.malformed(request, response, "has no access_token");
+            throw json.malformed(request, response, "has no access_token", false);
+        }
+        if (SettingText.hasControl(body.accessToken) || body.refreshToken != null && SettingText.hasControl(body.refreshToken)) {
+            throw json.malformed(request, response, "has an access_token or refresh_token holding control characters, which "
+                    + "cannot be sent in a header", false);
         }
         if (body.tokenType != null && !"bearer".equalsIgnoreCase(body.tokenType)) {
-            throw json.malformed(request, response, "has token_type '" + body.tokenType + "', not Bearer");
+            throw json.malformed(request, response, "has token_type '" + Redactor.snippet(body.tokenType, 40) + "', not Bearer", false);
         }
         Instant now = clock.instant();
-        Duration lifetime = body.expiresIn != null && body.expiresIn > 0 ? Duration.ofSeconds(body.expiresIn) : defaultLifetime;
+        Duration lifetime = TokenLifetime.of(body.expiresIn, defaultLifetime, maxLifetime,
+                problem -> json.malformed(request, response, problem, false));
         Instant issuedAt = now;
-        if (body.createdAt != null && body.expiresIn != null) {
+        if (body.createdAt != null && body.expiresIn != null && TokenLifetime.plausibleEpochSecond(body.createdAt)) {
             // created_at has one-second resolution. Trust it only when it says the token is older than
             // that truncation (a cached or slow answer) yet not expired on arrival; otherwise time the
             // token from now: the truncation would eat into short lifetimes, and a server clock far
@@ -387,6 +397,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         private Duration refreshMargin = Duration.ofMinutes(5);
         private Duration clockSkew = Duration.ofSeconds(30);
         private Duration defaultLifetime = Duration.ofHours(1);
+        private Duration maxLifetime = Duration.ofHours(24);
         private Duration refreshBackoff = Duration.ofSeconds(30);
         private Duration maxRefreshBackoff = Duration.ofMinutes(5);
         private Executor executor;
@@ -462,6 +473,18 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         }
 
         /**
+         * Sets the longest lifetime a token is trusted for (default 24 h): a larger {@code expires_in}
+         * (a server that says 10^12 seconds) is cut to it, so a token is asked for again at least this often.
+         *
+         * @param lifetime the longest lifetime trusted
+         * @return this builder
+         */
+        public Builder maxLifetime(Duration lifetime) {
+            this.maxLifetime = lifetime;
+            return this;
+        }
+
+        /**
          * Sets the wait after a failed background refresh (default 30 s), doubling per failure.
          *
          * @param first the wait after a failed background refresh (default 30 s), doubling per failure
@@ -498,6 +521,11 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
             nonNegative("refreshMargin", refreshMargin);
             nonNegative("clockSkew", clockSkew);
             positive("defaultLifetime", defaultLifetime);
+            positive("maxLifetime", maxLifetime);
+            if (maxLifetime.compareTo(defaultLifetime) < 0) {
+                throw new SsmConfigurationException("maxLifetime", "must not be below defaultLifetime (" + defaultLifetime + "), was "
+                        + maxLifetime);
+            }
             positive("refreshBackoff", refreshBackoff);
             if (maxRefreshBackoff == null || maxRefreshBackoff.compareTo(refreshBackoff) < 0) {
                 throw new SsmConfigurationException("refreshBackoff", "the maximum must not be below the first wait");
@@ -505,6 +533,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
             if (scope != null && scope.isBlank()) {
                 scope = null;
             }
+            SettingText.require("scope", scope, false);
             return new OAuthTokenProvider(this);
         }
 

@@ -110,9 +110,10 @@ public final class RetrySettings {
     }
 
     /**
-     * Returns the longest {@code Retry-After} the SDK honours; longer requests are cut to this.
+     * Returns the longest {@code Retry-After} the SDK waits for; a server asking for longer fails the call
+     * at once, its message saying when the server takes calls again.
      *
-     * @return the longest {@code Retry-After} the SDK honours; longer requests are cut to this
+     * @return the longest {@code Retry-After} the SDK waits for
      */
     public Duration maxRetryAfter() {
         return maxRetryAfter;
@@ -121,7 +122,7 @@ public final class RetrySettings {
     /**
      * The Resilience4j configuration these settings stand for: retry only exceptions that say they are
      * retryable, wait with exponential back-off and jitter, or for the server's {@code Retry-After}
-     * (capped by {@link #maxRetryAfter()}). A starting point for your own:
+     * (at most {@link #maxRetryAfter()}; a longer one is not retried). A starting point for your own:
      * {@code RetryConfig.from(settings.toRetryConfig()).maxAttempts(6).build()}.
      *
      * @return the retry configuration
@@ -221,9 +222,9 @@ public final class RetrySettings {
         }
 
         /**
-         * Sets the longest {@code Retry-After} honoured.
+         * Sets the longest {@code Retry-After} waited for (default 60 s); a longer one fails the call at once.
          *
-         * @param maxRetryAfter the longest {@code Retry-After} honoured
+         * @param maxRetryAfter the longest {@code Retry-After} waited for
          * @return this builder
          */
         public Builder maxRetryAfter(Duration maxRetryAfter) {

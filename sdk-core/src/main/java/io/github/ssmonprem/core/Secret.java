@@ -1,6 +1,9 @@
 package io.github.ssmonprem.core;
 
+import io.github.ssmonprem.core.internal.SettingText;
+import io.github.ssmonprem.core.internal.redact.SecretValues;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,10 +27,15 @@ public final class Secret {
 
     private static final String MASK = "****";
 
+    /** The largest secret file {@link #fromFile(Path)} reads; a secret is never this long. */
+    public static final int MAX_FILE_BYTES = 64 * 1024;
+
     private final String value;
 
     private Secret(String value) {
         this.value = value;
+        // Every text the SDK quotes from a server is scrubbed of the values of the live secrets.
+        SecretValues.register(this, value);
     }
 
     /**
@@ -45,15 +53,27 @@ public final class Secret {
     }
 
     /**
-     * Reads a secret from a file, dropping one trailing line break (as written by {@code echo}).
+     * Reads a secret from a file, dropping one trailing line break (as written by {@code echo}). At most
+     * {@value #MAX_FILE_BYTES} bytes are read: a larger file (or a device such as {@code /dev/zero}) is
+     * refused, as is a secret holding control characters.
      *
      * @param file the file, typically readable by the service account only
      * @return the secret
      * @throws UncheckedIOException when the file cannot be read
+     * @throws IllegalArgumentException when the file is empty, larger than {@value #MAX_FILE_BYTES}
+     *     bytes, or the secret holds control characters; the message names the file, never its content
      */
     public static Secret fromFile(Path file) {
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new IllegalArgumentException("the secret file " + file + " is larger than " + MAX_FILE_BYTES
+                        + " bytes: it does not hold a secret (check the path)");
+            }
+            String text = new String(bytes, StandardCharsets.UTF_8);
             if (text.endsWith("\r\n")) {
                 text = text.substring(0, text.length() - 2);
             } else if (text.endsWith("\n")) {
@@ -61,6 +81,10 @@ public final class Secret {
             }
             if (text.isEmpty()) {
                 throw new IllegalArgumentException("the secret file " + file + " is empty");
+            }
+            if (SettingText.hasControl(text)) {
+                throw new IllegalArgumentException("the secret in " + file + " holds control characters (a line break, "
+                        + "a NUL...): only one trailing line break is allowed");
             }
             return new Secret(text);
         } catch (IOException e) {

@@ -249,6 +249,7 @@ public final class SsmRoutes {
 
         private static void check(String setting, String path) {
             Objects.requireNonNull(path, setting);
+            io.github.ssmonprem.core.internal.SettingText.require(setting, path, false);
             if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
                 throw new SsmConfigurationException(setting, "must be an absolute path with no query string, was '" + path + "'");
             }

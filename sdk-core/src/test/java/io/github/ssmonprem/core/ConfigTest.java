@@ -117,4 +117,43 @@ class ConfigTest {
         assertEquals("/backend/api/v1/accounts/acme.example/licenses", SsmRoutes.defaults().licensesPath("acme.example"));
         assertEquals("/backend/api/v1/accounts/a%20b%2Fc/licenses", SsmRoutes.defaults().licensesPath("a b/c"));
     }
+
+    @Test
+    void anAlreadyPercentEncodedBasePathIsNotEncodedAgain() {
+        SsmClientConfig config = SsmClientConfig.builder().baseUrl("https://ssm.example.net:8443/ssm%20api/v%2B1/").build();
+        assertEquals("https://ssm.example.net:8443/ssm%20api/v%2B1", config.baseUrl().toString());
+        assertEquals("https://ssm.example.net:8443/ssm%20api/v%2B1", config.toBuilder().build().baseUrl().toString());
+    }
+
+    @Test
+    void controlCharactersInSettingsAreRefusedNamingTheSetting() {
+        io.github.ssmonprem.core.exception.SsmConfigurationException url = assertThrows(
+                io.github.ssmonprem.core.exception.SsmConfigurationException.class,
+                () -> SsmClientConfig.builder().baseUrl("https://ssm.example.net:8443/a\u0000b").build());
+        assertEquals("baseUrl", url.setting());
+        assertTrue(url.getMessage().contains("control character (U+0000)"), url.getMessage());
+        io.github.ssmonprem.core.exception.SsmConfigurationException route = assertThrows(
+                io.github.ssmonprem.core.exception.SsmConfigurationException.class,
+                () -> SsmRoutes.builder().tokenPath("/oauth/token\r\nX-Injected: 1").build());
+        assertEquals("routes.tokenPath", route.setting());
+    }
+
+    @Test
+    void aSecretFileIsReadBoundedAndRefusedWhenItHoldsNoSecret() throws Exception {
+        java.nio.file.Path big = java.nio.file.Files.createTempFile("secret", ".txt");
+        try {
+            java.nio.file.Files.write(big, new byte[Secret.MAX_FILE_BYTES + 1]);
+            IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> Secret.fromFile(big));
+            assertTrue(tooBig.getMessage().contains("larger than 65536 bytes"), tooBig.getMessage());
+            java.nio.file.Files.writeString(big, "line1\nline2\n");
+            IllegalArgumentException control = assertThrows(IllegalArgumentException.class, () -> Secret.fromFile(big));
+            assertFalse(control.getMessage().contains("line1"), control.getMessage());
+        } finally {
+            java.nio.file.Files.delete(big);
+        }
+        java.nio.file.Path zero = java.nio.file.Path.of("/dev/zero");
+        if (java.nio.file.Files.isReadable(zero)) {
+            assertThrows(IllegalArgumentException.class, () -> Secret.fromFile(zero), "an endless device is refused, not read to the end");
+        }
+    }
 }

@@ -96,7 +96,11 @@ class TlsAndProxyTest {
             try (SsmHttpClient http = SsmHttpClient.create(cfg)) {
                 TlsException e = assertThrows(TlsException.class, () -> http.execute(get()));
                 assertEquals(TlsException.Reason.HOSTNAME_MISMATCH, e.reason());
-                assertTrue(e.getMessage().contains("ssm.example.net"), e.getMessage());
+                assertTrue(e.getMessage().contains("subject: CN=ssm.example.net"), e.getMessage());
+                assertTrue(e.getMessage().contains("the names ssm.example.net"), e.getMessage());
+                assertTrue(e.getMessage().contains("does not name 'localhost'"), e.getMessage());
+                assertEquals("CN=ssm.example.net", e.subject());
+                assertTrue(e.remediation().contains("--url"), e.remediation());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.sync;
 
+import io.github.ssmonprem.core.internal.SettingText;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,7 +23,11 @@ public record AccountSelection(String account, List<String> virtualAccounts) {
         if (account.isBlank()) {
             throw new IllegalArgumentException("account must not be blank");
         }
+        SettingText.require("account", account, false);
         virtualAccounts = virtualAccounts == null ? List.of() : List.copyOf(virtualAccounts);
+        for (String va : virtualAccounts) {
+            SettingText.require("virtualAccounts", va, false);
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.sync.internal.LicenseService;
+import io.github.ssmonprem.sync.internal.SyncDeadline;
 import io.github.ssmonprem.sync.internal.usage.UsageDelivery;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol;
 import io.github.ssmonprem.sync.model.Account;
@@ -89,6 +90,12 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             "(?i)already\\s+(been\\s+)?(received|reported|uploaded|processed|exists)|duplicate");
     /** How long a claim on a pending report holds unless renewed, unless configured. */
     private static final Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(5);
+    /** The overall limit of one sync unless configured. */
+    public static final Duration DEFAULT_SYNC_TIMEOUT = Duration.ofMinutes(15);
+    /** The most licenses one pull accepts unless configured. */
+    public static final long DEFAULT_MAX_LICENSES = 1_000_000;
+    /** The most pages one pull asks for unless configured. */
+    public static final int DEFAULT_MAX_LICENSE_PAGES = 10_000;
 
     private final SsmHttpClient http;
     private final boolean ownsHttp;
@@ -107,6 +114,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     private final int deliveryConcurrency;
     private final String nodeName;
     private final Duration claimLease;
+    private final Duration syncTimeout;
     private final Object asyncLock = new Object();
     /** Asynchronous submissions not started yet, each with its claim: whoever sets it runs or cancels it. */
     private final Map<CompletableFuture<List<DeliveryResult>>, AtomicBoolean> asyncQueued = new ConcurrentHashMap<>();
@@ -130,7 +138,8 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         this.store = b.store != null ? b.store : new FileSyncStore(b.stateDirectory);
         this.accounts = List.copyOf(b.accounts);
         this.deliveryConcurrency = b.deliveryConcurrency;
-        this.licenses = new LicenseService(http, tokens, b.pageSize);
+        this.licenses = new LicenseService(http, tokens, b.pageSize, b.maxLicenses, b.maxLicensePages);
+        this.syncTimeout = b.syncTimeout;
         this.nodeName = b.nodeName != null ? b.nodeName : defaultNodeName();
         this.claimLease = b.claimLease;
         this.clock = http.config().clock();
@@ -221,6 +230,15 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         }
         String suffix = "/" + ProcessHandle.current().pid() + "/" + CLIENTS.incrementAndGet();
         return host.substring(0, Math.min(host.length(), 200 - suffix.length())) + suffix;
+    }
+
+    /**
+     * Returns the overall limit of one sync ({@link Builder#syncTimeout(Duration)}).
+     *
+     * @return the limit
+     */
+    public Duration syncTimeout() {
+        return syncTimeout;
     }
 
     /**
@@ -427,6 +445,12 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      * unknown domain) does not hold back the other accounts; a server that is down or unreachable
      * ends the license step where it is.
      *
+     * <p>The sync as a whole is bounded by {@link Builder#syncTimeout(Duration)} (default 15 min): the
+     * license step may use at most half of it, so a server that keeps the pull busy never keeps the
+     * pending usage from being delivered, and the usage step the rest. A step that runs out of time ends
+     * where it is (its requests cut, nothing more sent, pending reports left pending) and the result
+     * carries a {@link SyncDeadlineExceededException}.
+     *
      * <p>With no account configured (a client that only delivers usage) there is no license step: the
      * sync logs a warning, pulls nothing, delivers the pending usage, and its result says so with
      * {@link SyncResult#licensesSkipped()}; it is a success when the usage step succeeds.
@@ -470,13 +494,19 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             LOG.warn("No smart account is configured: this sync pulls no licenses and only delivers pending usage. "
                     + "Configure SsmSyncClient.Builder.account(...) to pull licenses.");
         }
-        SsmException licenseError = noAccount ? null : step(() -> pullLicenses(changes, pulled, lease));
-        SsmException usageError = step(() -> deliveries.addAll(usage.deliverPending(lease)));
+        SyncDeadline deadline = SyncDeadline.after(clock, syncTimeout);
+        SyncDeadline licenseDeadline = deadline.atMost(syncTimeout.dividedBy(2));
+        SsmException licenseError = noAccount ? null
+                : overrun("licenses", licenseDeadline, step(() -> pullLicenses(changes, pulled, lease, licenseDeadline)),
+                        pulled[0] + " licenses pulled, the rest left for the next sync");
+        SsmException usageError = step(() -> deliveries.addAll(usage.deliverPending(lease, deadline)));
         if (usageError == null) {
             // Awaiting an acknowledgement is no failure; a dead letter or a failed attempt is.
             usageError = deliveries.stream().filter(d -> d.status() == ReportStatus.DEAD || d.failure() != null).findFirst()
                     .map(d -> (SsmException) new UsageDeliveryException(d)).orElse(null);
         }
+        usageError = overrun("usage", deadline, usageError, deliveries.stream().filter(d -> !d.delivered()).count()
+                + " of the reports it worked on still pending, delivered by the next sync");
         SsmException error = licenseError != null ? licenseError : usageError;
         List<SyncOutcome.Step> steps = noAccount ? List.of(stepResult("usage", usageError))
                 : List.of(stepResult("licenses", licenseError), stepResult("usage", usageError));
@@ -519,13 +549,31 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         return result;
     }
 
+    /**
+     * A step's failure, as a {@link SyncDeadlineExceededException} when its deadline passed (whatever
+     * the failure it caused); otherwise unchanged.
+     */
+    private static SsmException overrun(String step, SyncDeadline deadline, SsmException failure, String what) {
+        if (failure == null || failure instanceof SyncDeadlineExceededException || !deadline.passed()) {
+            return failure;
+        }
+        return new SyncDeadlineExceededException(step, deadline.at(), deadline.limit(), what, failure);
+    }
+
     /** Pulls and snapshots every account; returns normally when only some accounts were refused, throwing the first refusal after. */
-    private void pullLicenses(Map<String, LicenseChanges> changes, long[] pulled, SyncLease lease) {
+    private void pullLicenses(Map<String, LicenseChanges> changes, long[] pulled, SyncLease lease, SyncDeadline deadline) {
         SsmException refused = null;
         tokens.token();
         for (AccountSelection selection : accounts) {
+            if (deadline.passed()) {
+                throw new SyncDeadlineExceededException("licenses", deadline.at(), deadline.limit(),
+                        "the pull stopped before smart account " + selection.account() + "; " + pulled[0] + " licenses pulled", null);
+            }
             try {
-                List<License> current = licenses(selection.account(), selection.virtualAccounts());
+                List<License> current;
+                try (Stream<License> stream = licenses.stream(selection.account(), selection.virtualAccounts(), deadline)) {
+                    current = stream.collect(Collectors.toList());
+                }
                 pulled[0] += current.size();
                 List<License> previous = store.loadSnapshot(selection.account()).map(LicenseSnapshot::licenses).orElse(null);
                 changes.put(selection.account(), LicenseChanges.between(previous, current));
@@ -665,8 +713,49 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         private Consumer<Acknowledgement> acknowledgementListener = ack -> { };
         private String nodeName;
         private Duration claimLease = DEFAULT_CLAIM_LEASE;
+        private Duration syncTimeout = DEFAULT_SYNC_TIMEOUT;
+        private long maxLicenses = DEFAULT_MAX_LICENSES;
+        private int maxLicensePages = DEFAULT_MAX_LICENSE_PAGES;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the overall limit of one {@link SsmSyncClient#sync()} (default 15 min), whoever runs it (the
+         * {@link SyncScheduler}, the command line, your code). The license step may use at most half of it;
+         * the usage step the rest. A sync that runs out of time ends where it is, with a
+         * {@link SyncDeadlineExceededException} in its result.
+         *
+         * @param timeout the limit, at least 1 s
+         * @return this builder
+         */
+        public Builder syncTimeout(Duration timeout) {
+            this.syncTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the most licenses one pull of an account accepts (default 1,000,000): a server announcing or
+         * sending more fails the pull with a {@code MalformedResponseException} instead of filling the heap.
+         *
+         * @param max the cap, at least 1
+         * @return this builder
+         */
+        public Builder maxLicenses(long max) {
+            this.maxLicenses = max;
+            return this;
+        }
+
+        /**
+         * Sets the most pages one pull of an account asks for (default 10,000): a server that never says the
+         * listing is done (short pages forever) fails the pull there.
+         *
+         * @param max the cap, at least 1
+         * @return this builder
+         */
+        public Builder maxLicensePages(int max) {
+            this.maxLicensePages = max;
+            return this;
         }
 
         /**
@@ -943,6 +1032,15 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             }
             if (claimLease == null || claimLease.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new SsmConfigurationException("claimLease", "must be at least 1 s, was " + claimLease);
+            }
+            if (syncTimeout == null || syncTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new SsmConfigurationException("syncTimeout", "must be at least 1 s, was " + syncTimeout);
+            }
+            if (maxLicenses < 1) {
+                throw new SsmConfigurationException("maxLicenses", "must be at least 1, was " + maxLicenses);
+            }
+            if (maxLicensePages < 1) {
+                throw new SsmConfigurationException("maxLicensePages", "must be at least 1, was " + maxLicensePages);
             }
             if (ackTimeout == null || ackTimeout.isNegative()) {
                 throw new SsmConfigurationException("ackTimeout", "must be zero or positive, was " + ackTimeout);

@@ -76,6 +76,11 @@ import org.slf4j.LoggerFactory;
  * ...
  * scheduler.syncNow().thenAccept(result -> ...);   // operator pressed "Sync now"
  * }</pre>
+ *
+ * <p>Each run is bounded by the task's own limit: an {@link SsmSyncClient} ends every sync within its
+ * {@link SsmSyncClient.Builder#syncTimeout(java.time.Duration) syncTimeout} (default 15 min), with a
+ * {@link SyncDeadlineExceededException} in the result when it runs out, so a server that never stops
+ * answering cannot hold the schedule (or the cluster's lease).
  */
 public final class SyncScheduler implements AutoCloseable {
 

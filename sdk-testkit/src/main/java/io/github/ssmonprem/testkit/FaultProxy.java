@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback-only TCP proxy that injects transport faults between a client and a server, to test how
  * an integration behaves when the network misbehaves: connections reset, a TLS handshake that never
- * completes, an answer withheld after some bytes, an answer dripped one byte at a time, or cut after
- * some bytes. Point the SDK's base URL at {@link #port()} instead of the server's port.
+ * completes or is dripped one byte at a time, an answer withheld after some bytes, an answer dripped
+ * one byte at a time, or cut after some bytes. Point the SDK's base URL at {@link #port()} instead of the server's port.
  *
  * <pre>{@code
  * try (FaultProxy cut = FaultProxy.to(server.getPort()).cutAnswerAfter(200).start()) {
@@ -42,8 +42,10 @@ public final class FaultProxy implements AutoCloseable {
         STALL,
         /** Forward the first {@code bytes} of the answer, then hold the connection open sending nothing. */
         WITHHOLD_AFTER,
-        /** Forward the answer one byte per {@code interval}. */
+        /** Forward the answer one byte per {@code interval}; on a TLS server that includes the handshake. */
         DRIP,
+        /** Forward the first {@code bytes} of the answer (the server's TLS handshake) one byte per {@code interval}, then the rest as is. */
+        DRIP_HANDSHAKE,
         /** Forward the first {@code bytes} of the answer, then close the connection. */
         CUT_AFTER
     }
@@ -112,6 +114,22 @@ public final class FaultProxy implements AutoCloseable {
     public FaultProxy drip(Duration perByte) {
         this.mode = Mode.DRIP;
         this.interval = perByte;
+        return this;
+    }
+
+    /**
+     * Drips the server's side of a TLS handshake: the first 8 KiB of each faulted answer (certificates
+     * and all) one byte at a time, then the rest unchanged. Each byte resets a socket read timeout, so a
+     * client bounded only by its socket timeout is held for minutes; the SDK ends the handshake at
+     * {@code connectTimeout}.
+     *
+     * @param perByte the pause before each byte of the handshake
+     * @return this proxy
+     */
+    public FaultProxy dripHandshake(Duration perByte) {
+        this.mode = Mode.DRIP_HANDSHAKE;
+        this.interval = perByte;
+        this.bytes = 8192;
         return this;
     }
 
@@ -223,7 +241,8 @@ public final class FaultProxy implements AutoCloseable {
         byte[] buffer = new byte[8192];
         while (true) {
             int max = buffer.length;
-            if (applied == Mode.DRIP) {
+            boolean dripping = applied == Mode.DRIP || applied == Mode.DRIP_HANDSHAKE && sent < bytes;
+            if (dripping) {
                 max = 1;
             } else if (applied == Mode.CUT_AFTER || applied == Mode.WITHHOLD_AFTER) {
                 if (sent >= bytes) {
@@ -235,7 +254,7 @@ public final class FaultProxy implements AutoCloseable {
             if (n < 0) {
                 return;
             }
-            if (applied == Mode.DRIP) {
+            if (dripping) {
                 Thread.sleep(interval.toMillis());
             }
             out.write(buffer, 0, n);

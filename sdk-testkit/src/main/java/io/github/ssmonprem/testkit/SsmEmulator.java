@@ -476,7 +476,7 @@ public final class SsmEmulator implements AutoCloseable {
         if (path.equals(USAGE_PATH) && "POST".equals(request.getMethod())) {
             usage.countUpload(request);
         }
-        MockResponse fault = faults.next(path);
+        MockResponse fault = faults.next(request, path);
         if (fault != null) {
             return fault;
         }
@@ -789,8 +789,73 @@ public final class SsmEmulator implements AutoCloseable {
         private final AtomicInteger malformed = new AtomicInteger();
         private final AtomicReference<Duration> latency = new AtomicReference<>(Duration.ZERO);
         private final Map<String, AtomicInteger> routeDown = new ConcurrentHashMap<>();
+        private final AtomicReference<EndlessPages> endlessPages = new AtomicReference<>();
+        private final AtomicInteger echoing = new AtomicInteger();
+        private final AtomicInteger oversized = new AtomicInteger();
+        private final AtomicInteger oversizedChars = new AtomicInteger();
+        private final AtomicReference<Duration> slowAnswers = new AtomicReference<>(Duration.ZERO);
+        private final HostileAnswers hostile = new HostileAnswers(json);
 
         private Faults() {
+        }
+
+        /**
+         * While set, the licenses route answers as a server whose paging never ends (see
+         * {@link EndlessPages}); null restores the real pages. A client must stop on its own.
+         *
+         * @param mode how the pages never end, or null for none
+         * @return these faults
+         */
+        public Faults endlessLicensePages(EndlessPages mode) {
+            endlessPages.set(mode);
+            return this;
+        }
+
+        /**
+         * The next requests answer an error page quoting what the client sent, as a framework's debug page
+         * or a WAF's error page does: a token request gets a 400 HTML page with its password, user name,
+         * client secret and form body; an API call a 401 text page with its bearer token. A client must
+         * not print them.
+         *
+         * @param requests how many
+         * @return these faults
+         */
+        public Faults echoSecretsNext(int requests) {
+            echoing.set(requests);
+            return this;
+        }
+
+        /**
+         * The next requests answer 200 with a body cut short inside an oversized field: a secret-named
+         * {@code access_token} field whose value of {@code chars} characters (a JWT-sized token for 2,000)
+         * never ends. A client must report a
+         * malformed answer without quoting the token, and without exhausting its stack.
+         *
+         * @param requests how many
+         * @param chars the length of each field
+         * @return these faults
+         */
+        public Faults oversizedFieldsNext(int requests, int chars) {
+            oversizedChars.set(chars);
+            oversized.set(requests);
+            return this;
+        }
+
+        /**
+         * Makes every answer take this long on the emulator's {@link TestClock} (no real wait): a slow
+         * server for tests of overall time limits, such as a sync's. Only on an emulator that runs on a
+         * {@code TestClock}.
+         *
+         * @param perAnswer how far each answer moves the clock; zero for none
+         * @return these faults
+         * @throws IllegalStateException when the emulator does not run on a {@code TestClock}
+         */
+        public Faults slowAnswers(Duration perAnswer) {
+            if (!perAnswer.isZero() && !(clock instanceof TestClock)) {
+                throw new IllegalStateException("slowAnswers moves the emulator's TestClock: build the emulator with testClock()");
+            }
+            slowAnswers.set(Objects.requireNonNull(perAnswer));
+            return this;
         }
 
         /**
@@ -872,9 +937,31 @@ public final class SsmEmulator implements AutoCloseable {
             latency.set(Duration.ZERO);
             routeDown.clear();
             usageFaults.clear();
+            endlessPages.set(null);
+            echoing.set(0);
+            oversized.set(0);
+            slowAnswers.set(Duration.ZERO);
         }
 
-        MockResponse next(String path) {
+        MockResponse next(RecordedRequest request, String path) {
+            Duration slow = slowAnswers.get();
+            if (!slow.isZero()) {
+                ((TestClock) clock).advance(slow);
+            }
+            if (take(echoing)) {
+                stats.faultsServed.incrementAndGet();
+                return hostile.echo(request, path, TOKEN_PATH);
+            }
+            if (take(oversized)) {
+                stats.faultsServed.incrementAndGet();
+                return hostile.oversized(oversizedChars.get());
+            }
+            EndlessPages endless = endlessPages.get();
+            if (endless != null && HostileAnswers.isLicenses(path, LICENSES_PREFIX) && "POST".equals(request.getMethod())) {
+                stats.faultsServed.incrementAndGet();
+                stats.licensePages.incrementAndGet();
+                return hostile.licensePage(endless, request);
+            }
             AtomicInteger down = routeDown.get(path);
             if (backendDown.get() || down != null && take(down)) {
                 stats.faultsServed.incrementAndGet();

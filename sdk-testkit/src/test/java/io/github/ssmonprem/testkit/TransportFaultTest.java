@@ -140,4 +140,17 @@ class TransportFaultTest {
             assertTrue(e.isRetryable());
         }
     }
+
+    @Test
+    void aDrippedTlsHandshakeIsBoundedAsAWholeByConnectTimeout() throws Exception {
+        try (SsmEmulator tls = SsmEmulator.builder().https().start();
+                FaultProxy proxy = FaultProxy.to(tls.port()).dripHandshake(Duration.ofMillis(20)).start();
+                SsmHttpClient http = SsmHttpClient.create(tls.clientConfig().baseUrl("https://127.0.0.1:" + proxy.port())
+                        .retry(RetrySettings.none()).connectTimeout(Duration.ofMillis(800)).build())) {
+            // Each byte resets the socket's read timeout: only a limit on the handshake as a whole ends it.
+            RequestTimeoutException e = within(15_000, RequestTimeoutException.class, () -> http.execute(get()));
+            assertEquals(RequestTimeoutException.Phase.TLS_HANDSHAKE, e.phase());
+            assertTrue(e.getMessage().contains("TLS handshake did not complete within 800 ms (connectTimeout)"), e.getMessage());
+        }
+    }
 }

@@ -203,7 +203,13 @@ public final class ConnectionOptions {
             if (!Files.isReadable(file)) {
                 throw new UsageError("The " + what + " file " + file + " cannot be read.", "Check the path given to " + option + ".");
             }
-            return Secret.fromFile(file);
+            try {
+                return Secret.fromFile(file);
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw new UsageError("The " + what + " file " + file + " holds no usable secret: " + e.getMessage() + ".",
+                        "Give " + option + " a file that holds the " + what + " alone (one line, at most "
+                                + Secret.MAX_FILE_BYTES / 1024 + " KiB).");
+            }
         }
         String value = env.get(variable);
         if (value == null || value.isEmpty()) {

@@ -8,11 +8,13 @@ import io.github.ssmonprem.core.exception.CircuitOpenException;
 import io.github.ssmonprem.core.exception.ConnectionFailedException;
 import io.github.ssmonprem.core.exception.ProxyAuthenticationException;
 import io.github.ssmonprem.core.exception.RateLimitedException;
+import io.github.ssmonprem.core.exception.RedirectNotFollowedException;
 import io.github.ssmonprem.core.exception.RequestTimeoutException;
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.TlsException;
 import io.github.ssmonprem.core.exception.UnauthorizedException;
+import io.github.ssmonprem.sync.SyncDeadlineExceededException;
 import io.github.ssmonprem.sync.usage.InvalidUsageReportException;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.UsageDeliveryException;
@@ -25,11 +27,12 @@ import io.github.ssmonprem.sync.usage.UsageDeliveryException;
  *   <caption>Exit codes</caption>
  *   <tr><td>0</td><td>success</td></tr>
  *   <tr><td>1</td><td>anything else</td></tr>
- *   <tr><td>2</td><td>usage error: a bad option, a missing setting, an invalid usage file</td></tr>
+ *   <tr><td>2</td><td>usage error: a bad option, a missing setting, an invalid usage file, a URL the server
+ *       redirects away from</td></tr>
  *   <tr><td>3</td><td>grant not found ({@code invalid_client}): create the API Toolkit grant</td></tr>
  *   <tr><td>4</td><td>invalid credentials ({@code invalid_grant})</td></tr>
  *   <tr><td>5</td><td>another OAuth or authorization error</td></tr>
- *   <tr><td>6</td><td>server unavailable or unreachable, after retries</td></tr>
+ *   <tr><td>6</td><td>server unavailable or unreachable, after retries; a sync or command out of time</td></tr>
  *   <tr><td>7</td><td>TLS certificate or host name failure</td></tr>
  *   <tr><td>8</td><td>proxy authentication failure</td></tr>
  *   <tr><td>9</td><td>dead letters or quarantined entries wait for an operator ({@code ssm status}; {@code ssm usage push}
@@ -81,6 +84,12 @@ public final class ExitCodes {
         }
         if (t instanceof UsageDeliveryException && t.getCause() != null) {
             t = t.getCause();
+        }
+        if (t instanceof SyncDeadlineExceededException) {
+            return UNAVAILABLE;
+        }
+        if (t instanceof RedirectNotFollowedException) {
+            return USAGE;   // the URL is not the API's: a setting to correct (--url, SSM_URL)
         }
         if (t instanceof GrantNotFoundException) {
             return GRANT_NOT_FOUND;

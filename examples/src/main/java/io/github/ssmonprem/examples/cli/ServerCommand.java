@@ -14,7 +14,8 @@ abstract class ServerCommand extends StateCommand {
     ConnectionOptions connection;
 
     @Option(names = "--deadline", description = "overall limit in seconds for the command, retries included "
-            + "(default: none; each request is still bounded by --timeout and --retries)")
+            + "(default: none; each request is still bounded by --timeout and --retries; a sync is bounded by 15 min "
+            + "unless --deadline says otherwise)")
     Integer deadlineSeconds;
 
     @Override
@@ -45,6 +46,11 @@ abstract class ServerCommand extends StateCommand {
             builder.store(openStore());
         } else {
             builder.stateDirectory(States.create(stateDirectory()));
+        }
+        java.time.Duration limit = deadline();
+        if (limit != null) {
+            // The sync ends itself a little before --deadline, so it records its outcome and releases its claims.
+            builder.syncTimeout(java.time.Duration.ofMillis(Math.max(1000, limit.toMillis() * 9 / 10)));
         }
         settings.accept(builder);
         return builder.accounts(accounts).nodeName(Nodes.name(env())).build();

@@ -48,10 +48,10 @@ public final class OAuthErrorDecoder implements ErrorDecoder {
             // Rails's generic 404 is no OAuth answer: there is no token route at this URL.
             return null;
         }
-        code = Redactor.redact(code);
+        code = Redactor.snippet(code, 100);
         int status = error.statusCode();
         String message = ErrorMapper.serverMessage(error).orElse(null);
-        String requestId = error.requestId().orElse(null);
+        String requestId = error.requestId().map(id -> Redactor.snippet(id, 100)).orElse(null);
         String detail = "The token request (grant type " + grantType + ", client ID " + clientId
                 + (username != null ? ", user " + username : "") + ") was refused: HTTP " + status + " " + code
                 + (message != null ? ": " + message : "") + ".";

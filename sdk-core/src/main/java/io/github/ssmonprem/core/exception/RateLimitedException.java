@@ -3,8 +3,9 @@ package io.github.ssmonprem.core.exception;
 import java.time.Duration;
 
 /**
- * The server answered 429 Too Many Requests. Retryable; the SDK waits for {@link #retryAfter()} when
- * the server sent one (capped by the retry settings).
+ * The server answered 429 Too Many Requests, on any route and whatever its body. Retryable; the SDK
+ * waits for {@link #retryAfter()} when the server sent one, unless it asks for longer than the retry
+ * settings' {@code maxRetryAfter}: then the call fails at once, saying when the server will take calls again.
  */
 public class RateLimitedException extends SsmServiceException {
 
@@ -22,7 +23,23 @@ public class RateLimitedException extends SsmServiceException {
      */
     public RateLimitedException(String detail, String remediation, String errorCode, String serverMessage,
             String requestId, Duration retryAfter) {
-        super(detail, remediation, true, 429, errorCode, serverMessage, requestId, retryAfter);
+        this(detail, remediation, true, errorCode, serverMessage, requestId, retryAfter);
+    }
+
+    /**
+     * Creates the exception, retryable or not.
+     *
+     * @param detail what went wrong
+     * @param remediation what to do about it
+     * @param retryable false when the server asked for a wait longer than the SDK waits
+     * @param errorCode the error code from the body, or null
+     * @param serverMessage the server's own message, or null
+     * @param requestId the {@code X-Request-Id} response header, or null
+     * @param retryAfter the wait the server asked for, or null
+     */
+    public RateLimitedException(String detail, String remediation, boolean retryable, String errorCode, String serverMessage,
+            String requestId, Duration retryAfter) {
+        super(detail, remediation, retryable, 429, errorCode, serverMessage, requestId, retryAfter);
     }
 
     /**

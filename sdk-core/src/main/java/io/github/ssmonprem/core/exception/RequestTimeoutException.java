@@ -2,8 +2,8 @@ package io.github.ssmonprem.core.exception;
 
 /**
  * A configured timeout elapsed; {@link #phase()} and the message name which limit was hit: connecting,
- * the TLS handshake, waiting for the answer, the whole attempt, the whole call across its attempts, or
- * waiting for a pooled connection.
+ * the TLS handshake, waiting for the answer, the whole attempt, the whole call across its attempts,
+ * waiting for a pooled connection, or the caller's overall deadline.
  */
 public class RequestTimeoutException extends SsmClientException {
 
@@ -28,7 +28,13 @@ public class RequestTimeoutException extends SsmClientException {
          * The call as a whole, across its attempts and back-off waits ({@code callTimeout}). Retryable by
          * the caller later; the SDK does not retry it.
          */
-        CALL
+        CALL,
+        /**
+         * The caller's overall deadline for the call ({@code SsmRequest.deadline}), such as the end of a
+         * sync's {@code syncTimeout}: the call was cut, or not sent, because the work it belongs to ran
+         * out of time. Not retryable, and no evidence against the server's health.
+         */
+        DEADLINE
     }
 
     /** The phase that timed out. */
@@ -43,7 +49,7 @@ public class RequestTimeoutException extends SsmClientException {
      * @param cause the underlying cause
      */
     public RequestTimeoutException(Phase phase, String detail, String remediation, Throwable cause) {
-        super(detail, remediation, phase != Phase.CONNECTION_POOL, cause);
+        super(detail, remediation, phase != Phase.CONNECTION_POOL && phase != Phase.DEADLINE, cause);
         this.phase = phase;
     }
 
@@ -67,13 +73,25 @@ public class RequestTimeoutException extends SsmClientException {
     }
 
     /**
-     * True except while waiting for a pooled connection, which is this client's own congestion.
+     * True except while waiting for a pooled connection, which is this client's own congestion, and at
+     * the caller's deadline, which is the caller's limit.
      *
      * @return whether the timeout counts against the server's health
      */
     @Override
     public boolean isServerFailure() {
-        return phase != Phase.CONNECTION_POOL;
+        return phase != Phase.CONNECTION_POOL && phase != Phase.DEADLINE;
+    }
+
+    /**
+     * True but while waiting for a pooled connection; true for the caller's deadline too, which every
+     * further request of the same work would meet.
+     *
+     * @return whether other requests would most likely fail the same way
+     */
+    @Override
+    public boolean isServerWide() {
+        return phase == Phase.DEADLINE || super.isServerWide();
     }
 
     /**

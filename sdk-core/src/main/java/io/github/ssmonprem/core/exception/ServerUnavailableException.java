@@ -23,6 +23,23 @@ public class ServerUnavailableException extends SsmServiceException {
      */
     public ServerUnavailableException(String detail, String remediation, int statusCode, String errorCode, String serverMessage,
             String requestId, Duration retryAfter) {
-        super(detail, remediation, true, statusCode, errorCode, serverMessage, requestId, retryAfter);
+        this(detail, remediation, true, statusCode, errorCode, serverMessage, requestId, retryAfter);
+    }
+
+    /**
+     * Creates the exception, retryable or not.
+     *
+     * @param detail what went wrong
+     * @param remediation what to do about it
+     * @param retryable false when the server asked for a wait longer than the SDK waits
+     * @param statusCode the HTTP status
+     * @param errorCode the error code from the body, or null
+     * @param serverMessage the server's own message, or null
+     * @param requestId the {@code X-Request-Id} response header, or null
+     * @param retryAfter the {@code Retry-After} the server sent, or null
+     */
+    public ServerUnavailableException(String detail, String remediation, boolean retryable, int statusCode, String errorCode,
+            String serverMessage, String requestId, Duration retryAfter) {
+        super(detail, remediation, retryable, statusCode, errorCode, serverMessage, requestId, retryAfter);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.ssmonprem.core.exception;
 
+import io.github.ssmonprem.core.internal.Redactor;
+
 /**
  * The root of every error the SDK throws. Unchecked.
  *
@@ -8,7 +10,9 @@ package io.github.ssmonprem.core.exception;
  * (connection, timeout, TLS, proxy, malformed body). Every instance carries a {@link #remediation()}
  * that tells an operator what to do, and how many {@link #attempts()} were made.
  *
- * <p>No message of this hierarchy contains a client secret, password, token or proxy password.
+ * <p>No message of this hierarchy contains a client secret, password, token or proxy password: on top
+ * of the redaction of every server text where it is quoted, each message is scrubbed, when the
+ * exception is created, of the values of the live {@link io.github.ssmonprem.core.Secret}s.
  */
 public class SsmException extends RuntimeException {
 
@@ -32,6 +36,10 @@ public class SsmException extends RuntimeException {
      * @param cause the underlying cause, or null
      */
     public SsmException(String detail, String remediation, boolean retryable, Throwable cause) {
+        this(Redactor.scrubSecrets(detail), Redactor.scrubSecrets(remediation), retryable, cause, true);
+    }
+
+    private SsmException(String detail, String remediation, boolean retryable, Throwable cause, boolean scrubbed) {
         super(compose(detail, remediation), cause);
         this.detail = detail;
         this.remediation = remediation;

@@ -20,7 +20,8 @@ import io.github.ssmonprem.core.internal.pipeline.TransportPipeline;
  *   <li>bearer token: sends the request's token; on a 401 renews it once and repeats the call once;</li>
  *   <li>circuit breaker: counts calls (with their retries), not attempts, as failed when the exception
  *       says {@link SsmException#isServerFailure()}; while open, fails fast with a retryable
- *       {@link io.github.ssmonprem.core.exception.CircuitOpenException};</li>
+ *       {@link io.github.ssmonprem.core.exception.CircuitOpenException}; the token route has a breaker
+ *       and a retry budget of its own;</li>
  *   <li>retry: repeats what {@link SsmException#isRetryable()} for a request that is safe to repeat,
  *       within {@link SsmClientConfig#callTimeout()} across attempts and back-off;</li>
  *   <li>observation: one {@code ssm.client.requests} timing and one redacted DEBUG line per attempt,
@@ -126,6 +127,17 @@ public final class SsmHttpClient implements AutoCloseable {
      */
     public CircuitBreaker circuitBreaker() {
         return pipeline.circuitBreaker();
+    }
+
+    /**
+     * The circuit breaker guarding the token route ({@link io.github.ssmonprem.core.SsmRoutes#tokenPath()}),
+     * separate from the API calls' breaker and with its own retry budget, so a failing token endpoint
+     * does not stop API calls that still hold a valid token.
+     *
+     * @return the breaker, or null when disabled
+     */
+    public CircuitBreaker tokenCircuitBreaker() {
+        return pipeline.tokenCircuitBreaker();
     }
 
     /** Closes the pool and its connections; a later {@link #execute(SsmRequest)} fails with "client is closed". */

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.core.http;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +40,7 @@ public final class SsmRequest {
     private final boolean idempotent;
     private final AccessTokenSource bearer;
     private final ErrorDecoder errorDecoder;
+    private final Instant deadline;
 
     private SsmRequest(Builder b) {
         this.operation = b.operation;
@@ -51,6 +53,7 @@ public final class SsmRequest {
         this.idempotent = b.idempotent == null ? b.method == Method.GET : b.idempotent;
         this.bearer = b.bearer;
         this.errorDecoder = b.errorDecoder;
+        this.deadline = b.deadline;
     }
 
     /**
@@ -165,6 +168,15 @@ public final class SsmRequest {
         return errorDecoder;
     }
 
+    /**
+     * Returns the instant, in the client's clock, by which the call must be over, or null for none.
+     *
+     * @return the caller's deadline, or null
+     */
+    public Instant deadline() {
+        return deadline;
+    }
+
     @Override
     public String toString() {
         return "SsmRequest{" + operation + ": " + method + " " + path + "}";
@@ -182,6 +194,7 @@ public final class SsmRequest {
         private Boolean idempotent;
         private AccessTokenSource bearer;
         private ErrorDecoder errorDecoder;
+        private Instant deadline;
 
         private Builder(String operation, Method method, String path) {
             this.operation = Objects.requireNonNull(operation, "operation");
@@ -276,6 +289,21 @@ public final class SsmRequest {
          */
         public Builder errorDecoder(ErrorDecoder decoder) {
             this.errorDecoder = decoder;
+            return this;
+        }
+
+        /**
+         * Sets the instant, in the client's clock, by which the call must be over, retries and back-off
+         * included: the call's {@code callTimeout} is cut to it, an attempt still running then is
+         * cancelled, and a call whose deadline has passed is not sent. The call then fails with a
+         * {@link io.github.ssmonprem.core.exception.RequestTimeoutException} of phase {@code DEADLINE}.
+         * For work made of several calls with one overall limit, such as a sync.
+         *
+         * @param deadline the deadline, or null for none (the default)
+         * @return this builder
+         */
+        public Builder deadline(Instant deadline) {
+            this.deadline = deadline;
             return this;
         }
 

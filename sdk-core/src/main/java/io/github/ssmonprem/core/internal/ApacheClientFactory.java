@@ -5,6 +5,7 @@ import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import java.security.GeneralSecurityException;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import org.apache.hc.client5.http.auth.AuthScope;
@@ -20,7 +21,6 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.util.Timeout;
 
@@ -42,19 +42,20 @@ public final class ApacheClientFactory {
     }
 
     /**
-     * Builds the connection pool: trust, TLS handshake bounded by {@code connectTimeout}, pool size and
+     * Builds the connection pool: trust, TLS handshake bounded as a whole by {@code connectTimeout}, pool size and
      * socket timeouts from the configuration.
      *
      * @param config the configuration
+     * @param timers the scheduler that bounds each TLS handshake as a whole by {@code connectTimeout}
      * @return the pool; close it with the client
      * @throws SsmConfigurationException when the TLS context cannot be created, or the HttpClient on
      *     the class path is older than the SDK needs ({@link HttpClientVersionCheck})
      */
-    public static PoolingHttpClientConnectionManager pool(SsmClientConfig config) {
+    public static PoolingHttpClientConnectionManager pool(SsmClientConfig config, ScheduledExecutorService timers) {
         HttpClientVersionCheck.verify();
         return PoolingHttpClientConnectionManagerBuilder.create()
-                .setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext(config),
-                        HostnameVerificationPolicy.CLIENT, new DefaultHostnameVerifier()))
+                .setTlsSocketStrategy(new BoundedHandshakeStrategy(new DefaultClientTlsStrategy(sslContext(config),
+                        HostnameVerificationPolicy.CLIENT, new NamingHostnameVerifier()), timers, config.connectTimeout()))
                 .setConnectionFactory(new QuietConnectionFactory())
                 .setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(Timeout.of(config.connectTimeout())).build())
                 .setMaxConnTotal(config.maxConnections())

@@ -10,7 +10,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code ssm.client.requests} (timer, per attempt): operation, method, status, outcome</li>
  *   <li>{@code ssm.client.retries} (counter): operation</li>
- *   <li>{@code ssm.client.circuit.state} (gauge, 1 for the current state): server, state</li>
+ *   <li>{@code ssm.client.circuit.state} (gauge, 1 for the current state): server, endpoint ({@code api} or
+ *       {@code token}), state</li>
  * </ul>
  */
 public final class ClientMetrics {
@@ -70,11 +71,13 @@ public final class ClientMetrics {
      *
      * @param breaker the breaker
      * @param server the server's {@code host:port}
+     * @param endpoint which calls it guards: {@code api} or {@code token}
      */
-    public void bindCircuitBreaker(CircuitBreaker breaker, String server) {
+    public void bindCircuitBreaker(CircuitBreaker breaker, String server, String endpoint) {
         for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
             Meters.gauge(registry, CIRCUIT_STATE, "SSM On-Prem client circuit breaker state (1 = current)", "state",
-                    breaker, b -> b.getState() == state ? 1.0 : 0.0, "server", server, "state", state.name().toLowerCase(Locale.ROOT));
+                    breaker, b -> b.getState() == state ? 1.0 : 0.0, "server", server, "endpoint", endpoint,
+                    "state", state.name().toLowerCase(Locale.ROOT));
         }
     }
 }

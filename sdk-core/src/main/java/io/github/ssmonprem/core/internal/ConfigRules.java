@@ -28,6 +28,7 @@ public final class ConfigRules {
         if (baseUrl == null || baseUrl.isBlank()) {
             throw new SsmConfigurationException("baseUrl", "the SSM On-Prem server URL is required, e.g. https://ssm.example.net:8443");
         }
+        SettingText.require("baseUrl", baseUrl.trim(), false);
         URI uri;
         try {
             uri = new URI(baseUrl.trim());
@@ -57,7 +58,8 @@ public final class ConfigRules {
             path = path.substring(0, path.length() - 1);
         }
         try {
-            return new URI(scheme, null, uri.getHost(), uri.getPort(), path.isEmpty() ? null : path, null, null);
+            // The raw path as given: a prefix already percent-encoded (a %20) is kept, never encoded again.
+            return new URI(scheme + "://" + uri.getRawAuthority() + path);
         } catch (URISyntaxException e) {
             throw new SsmConfigurationException("baseUrl", "'" + baseUrl + "' is not a URL");
         }

@@ -6,6 +6,7 @@ import io.github.ssmonprem.core.exception.ConnectionFailedException;
 import io.github.ssmonprem.core.exception.MalformedResponseException;
 import io.github.ssmonprem.core.exception.ProxyAuthenticationException;
 import io.github.ssmonprem.core.exception.RateLimitedException;
+import io.github.ssmonprem.core.exception.RedirectNotFollowedException;
 import io.github.ssmonprem.core.exception.RequestTimeoutException;
 import io.github.ssmonprem.core.exception.ResourceNotFoundException;
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
@@ -42,16 +43,30 @@ public final class ErrorMapper {
 
     private final ProxyConfig proxy;
     private final Clock clock;
+    private final Duration maxRetryAfter;
+
+    /**
+     * Creates the error mapper, honouring any {@code Retry-After}.
+     *
+     * @param proxy the proxy in use, or null
+     * @param clock the clock for {@code Retry-After} dates
+     */
+    public ErrorMapper(ProxyConfig proxy, Clock clock) {
+        this(proxy, clock, null);
+    }
 
     /**
      * Creates the error mapper.
      *
      * @param proxy the proxy in use, or null
      * @param clock the clock for {@code Retry-After} dates
+     * @param maxRetryAfter the longest {@code Retry-After} the retry policy waits for: a longer one makes
+     *     the 429 or 503 not retryable, its message saying when the server takes calls again; null for no cap
      */
-    public ErrorMapper(ProxyConfig proxy, Clock clock) {
+    public ErrorMapper(ProxyConfig proxy, Clock clock, Duration maxRetryAfter) {
         this.proxy = proxy;
         this.clock = clock;
+        this.maxRetryAfter = maxRetryAfter;
     }
 
     /**
@@ -79,6 +94,18 @@ public final class ErrorMapper {
                             + "--ca-cert FILE on the command line.";
             return new TlsException(expired ? TlsException.Reason.EXPIRED_CERTIFICATE : TlsException.Reason.UNTRUSTED_CERTIFICATE,
                     detail, fix, rejected.subject(), rejected.issuer(), rejected.notAfter(), e);
+        }
+        NamingHostnameVerifier.Mismatch mismatch = find(e, NamingHostnameVerifier.Mismatch.class);
+        if (mismatch != null) {
+            String names = mismatch.names().isEmpty() ? "no subject alternative names" : "the names " + String.join(", ", mismatch.names());
+            return new TlsException(TlsException.Reason.HOSTNAME_MISMATCH,
+                    target + via + ": TLS host name verification failed: the server's certificate (subject: "
+                            + Redactor.redact(mismatch.subject()) + "; " + Redactor.redact(names) + ") does not name '" + host + "'.",
+                    (mismatch.names().isEmpty() ? "Reissue the SSM On-Prem certificate with '" + host + "' in its subject alternative names."
+                            : "Connect with a host name the certificate holds (" + Redactor.redact(String.join(", ", mismatch.names()))
+                                    + ") in the base URL (--url, SSM_URL), or reissue the SSM On-Prem certificate with '" + host
+                                    + "' in its subject alternative names."),
+                    mismatch.subject(), null, null, e);
         }
         SSLPeerUnverifiedException unverified = find(e, SSLPeerUnverifiedException.class);
         if (unverified != null) {
@@ -162,8 +189,8 @@ public final class ErrorMapper {
      */
     public SsmException fromStatus(ErrorResponse error, boolean proxied) {
         int status = error.statusCode();
-        String requestId = error.requestId().map(Redactor::redact).orElse(null);
-        String code = error.jsonText("error").or(() -> error.jsonText("status")).map(Redactor::redact).orElse(null);
+        String requestId = error.requestId().map(id -> Redactor.snippet(id, 100)).orElse(null);
+        String code = error.jsonText("error").or(() -> error.jsonText("status")).map(c -> Redactor.snippet(c, 100)).orElse(null);
         String message = serverMessage(error).orElse(null);
         String target = error.target();
         String said = message != null ? ": " + message : "";
@@ -179,20 +206,37 @@ public final class ErrorMapper {
                             : "Configure the proxy's user name and password (ProxyConfig.credentials, or user:password@ in HTTPS_PROXY).");
         }
         Duration retryAfter = retryAfter(error);
+        String tooLong = beyondCap(retryAfter);
         if (status == 502 || status == 503 || status == 504) {
             boolean html = error.isHtml();
             String detail = target + ": HTTP " + status + (html
                     ? " with an HTML page from the web server in front of SSM On-Prem (nginx): the SSM On-Prem backend behind it is not answering."
-                    : " (server unavailable)" + said + ".") + idNote;
+                    : " (server unavailable)" + said + ".") + idNote + tooLong;
             return new ServerUnavailableException(detail,
-                    "Check that the SSM On-Prem services are up (on the appliance: the backend/application containers), "
-                            + "wait for a restart to finish, and try again; the SDK already retried with back-off.",
-                    status, code, message, requestId, retryAfter);
+                    tooLong.isEmpty()
+                            ? "Check that the SSM On-Prem services are up (on the appliance: the backend/application containers), "
+                                    + "wait for a restart to finish, and try again; the SDK already retried with back-off."
+                            : "The server is down for longer than the SDK waits between attempts: try again after the time it named.",
+                    tooLong.isEmpty(), status, code, message, requestId, retryAfter);
         }
         if (status == 429) {
-            return new RateLimitedException(target + ": HTTP 429 Too Many Requests" + said + "." + idNote,
-                    "The server is throttling this client: lower the call rate; the SDK honours Retry-After.",
-                    code, message, requestId, retryAfter);
+            return new RateLimitedException(target + ": HTTP 429 Too Many Requests" + said + "." + idNote + tooLong,
+                    tooLong.isEmpty() ? "The server is throttling this client: lower the call rate; the SDK honours Retry-After."
+                            : "The server is throttling this client for longer than the SDK waits: try again after the time it "
+                                    + "named, and lower the call rate.",
+                    tooLong.isEmpty(), code, message, requestId, retryAfter);
+        }
+        if (status >= 300 && status < 400) {
+            String location = error.response().header("Location").map(l -> Redactor.snippet(l, 300)).orElse(null);
+            return new RedirectNotFollowedException(target + ": HTTP " + status + " redirect "
+                    + (location != null ? "to " + location : "without a Location header")
+                    + ", not followed: the SDK never follows redirects, so that credentials, tokens and usage reports go to "
+                    + "the configured server only." + idNote,
+                    "The base URL is probably not the SSM On-Prem API's: use the server's https://HOST:8443 address with no "
+                            + "path (baseUrl in Java, --url or SSM_URL on the command line)"
+                            + (location != null ? "; if " + location + " is the SSM On-Prem server itself, configure that address" : "")
+                            + ". A redirect to a login or portal page means a gateway in between intercepts the requests.",
+                    status, location, requestId);
         }
         if (status == 401) {
             return new UnauthorizedException(target + ": HTTP 401 Unauthorized" + said + "." + idNote,
@@ -248,6 +292,16 @@ public final class ErrorMapper {
                 .map(m -> Redactor.snippet(m, 500));
     }
 
+    /** The sentence added when the server asks to wait longer than the retry policy waits; else "". */
+    private String beyondCap(Duration retryAfter) {
+        if (retryAfter == null || maxRetryAfter == null || retryAfter.compareTo(maxRetryAfter) <= 0) {
+            return "";
+        }
+        Instant at = clock.instant().plus(retryAfter).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return " The server asked to retry after " + retryAfter.toSeconds() + " s (at " + at + "), longer than the "
+                + maxRetryAfter.toSeconds() + " s the SDK waits (maxRetryAfter): not retried.";
+    }
+
     private Duration retryAfter(ErrorResponse error) {
         Optional<String> header = error.response().header("Retry-After");
         if (header.isEmpty()) {
@@ -256,7 +310,8 @@ public final class ErrorMapper {
         String value = header.get().trim();
         try {
             long seconds = Long.parseLong(value);
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+            // Beyond a year is absurd: kept as a year, which no retry policy waits for.
+            return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 366L * 24 * 3600));
         } catch (NumberFormatException notSeconds) {
             Instant when = DateUtils.parseStandardDate(value);
             if (when == null) {

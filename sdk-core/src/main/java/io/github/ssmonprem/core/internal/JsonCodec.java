@@ -63,18 +63,38 @@ public final class JsonCodec {
      * @throws MalformedResponseException when the answer is empty, null or not the expected JSON
      */
     public <T> T decode(SsmRequest request, SsmResponse response, JavaType type) {
+        return decode(request, response, type, true);
+    }
+
+    /**
+     * Reads a JSON answer whose body must never be quoted, even redacted, when it is unusable: a token
+     * answer, which may hold a token in a form the SDK cannot recognise (a text/plain answer).
+     *
+     * @param request the request the answer belongs to
+     * @param response the answer
+     * @param type the expected type
+     * @param <T> the expected type
+     * @return the decoded answer, never null
+     * @throws MalformedResponseException when the answer is empty, null or not the expected JSON; its
+     *     message names the content type and size, never the body
+     */
+    public <T> T decodeUnquoted(SsmRequest request, SsmResponse response, Class<T> type) {
+        return decode(request, response, mapper.constructType(type), false);
+    }
+
+    private <T> T decode(SsmRequest request, SsmResponse response, JavaType type, boolean quote) {
         try {
             T value = mapper.readValue(response.body(), type);
             if (value == null) {
-                throw malformed(request, response, "is empty or null");
+                throw malformed(request, response, "is empty or null", quote);
             }
             return value;
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw malformed(request, response, "is not the expected JSON (" + e.getClass().getSimpleName() + where + ")");
+            throw malformed(request, response, "is not the expected JSON (" + e.getClass().getSimpleName() + where + ")", quote);
         } catch (IOException e) {
-            throw malformed(request, response, "cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw malformed(request, response, "cannot be read (" + e.getClass().getSimpleName() + ")", quote);
         }
     }
 
@@ -87,11 +107,25 @@ public final class JsonCodec {
      * @return the exception, with a redacted snippet of the body
      */
     public MalformedResponseException malformed(SsmRequest request, SsmResponse response, String problem) {
-        String snippet = Redactor.snippet(response.bodyAsString(), 160);
+        return malformed(request, response, problem, true);
+    }
+
+    /**
+     * Builds the error for an answer that is well-formed HTTP but unusable.
+     *
+     * @param request the request
+     * @param response the answer
+     * @param problem what is wrong with it, completing "the answer ..."
+     * @param quote whether a redacted snippet of the body may be quoted (never for a token answer)
+     * @return the exception
+     */
+    public MalformedResponseException malformed(SsmRequest request, SsmResponse response, String problem, boolean quote) {
+        String snippet = quote ? Redactor.snippet(response.bodyAsString(), 160) : "";
         return new MalformedResponseException(
                 request.operation() + " (" + request.method() + " " + baseUrl + request.path() + "): the answer (HTTP "
-                        + response.statusCode() + ", " + response.header("Content-Type").orElse("no Content-Type") + ", "
-                        + response.body().length + " bytes) " + problem + ". It starts: \"" + snippet + "\"",
+                        + response.statusCode() + ", " + Redactor.snippet(response.header("Content-Type").orElse("no Content-Type"), 100)
+                        + ", " + response.body().length + " bytes) " + problem + "."
+                        + (quote ? " It starts: \"" + snippet + "\"" : " Its body is not quoted: it may hold a token."),
                 "Check that the URL points at the SSM On-Prem server itself (not a portal, proxy error page or "
                         + "another service) and that the server version speaks the SSM On-Prem API.",
                 response.statusCode(), snippet);

@@ -8,6 +8,7 @@ import io.github.ssmonprem.core.exception.SsmClientException;
 import io.github.ssmonprem.core.http.SsmResponse;
 import io.github.ssmonprem.core.internal.ApacheClientFactory;
 import io.github.ssmonprem.core.internal.AttemptTimer;
+import io.github.ssmonprem.core.internal.BoundedHandshakeStrategy;
 import io.github.ssmonprem.core.internal.ErrorMapper;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -106,7 +107,8 @@ public final class ApacheExchangeStep implements Step {
             return new RequestTimeoutException(RequestTimeoutException.Phase.TLS_HANDSHAKE,
                     exchange.target() + route.via() + ": the TCP connection was accepted but the TLS handshake did not complete within "
                             + Durations.text(config.connectTimeout()) + " (connectTimeout)"
-                            + (route.tunnelled() ? " (or the proxy did not answer CONNECT)" : "") + ": no ServerHello came back.",
+                            + (route.tunnelled() ? " (or the proxy did not answer CONNECT)" : "")
+                            + ": the server's side of the handshake did not come, or came too slowly (a stalled or dripping connection).",
                     "Check that the URL's port speaks HTTPS (SSM On-Prem: 8443) and that no middlebox (firewall, load balancer, "
                             + "TLS inspection) holds the connection; raise connectTimeout only on very slow links.", e);
         }
@@ -115,16 +117,30 @@ public final class ApacheExchangeStep implements Step {
 
     /**
      * A read that timed out while the connection was being established: TCP was accepted, so this is
-     * the TLS handshake (HttpClient reports it as a connect timeout whose message says "Read timed out").
+     * the TLS handshake (HttpClient reports it as a connect timeout whose message says "Read timed out",
+     * or quotes the whole handshake's limit).
      */
     private static boolean isHandshakeTimeout(IOException e) {
+        for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof BoundedHandshakeStrategy.HandshakeTimeout) {
+                return true;
+            }
+        }
         if (e instanceof ConnectTimeoutException) {
-            return String.valueOf(e.getMessage()).endsWith("Read timed out");
+            String message = String.valueOf(e.getMessage());
+            return message.endsWith("Read timed out") || message.contains(BoundedHandshakeStrategy.HandshakeTimeout.TEXT);
         }
         return e instanceof SocketTimeoutException;
     }
 
     private RequestTimeoutException attemptTimedOut(Exchange exchange, AttemptTimer timer, IOException e) {
+        if (timer.limitNanos() < attemptTimeoutNanos && exchange.callersDeadline()) {
+            return new RequestTimeoutException(RequestTimeoutException.Phase.DEADLINE,
+                    exchange.target() + route.via() + ": cut at the deadline of the work it belongs to ("
+                            + exchange.request().deadline() + ").",
+                    "The overall limit of the work (a sync's syncTimeout, the command's --deadline) ran out; the rest is done "
+                            + "by the next run. Raise the limit if the server is legitimately this slow.", e);
+        }
         if (timer.limitNanos() < attemptTimeoutNanos) {
             return new RequestTimeoutException(RequestTimeoutException.Phase.CALL,
                     exchange.target() + route.via() + ": the call did not complete within callTimeout ("

@@ -10,8 +10,10 @@ import java.io.IOException;
 
 /**
  * Turns an answer that is not 2xx into a typed exception: a proxy refusing {@code CONNECT} is the
- * proxy's failure, never the server's; otherwise the request's own {@link io.github.ssmonprem.core.http.ErrorDecoder}
- * (OAuth errors) has the first say and the SDK's status rules the last.
+ * proxy's failure, never the server's; the statuses that mean the same on every route (407, 429,
+ * 502/503/504, 3xx) are classified by status alone; otherwise the request's own
+ * {@link io.github.ssmonprem.core.http.ErrorDecoder} (OAuth errors) has the first say and the SDK's
+ * status rules the last.
  */
 public final class ErrorDecodingStep implements Step {
 
@@ -40,13 +42,22 @@ public final class ErrorDecodingStep implements Step {
             throw ConnectRefusal.map(route.proxy(), response, exchange.target(), route.hostPort());
         }
         ErrorResponse error = new ErrorResponse(exchange.request().operation(), exchange.target(), response, jsonObject(response.body()));
-        if (status != 407 && exchange.request().errorDecoder() != null) {
+        if (!classifiedByStatus(status) && exchange.request().errorDecoder() != null) {
             SsmException decoded = exchange.request().errorDecoder().decode(error);
             if (decoded != null) {
                 throw decoded;
             }
         }
         throw errors.fromStatus(error, route.proxied());
+    }
+
+    /**
+     * The statuses whose meaning does not depend on the body or the route: a proxy's 407, throttling
+     * (429, also on the token route with an OAuth-style body), a backend that is down (502/503/504) and a
+     * redirect. A route's decoder never sees them.
+     */
+    static boolean classifiedByStatus(int status) {
+        return status == 407 || status == 429 || status == 502 || status == 503 || status == 504 || status >= 300 && status < 400;
     }
 
     private static JsonNode jsonObject(byte[] body) {

@@ -31,6 +31,7 @@ public final class Exchange {
     private int attempt = 1;
     private int maxAttempts = 1;
     private long deadlineMillis = Long.MAX_VALUE;
+    private boolean callersDeadline;
     private int status = -1;
     private SsmResponse response;
     private boolean targetReached;
@@ -188,7 +189,27 @@ public final class Exchange {
      * @param deadlineMillis the deadline in the configured clock's epoch milliseconds
      */
     public void deadlineMillis(long deadlineMillis) {
+        deadlineMillis(deadlineMillis, false);
+    }
+
+    /**
+     * Sets the call's deadline, and whether it is the caller's ({@link SsmRequest#deadline()}) rather than {@code callTimeout}.
+     *
+     * @param deadlineMillis the deadline in the configured clock's epoch milliseconds
+     * @param callers true when the caller's deadline is the nearer limit
+     */
+    public void deadlineMillis(long deadlineMillis, boolean callers) {
         this.deadlineMillis = deadlineMillis;
+        this.callersDeadline = callers;
+    }
+
+    /**
+     * Returns whether the call's deadline is the caller's rather than {@code callTimeout}.
+     *
+     * @return true when the caller's deadline bounds the call
+     */
+    public boolean callersDeadline() {
+        return callersDeadline;
     }
 
     /**

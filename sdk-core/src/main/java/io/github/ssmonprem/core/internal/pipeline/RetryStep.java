@@ -9,6 +9,7 @@ import io.github.ssmonprem.core.http.SsmResponse;
 import io.github.ssmonprem.core.internal.ClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +51,17 @@ public final class RetryStep implements Step {
         boolean retryable = exchange.request().idempotent();
         Retry.AsyncContext<Object> context = retryable ? retry.asyncContext() : null;
         int maxAttempts = retryable ? retry.getRetryConfig().getMaxAttempts() : 1;
-        long endMillis = clock.millis() + callTimeout.toMillis();
-        exchange.deadlineMillis(endMillis);
+        long now = clock.millis();
+        long endMillis = now + callTimeout.toMillis();
+        Instant callers = exchange.request().deadline();
+        boolean byCaller = callers != null && callers.toEpochMilli() < endMillis;
+        if (byCaller) {
+            endMillis = callers.toEpochMilli();
+            if (endMillis <= now) {
+                throw deadlinePassed(exchange, null, 0, 0);
+            }
+        }
+        exchange.deadlineMillis(endMillis, byCaller);
         int attempt = 0;
         while (true) {
             attempt++;
@@ -70,7 +80,8 @@ public final class RetryStep implements Step {
                 }
                 boolean callTimedOut = e instanceof RequestTimeoutException && ((RequestTimeoutException) e).isCallTimeout();
                 if (callTimedOut || waitMillis >= endMillis - clock.millis()) {
-                    SsmException stop = callTimedOut ? e : callTimeout(exchange, e, attempt, waitMillis);
+                    SsmException stop = callTimedOut ? e : byCaller ? deadlinePassed(exchange, e, attempt, waitMillis)
+                            : callTimeout(exchange, e, attempt, waitMillis);
                     stop.recordAttempts(attempt);
                     throw stop;
                 }
@@ -88,6 +99,21 @@ public final class RetryStep implements Step {
                 }
             }
         }
+    }
+
+    private static RequestTimeoutException deadlinePassed(Exchange exchange, SsmException last, int attempts, long waitMillis) {
+        String at = exchange.request().deadline().toString();
+        if (last == null) {
+            return new RequestTimeoutException(RequestTimeoutException.Phase.DEADLINE,
+                    exchange.target() + ": not sent: the deadline of the work it belongs to (" + at + ") has passed.",
+                    "The overall limit of the work (a sync's syncTimeout, the command's --deadline) ran out; the rest is done "
+                            + "by the next run. Raise the limit if the server is legitimately this slow.", null);
+        }
+        return new RequestTimeoutException(RequestTimeoutException.Phase.DEADLINE,
+                exchange.target() + ": the call did not succeed before the deadline of the work it belongs to (" + at + ") after "
+                        + attempts + (attempts == 1 ? " attempt" : " attempts") + "; the next retry, due in " + waitMillis
+                        + " ms, would pass it. The last failure: " + last.detail(),
+                last.remediation(), last);
     }
 
     private RequestTimeoutException callTimeout(Exchange exchange, SsmException last, int attempts, long waitMillis) {

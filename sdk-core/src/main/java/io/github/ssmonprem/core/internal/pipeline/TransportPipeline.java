@@ -19,8 +19,10 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.core5.io.CloseMode;
 
 /**
- * The transport's pipeline and what it owns (connection pool, Apache client, attempt timers, circuit
- * breaker). {@link #steps} is the one place where the order of the steps is written.
+ * The transport's pipelines and what they own (connection pool, Apache client, attempt timers, circuit
+ * breakers). {@link #steps} is the one place where the order of the steps is written. The token route
+ * has a pipeline of its own, with its own circuit breaker and retry budget, over the same connections:
+ * a failing token endpoint does not open the breaker of the API calls, nor the other way round.
  */
 public final class TransportPipeline implements AutoCloseable {
 
@@ -29,7 +31,10 @@ public final class TransportPipeline implements AutoCloseable {
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient http;
     private final CircuitBreaker breaker;
+    private final CircuitBreaker tokenBreaker;
     private final Pipeline pipeline;
+    private final Pipeline tokenPipeline;
+    private final String tokenPath;
 
     /**
      * Builds the pipeline of a transport.
@@ -40,35 +45,45 @@ public final class TransportPipeline implements AutoCloseable {
     public TransportPipeline(SsmClientConfig config) {
         this.route = Route.of(config);
         ClientMetrics metrics = new ClientMetrics(config.meterRegistry().orElse(null));
-        ErrorMapper errors = new ErrorMapper(config.proxy().orElse(null), config.clock());
-        this.pool = ApacheClientFactory.pool(config);
-        this.http = ApacheClientFactory.client(config, pool, config.proxy().orElse(null));
+        ErrorMapper errors = new ErrorMapper(config.proxy().orElse(null), config.clock(),
+                config.retryConfig().isPresent() ? null : config.retrySettings().maxRetryAfter());
         this.timers = AttemptTimer.scheduler();
-        this.breaker = config.circuitBreakerEnabled() ? breaker(config) : null;
+        this.pool = ApacheClientFactory.pool(config, timers);
+        this.http = ApacheClientFactory.client(config, pool, config.proxy().orElse(null));
+        this.breaker = config.circuitBreakerEnabled() ? breaker(config, "") : null;
+        this.tokenBreaker = config.circuitBreakerEnabled() ? breaker(config, "-token") : null;
         if (breaker != null) {
-            metrics.bindCircuitBreaker(breaker, route.hostPort());
+            metrics.bindCircuitBreaker(breaker, route.hostPort(), "api");
+            metrics.bindCircuitBreaker(tokenBreaker, route.hostPort(), "token");
         }
-        Retry retry = Retry.of("ssm-" + route.hostPort(),
-                config.retryConfig().orElseGet(() -> config.retrySettings().toRetryConfig()));
-        this.pipeline = Pipeline.of(steps(config, retry, metrics, errors));
+        this.tokenPath = config.routes().tokenPath();
+        ApacheExchangeStep exchange = new ApacheExchangeStep(http, timers, config, route, errors);
+        this.pipeline = Pipeline.of(steps(config, breaker, route.hostPort(), retry(config, ""), metrics, errors, exchange));
+        this.tokenPipeline = Pipeline.of(steps(config, tokenBreaker, route.hostPort() + " (token route)",
+                retry(config, "-token"), metrics, errors, exchange));
     }
 
     /** The order of the steps, the first outermost. */
-    private List<Step> steps(SsmClientConfig config, Retry retry, ClientMetrics metrics, ErrorMapper errors) {
+    private List<Step> steps(SsmClientConfig config, CircuitBreaker circuit, String server, Retry retry, ClientMetrics metrics,
+            ErrorMapper errors, ApacheExchangeStep exchange) {
         List<Step> steps = new ArrayList<>();
         steps.add(new BearerTokenStep());
-        if (breaker != null) {
+        if (circuit != null) {
             Duration wait = Duration.ofMillis(config.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
-            steps.add(new CircuitBreakerStep(breaker, wait, route.hostPort(), config.clock(), metrics));
+            steps.add(new CircuitBreakerStep(circuit, wait, server, config.clock(), metrics));
         }
         steps.add(new RetryStep(retry, config.callTimeout(), config.clock(), config.sleeper(), metrics));
         steps.add(new ObservationStep(metrics, route.via()));
         steps.add(new ErrorDecodingStep(errors, route));
-        steps.add(new ApacheExchangeStep(http, timers, config, route, errors));
+        steps.add(exchange);
         return steps;
     }
 
-    private CircuitBreaker breaker(SsmClientConfig config) {
+    private Retry retry(SsmClientConfig config, String suffix) {
+        return Retry.of("ssm-" + route.hostPort() + suffix, config.retryConfig().orElseGet(() -> config.retrySettings().toRetryConfig()));
+    }
+
+    private CircuitBreaker breaker(SsmClientConfig config, String suffix) {
         CircuitBreakerConfig given = config.circuitBreakerConfig();
         CircuitBreakerConfig.Builder cb = CircuitBreakerConfig.from(given).clock(config.clock());
         if (config.clock().getClass() != Clock.systemUTC().getClass()
@@ -78,7 +93,7 @@ public final class TransportPipeline implements AutoCloseable {
             // one; with an injected clock, the synchronised window keeps time under its control.
             cb.slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.SYNCHRONIZED);
         }
-        return CircuitBreaker.of("ssm-" + route.hostPort(), cb.build());
+        return CircuitBreaker.of("ssm-" + route.hostPort() + suffix, cb.build());
     }
 
     /**
@@ -89,7 +104,7 @@ public final class TransportPipeline implements AutoCloseable {
      * @throws io.github.ssmonprem.core.exception.SsmException typed by what went wrong, with the attempts made
      */
     public SsmResponse execute(Exchange exchange) {
-        return pipeline.proceed(exchange);
+        return (exchange.request().path().equals(tokenPath) ? tokenPipeline : pipeline).proceed(exchange);
     }
 
     /**
@@ -102,12 +117,21 @@ public final class TransportPipeline implements AutoCloseable {
     }
 
     /**
-     * Returns the circuit breaker, or null when disabled.
+     * Returns the circuit breaker of the API calls, or null when disabled.
      *
      * @return the circuit breaker, or null when disabled
      */
     public CircuitBreaker circuitBreaker() {
         return breaker;
+    }
+
+    /**
+     * Returns the circuit breaker of the token route, or null when disabled.
+     *
+     * @return the token route's circuit breaker, or null when disabled
+     */
+    public CircuitBreaker tokenCircuitBreaker() {
+        return tokenBreaker;
     }
 
     /** Stops the attempt timers and closes the client and its pool. */

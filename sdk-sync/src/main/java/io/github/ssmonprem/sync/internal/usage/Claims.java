@@ -1,6 +1,7 @@
 package io.github.ssmonprem.sync.internal.usage;
 
 import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.sync.internal.SyncDeadline;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.PendingReport;
@@ -30,14 +31,21 @@ final class Claims {
     private final String owner;
     private final Duration lease;
     private final SyncLease syncLease;
+    private final SyncDeadline deadline;
     private final Map<String, Instant> takenAt = new ConcurrentHashMap<>();
 
-    Claims(SyncStore store, Clock clock, String owner, Duration lease, SyncLease syncLease) {
+    Claims(SyncStore store, Clock clock, String owner, Duration lease, SyncLease syncLease, SyncDeadline deadline) {
         this.store = store;
         this.clock = clock;
         this.owner = owner;
         this.lease = lease;
         this.syncLease = syncLease;
+        this.deadline = deadline;
+    }
+
+    /** {@return when this delivery must be over (a sync's deadline), or none} */
+    SyncDeadline deadline() {
+        return deadline;
     }
 
     String owner() {

@@ -3,6 +3,7 @@ package io.github.ssmonprem.sync.internal.usage;
 import io.github.ssmonprem.core.Sleeper;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
+import io.github.ssmonprem.sync.internal.SyncDeadline;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.AccountIds;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.AckEntry;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.Poll;
@@ -124,7 +125,7 @@ public final class UsageDelivery {
      */
     public List<DeliveryResult> submit(UsageReport report) {
         List<UsageReport> parts = UploadSplitter.split(report, settings.maxUploadBytes(), clock);
-        Claims claims = new Claims(store, clock, settings.owner(), settings.claimLease(), null);
+        Claims claims = new Claims(store, clock, settings.owner(), settings.claimLease(), null, SyncDeadline.none(clock));
         Map<String, DeliveryResult> results = new LinkedHashMap<>();
         List<PendingReport> mine = new ArrayList<>();
         try {
@@ -174,7 +175,21 @@ public final class UsageDelivery {
      *     before its next upload or write
      */
     public List<DeliveryResult> deliverPending(SyncLease lease) {
-        Claims claims = new Claims(store, clock, settings.owner(), settings.claimLease(), lease);
+        return deliverPending(lease, SyncDeadline.none(clock));
+    }
+
+    /**
+     * Does what {@link #deliverPending(SyncLease)} does within a sync's deadline: each request is cut at
+     * it, no report is uploaded once it passed (those not started stay pending, their claims released),
+     * and the acknowledgements are polled until it at the latest.
+     *
+     * @param lease the sync lease, or null
+     * @param deadline when the delivery must be over
+     * @return one result per report it worked on, oldest first
+     * @throws SyncLockException when the lease was lost or could not be checked
+     */
+    public List<DeliveryResult> deliverPending(SyncLease lease, SyncDeadline deadline) {
+        Claims claims = new Claims(store, clock, settings.owner(), settings.claimLease(), lease, deadline);
         List<PendingReport> mine = new ArrayList<>();
         for (PendingReport entry : claims.takeAll()) {
             if (inDelivery.add(entry.reportId())) {
@@ -247,7 +262,8 @@ public final class UsageDelivery {
                 toUpload.add(entry);
             } else {
                 try {
-                    polling.add(new Polling(entry, protocol.ids(entry.report().account(), entry.report().virtualAccount()), Duration.ZERO));
+                    polling.add(new Polling(entry, protocol.ids(entry.report().account(), entry.report().virtualAccount(),
+                            claims.deadline().at()), Duration.ZERO));
                 } catch (SsmException e) {
                     record(results, serverDown, failed(entry, e, claims));
                 }
@@ -269,7 +285,10 @@ public final class UsageDelivery {
             if (r == null && serverDown.get() != null) {
                 claims.release(entry);
                 r = pending(entry.reportId(), entry.pollId(), "not attempted: the server failed on another report first ("
-                        + serverDown.get().getMessage() + ")", null);
+                        + serverDown.get().detail() + ")", null);
+            } else if (r == null && claims.deadline().passed()) {
+                claims.release(entry);
+                r = pending(entry.reportId(), entry.pollId(), "not attempted: the sync's time (syncTimeout) ran out first", null);
             }
             if (r != null) {
                 ordered.add(r);
@@ -301,6 +320,9 @@ public final class UsageDelivery {
         if (toUpload.isEmpty()) {
             return;
         }
+        if (claims.deadline().passed()) {
+            return;
+        }
         uploadOne(toUpload.get(0), claims, results, polling, split, serverDown, lost);
         List<PendingReport> rest = toUpload.subList(1, toUpload.size());
         if (rest.isEmpty() || serverDown.get() != null || lost.get() != null) {
@@ -315,7 +337,7 @@ public final class UsageDelivery {
             List<Future<?>> work = new ArrayList<>();
             for (PendingReport entry : rest) {
                 work.add(pool.submit(() -> {
-                    if (serverDown.get() == null && lost.get() == null) {
+                    if (serverDown.get() == null && lost.get() == null && !claims.deadline().passed()) {
                         uploadOne(entry, claims, results, polling, split, serverDown, lost);
                     }
                 }));
@@ -345,7 +367,7 @@ public final class UsageDelivery {
             }
             AccountIds ids;
             try {
-                ids = protocol.ids(mine.report().account(), mine.report().virtualAccount());
+                ids = protocol.ids(mine.report().account(), mine.report().virtualAccount(), claims.deadline().at());
             } catch (SsmException e) {
                 record(results, serverDown, failed(mine, e, claims));
                 return;
@@ -369,7 +391,7 @@ public final class UsageDelivery {
         Upload answer;
         try {
             claims.fence();
-            answer = protocol.upload(entry.report(), ids);
+            answer = protocol.upload(entry.report(), ids, claims.deadline().at());
         } catch (SyncLockException e) {
             throw e;
         } catch (SsmException e) {
@@ -447,13 +469,17 @@ public final class UsageDelivery {
             AtomicReference<SsmException> serverDown) {
         Instant started = clock.instant();
         Instant deadline = started.plus(settings.ackTimeout());
+        boolean syncBound = claims.deadline().bounded() && claims.deadline().at().isBefore(deadline);
+        if (syncBound) {
+            deadline = claims.deadline().at();
+        }
         Duration wait = waiting.stream().map(p -> p.wait).max(Duration::compareTo).orElse(Duration.ZERO);
         while (!waiting.isEmpty()) {
             if (!wait.isZero()) {
                 if (Duration.between(clock.instant(), deadline).compareTo(wait) < 0) {
                     String why = "no acknowledgement after " + seconds(Duration.between(started, clock.instant())) + "; the server asks "
-                            + "to poll again in " + seconds(wait) + ", after the acknowledgement timeout of " + seconds(settings.ackTimeout())
-                            + "; polling resumes at the next delivery";
+                            + "to poll again in " + seconds(wait) + ", after " + (syncBound ? "the sync's time (syncTimeout) runs out"
+                            : "the acknowledgement timeout of " + seconds(settings.ackTimeout())) + "; polling resumes at the next delivery";
                     waiting.forEach(p -> leave(p.entry, claims, results, p.noted ? why + "; " + p.entry.lastError() : why));
                     return;
                 }
@@ -501,7 +527,7 @@ public final class UsageDelivery {
             return false;                            // another node took it over
         }
         p.entry = held;
-        Poll answer = protocol.poll(p.ids, p.device(), held.pollId(), held.nonce());
+        Poll answer = protocol.poll(p.ids, p.device(), held.pollId(), held.nonce(), claims.deadline().at());
         switch (answer.status()) {
             case COMPLETE:
                 results.put(held.reportId(), complete(held, answer, claims));
@@ -518,7 +544,7 @@ public final class UsageDelivery {
             case UNKNOWN_POLL: {
                 LOG.info("Usage report {}: the server no longer knows poll {} ({}); uploading the report again", held.reportId(),
                         held.pollId(), answer.server().describe());
-                Upload again = protocol.upload(held.report(), p.ids);
+                Upload again = protocol.upload(held.report(), p.ids, claims.deadline().at());
                 switch (again.status()) {
                     case ACCEPTED: {
                         PendingReport accepted = held.withUpload(again.pollId(), again.nonce());

@@ -24,6 +24,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -146,12 +147,26 @@ public final class UsageProtocol {
      * @throws AccountNotFoundException when the grant sees no such account or virtual account; it lists what it sees
      */
     public AccountIds ids(String domain, String virtualAccount) {
+        return ids(domain, virtualAccount, null);
+    }
+
+    /**
+     * Does what {@link #ids(String, String)} does, its search bounded by a deadline.
+     *
+     * @param domain the smart account domain (case-insensitive)
+     * @param virtualAccount the virtual account's name
+     * @param deadline when the search must be over, or null for none
+     * @return the ids
+     * @throws AccountNotFoundException when the grant sees no such account or virtual account; it lists what it sees
+     */
+    public AccountIds ids(String domain, String virtualAccount, Instant deadline) {
         String key = key(domain, virtualAccount);
         AccountIds known = ids.get(key);
         if (known != null) {
             return known;
         }
-        SsmRequest request = SsmRequest.get("usage.accounts.search", routes.accountSearchPath()).bearer(tokens).idempotent(true).build();
+        SsmRequest request = SsmRequest.get("usage.accounts.search", routes.accountSearchPath()).bearer(tokens).idempotent(true)
+                .deadline(deadline).build();
         SsmResponse response = http.execute(request);
         JsonNode answer = json.decode(request, response, JsonNode.class);
         List<String> domains = new ArrayList<>();
@@ -197,14 +212,16 @@ public final class UsageProtocol {
      *
      * @param report the report
      * @param ids its account's ids
+     * @param deadline when the upload must be over, or null for none
      * @return what the server answered
      * @throws SsmException when no usable answer came (the transport's errors), or the server refused
      *     the request with an error status other than a duplicate's
      */
-    public Upload upload(UsageReport report, AccountIds ids) {
+    public Upload upload(UsageReport report, AccountIds ids, Instant deadline) {
         String nonce = UUID.randomUUID().toString();
         byte[] body = uploadBody(report, clock.millis(), nonce);
-        SsmRequest request = usageRequest("usage.upload", routes.usageReportPath(), ids, report.devices().get(0)).jsonBody(body).build();
+        SsmRequest request = usageRequest("usage.upload", routes.usageReportPath(), ids, report.devices().get(0)).jsonBody(body)
+                .deadline(deadline).build();
         SsmResponse response;
         try {
             response = http.execute(request);
@@ -243,10 +260,11 @@ public final class UsageProtocol {
      * @param device a device of the upload (for the requesting system when none is configured)
      * @param pollId the upload's poll id (digits)
      * @param nonce the upload's nonce
+     * @param deadline when the poll must be over, or null for none
      * @return what the server answered
      * @throws SsmException when no usable answer came, or the server refused the poll otherwise than as unknown
      */
-    public Poll poll(AccountIds ids, Sudi device, String pollId, String nonce) {
+    public Poll poll(AccountIds ids, Sudi device, String pollId, String nonce, Instant deadline) {
         if (!DIGITS.matcher(pollId).matches()) {
             throw new IllegalArgumentException("a poll id is decimal digits");
         }
@@ -261,7 +279,7 @@ public final class UsageProtocol {
             g.writeEndObject();
             g.writeEndObject();
         });
-        SsmRequest request = usageRequest("usage.poll", routes.pollPath(), ids, device).jsonBody(body).build();
+        SsmRequest request = usageRequest("usage.poll", routes.pollPath(), ids, device).jsonBody(body).deadline(deadline).build();
         SsmResponse response;
         try {
             response = http.execute(request);
