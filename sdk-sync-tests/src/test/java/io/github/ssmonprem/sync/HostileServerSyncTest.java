@@ -10,10 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ssmonprem.core.exception.MalformedResponseException;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.testing.TestSecrets;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.SyncOutcome;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import io.github.ssmonprem.testkit.EndlessPages;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.github.ssmonprem.testkit.TestClock;
 import java.nio.file.Path;
@@ -26,9 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sync against the emulator's hostile answers (endless pages, echoing error pages, oversized fields,
@@ -50,7 +51,7 @@ class HostileServerSyncTest {
     void start() {
         clock = TestClock.start();
         emulator = SsmEmulator.builder().clock(clock).account(ACCOUNT, "Acme", "VA1").licenses(ACCOUNT, "VA1", 30)
-                .acknowledgeAfter(1, Duration.ZERO).pollAfterSeconds(5).start();
+                .acknowledgeAfter(1, Duration.ZERO).pollInterval(5).start();
     }
 
     @AfterEach
@@ -64,9 +65,13 @@ class HostileServerSyncTest {
     }
 
     private UsageReport report() {
-        Instant now = clock.instant();
-        return UsageReport.builder(clock).account(ACCOUNT).virtualAccount("VA1").productInstance("vmanage-1")
-                .device("edge-1", "regid.sdwan").usage("sdwan_dna_advantage", 4, now.minusSeconds(3600), now).build();
+        return UsageReport.of(ACCOUNT, "VA1", List.of(RumReportFixture.builder().count(4, EmulatorFixtures.MEASURED_UNTIL.minusSeconds(3600),
+                EmulatorFixtures.MEASURED_UNTIL).build().toRumReport()), clock);
+    }
+
+    /** Adds a report pending, as the client's own earlier submission left it. */
+    private static void pending(SsmSyncClient ssm, UsageReport report) {
+        ssm.store().add(report, ssm.nodeName(), Duration.ofMinutes(5));
     }
 
     private static final Map<EndlessPages, String> WHY = Map.of(
@@ -91,7 +96,7 @@ class HostileServerSyncTest {
     void aLicensePullThatNeverEndsDoesNotKeepThePendingUsageFromBeingDelivered() {
         emulator.faults().endlessLicensePages(EndlessPages.IGNORED_OFFSET);
         try (SsmSyncClient ssm = client().build()) {
-            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
+            pending(ssm, report());
             SyncResult result = ssm.sync();
             assertFalse(result.isSuccess());
             assertInstanceOf(MalformedResponseException.class, result.error());
@@ -107,7 +112,7 @@ class HostileServerSyncTest {
         emulator.faults().endlessLicensePages(EndlessPages.SHORT_PAGES).slowAnswers(Duration.ofSeconds(30));
         Instant started = clock.instant();
         try (SsmSyncClient ssm = client().syncTimeout(Duration.ofMinutes(10)).build()) {
-            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
+            pending(ssm, report());
             SyncResult result = ssm.sync();
             SyncDeadlineExceededException e = assertInstanceOf(SyncDeadlineExceededException.class, result.error());
             assertEquals("licenses", e.step());
@@ -125,15 +130,15 @@ class HostileServerSyncTest {
         emulator.faults().slowAnswers(Duration.ofMinutes(3));
         try (SsmSyncClient ssm = client().accounts(List.of()).syncTimeout(Duration.ofMinutes(2)).build()) {
             UsageReport report = report();
-            ssm.store().addPending(PendingReport.of(report, clock.instant()));
+            pending(ssm, report);
             SyncResult result = SyncScheduler.builder(ssm).build().syncNow().get(30, TimeUnit.SECONDS);
             SyncDeadlineExceededException e = assertInstanceOf(SyncDeadlineExceededException.class, result.error());
             assertEquals("usage", e.step());
-            PendingReport left = ssm.store().pendingReports().get(0);
+            PendingReport left = ssm.store().pending().get(0);
             assertEquals(report.reportId(), left.reportId());
             assertNull(left.claimOwner(), "its claim released for the next run");
         }
-        assertEquals(0, emulator.stats().submissionsOf(report().reportId()));
+        assertEquals(0, emulator.stats().uploadsOf(report().reports().get(0).key()));
     }
 
     @Test

@@ -135,7 +135,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             this.tokens = tokenBuilder.build();
         }
         this.ownsStore = b.store == null;
-        this.store = b.store != null ? b.store : new FileSyncStore(b.stateDirectory);
+        this.store = b.store != null ? b.store : new FileSyncStore(b.stateDirectory, http.config().clock());
         this.accounts = List.copyOf(b.accounts);
         this.deliveryConcurrency = b.deliveryConcurrency;
         this.licenses = new LicenseService(http, tokens, b.pageSize, b.maxLicenses, b.maxLicensePages);

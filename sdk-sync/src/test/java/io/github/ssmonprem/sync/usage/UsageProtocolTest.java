@@ -88,7 +88,7 @@ class UsageProtocolTest {
     @Test
     void uploadsTheReportsGroupedByDeviceWithPayloadsUnchangedAndTheNumericIdHeaders() throws Exception {
         UsageReport report = report();
-        Upload answer = protocol.upload(report, protocol.ids("acme.example", "SDWAN"));
+        Upload answer = protocol.upload(report, protocol.ids("acme.example", "SDWAN"), null);
         assertEquals(UploadStatus.ACCEPTED, answer.status());
         assertEquals("77412347487202314", answer.pollId(), "a poll id above 2^53 keeps every digit");
         assertEquals(Duration.ofSeconds(1), answer.pollInterval());
@@ -120,9 +120,9 @@ class UsageProtocolTest {
     @Test
     void pollsWithThePollIdAsTheSameJsonNumber() throws Exception {
         AccountIds ids = protocol.ids("acme.example", "SDWAN");
-        Upload upload = protocol.upload(report(), ids);
+        Upload upload = protocol.upload(report(), ids, null);
         fake.polls.add(body -> FakeSsm.notReady("Report is being processed", 300));
-        Poll poll = protocol.poll(ids, new Sudi("C8000V", "B"), upload.pollId(), upload.nonce());
+        Poll poll = protocol.poll(ids, new Sudi("C8000V", "B"), upload.pollId(), upload.nonce(), null);
         assertEquals(PollStatus.NOT_READY, poll.status());
         assertEquals(Duration.ofSeconds(300), poll.pollInterval());
         assertEquals("Report is being processed", poll.server().message());
@@ -138,18 +138,18 @@ class UsageProtocolTest {
     void readsThePollIdUnderDataOrAsDigitsAnd200() {
         AccountIds ids = protocol.ids("acme.example", "SDWAN");
         fake.uploads.add(body -> FakeSsm.json(200, "{\"status\":\"OK_POLL\",\"data\":{\"poll_id\":9223372036854775807}}"));
-        assertEquals("9223372036854775807", protocol.upload(report(), ids).pollId());
+        assertEquals("9223372036854775807", protocol.upload(report(), ids, null).pollId());
         fake.uploads.add(body -> FakeSsm.json(202, "{\"status\":\"OK_POLL\",\"poll_id\":\"18446744073709551615\"}"));
-        assertEquals("18446744073709551615", protocol.upload(report(), ids).pollId());
+        assertEquals("18446744073709551615", protocol.upload(report(), ids, null).pollId());
         fake.uploads.add(body -> FakeSsm.json(202, "{\"status\":\"OK_POLL\",\"poll_id\":7.7e16}"));
-        assertThrows(MalformedResponseException.class, () -> protocol.upload(report(), ids), "a poll id through a double is refused");
+        assertThrows(MalformedResponseException.class, () -> protocol.upload(report(), ids, null), "a poll id through a double is refused");
     }
 
     @Test
     void anAnswerForAnotherNonceIsRefused() {
         AccountIds ids = protocol.ids("acme.example", "SDWAN");
         fake.uploads.add(body -> FakeSsm.json(202, "{\"status\":\"OK_POLL\",\"nonce\":\"someone-else\",\"poll_id\":1}"));
-        MalformedResponseException e = assertThrows(MalformedResponseException.class, () -> protocol.upload(report(), ids));
+        MalformedResponseException e = assertThrows(MalformedResponseException.class, () -> protocol.upload(report(), ids, null));
         assertTrue(e.getMessage().contains("answers nonce 'someone-else'"), e.getMessage());
     }
 
@@ -157,11 +157,11 @@ class UsageProtocolTest {
     void tellsADuplicateFromOtherRefusalsInA200OrA4xx() {
         AccountIds ids = protocol.ids("acme.example", "SDWAN");
         fake.uploads.add(body -> FakeSsm.failed("Usage report has already been received", "DUPLICATE_REPORT"));
-        assertEquals(UploadStatus.ALREADY_RECEIVED, protocol.upload(report(), ids).status());
+        assertEquals(UploadStatus.ALREADY_RECEIVED, protocol.upload(report(), ids, null).status());
         fake.uploads.add(body -> FakeSsm.json(400, "{\"status\":\"FAILED\",\"message\":\"Report already received\",\"message_code\":\"X1\"}"));
-        assertEquals(UploadStatus.ALREADY_RECEIVED, protocol.upload(report(), ids).status());
+        assertEquals(UploadStatus.ALREADY_RECEIVED, protocol.upload(report(), ids, null).status());
         fake.uploads.add(body -> FakeSsm.failed("Signature verification failed", "SIG_INVALID"));
-        Upload refused = protocol.upload(report(), ids);
+        Upload refused = protocol.upload(report(), ids, null);
         assertEquals(UploadStatus.REFUSED, refused.status());
         assertEquals("SIG_INVALID", refused.server().code());
         assertEquals("Signature verification failed", refused.server().message());
@@ -171,12 +171,12 @@ class UsageProtocolTest {
     void anUnknownPollIdIsToldFromAWrongRoute() {
         AccountIds ids = protocol.ids("acme.example", "SDWAN");
         fake.polls.add(body -> FakeSsm.json(404, "{\"status\":\"ERROR\",\"statusMessage\":\"Unknown poll id\"}"));
-        assertEquals(PollStatus.UNKNOWN_POLL, protocol.poll(ids, new Sudi("P", "S"), "1", "n").status());
+        assertEquals(PollStatus.UNKNOWN_POLL, protocol.poll(ids, new Sudi("P", "S"), "1", "n", null).status());
         fake.polls.add(body -> FakeSsm.json(400, "{\"status\":\"FAILED\",\"message\":\"invalid poll_id\",\"message_code\":\"BAD\"}"));
-        assertEquals(PollStatus.UNKNOWN_POLL, protocol.poll(ids, new Sudi("P", "S"), "1", "n").status());
+        assertEquals(PollStatus.UNKNOWN_POLL, protocol.poll(ids, new Sudi("P", "S"), "1", "n", null).status());
         fake.polls.add(body -> new mockwebserver3.MockResponse.Builder().code(404).addHeader("Content-Type", "text/html")
                 .body("<html><body>404 Not Found</body></html>").build());
-        assertThrows(ResourceNotFoundException.class, () -> protocol.poll(ids, new Sudi("P", "S"), "1", "n"));
+        assertThrows(ResourceNotFoundException.class, () -> protocol.poll(ids, new Sudi("P", "S"), "1", "n", null));
     }
 
     @Test
@@ -185,7 +185,7 @@ class UsageProtocolTest {
         fake.polls.add(body -> FakeSsm.complete(FakeSsm.ackOf(FakeSsm.JSON.valueToTree(java.util.Map.of("udi_pid", "C8000V",
                 "udi_serial_number", "B"))) + ",{\"sudi\":{\"udi_pid\":\"C9800-CL-K9\",\"udi_serial_number\":\"A\"},\"status\":\"FAILED\","
                 + "\"status_message\":\"signature invalid\"}"));
-        Poll poll = protocol.poll(ids, new Sudi("C8000V", "B"), "5", "n");
+        Poll poll = protocol.poll(ids, new Sudi("C8000V", "B"), "5", "n", null);
         assertEquals(PollStatus.COMPLETE, poll.status());
         assertEquals("corr-1", poll.server().correlationId());
         assertEquals(2, poll.acknowledgements().size());
