@@ -217,6 +217,7 @@ public class SsmOnPremAutoConfiguration {
      * @param store the store
      * @param tokens the token provider, the application's own or the one above
      * @param customizers applied after the properties
+     * @param events where an {@link SsmAcknowledgementEvent} is published for each acknowledgement stored
      * @return the client, closed with the context
      */
     @Bean
