@@ -38,7 +38,7 @@ class JdbcDeliveryFencingTest {
                 SsmSyncClient nodeA = SsmSyncClient.builder().config(emulator.clientConfig().build())
                         .grant(emulator.passwordGrant()).store(store).nodeName("node-a").build()) {
             nodeA.tokens().token();
-            // Every answer now takes 6 s: node-a's 2 s lease runs out while its first submission waits.
+            // Every answer now takes 6 s: node-a's 2 s lease runs out while its first request (the account search) waits.
             emulator.faults().latency(Duration.ofSeconds(6));
             SyncLease leaseA = lock.tryAcquire("node-a", Duration.ofSeconds(2)).orElseThrow();
             CompletableFuture<SyncResult> syncA = CompletableFuture.supplyAsync(() -> nodeA.sync(leaseA));
@@ -50,11 +50,11 @@ class JdbcDeliveryFencingTest {
                 Thread.sleep(50);                        // not a race: waits for the lease to expire
                 leaseB = lock.tryAcquire("node-b", Duration.ofMinutes(1));
             }
-            assertFalse(syncA.isDone(), "node-b took over while node-a's submission was still waiting");
+            assertFalse(syncA.isDone(), "node-b took over while node-a's request was still waiting");
 
             SyncResult result = syncA.get(60, TimeUnit.SECONDS);
             assertInstanceOf(SyncLockLostException.class, result.error(), String.valueOf(result.error()));
-            assertEquals(1, emulator.stats().submissionsOf(ids.get(0)), "the submission under way when the lease ran out");
+            assertEquals(0, FencedDelivery.uploadsOf(emulator, ids.get(0)), "the lease ran out before the first upload: none was sent");
             FencedDelivery.assertNothingAfterTheLoss(emulator, store, ids);
             assertEquals("node-b", lock.holder().orElseThrow().holder(), "node-b's lease is untouched");
             leaseB.get().release(false);

@@ -3,15 +3,34 @@ package io.github.ssmonprem.sync;
 import io.github.ssmonprem.auth.OAuthGrant;
 import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
-import io.github.ssmonprem.sync.model.UsageReport;
+import io.github.ssmonprem.sync.store.FileSyncStore;
+import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.SyncStore;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.RumReport;
+import io.github.ssmonprem.sync.usage.Sudi;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.testkit.SsmEmulator;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * The process {@link CrashRecoveryTest} kills: submits one usage report to the emulator at args[0]
- * with the state directory args[1] (and the claim lease args[2] in seconds, when given), printing its
- * nonce first, and blocks polling for an acknowledgement that does not come.
+ * The process {@link CrashRecoveryTest} kills: submits {@link #report()} to the emulator at args[0]
+ * with the state directory args[1], and stops for good at the stage args[2] names, printing
+ * {@code STOPPED <stage>} once it is there, for the test to kill it:
+ * <ul>
+ *   <li>{@code stored}: the store has made the report durable; nothing was sent;</li>
+ *   <li>{@code accepted}: the server accepted the upload; its poll id is not stored yet;</li>
+ *   <li>{@code polling}: the poll id is stored; no acknowledgement yet;</li>
+ *   <li>{@code acknowledged}: the poll answered {@code COMPLETE} and the store recorded the
+ *       acknowledgements (the report delivered), before anything else happened.</li>
+ * </ul>
+ * args[3], when given, is the claim lease in seconds.
  */
 public final class CrashChild {
 
@@ -21,22 +40,57 @@ public final class CrashChild {
     private CrashChild() {
     }
 
-    public static void main(String[] args) {
+    /** {@return the report the child submits: one RUM report of each of two devices, for the demo account} */
+    static UsageReport report() {
+        Instant end = Instant.parse("2025-12-31T00:00:00Z");
+        List<RumReport> rum = List.of(
+                RumReportFixture.builder().device(new Sudi("C8000V", "CRASH-1")).reportId(11).count(5, end.minusSeconds(3600), end)
+                        .spacing(true).escapeSlashes(true).build().toRumReport(),
+                RumReportFixture.builder().device(new Sudi("C9800-CL-K9", "CRASH-2")).reportId(22).count(2, end.minusSeconds(3600), end)
+                        .build().toRumReport());
+        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", rum);
+    }
+
+    public static void main(String[] args) throws Exception {
         SsmClientConfig config = SsmClientConfig.builder().baseUrl(args[0]).allowPlainHttp(true).noProxy().build();
         OAuthGrant grant = OAuthGrant.password(SsmEmulator.DEMO_CLIENT_ID, Secret.of(SsmEmulator.DEMO_CLIENT_SECRET),
                 SsmEmulator.DEMO_USER, Secret.of(SsmEmulator.DEMO_PASSWORD));
-        Instant now = Instant.now();
-        UsageReport report = UsageReport.builder().account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT")
-                .productInstance("vmanage-crash-test")
-                .device("edge-1", "regid.sdwan").usage("sdwan_dna_advantage", 5, now.minusSeconds(3600), now)
-                .device("edge-2", "regid.sdwan").usage("sdwan_dna_advantage", 2, now.minusSeconds(3600), now)
-                .build();
-        System.out.println("NONCE " + report.reportId());
-        System.out.flush();
-        try (SsmSyncClient client = SsmSyncClient.builder().config(config).grant(grant).stateDirectory(Path.of(args[1]))
-                .nodeName(NODE).claimLease(java.time.Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 300)).build()) {
-            DeliveryResult result = client.submitUsage(report);
-            System.out.println("RESULT " + result.status());
+        String stage = args[2];
+        Duration lease = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 300);
+        try (FileSyncStore files = new FileSyncStore(Path.of(args[1]));
+                SsmSyncClient client = SsmSyncClient.builder().config(config).grant(grant).store(stopping(files, stage))
+                        .nodeName(NODE).claimLease(lease).build()) {
+            List<DeliveryResult> results = client.submitUsage(report());
+            System.out.println("RESULT " + results);
         }
+    }
+
+    /** The store, stopping this process for good at the stage. */
+    private static SyncStore stopping(SyncStore store, String stage) {
+        return (SyncStore) Proxy.newProxyInstance(SyncStore.class.getClassLoader(), new Class<?>[] {SyncStore.class},
+                (proxy, method, args) -> {
+                    boolean uploadState = method.getName().equals("update") && ((PendingReport) args[0]).pollId() != null;
+                    if (stage.equals("accepted") && uploadState) {
+                        stop(stage);
+                    }
+                    Object out;
+                    try {
+                        out = method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (stage.equals("stored") && method.getName().equals("add")
+                            || stage.equals("polling") && uploadState && Boolean.TRUE.equals(out)
+                            || stage.equals("acknowledged") && method.getName().equals("acknowledge") && Boolean.TRUE.equals(out)) {
+                        stop(stage);
+                    }
+                    return out;
+                });
+    }
+
+    private static void stop(String stage) throws InterruptedException {
+        System.out.println("STOPPED " + stage);
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
     }
 }

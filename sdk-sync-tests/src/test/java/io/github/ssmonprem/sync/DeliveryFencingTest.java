@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.core.RetrySettings;
 import io.github.ssmonprem.core.testing.FakeClock;
 import io.github.ssmonprem.sync.lock.LocalSyncLock;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockLostException;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.github.ssmonprem.sync.store.ReportState;
+import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.time.Duration;
 import java.util.List;
@@ -19,9 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node whose sync lease runs out in the middle of its usage delivery stops there: no submission
+ * A node whose sync lease runs out in the middle of its usage delivery stops there: no upload
  * and no store write follows the loss. The lease is lost while the node waits, on the test clock,
- * for a rate-limited submission to be retried, or for an acknowledgement.
+ * for a failed upload to be retried, or for an acknowledgement.
  */
 class DeliveryFencingTest {
 
@@ -36,7 +38,10 @@ class DeliveryFencingTest {
     private SsmSyncClient start(SsmEmulator.Builder builder) {
         emulator = builder.clock(clock).start();
         ids = FencedDelivery.addThreeReports(store, clock);
-        SsmSyncClient client = EmulatorFixtures.client(emulator, clock).store(store).nodeName("node-a").build();
+        SsmSyncClient client = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock)
+                .retry(RetrySettings.builder().initialBackoff(Duration.ofSeconds(60)).maxBackoff(Duration.ofMinutes(5)).jitter(0).build())
+                .build())
+                .grant(emulator.passwordGrant()).store(store).nodeName(FencedDelivery.NODE).build();
         client.tokens().token();
         return client;
     }
@@ -49,33 +54,34 @@ class DeliveryFencingTest {
     }
 
     @Test
-    void aLeaseLostDuringASubmissionStopsTheDeliveryBeforeItsNextWriteOrSubmission() {
+    void aLeaseLostDuringAnUploadStopsTheDeliveryBeforeItsNextWriteOrUpload() {
         try (SsmSyncClient ssm = start(SsmEmulator.builder().acknowledgeAfter(0, Duration.ZERO))) {
             SyncLease lease = lock.tryAcquire("node-a", LEASE).orElseThrow();
-            // The first submission is refused twice with Retry-After 60 s: the retries wait 120 s, past the lease.
-            emulator.faults().rateLimitNext(2, 60);
+            // The first upload meets two 502s; the retries wait 60 s, then 120 s: past the lease.
+            emulator.faults().backendDownOn("/backend/api/v2/devices/reportusage", 2);
             SyncResult result = ssm.sync(lease);
 
-            assertInstanceOf(SyncLockLostException.class, result.error(), String.valueOf(result.error()));
-            assertEquals(3, emulator.stats().submissionsOf(ids.get(0)), "the first report: two 429s, then accepted");
+            assertInstanceOf(SyncLockLostException.class, result.failure().orElseThrow(), String.valueOf(result.failure()));
+            assertEquals(3, FencedDelivery.uploadsOf(emulator, ids.get(0)), "the first report: two 502s, then accepted");
             FencedDelivery.assertNothingAfterTheLoss(emulator, store, ids);
         }
     }
 
     @Test
     void aLeaseLostWhileWaitingForAcknowledgementsWritesNoDelivery() {
-        try (SsmSyncClient ssm = start(SsmEmulator.builder().acknowledgeAfter(1, Duration.ZERO).pollAfterSeconds(100))) {
+        try (SsmSyncClient ssm = start(SsmEmulator.builder().acknowledgeAfter(1, Duration.ZERO).pollInterval(100))) {
             SyncLease lease = lock.tryAcquire("node-a", LEASE).orElseThrow();
             SyncResult result = ssm.sync(lease);
 
-            assertInstanceOf(SyncLockLostException.class, result.error(), String.valueOf(result.error()));
+            assertInstanceOf(SyncLockLostException.class, result.failure().orElseThrow(), String.valueOf(result.failure()));
             for (String id : ids) {
-                assertEquals(1, emulator.stats().submissionsOf(id));
+                assertEquals(1, FencedDelivery.uploadsOf(emulator, id));
                 ReportState state = store.state(id).orElseThrow();
-                assertEquals(ReportState.Status.PENDING, state.status(), "the acknowledgement after the loss is not recorded");
+                assertEquals(ReportStatus.PENDING, state.status(), "no acknowledgement was fetched after the loss");
                 assertNotNull(state.pending().pollId(), "the poll ids stored under the lease stay, for the next holder");
             }
             assertTrue(emulator.stats().polls() <= 4, "the acknowledgements were polled once, then at most once more");
+            assertEquals(0, emulator.stats().acknowledgementsIssued());
             assertFalse(store.lastOutcome().isPresent());
 
             // The next lease holder finishes them from the stored poll ids, without submitting again.
@@ -83,12 +89,13 @@ class DeliveryFencingTest {
             SyncLease next = lock.tryAcquire("node-b", LEASE).orElseThrow();
             try (SsmSyncClient b = EmulatorFixtures.client(emulator, clock).store(store).nodeName("node-b").build()) {
                 SyncResult finished = b.sync(next);
-                assertTrue(finished.isSuccess(), String.valueOf(finished.error()));
+                assertTrue(finished.isSuccess(), String.valueOf(finished.failure()));
                 assertEquals(3, finished.outcome().reportsDelivered());
             }
             for (String id : ids) {
-                assertEquals(1, emulator.stats().submissionsOf(id), "not submitted again: " + id);
+                assertEquals(1, FencedDelivery.uploadsOf(emulator, id), "not uploaded again: " + id);
             }
+            assertEquals(3, store.counts().acknowledgements(), "each report's acknowledgement, stored once");
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.core.testing.FakeClock;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -33,8 +32,7 @@ class MeterDescriptionsTest {
                         .config(emulator.clientConfig().clock(clock).sleeper(clock).meterRegistry(registry).build())
                         .grant(emulator.passwordGrant()).stateDirectory(state)
                         .account(AccountSelection.of("acme.example", "VA1")).build()) {
-            ssm.submitUsage(UsageReport.builder(clock).account("acme.example").virtualAccount("VA1").productInstance("p")
-                    .device("d", "regid.sdwan").usage("tag", 1, clock.instant().minusSeconds(60), clock.instant()).build());
+            ssm.submitUsage(EmulatorFixtures.usage(clock));
             emulator.faults().dropNextConnections(1);   // one retry
             ssm.sync();
             Set<String> names = new TreeSet<>();
@@ -46,7 +44,7 @@ class MeterDescriptionsTest {
             }
             assertEquals(Set.of("ssm.client.requests", "ssm.client.retries", "ssm.client.circuit.state",
                     "ssm.auth.token.requests", "ssm.auth.token.acquisition", "ssm.auth.token.refreshes", "ssm.sync.runs", "ssm.sync.duration",
-                    "ssm.sync.last.success", "ssm.usage.pending", "ssm.usage.dead", "ssm.licenses"), names);
+                    "ssm.sync.last.success", "ssm.usage.pending", "ssm.usage.dead", "ssm.usage.acknowledgements", "ssm.licenses"), names);
         }
     }
 }

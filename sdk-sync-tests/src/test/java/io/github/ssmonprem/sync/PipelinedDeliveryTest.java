@@ -1,25 +1,35 @@
 package io.github.ssmonprem.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.testing.FakeClock;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
-import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Pending reports are submitted, then their acknowledgements polled together: the wait is paid about once. */
+/**
+ * Reports are uploaded, then their acknowledgements polled together: the wait is paid about once, for
+ * the pending set and for submissions running at the same time.
+ */
 class PipelinedDeliveryTest {
 
-    private static final String ACCOUNT = "acme.example";
-    private static final int POLL_AFTER = 3;
+    private static final int POLL_INTERVAL = 3;
 
     private FakeClock clock;
     private SsmEmulator emulator;
@@ -27,7 +37,7 @@ class PipelinedDeliveryTest {
     @BeforeEach
     void start() {
         clock = FakeClock.atEpochOfTests();
-        emulator = EmulatorFixtures.emulator(clock).acknowledgeAfter(1, Duration.ZERO).pollAfterSeconds(POLL_AFTER).start();
+        emulator = EmulatorFixtures.emulator(clock).acknowledgeAfter(1, Duration.ZERO).pollInterval(POLL_INTERVAL).start();
     }
 
     @AfterEach
@@ -35,33 +45,63 @@ class PipelinedDeliveryTest {
         emulator.close();
     }
 
+    private static UsageReport report(FakeClock clock, int i) {
+        return EmulatorFixtures.usage(clock, List.of(EmulatorFixtures.rum(i, 1, 1)));
+    }
+
     @Test
     void aHundredPendingReportsCostAboutOneAcknowledgementWait() {
         InMemorySyncStore store = new InMemorySyncStore(clock);
         try (SsmSyncClient ssm = EmulatorFixtures.client(emulator, clock).store(store).deliveryConcurrency(4).build()) {
             for (int i = 0; i < 100; i++) {
-                UsageReport r = UsageReport.builder(clock).account(ACCOUNT).virtualAccount("VA1").productInstance("vmanage-1")
-                        .device("edge-" + i, "regid.sdwan").usage("sdwan_dna_advantage", 1, clock.instant().minusSeconds(60), clock.instant())
-                        .build();
-                store.addPending(PendingReport.of(r, clock.instant().plusMillis(i)));
+                store.add(report(clock, i), ssm.nodeName(), EmulatorFixtures.LEASE);
             }
             Instant before = clock.instant();
             List<DeliveryResult> results = ssm.deliverPending();
             Duration waited = Duration.between(before, clock.instant());
             assertEquals(100, results.size());
-            assertTrue(results.stream().allMatch(DeliveryResult::delivered), results.toString());
-            assertEquals(0, store.pendingCount());
-            assertEquals(100, emulator.stats().acknowledged());
-            // one wait of poll_after_seconds for all of them; one at a time would be 100 waits (300 s)
-            assertTrue(waited.compareTo(Duration.ofSeconds(2L * POLL_AFTER)) <= 0, "waited " + waited);
+            assertTrue(results.stream().allMatch(r -> r.status() == ReportStatus.DELIVERED), results.toString());
+            assertEquals(0, store.counts().pending());
+            assertEquals(100, store.counts().acknowledgements());
+            assertEquals(100, emulator.stats().acknowledgementsIssued());
+            // the upload's poll_interval, then one OK_POLL's, for all of them; one at a time would be 200 waits (600 s)
+            assertEquals(Duration.ofSeconds(2L * POLL_INTERVAL), waited);
             assertEquals(200, emulator.stats().polls(), "two polls per report: OK_POLL, then COMPLETE");
         }
+    }
+
+    @Test
+    void fourSubmissionsAtOnceWaitForTheirAcknowledgementsAtTheSameTime() throws Exception {
+        int submissions = 4;
+        CountDownLatch waiting = new CountDownLatch(submissions);
+        List<Boolean> waitedTogether = new CopyOnWriteArrayList<>();
+        // Each submission's first wait for its acknowledgement holds until all four wait (at most 30 s): one
+        // submission that waited for another to finish first would find the others not waiting.
+        try (SsmSyncClient ssm = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(d -> {
+            waiting.countDown();
+            waitedTogether.add(waiting.await(30, TimeUnit.SECONDS));
+            clock.sleep(d);
+        }).build()).grant(emulator.passwordGrant()).store(new InMemorySyncStore(clock)).deliveryConcurrency(submissions).build()) {
+            ssm.tokens().token();
+            List<CompletableFuture<List<DeliveryResult>>> futures = new ArrayList<>();
+            for (int i = 0; i < submissions; i++) {
+                futures.add(ssm.submitUsageAsync(report(clock, i)));
+            }
+            for (CompletableFuture<List<DeliveryResult>> f : futures) {
+                List<DeliveryResult> results = f.get(120, TimeUnit.SECONDS);
+                assertEquals(List.of(ReportStatus.DELIVERED), results.stream().map(DeliveryResult::status).toList(), results.toString());
+            }
+        }
+        assertTrue(waitedTogether.size() >= submissions, waitedTogether.toString());
+        assertTrue(waitedTogether.stream().allMatch(Boolean::booleanValue),
+                "the four submissions waited for their acknowledgements at the same time: " + waitedTogether);
+        assertEquals(submissions, emulator.stats().acknowledgementsIssued());
     }
 
     @Test
     void theConcurrencyIsValidated() {
         SsmSyncClient.Builder b = SsmSyncClient.builder().config(emulator.clientConfig().build())
                 .grant(emulator.passwordGrant()).store(new InMemorySyncStore()).deliveryConcurrency(0);
-        org.junit.jupiter.api.Assertions.assertThrows(io.github.ssmonprem.core.exception.SsmConfigurationException.class, b::build);
+        assertThrows(SsmConfigurationException.class, b::build);
     }
 }

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.PendingReport;
-import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncStore;
+import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.RumReport;
+import io.github.ssmonprem.sync.usage.Sudi;
+import io.github.ssmonprem.sync.usage.UsageReport;
+import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.github.ssmonprem.testkit.TestClock;
 import java.lang.reflect.InvocationTargetException;
@@ -17,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,12 +39,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Two nodes (two clients, each with its own store object) on one shared store deliver usage at the
  * same time against one emulator: delivery claims keep every report with one node, so the emulator
- * sees each report submitted exactly once. Subclasses open the shared store: a file store on one
- * directory, a JDBC store on one database.
+ * sees each RUM report uploaded exactly once, and each acknowledgement is stored once. Subclasses open
+ * the shared store: a file store on one directory, a JDBC store on one database.
  */
 public abstract class SharedStoreDeliveryTest {
 
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+    private static final Duration LEASE = Duration.ofMinutes(5);
 
     /** The shared store's clock: claims expire only when a test advances it. */
     protected final TestClock storeClock = TestClock.at(T0);
@@ -79,34 +87,53 @@ public abstract class SharedStoreDeliveryTest {
         return client;
     }
 
+    /** A report of two RUM reports of device {@code i}. */
     private static UsageReport report(int i) {
-        return UsageReport.builder().account(SsmEmulator.DEMO_ACCOUNT).virtualAccount("DEFAULT").productInstance("vmanage-" + i)
-                .device("edge-" + i, "regid.sdwan").usage("sdwan_dna_advantage", 1 + i, T0.minusSeconds(3600), T0).build();
+        List<RumReport> rum = new ArrayList<>();
+        for (long id = 1; id <= 2; id++) {
+            rum.add(RumReportFixture.builder().device(new Sudi("C8000V", "SHARED-" + i)).reportId(id)
+                    .count(1 + i, T0.minusSeconds(3600), T0).build().toRumReport());
+        }
+        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", rum);
     }
 
-    private List<String> addPending(SsmSyncClient node, int count) {
-        List<String> ids = new ArrayList<>();
+    /** Adds reports another node stored and left (its claims expired): free for whichever node claims them first. */
+    private List<UsageReport> addPending(SsmSyncClient node, int count) {
+        List<UsageReport> reports = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             UsageReport r = report(i);
-            node.store().addPending(PendingReport.of(r, T0.plusMillis(i)));
-            ids.add(r.reportId());
+            node.store().add(r, "a-node-that-left", Duration.ofSeconds(1));
+            reports.add(r);
         }
-        return ids;
+        storeClock.advance(Duration.ofSeconds(2));
+        return reports;
     }
 
-    private void assertEachSubmittedOnce(List<String> ids, SyncStore store) {
-        for (String id : ids) {
-            assertEquals(1, emulator.stats().submissionsOf(id), "submitted once: " + id);
-            assertEquals(ReportState.Status.DELIVERED, store.state(id).orElseThrow().status());
+    /** Each RUM report uploaded once; each report delivered, its one acknowledgement stored once and not taken. */
+    private void assertEachUploadedOnce(List<UsageReport> reports, SyncStore store) {
+        Set<String> ackIds = new HashSet<>();
+        for (UsageReport r : reports) {
+            for (String key : EmulatorFixtures.keys(r)) {
+                assertEquals(1, emulator.stats().uploadsOf(key), "uploaded once: " + key);
+            }
+            assertEquals(ReportStatus.DELIVERED, store.state(r.reportId()).orElseThrow().status());
+            List<Acknowledgement> acks = store.state(r.reportId()).orElseThrow().delivered().acknowledgements();
+            assertEquals(List.of(r.devices().get(0)), acks.stream().map(Acknowledgement::sudi).toList(), r.reportId());
+            ackIds.add(acks.get(0).id());
         }
-        assertEquals(ids.size(), emulator.stats().distinctReports());
+        assertEquals(2 * reports.size(), emulator.stats().distinctRumReports());
+        assertEquals(reports.size(), emulator.stats().acknowledgementsIssued());
+        List<Acknowledgement> stored = store.acknowledgements();
+        assertEquals(reports.size(), stored.size(), "every acknowledgement stored once");
+        assertEquals(ackIds, Set.copyOf(stored.stream().map(Acknowledgement::id).toList()));
+        assertEquals(0, store.counts().pending());
     }
 
     @Test
-    void twoNodesDeliveringThePendingSetAtOnceSubmitEachReportOnce() throws Exception {
+    void twoNodesDeliveringThePendingSetAtOnceUploadEachReportOnce() throws Exception {
         SsmSyncClient a = node("node-a", Duration.ofMinutes(1));
         SsmSyncClient b = node("node-b", Duration.ofMinutes(1));
-        List<String> ids = addPending(a, 20);
+        List<UsageReport> reports = addPending(a, 20);
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -122,21 +149,21 @@ public abstract class SharedStoreDeliveryTest {
             List<DeliveryResult> all = new ArrayList<>(fa.get(60, TimeUnit.SECONDS));
             all.addAll(fb.get(60, TimeUnit.SECONDS));
             assertEquals(20, all.size(), "every report attempted by exactly one node");
-            assertTrue(all.stream().allMatch(DeliveryResult::delivered), "all delivered");
+            assertTrue(all.stream().allMatch(r -> r.status() == ReportStatus.DELIVERED), String.valueOf(all));
+            assertEquals(20, all.stream().mapToInt(r -> r.acknowledgements().size()).sum(), "and its acknowledgement came to that node");
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(0, b.store().pendingCount());
-        assertEachSubmittedOnce(ids, b.store());
+        assertEachUploadedOnce(reports, b.store());
     }
 
     @Test
-    void aReportSubmittedOnOneNodeIsNotSubmittedAgainByAnotherNodesDelivery() throws Exception {
+    void aReportSubmittedOnOneNodeIsNotUploadedAgainByAnotherNodesDelivery() throws Exception {
         SsmSyncClient a = node("node-a", Duration.ofMinutes(1));
         SsmSyncClient b = node("node-b", Duration.ofMinutes(1));
         AtomicBoolean pushing = new AtomicBoolean(true);
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        List<String> ids = new ArrayList<>();
+        List<UsageReport> reports = new ArrayList<>();
         try {
             Future<?> delivering = pool.submit(() -> {
                 while (pushing.get()) {
@@ -147,20 +174,19 @@ public abstract class SharedStoreDeliveryTest {
             });
             for (int i = 0; i < 12; i++) {
                 UsageReport r = report(i);
-                ids.add(r.reportId());
-                DeliveryResult result = a.submitUsage(r);
+                reports.add(r);
+                List<DeliveryResult> result = a.submitUsage(r);
                 // node-a claims the report as it stores it, so node-b's deliveries never take it
-                assertTrue(result.delivered(), String.valueOf(result));
+                assertEquals(List.of(ReportStatus.DELIVERED), result.stream().map(DeliveryResult::status).toList(), String.valueOf(result));
             }
             pushing.set(false);
             delivering.get(60, TimeUnit.SECONDS);
-            b.deliverPending();
+            assertEquals(List.of(), b.deliverPending());
         } finally {
             pushing.set(false);
             pool.shutdownNow();
         }
-        assertEquals(0, a.store().pendingCount());
-        assertEachSubmittedOnce(ids, a.store());
+        assertEachUploadedOnce(reports, a.store());
     }
 
     @Test
@@ -179,7 +205,7 @@ public abstract class SharedStoreDeliveryTest {
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
-                    if (method.getName().equals("addPending") && args.length == 3) {
+                    if (method.getName().equals("add") && args.length == 3) {
                         byTheDelivery.addAll(scheduler.submit(() -> node.get().deliverPending()).get(30, TimeUnit.SECONDS));
                     }
                     return out;
@@ -188,28 +214,28 @@ public abstract class SharedStoreDeliveryTest {
                 .store(hooked).nodeName("node-a").ackTimeout(Duration.ofMinutes(1)).build()) {
             node.set(a);
             UsageReport r = report(1);
-            DeliveryResult result = a.submitUsage(r);
-            assertTrue(result.delivered(), String.valueOf(result));
+            List<DeliveryResult> result = a.submitUsage(r);
+            assertEquals(List.of(ReportStatus.DELIVERED), result.stream().map(DeliveryResult::status).toList(), String.valueOf(result));
             assertEquals(List.of(), byTheDelivery, "the delivery left the report to the submit call");
-            assertEachSubmittedOnce(List.of(r.reportId()), shared);
+            assertEachUploadedOnce(List.of(r), shared);
         } finally {
             scheduler.shutdownNow();
         }
     }
 
-    @Test
-    void aNodeThatStalledPastItsClaimCannotOverwriteTheStateOfTheNodeThatTookTheReportOver() {
+    /**
+     * node-a uploads a report and stalls after the server accepted it, before it stores the poll id;
+     * meanwhile its claim expires and node-b takes the report over. {@return node-a's results}
+     */
+    private List<DeliveryResult> stallPastTheClaimWhileNodeBTakesOver(SyncStore shared, UsageReport r) {
         emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
-        SyncStore shared = openSharedStore(storeClock);
-        stores.add(shared);
         SsmSyncClient b = node("node-b", Duration.ofMinutes(1));
         AtomicBoolean stalled = new AtomicBoolean();
-        // node-a stalls after its first poll, before it stores the poll id; meanwhile its claim expires and node-b takes over.
         SyncStore stalling = (SyncStore) Proxy.newProxyInstance(SyncStore.class.getClassLoader(), new Class<?>[] {SyncStore.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("updatePending") && args.length == 2 && stalled.compareAndSet(false, true)) {
+                    if (method.getName().equals("update") && ((PendingReport) args[0]).pollId() != null && stalled.compareAndSet(false, true)) {
                         storeClock.advance(Duration.ofMinutes(6));
-                        assertTrue(b.store().claim(((PendingReport) args[0]).reportId(), "node-b", Duration.ofMinutes(5)).isPresent());
+                        assertTrue(b.store().claim(((PendingReport) args[0]).reportId(), "node-b", LEASE).isPresent());
                     }
                     try {
                         return method.invoke(shared, args);
@@ -217,16 +243,34 @@ public abstract class SharedStoreDeliveryTest {
                         throw e.getCause();
                     }
                 });
-        UsageReport r = report(1);
         try (SsmSyncClient a = SsmSyncClient.builder().config(emulator.clientConfig().build()).grant(emulator.passwordGrant())
                 .store(stalling).nodeName("node-a").ackTimeout(Duration.ofSeconds(10)).build()) {
-            DeliveryResult result = a.submitUsage(r);
-            assertEquals(DeliveryResult.Status.PENDING, result.status());
-            assertTrue(result.error().contains("another node took over"), result.error());
+            List<DeliveryResult> results = a.submitUsage(r);
+            assertTrue(stalled.get());
+            return results;
         }
-        PendingReport now = shared.pendingReports().get(0);
+    }
+
+    @Test
+    void aNodeThatStalledPastItsClaimCannotOverwriteTheStateOfTheNodeThatTookTheReportOver() {
+        SyncStore shared = openSharedStore(storeClock);
+        stores.add(shared);
+        List<DeliveryResult> results = stallPastTheClaimWhileNodeBTakesOver(shared, report(1));
+        assertTrue(results.stream().noneMatch(DeliveryResult::delivered), "node-a does not call it delivered: " + results);
+        PendingReport now = shared.pending().get(0);
         assertEquals("node-b", now.claimOwner(), "node-a's stale write did not replace node-b's claim");
         assertNull(now.pollId(), "nor write its poll id");
+        assertEquals(0, emulator.stats().polls(), "nor did node-a poll for a report it no longer holds");
+    }
+
+    @Test
+    void aSubmissionWhoseReportAnotherNodeTookOverSaysSo() {
+        SyncStore shared = openSharedStore(storeClock);
+        stores.add(shared);
+        List<DeliveryResult> results = stallPastTheClaimWhileNodeBTakesOver(shared, report(1));
+        assertEquals(1, results.size(), "one result for the one report stored: " + results);
+        assertEquals(ReportStatus.PENDING, results.get(0).status());
+        assertTrue(results.get(0).detail().contains("another node"), results.get(0).detail());
     }
 
     @Test
@@ -235,14 +279,14 @@ public abstract class SharedStoreDeliveryTest {
         SsmSyncClient a = node("node-a", Duration.ZERO);
         SsmSyncClient b = node("node-b", Duration.ofMinutes(1));
         UsageReport r = report(1);
-        DeliveryResult first = a.submitUsage(r);
-        assertEquals(DeliveryResult.Status.PENDING, first.status(), "no acknowledgement within node-a's timeout");
-        PendingReport left = a.store().pendingReports().get(0);
+        DeliveryResult first = a.submitUsage(r).get(0);
+        assertEquals(ReportStatus.PENDING, first.status(), "no acknowledgement within node-a's timeout");
+        PendingReport left = a.store().pending().get(0);
         assertNotNull(left.pollId(), "the poll id is stored");
         assertNull(left.claimOwner(), "and node-a released its claim when it left the report pending");
 
         // node-a claims it again and dies while polling: its claim outlives it.
-        assertTrue(a.store().claim(r.reportId(), "node-a", Duration.ofMinutes(5)).isPresent());
+        assertTrue(a.store().claim(r.reportId(), "node-a", LEASE).isPresent());
         emulator.acknowledgeAfter(0, Duration.ZERO);
         int polls = emulator.stats().polls();
         assertEquals(List.of(), b.deliverPending(), "node-b leaves a report node-a holds");
@@ -251,8 +295,8 @@ public abstract class SharedStoreDeliveryTest {
         storeClock.advance(Duration.ofMinutes(6));
         List<DeliveryResult> results = b.deliverPending();
         assertEquals(1, results.size());
-        assertTrue(results.get(0).delivered(), String.valueOf(results.get(0)));
+        assertEquals(ReportStatus.DELIVERED, results.get(0).status(), String.valueOf(results.get(0)));
         assertEquals(left.pollId(), results.get(0).pollId(), "node-b polled with node-a's poll id");
-        assertEachSubmittedOnce(List.of(r.reportId()), b.store());
+        assertEachUploadedOnce(List.of(r), b.store());
     }
 }

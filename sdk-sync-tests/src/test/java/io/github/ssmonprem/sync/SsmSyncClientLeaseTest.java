@@ -11,7 +11,6 @@ import io.github.ssmonprem.sync.lock.LocalSyncLock;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockLostException;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
-import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -23,14 +22,14 @@ class SsmSyncClientLeaseTest {
 
     private final FakeClock clock = FakeClock.atEpochOfTests();
     private final LocalSyncLock lock = new LocalSyncLock(clock);
-    private final InMemorySyncStore store = new InMemorySyncStore();
+    private final InMemorySyncStore store = new InMemorySyncStore(clock);
     private SsmEmulator emulator;
 
     @BeforeEach
     void start() {
         emulator = EmulatorFixtures.emulator(clock).licenses(ACCOUNT, EmulatorFixtures.VIRTUAL_ACCOUNT, 5)
                 .acknowledgeAfter(0, Duration.ZERO).start();
-        store.addPending(PendingReport.of(EmulatorFixtures.usage(clock).build(), clock.instant()));
+        store.add(EmulatorFixtures.usage(clock), "node-a", EmulatorFixtures.LEASE);
     }
 
     @AfterEach
@@ -39,7 +38,7 @@ class SsmSyncClientLeaseTest {
     }
 
     private SsmSyncClient client() {
-        return EmulatorFixtures.client(emulator, clock).store(store)
+        return EmulatorFixtures.client(emulator, clock).store(store).nodeName("node-a")
                 .account(AccountSelection.of(ACCOUNT, EmulatorFixtures.VIRTUAL_ACCOUNT)).build();
     }
 
@@ -48,10 +47,11 @@ class SsmSyncClientLeaseTest {
         SyncLease lease = lock.tryAcquire("node-a", Duration.ofMinutes(5)).orElseThrow();
         try (SsmSyncClient ssm = client()) {
             SyncResult result = ssm.sync(lease);
-            assertTrue(result.isSuccess(), String.valueOf(result.error()));
+            assertTrue(result.isSuccess(), String.valueOf(result.failure()));
             assertTrue(store.loadSnapshot(ACCOUNT).isPresent());
             assertTrue(store.lastOutcome().orElseThrow().success());
-            assertEquals(0, store.pendingCount());
+            assertEquals(0, store.counts().pending());
+            assertEquals(1, store.counts().acknowledgements());
         }
     }
 
@@ -63,11 +63,11 @@ class SsmSyncClientLeaseTest {
         try (SsmSyncClient ssm = client()) {
             SyncResult result = ssm.sync(lease);
             assertFalse(result.isSuccess());
-            assertInstanceOf(SyncLockLostException.class, result.error());
+            assertInstanceOf(SyncLockLostException.class, result.failure().orElseThrow());
             assertFalse(store.loadSnapshot(ACCOUNT).isPresent(), "no snapshot written");
             assertFalse(store.lastOutcome().isPresent(), "no outcome written over node-b's");
-            assertEquals(1, store.pendingCount(), "the pending report stays for node-b");
-            assertEquals(0, emulator.stats().distinctReports(), "and was not sent");
+            assertEquals(1, store.counts().pending(), "the pending report stays for node-b");
+            assertEquals(0, emulator.stats().uploads(), "and was not sent");
         }
     }
 }

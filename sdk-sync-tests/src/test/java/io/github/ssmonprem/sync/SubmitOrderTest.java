@@ -2,23 +2,28 @@ package io.github.ssmonprem.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.core.testing.FakeClock;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.sync.store.SyncStoreException;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -26,9 +31,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code submitUsage} generates the request body while the store makes the report durable: nothing
- * is sent before the store has returned, however long it takes, and closing the client ends the
- * threads that generate bodies.
+ * {@code submitUsage} sends nothing before the store has made the report durable, however long that
+ * takes; a store that fails sends nothing at all; closing the client ends the threads of its
+ * asynchronous submissions.
  */
 class SubmitOrderTest {
 
@@ -54,7 +59,7 @@ class SubmitOrderTest {
         // A store whose durable write takes as long as the test wants.
         SyncStore slow = (SyncStore) Proxy.newProxyInstance(SyncStore.class.getClassLoader(), new Class<?>[] {SyncStore.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("addPending")) {
+                    if (method.getName().equals("add")) {
                         adding.countDown();
                         assertTrue(durable.await(30, TimeUnit.SECONDS));
                     }
@@ -64,48 +69,51 @@ class SubmitOrderTest {
                         throw e.getCause();
                     }
                 });
-        UsageReport report = EmulatorFixtures.usage(clock).build();
+        UsageReport report = EmulatorFixtures.usage(clock);
+        String key = EmulatorFixtures.keys(report).get(0);
         try (SsmSyncClient client = EmulatorFixtures.client(emulator, clock).store(slow).build()) {
-            CompletableFuture<DeliveryResult> submitted = CompletableFuture.supplyAsync(() -> client.submitUsage(report));
+            CompletableFuture<List<DeliveryResult>> submitted = CompletableFuture.supplyAsync(() -> client.submitUsage(report));
             assertTrue(adding.await(30, TimeUnit.SECONDS));
             Thread.sleep(200);   // not a race: time for a submission that did not wait for the store to arrive
-            assertEquals(0, emulator.stats().submissionsOf(report.reportId()), "nothing sent while the store writes");
+            assertEquals(List.of(), emulator.stats().requestLines(), "nothing sent while the store writes, not even a token request");
             durable.countDown();
-            assertTrue(submitted.get(30, TimeUnit.SECONDS).delivered());
-            assertEquals(1, emulator.stats().submissionsOf(report.reportId()));
-            assertEquals(ReportState.Status.DELIVERED, memory.state(report.reportId()).map(ReportState::status).orElseThrow());
+            assertTrue(submitted.get(30, TimeUnit.SECONDS).get(0).delivered());
+            assertEquals(1, emulator.stats().uploadsOf(key));
+            assertEquals(ReportStatus.DELIVERED, memory.state(report.reportId()).map(ReportState::status).orElseThrow());
         }
     }
 
     @Test
-    void aFailedStoreSendsNothingAndClosingEndsTheBodyThreads() throws Exception {
+    void aFailedStoreSendsNothingAndClosingEndsTheSubmissionThreads() throws Exception {
         SyncStore failing = (SyncStore) Proxy.newProxyInstance(SyncStore.class.getClassLoader(), new Class<?>[] {SyncStore.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("addPending")) {
+                    if (method.getName().equals("add")) {
                         throw new SyncStoreException("cannot store usage report: the disk is full.", "Free space.", null);
                     }
                     return method.getReturnType() == Optional.class ? Optional.empty() : null;
                 });
-        UsageReport report = EmulatorFixtures.usage(clock).build();
-        Set<Thread> before = bodyThreads();   // other tests' clients may still have theirs
+        UsageReport report = EmulatorFixtures.usage(clock);
+        Set<Thread> before = submissionThreads();   // other tests' clients may still have theirs
         try (SsmSyncClient client = EmulatorFixtures.client(emulator, clock).store(failing).build()) {
             assertThrows(SyncStoreException.class, () -> client.submitUsage(report));
-            assertEquals(0, emulator.stats().submissionsOf(report.reportId()));
-            assertFalse(newSince(before).isEmpty(), "the body was generated on a thread of this client's");
+            ExecutionException async = assertThrows(ExecutionException.class, () -> client.submitUsageAsync(report).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(SyncStoreException.class, async.getCause());
+            assertEquals(List.of(), emulator.stats().requestLines(), "nothing was sent, not even a token request");
+            assertFalse(newSince(before).isEmpty(), "the asynchronous submission ran on a thread of this client's");
         }
         for (int i = 0; i < 250 && !newSince(before).isEmpty(); i++) {
             Thread.sleep(20);
         }
-        assertEquals(Set.of(), newSince(before), "closing the client ends its body threads");
+        assertEquals(Set.of(), newSince(before), "closing the client ends its submission threads");
     }
 
-    private static Set<Thread> bodyThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("ssm-usage-body") && t.isAlive())
+    private static Set<Thread> submissionThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("ssm-usage-submit-") && t.isAlive())
                 .collect(Collectors.toSet());
     }
 
     private static Set<Thread> newSince(Set<Thread> before) {
-        Set<Thread> now = bodyThreads();
+        Set<Thread> now = submissionThreads();
         now.removeAll(before);
         return now;
     }

@@ -14,11 +14,17 @@ import io.github.ssmonprem.core.testing.FakeClock;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.github.ssmonprem.sync.model.Account;
 import io.github.ssmonprem.sync.model.License;
-import io.github.ssmonprem.sync.model.UsageReport;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.QuarantinedEntry;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.sync.store.SyncStoreException;
+import io.github.ssmonprem.sync.store.UsageCounts;
+import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.Sudi;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.InvocationTargetException;
@@ -36,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The sync cycle against the emulator: licenses, usage with its acknowledgements, the outcome, the store on a real disk. */
 @ExtendWith(TestSecrets.NoLeaks.class)
 class SyncCycleTest {
 
@@ -57,7 +64,7 @@ class SyncCycleTest {
                 .licenses(ACCOUNT, "VA1", 250)
                 .licenses(ACCOUNT, "VA2", 30)
                 .acknowledgeAfter(2, Duration.ZERO)
-                .pollAfterSeconds(3)
+                .pollInterval(3)
                 .start();
     }
 
@@ -74,14 +81,10 @@ class SyncCycleTest {
                 .account(AccountSelection.of(ACCOUNT, "VA1"));
     }
 
+    /** Three RUM reports of two devices for VA1. */
     private UsageReport report() {
-        return UsageReport.builder(clock).account(ACCOUNT).virtualAccount("VA1").productInstance("vmanage-cluster-1")
-                .device("edge-1", "regid.2019-10.com.cisco.SDWAN")
-                .usage("sdwan_dna_advantage", 12, clock.instant().minusSeconds(86_400), clock.instant())
-                .usage("sdwan_dna_essentials", 3, clock.instant().minusSeconds(86_400), clock.instant())
-                .device("edge-2", "regid.2019-10.com.cisco.SDWAN")
-                .usage("sdwan_dna_advantage", 7, clock.instant().minusSeconds(86_400), clock.instant())
-                .build();
+        return EmulatorFixtures.usage(clock, ACCOUNT, "VA1", List.of(EmulatorFixtures.rum(1, 1, 12), EmulatorFixtures.rum(1, 2, 3),
+                EmulatorFixtures.rum(2, 1, 7)));
     }
 
     @Test
@@ -125,55 +128,48 @@ class SyncCycleTest {
     }
 
     @Test
-    void usagePushPollsTwiceThenCompletesAndEmptiesTheStore() {
+    void usagePushWaitsThePollIntervalBeforeEachPollThenStoresOneAcknowledgementPerDevice() {
         try (SsmSyncClient ssm = client().build()) {
             UsageReport report = report();
             Instant before = clock.instant();
-            DeliveryResult result = ssm.submitUsage(report);
-            assertTrue(result.delivered(), String.valueOf(result.error()));
-            assertNotNull(result.smartLicense());
-            assertEquals(0, ssm.store().pendingCount());
-            assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(3)),
-                    clock.sleeps().stream().filter(d -> d.equals(Duration.ofSeconds(3))).toList(),
-                    "waited poll_after_seconds after each OK_POLL");
-            assertEquals(Duration.ofSeconds(6), Duration.between(before, clock.instant()));
+            List<DeliveryResult> results = ssm.submitUsage(report);
+            assertEquals(1, results.size());
+            DeliveryResult result = results.get(0);
+            assertEquals(ReportStatus.DELIVERED, result.status(), String.valueOf(result));
+            assertEquals(List.of(EmulatorFixtures.device(1), EmulatorFixtures.device(2)),
+                    result.acknowledgements().stream().map(Acknowledgement::sudi).toList(), "one acknowledgement per device");
+            assertEquals(new UsageCounts(0, 0, 2), ssm.usage().counts());
+            assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3)), clock.sleeps(),
+                    "waited the poll_interval of the upload's answer, then of each OK_POLL");
+            assertEquals(Duration.ofSeconds(9), Duration.between(before, clock.instant()));
         }
         assertEquals(3, emulator.stats().polls(), "OK_POLL, OK_POLL, COMPLETE");
-        assertEquals("{\"display_name\":\"ssm-onprem-java-sdk\",\"host_identifier\":\""
-                + RequestingSystem.ofLocalHost().hostIdentifier() + "\"}", emulator.stats().lastRequestingSystem(),
-                "by default: this SDK on the local host");
-        assertEquals(1, emulator.stats().distinctReports());
-        assertEquals(3, emulator.stats().usageRecordsCounted());
-        assertEquals(1, emulator.stats().acknowledged());
+        assertEquals("{\"udi_pid\":\"C8000V\",\"udi_serial_number\":\"SN-1\"}", emulator.stats().lastRequestingSystem(),
+                "by default: the upload's first device");
+        assertEquals(3, emulator.stats().distinctRumReports());
+        assertEquals(2, emulator.stats().acknowledgementsIssued());
+        assertEquals(0, emulator.stats().refusedRequests(), "every request was one a real server takes");
     }
 
     @Test
-    void thePollIdIsOnDiskBeforeTheFirstWaitAndNotWrittenWhenTheFirstPollAcknowledges() throws Exception {
+    void thePollIdIsOnDiskBeforeTheFirstWaitAndWrittenOnce() throws Exception {
         List<String> savedPollIds = new CopyOnWriteArrayList<>();
         List<String> onDiskWhileWaiting = new CopyOnWriteArrayList<>();
         try (FileSyncStore files = new FileSyncStore(state);
                 SsmSyncClient ssm = SsmSyncClient.builder()
                         .config(emulator.clientConfig().clock(clock).sleeper(d -> {
                             try (FileSyncStore reader = new FileSyncStore(state)) {
-                                onDiskWhileWaiting.add(reader.pendingReports().get(0).pollId());
+                                onDiskWhileWaiting.add(reader.pending().get(0).pollId());
                             }
                             clock.sleep(d);
                         }).build())
                         .grant(emulator.passwordGrant()).store(recording(files, savedPollIds)).build()) {
-            DeliveryResult polledTwice = ssm.submitUsage(report());
-            assertTrue(polledTwice.delivered(), String.valueOf(polledTwice.error()));
-            assertEquals(List.of(polledTwice.pollId(), polledTwice.pollId()), onDiskWhileWaiting,
-                    "a process killed while it waits resumes polling instead of resubmitting");
-            assertEquals(List.of(polledTwice.pollId()), savedPollIds, "stored once, before the first wait");
-
-            savedPollIds.clear();
-            emulator.acknowledgeAfter(0, Duration.ZERO);
-            int polls = emulator.stats().polls();
-            DeliveryResult polledOnce = ssm.submitUsage(report());
-            assertTrue(polledOnce.delivered(), String.valueOf(polledOnce.error()));
-            assertEquals(polls + 1, emulator.stats().polls());
-            assertEquals(List.of(), savedPollIds, "acknowledged at once: nothing to resume, no write");
-            assertEquals(0, files.pendingCount());
+            DeliveryResult polledThrice = ssm.submitUsage(report()).get(0);
+            assertEquals(ReportStatus.DELIVERED, polledThrice.status(), String.valueOf(polledThrice));
+            assertEquals(List.of(polledThrice.pollId(), polledThrice.pollId(), polledThrice.pollId()), onDiskWhileWaiting,
+                    "a process killed while it waits resumes polling instead of uploading again");
+            assertEquals(List.of(polledThrice.pollId()), savedPollIds, "stored once, before the first wait, not at every poll");
+            assertEquals(0, files.counts().pending());
         }
     }
 
@@ -181,7 +177,7 @@ class SyncCycleTest {
     private static SyncStore recording(SyncStore store, List<String> savedPollIds) {
         return (SyncStore) Proxy.newProxyInstance(SyncStore.class.getClassLoader(), new Class<?>[] {SyncStore.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("updatePending")) {
+                    if (method.getName().equals("update")) {
                         savedPollIds.add(((PendingReport) args[0]).pollId());
                     }
                     try {
@@ -192,40 +188,56 @@ class SyncCycleTest {
                 });
     }
 
+    /** A client whose first wait for an acknowledgement is interrupted (the application stops it); none comes before. */
+    private SsmSyncClient interruptedWhileWaiting() {
+        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
+        return SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(d -> {
+            throw new InterruptedException("stopping");
+        }).build()).grant(emulator.passwordGrant()).stateDirectory(state).build();
+    }
+
     @Test
     void anInterruptWhileWaitingToPollKeepsTheReportsPendingAndSaysSo() {
-        emulator.acknowledgeAfter(Integer.MAX_VALUE, Duration.ZERO);
-        try (SsmSyncClient ssm = SsmSyncClient.builder()
-                .config(emulator.clientConfig().clock(clock).sleeper(d -> {
-                    throw new InterruptedException("stopping");
-                }).build())
-                .grant(emulator.passwordGrant()).stateDirectory(state).build()) {
-            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
-            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
+        try (SsmSyncClient ssm = interruptedWhileWaiting()) {
+            ssm.store().add(report(), ssm.nodeName(), EmulatorFixtures.LEASE);
+            ssm.store().add(EmulatorFixtures.usage(clock), ssm.nodeName(), EmulatorFixtures.LEASE);
             List<DeliveryResult> results = ssm.deliverPending();
-            assertEquals(2, results.size(), "both were submitted before the one wait for their acknowledgements");
-            results.forEach(r -> assertTrue(r.error().startsWith("interrupted while waiting"), r.error()));
+            assertEquals(2, results.size(), "both were uploaded before the one wait for their acknowledgements");
+            results.forEach(r -> assertTrue(r.detail().startsWith("interrupted while waiting"), r.detail()));
+            results.forEach(r -> assertEquals(ReportStatus.PENDING, r.status()));
             assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
-            assertEquals(2, ssm.store().pendingCount());
-            assertTrue(ssm.store().pendingReports().stream().allMatch(p -> p.pollId() != null), "polling resumes next time");
+            assertEquals(2, ssm.usage().counts().pending());
+            assertTrue(ssm.store().pending().stream().allMatch(p -> p.pollId() != null), "polling resumes next time");
+        }
+    }
+
+    @Test
+    void anInterruptedDeliveryReleasesItsClaimsForTheOtherNodes() {
+        try (SsmSyncClient ssm = interruptedWhileWaiting()) {
+            ssm.store().add(report(), ssm.nodeName(), EmulatorFixtures.LEASE);
+            assertEquals(ReportStatus.PENDING, ssm.deliverPending().get(0).status());
+            assertTrue(Thread.interrupted());
+            PendingReport left = ssm.store().pending().get(0);
+            assertNotNull(left.pollId());
+            assertNull(left.claimOwner(), "an abandoned delivery hands its reports over: any node may resume polling at once");
         }
     }
 
     @Test
     void aConfiguredRequestingSystemIsSentWithUsage() {
-        try (SsmSyncClient ssm = client().requestingSystem(new RequestingSystem("vManage cluster 1", "vmanage-1.lab")).build()) {
-            assertTrue(ssm.submitUsage(report()).delivered());
+        try (SsmSyncClient ssm = client().requestingSystem(new Sudi("VMANAGE-CLUSTER", "vmanage-1.lab")).build()) {
+            assertTrue(ssm.submitUsage(report()).get(0).delivered());
         }
-        assertEquals("{\"display_name\":\"vManage cluster 1\",\"host_identifier\":\"vmanage-1.lab\"}",
+        assertEquals("{\"udi_pid\":\"VMANAGE-CLUSTER\",\"udi_serial_number\":\"vmanage-1.lab\"}",
                 emulator.stats().lastRequestingSystem());
     }
 
     @Test
     void aFullSyncPullsComparesDeliversAndRecordsItsOutcome() {
         try (SsmSyncClient ssm = client().build()) {
-            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
+            ssm.store().add(report(), ssm.nodeName(), EmulatorFixtures.LEASE);
             SyncResult first = ssm.sync();
-            assertTrue(first.isSuccess(), String.valueOf(first.error()));
+            assertTrue(first.isSuccess(), String.valueOf(first.failure()));
             assertTrue(first.changes().get(ACCOUNT).initial());
             assertEquals(250, first.outcome().licensesPulled());
             assertEquals(1, first.outcome().reportsDelivered());
@@ -244,6 +256,7 @@ class SyncCycleTest {
         assertEquals(2, registry.get("ssm.sync.duration").tag("outcome", "success").timer().count());
         assertEquals(240.0, registry.get("ssm.licenses").gauge().value());
         assertEquals(0.0, registry.get("ssm.usage.pending").gauge().value());
+        assertEquals(2.0, registry.get("ssm.usage.acknowledgements").gauge().value(), "one per device, not taken yet");
         assertEquals(clock.instant().getEpochSecond(), (long) registry.get("ssm.sync.last.success").gauge().value());
         assertEquals(1, emulator.stats().tokenRequests("password"), "one grant, then refreshes");
         assertEquals(1, emulator.stats().tokenRequests("refresh_token"), "the token had expired by the second sync");
@@ -253,13 +266,13 @@ class SyncCycleTest {
     void aRefusedAccountFailsTheSyncButTheOtherAccountsAndThePendingUsageGoAhead() {
         try (SsmSyncClient ssm = client().accounts(List.of(AccountSelection.of("typo.example"), AccountSelection.of(ACCOUNT, "VA2")))
                 .build()) {
-            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
+            ssm.store().add(report(), ssm.nodeName(), EmulatorFixtures.LEASE);
             SyncResult result = ssm.sync();
             assertFalse(result.isSuccess());
-            assertInstanceOf(AccountNotFoundException.class, result.error());
+            assertInstanceOf(AccountNotFoundException.class, result.failure().orElseThrow());
             assertEquals(30, result.outcome().licensesPulled(), "the other account was pulled");
             assertEquals(1, result.outcome().reportsDelivered(), "the pending usage was delivered");
-            assertEquals(0, ssm.store().pendingCount());
+            assertEquals(0, ssm.usage().counts().pending());
         }
     }
 
@@ -286,30 +299,36 @@ class SyncCycleTest {
             ssm.tokens().token();
             emulator.faults().backendDown(true);
             UsageReport report = report();
-            DeliveryResult result = ssm.submitUsage(report);
-            assertFalse(result.delivered());
-            assertTrue(result.error().startsWith("ServerUnavailableException"), result.error());
-            List<PendingReport> pending = ssm.store().pendingReports();
+            DeliveryResult result = ssm.submitUsage(report).get(0);
+            assertEquals(ReportStatus.PENDING, result.status());
+            ServerUnavailableException down = assertInstanceOf(ServerUnavailableException.class, result.failure());
+            assertEquals(4, down.attempts());
+            List<PendingReport> pending = ssm.store().pending();
             assertEquals(1, pending.size());
             assertEquals(report, pending.get(0).report());
             assertEquals(1, pending.get(0).attempts());
+            assertTrue(pending.get(0).lastError().startsWith("ServerUnavailableException"), pending.get(0).lastError());
             assertNull(pending.get(0).pollId());
+            assertNull(pending.get(0).claimOwner(), "the claim is released for the next delivery");
 
             SyncResult whileDown = ssm.sync();
             assertFalse(whileDown.isSuccess());
-            assertInstanceOf(ServerUnavailableException.class, whileDown.error());
+            assertInstanceOf(ServerUnavailableException.class, whileDown.failure().orElseThrow());
             assertEquals(1, whileDown.outcome().reportsPending());
 
             emulator.faults().backendDown(false);
             // The circuit breaker opened during the outage; the scheduler's back-off (15 min) outlasts its wait.
             clock.advance(Duration.ofMinutes(15));
             SyncResult recovered = ssm.sync();
-            assertTrue(recovered.isSuccess(), String.valueOf(recovered.error()));
+            assertTrue(recovered.isSuccess(), String.valueOf(recovered.failure()));
             assertEquals(1, recovered.outcome().reportsDelivered());
-            assertEquals(0, ssm.store().pendingCount());
-            assertEquals(2 * 4 + 1, emulator.stats().submissionsOf(report.reportId()),
-                    "four attempts answered 502 by the push and by the sync while down, then one accepted");
-            assertEquals(1, emulator.stats().distinctReports(), "always with the same nonce");
+            assertEquals(0, ssm.usage().counts().pending());
+            assertEquals(2 * 4 + 1, emulator.stats().requests("search"),
+                    "four attempts to find the account ids answered 502 by the push and by the sync while down, then one answered");
+            for (String key : EmulatorFixtures.keys(report)) {
+                assertEquals(1, emulator.stats().uploadsOf(key), "nothing was uploaded while down, then once: " + key);
+            }
+            assertEquals(3, emulator.stats().distinctRumReports());
         }
     }
 
@@ -317,14 +336,16 @@ class SyncCycleTest {
     void aCorruptEntryIsQuarantinedAndDoesNotBlockTheOthers() throws Exception {
         Path pendingDir = state.resolve("pending");
         try (SsmSyncClient ssm = client().build()) {
-            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
+            ssm.store().add(report(), ssm.nodeName(), EmulatorFixtures.LEASE);
             Files.writeString(pendingDir.resolve("torn-1.report"), "ssm-entry crc32c=00000000\n{\"reportId\": trunc");
             List<DeliveryResult> results = ssm.deliverPending();
             assertEquals(1, results.size());
-            assertTrue(results.get(0).delivered());
-            assertEquals(1, ssm.store().quarantined().size());
-            String why = ssm.store().quarantined().get(0).description();
+            assertTrue(results.get(0).delivered(), String.valueOf(results.get(0)));
+            List<QuarantinedEntry> aside = ssm.store().quarantine().orElseThrow().quarantined();
+            assertEquals(1, aside.size());
+            String why = aside.get(0).description();
             assertTrue(why.contains("torn-1.report") && why.contains("checksum"), why);
+            assertEquals(1, ssm.status().quarantined());
         }
         assertFalse(Files.exists(pendingDir.resolve("torn-1.report")));
         try (Stream<Path> aside = Files.list(state.resolve("quarantine"))) {

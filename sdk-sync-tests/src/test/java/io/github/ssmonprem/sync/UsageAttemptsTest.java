@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.testing.FakeClock;
-import io.github.ssmonprem.sync.model.UsageReport;
-import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.UsageDeliveryException;
+import io.github.ssmonprem.sync.usage.UsageReport;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +49,7 @@ class UsageAttemptsTest {
     }
 
     private UsageReport report() {
-        return EmulatorFixtures.usage(clock).build();
+        return EmulatorFixtures.usage(clock);
     }
 
     @Test
@@ -55,43 +57,46 @@ class UsageAttemptsTest {
         try (SsmSyncClient ssm = client()) {
             ssm.listAccounts();
             emulator.faults().backendDownOn(POLL_PATH, 1);
-            DeliveryResult result = ssm.submitUsage(report());
-            assertEquals(DeliveryResult.Status.DELIVERED, result.status(), () -> String.valueOf(result.failure()));
+            DeliveryResult result = ssm.submitUsage(report()).get(0);
+            assertEquals(ReportStatus.DELIVERED, result.status(), () -> String.valueOf(result.failure()));
             assertEquals(1, emulator.stats().faultsServed(), "the poll met the 502");
             assertEquals(emulator.stats().polls() + 1, emulator.stats().requests("poll"), "the poll was sent again");
-            assertEquals(1, emulator.stats().acknowledged());
+            assertEquals(1, emulator.stats().acknowledgementsIssued());
+            assertEquals(1, emulator.stats().uploads(), "polled again, not uploaded again");
         }
     }
 
     @Test
-    void aSubmissionThatMadeFourAttemptsSaysFour() {
+    void anUploadThatMadeFourAttemptsSaysFour() {
         try (SsmSyncClient ssm = client()) {
             ssm.listAccounts();   // the token is obtained before the usage route goes down
             emulator.faults().backendDownOn(USAGE_PATH, 4);
-            DeliveryResult result = ssm.submitUsage(report());
-            assertEquals(DeliveryResult.Status.PENDING, result.status());
+            DeliveryResult result = ssm.submitUsage(report()).get(0);
+            assertEquals(ReportStatus.PENDING, result.status());
             ServerUnavailableException failure = assertInstanceOf(ServerUnavailableException.class, result.failure());
             assertEquals(4, failure.attempts());
             assertEquals(4, emulator.stats().faultsServed());
+            assertEquals(4, emulator.stats().uploadsOf(EmulatorFixtures.keys(report()).get(0)));
 
-            UsageDeliveryException surfaced = new UsageDeliveryException(result.reportId(), result.error(), result.failure());
+            UsageDeliveryException surfaced = new UsageDeliveryException(result);
             assertEquals(4, surfaced.attempts(), "as the command line shows it");
             assertTrue(surfaced.getMessage().contains("(4 attempts)"), surfaced.getMessage());
         }
     }
 
     @Test
-    void aSyncWhoseUsagePushMadeFourAttemptsReportsFour() {
+    void aSyncWhoseUploadMadeFourAttemptsReportsFour() {
         try (SsmSyncClient ssm = client()) {
-            ssm.store().addPending(PendingReport.of(report(), clock.instant()));
+            ssm.store().add(report(), ssm.nodeName(), EmulatorFixtures.LEASE);
             emulator.faults().backendDownOn(USAGE_PATH, 4);
             SyncResult result = ssm.sync();
             SsmException error = result.failure().orElseThrow();
             assertInstanceOf(UsageDeliveryException.class, error);
             assertEquals(4, error.attempts());
             assertTrue(error.getMessage().contains("(4 attempts)"), error.getMessage());
-            assertTrue(error.getMessage().contains("ServerUnavailableException"), error.getMessage());
-            assertEquals(1, ssm.store().pendingCount(), "nothing is lost");
+            assertInstanceOf(ServerUnavailableException.class, error.getCause());
+            assertTrue(error.getMessage().contains("HTTP 502"), error.getMessage());
+            assertEquals(1, ssm.usage().counts().pending(), "nothing is lost");
         }
     }
 }

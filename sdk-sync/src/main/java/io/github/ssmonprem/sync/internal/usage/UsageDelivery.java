@@ -386,6 +386,8 @@ public final class UsageDelivery {
                 PendingReport accepted = entry.withUpload(answer.pollId(), answer.nonce());
                 if (!claims.write(accepted)) {
                     LOG.debug("Usage report {} was taken over by another node while this node uploaded it", entry.reportId());
+                    results.put(entry.reportId(), pending(entry.reportId(), answer.pollId(), "uploaded, but another node took over its "
+                            + "claim meanwhile; that node polls for its acknowledgement", null));
                     return null;
                 }
                 return new Polling(accepted, ids, bounded(answer.pollInterval(), Duration.ZERO));
@@ -458,9 +460,10 @@ public final class UsageDelivery {
                 try {
                     sleeper.sleep(wait);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    // Release first: on an interrupted thread a file store's lock cannot be taken.
                     waiting.forEach(p -> leave(p.entry, claims, results, "interrupted while waiting for the acknowledgement; "
                             + "polling resumes at the next delivery"));
+                    Thread.currentThread().interrupt();
                     return;
                 }
             }
@@ -656,7 +659,7 @@ public final class UsageDelivery {
             claims.forget(entry);
         }
         LOG.debug("Usage report {} stays pending: {}", entry.reportId(), why);
-        return new Outcome(pending(entry.reportId(), entry.pollId(), e.getMessage(), e), e.isServerWide());
+        return new Outcome(pending(entry.reportId(), entry.pollId(), e.detail(), e), e.isServerWide());
     }
 
     /** Leaves a report pending with why, releasing its claim with its latest delivery state. */
