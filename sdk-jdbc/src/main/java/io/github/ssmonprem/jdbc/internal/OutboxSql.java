@@ -393,41 +393,51 @@ public final class OutboxSql {
     }
 
     /**
-     * Reads the dead letters, oldest first, with their acknowledgements.
+     * Reads the dead letters, oldest first, then their acknowledgements (stored with them, so every
+     * letter read has its own).
      *
      * @param c the connection
      * @return the dead letters, and the ids of those that cannot be decoded
      * @throws SQLException when a statement fails
      */
     public Decoded<DeadLetter> dead(Connection c) throws SQLException {
-        Map<String, List<Acknowledgement>> acknowledgements = new LinkedHashMap<>();
-        try (Query q = query(c, "SELECT " + String.join(", ", Rows.ACK_COLUMNS) + " FROM " + acks + " WHERE report_id IN"
-                + " (SELECT report_id FROM " + reports + " WHERE status = 'DEAD') AND quarantined_at IS NULL"
-                + " ORDER BY received_at, ack_id")) {
-            ResultSet rs = q.query();
-            while (rs.next()) {
-                try {
-                    Acknowledgement a = Rows.acknowledgement(rs);
-                    acknowledgements.computeIfAbsent(a.reportId(), k -> new ArrayList<>()).add(a);
-                } catch (UnreadableRowException e) {
-                    // listed by acknowledgements(), which quarantines it
-                }
-            }
-        }
-        Decoded<DeadLetter> out = new Decoded<>();
+        Decoded<DeadLetter> letters = new Decoded<>();
         try (Query q = query(c, "SELECT " + Rows.REPORT_COLUMNS + " FROM " + reports + " WHERE status = 'DEAD'"
                 + " ORDER BY stored_at, report_id")) {
             ResultSet rs = q.query();
             while (rs.next()) {
                 String id = rs.getString("report_id");
                 try {
-                    out.rows.add(Rows.dead(rs, acknowledgements.getOrDefault(id, List.of())));
+                    letters.rows.add(Rows.dead(rs, List.of()));
                 } catch (UnreadableRowException e) {
-                    out.unreadable.put(id, e.getMessage());
+                    letters.unreadable.put(id, e.getMessage());
                 }
             }
         }
-        return out;
+        Map<String, List<Acknowledgement>> byReport = new LinkedHashMap<>();
+        List<String> ids = letters.rows.stream().map(DeadLetter::reportId).toList();
+        for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
+            try (Query q = query(c, "SELECT " + String.join(", ", Rows.ACK_COLUMNS) + " FROM " + acks + " WHERE report_id IN ("
+                    + String.join(", ", Collections.nCopies(part.size(), "?")) + ") AND quarantined_at IS NULL"
+                    + " ORDER BY received_at, ack_id")) {
+                for (String id : part) {
+                    q.text(id);
+                }
+                ResultSet rs = q.query();
+                while (rs.next()) {
+                    try {
+                        Acknowledgement a = Rows.acknowledgement(rs);
+                        byReport.computeIfAbsent(a.reportId(), k -> new ArrayList<>()).add(a);
+                    } catch (UnreadableRowException e) {
+                        // listed by acknowledgements(), which quarantines it
+                    }
+                }
+            }
+        }
+        letters.rows.replaceAll(d -> new DeadLetter(d.entry(), d.httpStatus(), d.server(), d.refusedAt(),
+                byReport.getOrDefault(d.reportId(), List.of())));
+        return letters;
     }
 
     /**
