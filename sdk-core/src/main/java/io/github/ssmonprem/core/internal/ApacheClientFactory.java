@@ -48,7 +48,7 @@ public final class ApacheClientFactory {
      * @param config the configuration
      * @return the pool; close it with the client
      * @throws SsmConfigurationException when the TLS context cannot be created, or the HttpClient on
-     *     the class path is older than the SDK needs ({@link HttpClientVersionCheck})
+     *     the class path is older than the SDK runs on ({@link HttpClientVersionCheck})
      */
     public static PoolingHttpClientConnectionManager pool(SsmClientConfig config) {
         HttpClientVersionCheck.verify();
@@ -91,6 +91,8 @@ public final class ApacheClientFactory {
             scope.clientContext.setAttribute(TARGET_REACHED, Boolean.TRUE);
             return chain.proceed(req, scope);
         });
+        WireLog wireLog = new WireLog();
+        builder.addRequestInterceptorLast(wireLog).addResponseInterceptorFirst(wireLog);
         if (proxy != null) {
             builder.setRoutePlanner(new NonProxyAwareRoutePlanner(proxy));
             if (proxy.username().isPresent()) {
