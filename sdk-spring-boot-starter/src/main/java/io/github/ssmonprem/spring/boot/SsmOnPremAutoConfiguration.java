@@ -20,6 +20,7 @@ import io.github.ssmonprem.sync.lock.SyncLock;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,8 @@ public class SsmOnPremAutoConfiguration {
      *
      * @param properties the properties
      * @param meterRegistry the application's meter registry, if any
+     * @param observationRegistry the application's observation registry, if any: the SDK's observations
+     *     (with Boot's tracing, spans) go there
      * @param customizers applied after the properties
      * @param beans the application's beans, for its class loader ({@code classpath:} locations)
      * @return the configuration
@@ -85,7 +88,8 @@ public class SsmOnPremAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public SsmClientConfig ssmClientConfig(SsmOnPremProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
-            ObjectProvider<SsmClientConfigCustomizer> customizers, BeanFactory beans) {
+            ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<SsmClientConfigCustomizer> customizers,
+            BeanFactory beans) {
         ResourceLoader resources = ApplicationResourceLoader.get(classLoader(beans));
         String url = required(properties.getUrl(), "url");
         SsmClientConfig.Builder b = SsmClientConfig.builder().baseUrl(url);
@@ -126,6 +130,7 @@ public class SsmOnPremAutoConfiguration {
             b.proxy(pb.build());
         }
         meterRegistry.ifAvailable(b::meterRegistry);
+        observationRegistry.ifAvailable(b::observationRegistry);
         customizers.orderedStream().forEach(c -> c.customize(b));
         return b.build();
     }

@@ -62,7 +62,7 @@ public final class TransportPipeline implements AutoCloseable {
             steps.add(new CircuitBreakerStep(breaker, wait, route.hostPort(), config.clock(), metrics));
         }
         steps.add(new RetryStep(retry, config.callTimeout(), config.clock(), config.sleeper(), metrics));
-        steps.add(new ObservationStep(metrics, route.via()));
+        steps.add(new ObservationStep(metrics, route.via(), config.observationRegistry()));
         steps.add(new ErrorDecodingStep(errors, route));
         steps.add(new ApacheExchangeStep(http, timers, config, route, errors));
         return steps;
