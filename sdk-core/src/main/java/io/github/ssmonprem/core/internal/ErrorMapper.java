@@ -225,7 +225,7 @@ public final class ErrorMapper {
             return new ResourceNotFoundException(target + ": HTTP 404 Not Found " + (noRoute ? "(" + message + ")"
                     : error.isHtml() ? "with an HTML page from the web server" : "without an SSM On-Prem error body")
                     + ": no such route on this server, so the base URL's path is probably wrong." + idNote,
-                    "The base URL's path is wrong: give baseUrl as the server's address with no path (https://host:8443), or"
+                    "Check the base URL: its path is wrong. Give baseUrl as the server's address with no path (https://host:8443), or"
                             + " with the prefix your reverse proxy really serves SSM On-Prem under; the SDK adds the routes"
                             + " (/backend/oauth/token, /backend/api/...) itself.",
                     status, code, message, requestId);
