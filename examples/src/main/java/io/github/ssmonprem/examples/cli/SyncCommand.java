@@ -42,8 +42,6 @@ final class SyncCommand extends ServerCommand {
         if (account == null && !virtualAccounts.isEmpty()) {
             throw new UsageError("--virtual-account needs a smart account.", "Give --account DOMAIN (or set SSM_ACCOUNT) with it.");
         }
-        List<AccountSelection> accounts = account == null ? everyAccount()
-                : List.of(new AccountSelection(account, virtualAccounts));
         java.time.Duration leaseTime = leaseTime();
         Optional<SyncLock> lock = lock();
         Optional<SyncLease> lease = Optional.empty();
@@ -62,17 +60,21 @@ final class SyncCommand extends ServerCommand {
             }
         }
         boolean succeeded = false;
-        try (LeaseRenewal renewal = new LeaseRenewal(lease.orElse(null), leaseTime);
-                SsmSyncClient client = durableClient(accounts)) {
-            if (account != null) {
-                checkVirtualAccounts(client, account, virtualAccounts);
-            }
-            SyncResult result = lease.isPresent() ? client.sync(lease.get()) : client.sync();
-            succeeded = result.isSuccess();
-            print(out, result);
-            warnIfNeeded(client);
-            if (!result.isSuccess()) {
-                throw result.error();
+        try (LeaseRenewal renewal = new LeaseRenewal(lease.orElse(null), leaseTime)) {
+            // Only once this host may sync: a host that waits for another's lock sends nothing.
+            List<AccountSelection> accounts = account == null ? everyAccount()
+                    : List.of(new AccountSelection(account, virtualAccounts));
+            try (SsmSyncClient client = durableClient(accounts)) {
+                if (account != null) {
+                    checkVirtualAccounts(client, account, virtualAccounts);
+                }
+                SyncResult result = lease.isPresent() ? client.sync(lease.get()) : client.sync();
+                succeeded = result.isSuccess();
+                print(out, result);
+                warnIfNeeded(client);
+                if (!result.isSuccess()) {
+                    throw result.error();
+                }
             }
         } finally {
             if (lease.isPresent()) {
