@@ -35,6 +35,7 @@ import io.github.ssmonprem.sync.UsageDeliveryException;
  *   <tr><td>7</td><td>TLS certificate or host name failure</td></tr>
  *   <tr><td>8</td><td>proxy authentication failure</td></tr>
  *   <tr><td>9</td><td>{@code ssm status}: dead letters or quarantined entries wait for an operator</td></tr>
+ *   <tr><td>10</td><td>{@code ssm status}: the last sync failed (checked before 9)</td></tr>
  * </table>
  */
 public final class ExitCodes {
@@ -62,6 +63,11 @@ public final class ExitCodes {
      * ({@code ssm usage list}).
      */
     public static final int NEEDS_ATTENTION = 9;
+    /**
+     * {@code ssm status}: the last sync failed (its error is printed); takes precedence over
+     * {@link #NEEDS_ATTENTION}.
+     */
+    public static final int LAST_SYNC_FAILED = 10;
 
     private ExitCodes() {
     }
