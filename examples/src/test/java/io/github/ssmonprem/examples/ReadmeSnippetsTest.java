@@ -98,10 +98,26 @@ class ReadmeSnippetsTest {
         return String.join("\n", out);
     }
 
+    /** The reference documents README links to, whose Java snippets are checked the same way. */
+    static final Path DOCS = Path.of("..", "docs");
+
     @Test
     void everyJavaSnippetOfTheReadmeIsItsCompiledSourceRegion() throws IOException {
         List<Snippet> snippets = javaSnippets(Files.readAllLines(README, StandardCharsets.UTF_8));
         assertFalse(snippets.isEmpty(), "README.md has Java snippets");
+        assertSnippetsMatch(snippets);
+    }
+
+    @Test
+    void everyJavaSnippetOfTheReferenceDocumentsIsItsCompiledSourceRegion() throws IOException {
+        try (java.util.stream.Stream<Path> docs = Files.list(DOCS)) {
+            for (Path doc : docs.filter(d -> d.toString().endsWith(".md")).sorted().toList()) {
+                assertSnippetsMatch(javaSnippets(Files.readAllLines(doc, StandardCharsets.UTF_8)));
+            }
+        }
+    }
+
+    private static void assertSnippetsMatch(List<Snippet> snippets) throws IOException {
         for (Snippet snippet : snippets) {
             Path source = SNIPPETS.resolve(snippet.file());
             assertTrue(Files.isRegularFile(source), "README.md line " + snippet.line() + " names " + source + ", which is missing");

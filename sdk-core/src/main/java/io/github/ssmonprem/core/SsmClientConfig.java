@@ -5,6 +5,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.internal.ConfigRules;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +55,7 @@ public final class SsmClientConfig {
     private final CircuitBreakerConfig circuitBreakerConfig;
     private final boolean circuitBreakerEnabled;
     private final MeterRegistry meterRegistry;
+    private final ObservationRegistry observationRegistry;
     private final Clock clock;
     private final Sleeper sleeper;
     private final long maxResponseBytes;
@@ -81,6 +83,7 @@ public final class SsmClientConfig {
         this.circuitBreakerConfig = b.circuitBreakerConfig;
         this.circuitBreakerEnabled = b.circuitBreakerEnabled;
         this.meterRegistry = b.meterRegistry;
+        this.observationRegistry = b.observationRegistry == null ? ObservationRegistry.NOOP : b.observationRegistry;
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.maxResponseBytes = b.maxResponseBytes;
@@ -120,6 +123,7 @@ public final class SsmClientConfig {
         b.circuitBreakerConfig = circuitBreakerConfig;
         b.circuitBreakerEnabled = circuitBreakerEnabled;
         b.meterRegistry = meterRegistry;
+        b.observationRegistry = observationRegistry;
         b.clock = clock;
         b.sleeper = sleeper;
         b.maxResponseBytes = maxResponseBytes;
@@ -276,6 +280,16 @@ public final class SsmClientConfig {
     }
 
     /**
+     * Returns the registry of the Micrometer Observations the SDK makes: {@code ssm.client.request} per
+     * HTTP attempt, {@code ssm.sync} per sync run; {@link ObservationRegistry#NOOP} (the default) costs nothing.
+     *
+     * @return the observation registry
+     */
+    public ObservationRegistry observationRegistry() {
+        return observationRegistry;
+    }
+
+    /**
      * Returns the clock for expiry and {@code Retry-After} dates.
      *
      * @return the clock for expiry and {@code Retry-After} dates
@@ -342,6 +356,7 @@ public final class SsmClientConfig {
         private CircuitBreakerConfig circuitBreakerConfig = ConfigRules.defaultCircuitBreaker();
         private boolean circuitBreakerEnabled = true;
         private MeterRegistry meterRegistry;
+        private ObservationRegistry observationRegistry;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.system();
         private long maxResponseBytes = 64L * 1024 * 1024;
@@ -565,6 +580,18 @@ public final class SsmClientConfig {
          */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * Sets where the SDK's Micrometer Observations go (with Spring Boot's tracing, each becomes a span);
+         * null (the default) makes none.
+         *
+         * @param registry the observation registry; null (the default) makes none
+         * @return this builder
+         */
+        public Builder observationRegistry(ObservationRegistry registry) {
+            this.observationRegistry = registry;
             return this;
         }
 

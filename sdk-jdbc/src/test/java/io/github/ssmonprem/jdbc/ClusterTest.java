@@ -35,7 +35,7 @@ class ClusterTest {
     Path logs;
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);   // child JVMs on a loaded machine
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);   // three child JVMs start on a loaded machine
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting until " + what);

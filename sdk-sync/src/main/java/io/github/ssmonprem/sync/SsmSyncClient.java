@@ -31,6 +31,9 @@ import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.core.internal.Meters;
+import io.github.ssmonprem.core.internal.SdkMdc;
+import io.github.ssmonprem.core.internal.SdkObservations;
+import io.micrometer.observation.Observation;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -483,7 +487,28 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         }
     }
 
+    /**
+     * One sync, observed: the observation {@code ssm.sync} around it (outcome {@code success} or
+     * {@code failure}), and the MDC keys {@code ssm.sync.id} and {@code ssm.node} on its thread until it ends.
+     */
     private SyncResult run(SyncLease lease) {
+        Observation observation = SdkObservations.start(http.config().observationRegistry(), SdkObservations.SYNC, "ssm sync");
+        try (SdkMdc.Scope mdc = SdkMdc.put(SdkMdc.SYNC_ID, UUID.randomUUID().toString()).and(SdkMdc.put(SdkMdc.NODE, nodeName));
+                Observation.Scope scope = observation.openScope()) {
+            SyncResult result = runSync(lease);
+            if (result.isSuccess()) {
+                SdkObservations.stop(observation, "success");
+            } else {
+                SdkObservations.fail(observation, result.error(), "failure");
+            }
+            return result;
+        } catch (RuntimeException | Error e) {
+            SdkObservations.fail(observation, e, "failure");
+            throw e;
+        }
+    }
+
+    private SyncResult runSync(SyncLease lease) {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
         Map<String, LicenseChanges> changes = new LinkedHashMap<>();
@@ -569,7 +594,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
                 throw new SyncDeadlineExceededException("licenses", deadline.at(), deadline.limit(),
                         "the pull stopped before smart account " + selection.account() + "; " + pulled[0] + " licenses pulled", null);
             }
-            try {
+            try (SdkMdc.Scope account = SdkMdc.put(SdkMdc.ACCOUNT, selection.account())) {
                 List<License> current;
                 try (Stream<License> stream = licenses.stream(selection.account(), selection.virtualAccounts(), deadline)) {
                     current = stream.collect(Collectors.toList());

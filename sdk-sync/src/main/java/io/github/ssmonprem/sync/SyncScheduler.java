@@ -2,6 +2,7 @@ package io.github.ssmonprem.sync;
 
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.sync.internal.FailureStreakLog;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLock;
 import io.github.ssmonprem.sync.lock.SyncLockException;
@@ -112,6 +113,8 @@ public final class SyncScheduler implements AutoCloseable {
     /** When the next scheduled run (not a lock poll) is due; kept across on-demand runs. */
     private Instant plannedRunAt;
     private int consecutiveFailures;
+    /** Guarded by {@link #lock}. */
+    private final FailureStreakLog failureLog = new FailureStreakLog(LOG);
     private boolean started;
     private boolean closed;
 
@@ -402,7 +405,7 @@ public final class SyncScheduler implements AutoCloseable {
             LOG.error("{}; the schedule goes on after the failure back-off", message, e);
             return new SsmException(message + " (" + e.getMessage() + ").",
                     "A library on the class path is not the version the SDK was built with (usually an older HttpClient"
-                            + " 5 or HttpCore 5: the SDK needs HttpClient 5.6 and HttpCore 5.4); align the versions.", false, e);
+                            + " 5 or HttpCore 5: the SDK needs HttpClient 5.4 and HttpCore 5.3 or newer); align the versions.", false, e);
         }
         if (e instanceof Error) {
             LOG.error("{}; the schedule goes on after the failure back-off", message, e);
@@ -434,6 +437,7 @@ public final class SyncScheduler implements AutoCloseable {
             synchronized (lock) {
                 running = null;
                 consecutiveFailures = 0;
+                failureLog.succeeded();
                 Duration spread = jitter.isZero() ? Duration.ZERO
                         : Duration.ofMillis((long) (random.nextDouble() * jitter.toMillis()));
                 scheduleLocked(period.minus(sinceClusterSuccess).plus(spread));
@@ -446,6 +450,7 @@ public final class SyncScheduler implements AutoCloseable {
             running = null;
             if (result.isSuccess()) {
                 consecutiveFailures = 0;
+                failureLog.succeeded();
                 Instant planned = plannedRunAt;
                 if (onDemand && planned != null && planned.isAfter(clock.instant())) {
                     // An on-demand run keeps the schedule: the next run stays where it was planned.
@@ -461,7 +466,7 @@ public final class SyncScheduler implements AutoCloseable {
                         && planned.isBefore(clock.instant().plus(wait))) {
                     wait = Duration.between(clock.instant(), planned);
                 }
-                LOG.info("SSM sync failed ({}); retrying in {} min", result.outcome().errorType(), wait.toMinutes());
+                failureLog.failed(result, wait);
                 scheduleLocked(wait);
             }
         }

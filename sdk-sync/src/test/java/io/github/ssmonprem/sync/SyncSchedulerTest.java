@@ -243,4 +243,25 @@ class SyncSchedulerTest {
         CompletableFuture.runAsync(s::close).get(10, TimeUnit.SECONDS);
         release.countDown();
     }
+
+    @Test
+    void aFailureStreakIsOneWarningWithTheCauseAndWhatToDoThenOneInfoOnRecovery() {
+        RecordingTask task = new RecordingTask();
+        task.failuresLeft.set(3);
+        io.github.ssmonprem.core.testing.LogCapture.clear();
+        try (SyncScheduler s = scheduler(task).initialDelay(Duration.ofMinutes(1)).jitter(Duration.ZERO).build().start()) {
+            executor.advance(Duration.ofMinutes(1));
+            executor.advance(Duration.ofMinutes(15));
+            executor.advance(Duration.ofMinutes(30));
+            executor.advance(Duration.ofMinutes(60));
+            assertEquals(4, task.runs.size(), "three failures, then a success");
+        }
+        List<String> lines = io.github.ssmonprem.core.testing.LogCapture.linesOf(SyncScheduler.class.getName());
+        List<String> warnings = lines.stream().filter(l -> l.contains(" WARN ")).toList();
+        assertEquals(1, warnings.size(), String.join("\n", lines));
+        assertTrue(warnings.get(0).contains("SSM sync failed: 502 from nginx What to do: wait Retrying in 15 min"), warnings.get(0));
+        List<String> infos = lines.stream().filter(l -> l.contains(" INFO ")).toList();
+        assertEquals(List.of(SyncScheduler.class.getName() + " INFO SSM sync succeeded again after 3 failed attempts"), infos);
+        assertEquals(2, lines.stream().filter(l -> l.contains(" DEBUG SSM sync failed again")).count());
+    }
 }

@@ -84,6 +84,16 @@ public final class ConnectionOptions {
     }
 
     /**
+     * The CA file: {@code --ca-cert}, else {@code SSM_CA_CERT}.
+     *
+     * @param env the environment
+     * @return the file, if one is given
+     */
+    public Optional<Path> caCertPath(Map<String, String> env) {
+        return caCert != null ? Optional.of(caCert) : Optional.ofNullable(env(env, "SSM_CA_CERT")).map(Path::of);
+    }
+
+    /**
      * @param env the environment
      * @return the server URL
      * @throws UsageError when none is given
@@ -106,7 +116,7 @@ public final class ConnectionOptions {
     public SsmClientConfig.Builder config(Map<String, String> env) {
         SsmClientConfig.Builder b = SsmClientConfig.builder().baseUrl(url(env)).allowPlainHttp(allowHttp);
         proxy(env).ifPresentOrElse(b::proxy, b::noProxy);
-        Path ca = caCert != null ? caCert : Optional.ofNullable(env(env, "SSM_CA_CERT")).map(Path::of).orElse(null);
+        Path ca = caCertPath(env).orElse(null);
         if (ca != null) {
             b.tls(TlsConfig.trustPemFile(ca));
         }

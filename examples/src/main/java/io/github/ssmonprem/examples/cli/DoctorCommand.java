@@ -148,8 +148,8 @@ final class DoctorCommand extends ServerCommand {
         } catch (Exception e) {
             long ms = (System.nanoTime() - start) / 1_000_000;
             exitCode = ExitCodes.OTHER;
-            record(out, new Step(name, Status.FAIL, ms, e.getClass().getSimpleName() + ": "
-                    + Redactor.redact(String.valueOf(e.getMessage())), "See the message; run with --verbose for details."));
+            record(out, new Step(name, Status.FAIL, ms, Redactor.redact(String.valueOf(e.getMessage())),
+                    "See the message; run with --verbose for details."));
         }
     }
 
@@ -180,7 +180,13 @@ final class DoctorCommand extends ServerCommand {
         port = url.getPort() > 0 ? url.getPort() : ("https".equals(url.getScheme()) ? 443 : 80);
         proxy = config.proxy().filter(p -> p.appliesTo(host)).orElse(null);
         return url + (proxy != null ? " via proxy " + proxy.address() : " (direct, no proxy)")
-                + ("https".equals(url.getScheme()) ? ", trusting " + config.tls() : ", plain HTTP");
+                + ("https".equals(url.getScheme()) ? ", trusting " + trust() : ", plain HTTP");
+    }
+
+    /** What the client trusts, in the operator's words: the --ca-cert file or the JVM's trust store. */
+    private String trust() {
+        return config.tls().isSystemDefault() ? "the JVM's trust store (no --ca-cert)"
+                : "the CA file " + connection.caCertPath(env()).map(Object::toString).orElse("given with --ca-cert");
     }
 
     private String checkDns() throws StepFailure {
@@ -216,7 +222,7 @@ final class DoctorCommand extends ServerCommand {
                             + "that port (8443 by default)") + " and that no firewall rejects the connection.",
                     ExitCodes.UNAVAILABLE);
         } catch (IOException e) {
-            throw new StepFailure("The connection to the " + peer + " failed: " + e.getClass().getSimpleName() + ".",
+            throw new StepFailure("The connection to the " + peer + " failed: " + e.getMessage() + ".",
                     "Check the network path to " + peer + ".", ExitCodes.UNAVAILABLE);
         }
     }
@@ -346,9 +352,8 @@ final class DoctorCommand extends ServerCommand {
                     "Renew the SSM On-Prem certificate, and check this machine's clock.", ExitCodes.TLS);
         }
         if (rejected[0] != null) {
-            throw new StepFailure("The server certificate is not trusted by " + config.tls() + " (" + facts + ").",
-                    "Export the CA that issued it (" + issuer + ") as PEM and pass it with --ca-cert FILE "
-                            + "(TlsConfig.trustPemFile in Java).", ExitCodes.TLS);
+            throw new StepFailure("The server certificate is not trusted by " + trust() + " (" + facts + ").",
+                    "Export the CA that issued it (" + issuer + ") as PEM and pass it with --ca-cert FILE.", ExitCodes.TLS);
         }
         try {
             new DefaultHostnameVerifier().verify(host, leaf);

@@ -20,8 +20,13 @@ final class EmulatorCommand extends BaseCommand {
     @Option(names = "--http", description = "serve plain HTTP instead of HTTPS")
     boolean http;
 
-    @Option(names = "--ca-out", description = "where to write the emulator's CA certificate (default: a temporary file, removed when the emulator stops)")
+    @Option(names = "--ca-out", description = "where to write the emulator's CA certificate, kept when the emulator stops "
+            + "(default: a temporary file, removed when the emulator stops unless --keep-ca)")
     Path caOut;
+
+    @Option(names = "--keep-ca", description = "keep the temporary CA file when the emulator stops, so a client configured "
+            + "with it then sees a server that is down, not a missing CA file")
+    boolean keepCa;
 
     @Option(names = "--stop-after", hidden = true, description = "stop after this many seconds (for tests)")
     Long stopAfterSeconds;
@@ -42,7 +47,7 @@ final class EmulatorCommand extends BaseCommand {
             StringBuilder exports = new StringBuilder("export SSM_URL=" + emulator.url());
             if (!http) {
                 Path ca = caOut != null ? caOut : Files.createTempFile("ssm-emulator-ca", ".pem");
-                if (caOut == null) {
+                if (caOut == null && !keepCa) {
                     temporaryCa = ca;
                     ca.toFile().deleteOnExit();   // also on Ctrl-C: the temporary CA file does not outlive the emulator
                 }

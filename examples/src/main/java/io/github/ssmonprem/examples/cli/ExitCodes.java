@@ -37,6 +37,7 @@ import io.github.ssmonprem.sync.usage.UsageDeliveryException;
  *   <tr><td>8</td><td>proxy authentication failure</td></tr>
  *   <tr><td>9</td><td>dead letters or quarantined entries wait for an operator ({@code ssm status}; {@code ssm usage push}
  *       of a report the server refused for good)</td></tr>
+ *   <tr><td>10</td><td>{@code ssm status}: the last sync failed (checked before 9)</td></tr>
  *   <tr><td>11</td><td>{@code ssm usage push}: uploaded, the acknowledgement has not come yet; {@code ssm sync} polls for it</td></tr>
  * </table>
  */
@@ -65,6 +66,11 @@ public final class ExitCodes {
      * ({@code ssm usage list}).
      */
     public static final int NEEDS_ATTENTION = 9;
+    /**
+     * {@code ssm status}: the last sync failed (its error is printed); takes precedence over
+     * {@link #NEEDS_ATTENTION}.
+     */
+    public static final int LAST_SYNC_FAILED = 10;
     /** {@code ssm usage push}: uploaded, the acknowledgement has not come yet; {@code ssm sync} polls for it. */
     public static final int AWAITING_ACKNOWLEDGEMENT = 11;
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "licenses", description = "List the licenses of a smart account (every page)")
 final class LicensesCommand extends ServerCommand {
 
-    @Option(names = "--account", required = true, description = "smart account domain")
+    @Option(names = "--account", description = "smart account domain (env SSM_ACCOUNT)")
     String account;
 
     @Option(names = "--virtual-account", description = "a virtual account (repeatable; none: all)")
@@ -25,6 +25,12 @@ final class LicensesCommand extends ServerCommand {
         int count = 0;
         int outOfCompliance = 0;
         List<License> collected = out.json() ? new ArrayList<>() : null;
+        String account = account(this.account);
+        if (account == null) {
+            throw new UsageError("No smart account given: --account is missing and SSM_ACCOUNT is not set.",
+                    "Give --account DOMAIN or set SSM_ACCOUNT (`ssm accounts` lists the accounts this grant can see; see"
+                            + " `ssm licenses --help`).");
+        }
         try (SsmSyncClient client = readOnlyClient()) {
             checkVirtualAccounts(client, account, virtualAccounts);
             try (Stream<License> licenses = client.streamLicenses(account, virtualAccounts)) {

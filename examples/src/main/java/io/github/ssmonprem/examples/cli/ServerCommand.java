@@ -78,6 +78,20 @@ abstract class ServerCommand extends StateCommand {
         }
     }
 
+    /**
+     * The smart account to use: {@code --account}, else {@code SSM_ACCOUNT}, else none.
+     *
+     * @param option the {@code --account} value, or null
+     * @return the account domain, or null when neither is given
+     */
+    String account(String option) {
+        if (option != null && !option.isBlank()) {
+            return option;
+        }
+        String fromEnv = env().get("SSM_ACCOUNT");
+        return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.trim();
+    }
+
     /** A client for read-only calls, which touch no state on disk. */
     SsmSyncClient readOnlyClient() {
         return SsmSyncClient.builder().config(connection.config(env()).build()).grant(connection.grant(env()))

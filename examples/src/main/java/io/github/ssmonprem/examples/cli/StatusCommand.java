@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 
 /** {@code ssm status}: the state an operator or a monitoring check looks at, from the state alone. */
 @Command(name = "status", description = "Show the last sync's outcome and how many usage reports are pending, dead and "
-        + "quarantined; reads the state only, no server needed. Exit code 9 when dead letters or quarantined entries "
-        + "wait for an operator")
+        + "quarantined; reads the state only, no server needed. Exit code 10 when the last sync failed, else 9 when dead "
+        + "letters or quarantined entries wait for an operator")
 final class StatusCommand extends StateCommand {
 
     @Override
@@ -29,7 +29,7 @@ final class StatusCommand extends StateCommand {
             out.line("State: " + stateDescription());
             out.line("  last sync:    " + (last == null ? "never"
                     : (last.success() ? "succeeded" : "FAILED") + " at " + Output.instant(last.finishedAt())
-                            + (last.success() || last.errorType() == null ? "" : " (" + last.errorType() + ": " + last.errorMessage() + ")")));
+                            + (last.success() || last.errorMessage() == null ? "" : ": " + Vocabulary.translate(last.errorMessage()))));
             out.line("  pending:      " + status.pending());
             out.line("  acks to take: " + status.acknowledgements() + (status.acknowledgements() == 0 ? ""
                     : " (`ssm usage acks --out DIR` writes them for the devices)"));
@@ -41,6 +41,9 @@ final class StatusCommand extends StateCommand {
             extraLines(out);
             if (status.needsAttention()) {
                 out.line(attention(status.dead(), status.quarantined()));
+            }
+            if (last != null && !last.success()) {
+                out.line("warning: the last sync failed; run `ssm sync` to retry, or `ssm doctor` to find the cause.");
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("state", stateDescription());
@@ -62,6 +65,9 @@ final class StatusCommand extends StateCommand {
             extraDocument(doc);
             doc.put("needsAttention", status.needsAttention());
             out.document(doc);
+            if (last != null && !last.success()) {
+                return ExitCodes.LAST_SYNC_FAILED;
+            }
             return status.needsAttention() ? ExitCodes.NEEDS_ATTENTION : ExitCodes.OK;
         } finally {
             store.close();

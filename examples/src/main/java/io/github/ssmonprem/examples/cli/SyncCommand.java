@@ -29,7 +29,8 @@ final class SyncCommand extends ServerCommand {
             + "so it is how soon another host takes over when this one dies mid-sync")
     Integer lockLeaseSeconds;
 
-    @Option(names = "--account", description = "smart account domain (omit to deliver pending usage only)")
+    @Option(names = "--account", description = "smart account domain (env SSM_ACCOUNT; neither: every account the grant "
+            + "can see)")
     String account;
 
     @Option(names = "--virtual-account", description = "a virtual account (repeatable; none: all)")
@@ -37,7 +38,10 @@ final class SyncCommand extends ServerCommand {
 
     @Override
     int execute(Output out) {
-        List<AccountSelection> accounts = account == null ? List.of() : List.of(new AccountSelection(account, virtualAccounts));
+        String account = account(this.account);
+        if (account == null && !virtualAccounts.isEmpty()) {
+            throw new UsageError("--virtual-account needs a smart account.", "Give --account DOMAIN (or set SSM_ACCOUNT) with it.");
+        }
         java.time.Duration leaseTime = leaseTime();
         Optional<SyncLock> lock = lock();
         Optional<SyncLease> lease = Optional.empty();
@@ -56,17 +60,21 @@ final class SyncCommand extends ServerCommand {
             }
         }
         boolean succeeded = false;
-        try (LeaseRenewal renewal = new LeaseRenewal(lease.orElse(null), leaseTime);
-                SsmSyncClient client = durableClient(accounts)) {
-            if (account != null) {
-                checkVirtualAccounts(client, account, virtualAccounts);
-            }
-            SyncResult result = lease.isPresent() ? client.sync(lease.get()) : client.sync();
-            succeeded = result.isSuccess();
-            print(out, result);
-            warnIfNeeded(client);
-            if (!result.isSuccess()) {
-                throw result.error();
+        try (LeaseRenewal renewal = new LeaseRenewal(lease.orElse(null), leaseTime)) {
+            // Only once this host may sync: a host that waits for another's lock sends nothing.
+            List<AccountSelection> accounts = account == null ? everyAccount()
+                    : List.of(new AccountSelection(account, virtualAccounts));
+            try (SsmSyncClient client = durableClient(accounts)) {
+                if (account != null) {
+                    checkVirtualAccounts(client, account, virtualAccounts);
+                }
+                SyncResult result = lease.isPresent() ? client.sync(lease.get()) : client.sync();
+                succeeded = result.isSuccess();
+                print(out, result);
+                warnIfNeeded(client);
+                if (!result.isSuccess()) {
+                    throw result.error();
+                }
             }
         } finally {
             if (lease.isPresent()) {
@@ -74,6 +82,27 @@ final class SyncCommand extends ServerCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Without --account or SSM_ACCOUNT: every smart account the grant can see, all their virtual accounts.
+     * A grant that sees none is an error, not a sync that pulls nothing and succeeds.
+     */
+    private List<AccountSelection> everyAccount() {
+        List<io.github.ssmonprem.sync.model.Account> visible;
+        try (SsmSyncClient client = readOnlyClient()) {
+            visible = client.listAccounts();
+        }
+        if (visible.isEmpty()) {
+            throw new UsageError("No --account given, and the grant can see no smart account to sync.",
+                    "Give --account DOMAIN (or set SSM_ACCOUNT), and check in SSM On-Prem that the grant's user has access to"
+                            + " a smart account.");
+        }
+        List<AccountSelection> all = visible.stream().map(a -> new AccountSelection(a.accountDomain(), List.of())).toList();
+        root().err().println("No --account given: syncing every smart account the grant can see ("
+                + String.join(", ", all.stream().map(AccountSelection::account).toList()) + ").");
+        root().err().flush();
+        return all;
     }
 
     private java.time.Duration leaseTime() {

@@ -2,6 +2,7 @@ package io.github.ssmonprem.examples.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Translates the SDK's setting names (as its builders spell them) into the command line's options and
@@ -28,8 +29,19 @@ final class Vocabulary {
         TERMS.put("clientId", "--client-id (SSM_CLIENT_ID)");
         TERMS.put("username", "--username (SSM_USERNAME)");
         TERMS.put("tls", "--ca-cert (SSM_CA_CERT)");
+        TERMS.put("attemptTimeout", "--timeout");
+        TERMS.put("callTimeout", "--deadline");
+        TERMS.put("maxConnections", "the connection pool size");
+        TERMS.put("connectionRequestTimeout", "--timeout");
     }
 
+    /** A setting's name as a word in a sentence ("raise connectTimeout"), not part of a longer word. */
+    private static final Pattern CAMEL_WORD = Pattern.compile("\\b(baseUrl|connectTimeout|responseTimeout|attemptTimeout|callTimeout"
+            + "|maxConnections|connectionRequestTimeout|allowPlainHttp)\\b");
+
+    /** SDK phrases that name the Java API beside the command line's own way: dropped, the rest of the sentence says it. */
+    private static final java.util.List<String> JAVA_ASIDES = java.util.List.of("TlsConfig.trustPemFile(path) in Java, ",
+            "ProxyConfig.credentials, or ", "ProxyConfig.credentials, ");
     private Vocabulary() {
     }
 
@@ -50,7 +62,13 @@ final class Vocabulary {
      * @return the text in the command line's vocabulary
      */
     static String translate(String text) {
+        if (text == null) {
+            return null;
+        }
         String result = text;
+        for (String aside : JAVA_ASIDES) {
+            result = result.replace(aside, "");
+        }
         for (Map.Entry<String, String> term : TERMS.entrySet()) {
             result = result.replace("call " + term.getKey(), "give " + term.getValue())
                     .replace("'" + term.getKey() + "'", term.getValue());
@@ -58,6 +76,6 @@ final class Vocabulary {
                 result = result.replace(term.getKey(), term.getValue());
             }
         }
-        return result;
+        return CAMEL_WORD.matcher(result).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(option(m.group(1))));
     }
 }

@@ -62,7 +62,7 @@ public final class SsmHttpClient implements AutoCloseable {
      * @param config the configuration
      * @return the transport; close it when done
      * @throws SsmConfigurationException when the TLS settings cannot be applied, or the Apache HttpClient on the
-     *     class path is older than 5.6
+     *     class path is older than 5.4 (HttpCore older than 5.3)
      */
     public static SsmHttpClient create(SsmClientConfig config) {
         return new SsmHttpClient(config);

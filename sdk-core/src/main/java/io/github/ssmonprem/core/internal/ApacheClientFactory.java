@@ -49,7 +49,7 @@ public final class ApacheClientFactory {
      * @param timers the scheduler that bounds each TLS handshake as a whole by {@code connectTimeout}
      * @return the pool; close it with the client
      * @throws SsmConfigurationException when the TLS context cannot be created, or the HttpClient on
-     *     the class path is older than the SDK needs ({@link HttpClientVersionCheck})
+     *     the class path is older than the SDK runs on ({@link HttpClientVersionCheck})
      */
     public static PoolingHttpClientConnectionManager pool(SsmClientConfig config, ScheduledExecutorService timers) {
         HttpClientVersionCheck.verify();
@@ -92,6 +92,8 @@ public final class ApacheClientFactory {
             scope.clientContext.setAttribute(TARGET_REACHED, Boolean.TRUE);
             return chain.proceed(req, scope);
         });
+        WireLog wireLog = new WireLog();
+        builder.addRequestInterceptorLast(wireLog).addResponseInterceptorFirst(wireLog);
         if (proxy != null) {
             builder.setRoutePlanner(new NonProxyAwareRoutePlanner(proxy));
             if (proxy.username().isPresent()) {

@@ -69,6 +69,10 @@ public final class ErrorMapper {
         this.maxRetryAfter = maxRetryAfter;
     }
 
+    /** What to do when a plain {@code http://} URL reached a port that speaks TLS. */
+    static final String HTTP_TO_TLS_PORT = "The base URL says http:// but this port most likely speaks HTTPS (SSM On-Prem"
+            + " listens with TLS on 8443): use https:// in baseUrl.";
+
     /**
      * Maps an I/O failure.
      *
@@ -152,10 +156,12 @@ public final class ErrorMapper {
                     target + via + ": no answer within responseTimeout.",
                     "The server is slow or stuck: check its load and services, or raise responseTimeout.", e);
         }
+        boolean plainHttp = target.contains(" http://");
         if (find(e, NoHttpResponseException.class) != null) {
             return new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
                     target + via + ": the server closed the connection without answering.",
-                    "Usually transient (a restart or an idle-connection reset); if it persists, check the web server's and proxy's logs.", e);
+                    plainHttp ? HTTP_TO_TLS_PORT
+                            : "Usually transient (a restart or an idle-connection reset); if it persists, check the web server's and proxy's logs.", e);
         }
         SSLException ssl = find(e, SSLException.class);
         if (ssl != null && find(e, EOFException.class) == null && find(e, SocketException.class) == null) {
@@ -168,12 +174,14 @@ public final class ErrorMapper {
         if (protocol != null) {
             return new MalformedResponseException(target + via + ": the answer is not valid HTTP: "
                     + Redactor.redact(protocol.getMessage()) + ".",
-                    "Check that the URL points at the SSM On-Prem HTTPS port, not another service.", 0, "");
+                    plainHttp ? HTTP_TO_TLS_PORT : "Check that the URL points at SSM On-Prem itself (its HTTPS port, 8443 by"
+                            + " default), not another service.", 0, "");
         }
         if (e instanceof ConnectionClosedException || find(e, SocketException.class) != null || find(e, EOFException.class) != null) {
             return new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
                     target + via + ": the connection was closed or reset: " + Redactor.redact(String.valueOf(e.getMessage())) + ".",
-                    "Usually transient; if it persists, check the server's web server and any proxy or firewall in between.", e);
+                    plainHttp ? HTTP_TO_TLS_PORT
+                            : "Usually transient; if it persists, check the server's web server and any proxy or firewall in between.", e);
         }
         return new ConnectionFailedException(ConnectionFailedException.Reason.OTHER,
                 target + via + ": " + e.getClass().getSimpleName() + ": " + Redactor.redact(String.valueOf(e.getMessage())) + ".",
@@ -250,15 +258,20 @@ public final class ErrorMapper {
                             + "and virtual accounts in SSM On-Prem.",
                     status, code, message, requestId);
         }
-        if (status == 404 && (error.isHtml() || "Not Found".equalsIgnoreCase(code) || error.response().body().length == 0)) {
+        if (status == 400 && error.response().bodyAsString().contains("plain HTTP request was sent to HTTPS port")) {
+            return new SsmServiceException(target + ": HTTP 400 from the web server: the plain HTTP request was sent to its"
+                    + " HTTPS port." + idNote, HTTP_TO_TLS_PORT, false, status, code, message, requestId);
+        }
+        boolean noRoute = message != null && (message.startsWith("No route matches") || message.startsWith("Routing Error"));
+        if (status == 404 && (noRoute || error.isHtml() || "Not Found".equalsIgnoreCase(code) || error.response().body().length == 0)) {
             // nginx's HTML page, or Rails's generic {"status":404,"error":"Not Found"}: no such route there,
             // unlike SSM On-Prem's own 404s, which carry its JSON error body.
-            return new ResourceNotFoundException(target + ": HTTP 404 Not Found " + (error.isHtml()
-                    ? "with an HTML page from the web server" : "without an SSM On-Prem error body")
+            return new ResourceNotFoundException(target + ": HTTP 404 Not Found " + (noRoute ? "(" + message + ")"
+                    : error.isHtml() ? "with an HTML page from the web server" : "without an SSM On-Prem error body")
                     + ": no such route on this server, so the base URL's path is probably wrong." + idNote,
-                    "Check the base URL: it is the server's address with no path (https://host:8443), or with the prefix "
-                            + "your reverse proxy really serves SSM On-Prem under; routes such as /backend/oauth/token are "
-                            + "added by the SDK (SsmRoutes).",
+                    "Check the base URL: its path is wrong. Give baseUrl as the server's address with no path (https://host:8443), or"
+                            + " with the prefix your reverse proxy really serves SSM On-Prem under; the SDK adds the routes"
+                            + " (/backend/oauth/token, /backend/api/...) itself.",
                     status, code, message, requestId);
         }
         if (status == 404) {

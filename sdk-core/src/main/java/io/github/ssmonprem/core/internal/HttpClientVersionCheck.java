@@ -1,23 +1,29 @@
 package io.github.ssmonprem.core.internal;
 
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
-import java.lang.reflect.Modifier;
+import java.net.Socket;
 import java.util.Optional;
+import javax.net.ssl.SSLSocket;
 import org.apache.hc.core5.util.VersionInfo;
 
 /**
- * Refuses Apache HttpClient older than 5.6 before the first request. The SDK keeps headers and bodies
- * out of HttpClient's wire log with a subclass of {@code DefaultManagedHttpClientConnection}
- * ({@link QuietConnectionFactory}), a class that is {@code final} before 5.6: on 5.5 the first
- * connection would fail with an {@link IncompatibleClassChangeError}. Spring Boot 3.5 and 4.0 manage
- * 5.5.x, so an application that lets Boot pick the version meets this.
+ * Refuses, before the first request, an Apache HttpClient 5 or HttpCore 5 the transport cannot run on:
+ * HttpClient older than 5.4 (no {@code DefaultClientTlsStrategy}, which carries the per-client trust and
+ * the bounded TLS handshake) or an HttpCore older than 5.3 (no binding of a TLS socket over its base
+ * socket). Every newer release runs, 5.5.1 and 5.5.2 (Spring Boot 3.5 and 4.0) and 5.6 included. The
+ * check looks for what the SDK uses, not only at version numbers, so a repackaged HttpClient that has
+ * it passes.
  */
 public final class HttpClientVersionCheck {
 
     /** The oldest HttpClient the SDK runs on. */
-    public static final String MINIMUM = "5.6";
+    public static final String MINIMUM = "5.4";
 
-    static final String CONNECTION_CLASS = "org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection";
+    /** The oldest HttpCore the SDK runs on. */
+    public static final String MINIMUM_CORE = "5.3";
+
+    static final String TLS_STRATEGY_CLASS = "org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy";
+    static final String CORE_CONNECTION_CLASS = "org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection";
 
     private HttpClientVersionCheck() {
     }
@@ -42,52 +48,76 @@ public final class HttpClientVersionCheck {
      */
     static SsmConfigurationException refusal(String problem) {
         return new SsmConfigurationException("httpclient5.version", problem,
-                "Depend on org.apache.httpcomponents.client5:httpclient5 5.6.1 or newer (and httpcore5 5.4 or newer), or"
-                        + " import the SDK's sdk-bom, which pins the versions it was tested with; then start the application"
-                        + " again.", null);
+                "Depend on org.apache.httpcomponents.client5:httpclient5 " + MINIMUM + " or newer (with httpcore5 "
+                        + MINIMUM_CORE + " or newer; Spring Boot 3.4 and later manage such versions), or import the SDK's"
+                        + " sdk-bom, which pins the versions it was tested with; then start the application again.", null);
     }
 
     /**
      * What is wrong with the HttpClient a class loader sees, if anything.
      *
      * @param classLoader the class loader
-     * @return the problem, naming the version found and the minimum; empty when the SDK can use it
+     * @return the problem, naming the versions found and the minimums; empty when the SDK can use them
      *     (or when HttpClient is not there at all: loading the transport reports that)
      */
     public static Optional<String> problem(ClassLoader classLoader) {
-        Class<?> connection;
         try {
-            connection = Class.forName(CONNECTION_CLASS, false, classLoader);
-        } catch (ClassNotFoundException e) {
+            Class.forName("org.apache.hc.client5.http.io.ManagedHttpClientConnection", false, classLoader);
+        } catch (ClassNotFoundException | LinkageError e) {
             return Optional.empty();
         }
-        int modifiers = connection.getModifiers();
-        return problem(release(classLoader), Modifier.isPublic(modifiers) && !Modifier.isFinal(modifiers));
+        return problem(release("org.apache.hc.client5", classLoader), present(classLoader, TLS_STRATEGY_CLASS),
+                release("org.apache.hc.core5", classLoader), coreBindsTls(classLoader));
+    }
+
+    private static boolean present(ClassLoader classLoader, String name) {
+        try {
+            Class.forName(name, false, classLoader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static boolean coreBindsTls(ClassLoader classLoader) {
+        try {
+            Class.forName(CORE_CONNECTION_CLASS, false, classLoader).getMethod("bind", SSLSocket.class, Socket.class);
+            return true;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return false;
+        }
     }
 
     /**
-     * The release HttpClient's own {@code version.properties} declares. Not the jar manifest's
-     * version: in a shaded jar (the ssm command line's) that is the application's.
+     * The release a module's own {@code version.properties} declares ({@code org.apache.hc.client5},
+     * {@code org.apache.hc.core5}). Not the jar manifest's version: in a shaded jar (the ssm command
+     * line's) that is the application's.
      */
-    static String release(ClassLoader classLoader) {
-        VersionInfo info = VersionInfo.loadVersionInfo("org.apache.hc.client5", classLoader);
+    static String release(String module, ClassLoader classLoader) {
+        VersionInfo info = VersionInfo.loadVersionInfo(module, classLoader);
         return info == null || VersionInfo.UNAVAILABLE.equals(info.getRelease()) ? null : info.getRelease();
     }
 
     /**
-     * What is wrong with an HttpClient of this version, if anything.
+     * What is wrong with an HttpClient and HttpCore of these versions, if anything.
      *
-     * @param version the release it declares, such as {@code 5.5.2}; null when unknown
-     * @param extendable whether its connection class is public and not final, as the SDK needs
-     * @return the problem, naming the version and the minimum; empty when the SDK can use it
+     * @param client the HttpClient release, such as {@code 5.5.2}; null when unknown
+     * @param clientUsable whether HttpClient has the classes the SDK uses
+     * @param core the HttpCore release; null when unknown
+     * @param coreUsable whether HttpCore has the methods the SDK uses
+     * @return the problem, naming the versions and the minimums; empty when the SDK can use them
      */
-    static Optional<String> problem(String version, boolean extendable) {
-        if (extendable && (version == null || atLeast(version, MINIMUM) != Boolean.FALSE)) {
+    static Optional<String> problem(String client, boolean clientUsable, String core, boolean coreUsable) {
+        boolean clientOk = clientUsable && (client == null || atLeast(client, MINIMUM) != Boolean.FALSE);
+        boolean coreOk = coreUsable && (core == null || atLeast(core, MINIMUM_CORE) != Boolean.FALSE);
+        if (clientOk && coreOk) {
             return Optional.empty();
         }
-        String found = version == null ? "older than " + MINIMUM : version;
-        return Optional.of("Apache HttpClient " + found + " is on the class path, but the SDK needs HttpClient " + MINIMUM
-                + " or newer (with HttpCore 5.4 or newer)");
+        String found = clientOk
+                ? "Apache HttpCore " + (core == null ? "older than " + MINIMUM_CORE : core)
+                : "Apache HttpClient " + (client == null ? "older than " + MINIMUM : client);
+        return Optional.of(found + " is on the class path, but the SDK needs HttpClient " + MINIMUM
+                + " or newer with HttpCore " + MINIMUM_CORE + " or newer");
     }
 
     /**

@@ -64,7 +64,7 @@ public class SsmEndpoint {
     @ReadOperation
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", status.isHealthy() ? "UP" : "DOWN");
+        m.put("status", status.level().name());
         m.putAll(status.details());
         SyncScheduler s = scheduler.getIfAvailable();
         m.put("scheduler", s == null ? "disabled" : s.isRunning() ? "syncing" : s.nextRunAt().isPresent() ? "scheduled" : "stopped");

@@ -26,7 +26,8 @@ public class SsmHealthAutoConfiguration {
 
     /**
      * The {@code ssm} health indicator: UP when the last sync succeeded within two periods or none is
-     * due yet, DOWN otherwise, with the status details.
+     * due yet; {@code DEGRADED} (HTTP 200) when it failed or is overdue; DOWN only when the licenses are
+     * older than {@code ssm.onprem.health.down-when-licenses-older-than}; with the status details.
      *
      * @param status the sync status
      * @return the indicator
@@ -34,6 +35,6 @@ public class SsmHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "ssmHealthIndicator")
     public HealthIndicator ssmHealthIndicator(SsmSyncStatus status) {
-        return () -> (status.isHealthy() ? Health.up() : Health.down()).withDetails(status.details()).build();
+        return () -> Health.status(status.level().name()).withDetails(status.details()).build();
     }
 }

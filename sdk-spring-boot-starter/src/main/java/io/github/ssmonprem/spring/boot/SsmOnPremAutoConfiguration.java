@@ -20,6 +20,7 @@ import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.sync.usage.Sudi;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configures the SSM On-Prem SDK from the {@code ssm.onprem.*} properties: the transport, the
@@ -76,13 +79,18 @@ public class SsmOnPremAutoConfiguration {
      *
      * @param properties the properties
      * @param meterRegistry the application's meter registry, if any
+     * @param observationRegistry the application's observation registry, if any: the SDK's observations
+     *     (with Boot's tracing, spans) go there
      * @param customizers applied after the properties
+     * @param beans the application's beans, for its class loader ({@code classpath:} locations)
      * @return the configuration
      */
     @Bean
     @ConditionalOnMissingBean
     public SsmClientConfig ssmClientConfig(SsmOnPremProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
-            ObjectProvider<SsmClientConfigCustomizer> customizers) {
+            ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<SsmClientConfigCustomizer> customizers,
+            BeanFactory beans) {
+        ResourceLoader resources = ApplicationResourceLoader.get(classLoader(beans));
         String url = required(properties.getUrl(), "url");
         SsmClientConfig.Builder b = SsmClientConfig.builder().baseUrl(url);
         if (properties.getConnectTimeout() != null) {
@@ -103,7 +111,7 @@ public class SsmOnPremAutoConfiguration {
             }
             b.retry(RetrySettings.builder().maxAttempts(properties.getRetries()).build());
         }
-        b.tls(tls(properties.getCaCert()));
+        b.tls(tls(properties.getCaCert(), resources));
         SsmOnPremProperties.Proxy proxy = properties.getProxy();
         if (proxy.getUrl() == null || proxy.getUrl().isBlank()) {
             b.noProxy();
@@ -122,6 +130,7 @@ public class SsmOnPremAutoConfiguration {
             b.proxy(pb.build());
         }
         meterRegistry.ifAvailable(b::meterRegistry);
+        observationRegistry.ifAvailable(b::observationRegistry);
         customizers.orderedStream().forEach(c -> c.customize(b));
         return b.build();
     }
@@ -298,7 +307,11 @@ public class SsmOnPremAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public SsmSyncStatus ssmSyncStatus(SsmSyncClient client, SsmOnPremProperties properties) {
-        return new SsmSyncStatus(client, properties.getScheduler().getPeriod(), Clock.systemUTC());
+        Duration downAfter = properties.getHealth().getDownWhenLicensesOlderThan();
+        if (downAfter != null && (downAfter.isNegative() || downAfter.isZero())) {
+            throw new MissingSsmPropertyException(PREFIX + "health.down-when-licenses-older-than", "must be positive, was " + downAfter);
+        }
+        return new SsmSyncStatus(client, properties.getScheduler().getPeriod(), downAfter, Clock.systemUTC());
     }
 
     /** The cluster's sync lock, with {@code ssm.onprem.cluster.enabled=true}. */
@@ -414,15 +427,23 @@ public class SsmOnPremAutoConfiguration {
         return OAuthGrant.password(clientId, clientSecret, username, password);
     }
 
-    private static TlsConfig tls(Resource caCert) {
-        if (caCert == null) {
+    /**
+     * The trust of the CA file. Resolved like Spring Boot's own file properties ({@code ApplicationResourceLoader}):
+     * a plain path is a file, relative to the working directory, also in a web application, whose own
+     * resource loader would look for it in the servlet context.
+     */
+    private static TlsConfig tls(String location, ResourceLoader resources) {
+        if (location == null || location.isBlank()) {
             return TlsConfig.systemDefault();
         }
+        Resource caCert = resources.getResource(location.trim());
         try (InputStream in = caCert.getInputStream()) {
             return TlsConfig.trustPem(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new MissingSsmPropertyException(PREFIX + "ca-cert", "cannot be read (" + caCert.getDescription()
-                    + ": " + e.getClass().getSimpleName() + ")");
+                    + (e instanceof java.io.FileNotFoundException ? " not found" : ": " + e.getMessage()) + ")",
+                    "Set it to the PEM file of the SSM On-Prem CA: a file path (/etc/ssm/ca.pem), file:/etc/ssm/ca.pem or"
+                            + " classpath:ssm-ca.pem.");
         }
     }
 

@@ -5,7 +5,6 @@ import org.springframework.util.unit.DataSize;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.core.io.Resource;
 
 /**
  * The {@code ssm.onprem.*} application properties: the server, the API Toolkit credentials, the
@@ -48,8 +47,11 @@ public class SsmOnPremProperties {
     /** The password of that user; masked in actuator output. */
     private String password;
 
-    /** A PEM file (path or Spring resource, e.g. classpath:ssm-ca.pem) of the CA the server's certificate chains to. */
-    private Resource caCert;
+    /**
+     * A PEM file of the CA the server's certificate chains to: a file path (/etc/ssm/ca.pem, relative to the
+     * working directory when not absolute), a file: URL or a classpath: location (classpath:ssm-ca.pem).
+     */
+    private String caCert;
 
     /** Time to establish a connection. */
     private Duration connectTimeout;
@@ -89,6 +91,9 @@ public class SsmOnPremProperties {
 
     /** How this application names itself in usage calls. */
     private final Usage usage = new Usage();
+
+    /** What the ssm health contributor reports. */
+    private final Health health = new Health();
 
     /**
      * Whether the auto-configuration is active.
@@ -217,20 +222,20 @@ public class SsmOnPremProperties {
     }
 
     /**
-     * The CA certificate resource, or null for the JVM's trust store.
+     * The CA certificate's location, or null for the JVM's trust store.
      *
-     * @return the CA certificate resource, or null for the JVM's trust store
+     * @return the CA certificate's location: a file path, {@code file:} or {@code classpath:}; or null
      */
-    public Resource getCaCert() {
+    public String getCaCert() {
         return caCert;
     }
 
     /**
-     * Sets the CA certificate resource.
+     * Sets the CA certificate's location.
      *
-     * @param caCert the CA certificate resource
+     * @param caCert a file path, {@code file:} or {@code classpath:} location
      */
-    public void setCaCert(Resource caCert) {
+    public void setCaCert(String caCert) {
         this.caCert = caCert;
     }
 
@@ -381,6 +386,52 @@ public class SsmOnPremProperties {
     /** {@return the usage-reporting settings} */
     public Usage getUsage() {
         return usage;
+    }
+
+    /**
+     * The health settings.
+     *
+     * @return the health settings
+     */
+    public Health getHealth() {
+        return health;
+    }
+
+    /**
+     * What the {@code ssm} health contributor reports. By default it never reports DOWN: a failed or
+     * overdue sync is DEGRADED, which Spring Boot answers with HTTP 200, so that an unreachable SSM
+     * On-Prem does not take the application (on a cluster, every instance at once) out of its load
+     * balancer.
+     */
+    public static class Health {
+
+        /**
+         * Report DOWN (HTTP 503) when a configured account's last license pull is older than this (with no
+         * account configured: the last successful sync; counted from start-up before the first). Unset: never DOWN.
+         */
+        private Duration downWhenLicensesOlderThan;
+
+        /** Creates the settings with their defaults. */
+        public Health() {
+        }
+
+        /**
+         * The maximum age of the licenses before health reports DOWN, or null for never.
+         *
+         * @return the maximum age, or null
+         */
+        public Duration getDownWhenLicensesOlderThan() {
+            return downWhenLicensesOlderThan;
+        }
+
+        /**
+         * Sets the maximum age of the licenses before health reports DOWN.
+         *
+         * @param downWhenLicensesOlderThan the maximum age, or null for never
+         */
+        public void setDownWhenLicensesOlderThan(Duration downWhenLicensesOlderThan) {
+            this.downWhenLicensesOlderThan = downWhenLicensesOlderThan;
+        }
     }
 
     @Override

@@ -36,8 +36,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A Boot web application with actuator against the emulator over HTTPS: health, the endpoint, the
- * meters, and no secret in /actuator/env or /actuator/configprops even with values shown.
+ * A Boot web application (a real servlet container) with actuator against the emulator over HTTPS, its
+ * CA given as a plain file path: health, the endpoint, the meters, and no secret in /actuator/env or
+ * /actuator/configprops even with values shown.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.endpoints.web.exposure.include=health,ssm,env,configprops,metrics",
@@ -66,7 +67,8 @@ class SsmActuatorWebTest {
         dir = Files.createTempDirectory("ssm-boot-test");
         Path ca = Files.writeString(dir.resolve("ca.pem"), EMULATOR.caPem(), StandardCharsets.US_ASCII);
         registry.add("ssm.onprem.url", () -> EMULATOR.url().toString());
-        registry.add("ssm.onprem.ca-cert", () -> "file:" + ca);
+        // A plain path, as an operator writes it: a file, even in a servlet application.
+        registry.add("ssm.onprem.ca-cert", ca::toString);
         registry.add("ssm.onprem.store.state-dir", () -> dir.resolve("state").toString());
     }
 
@@ -123,8 +125,11 @@ class SsmActuatorWebTest {
             JsonNode failed = json(call("POST", "/actuator/ssm/sync"), 200);
             assertThat(failed.path("success").asBoolean()).isFalse();
             assertThat(failed.path("remediation").asText()).isNotBlank();
-            JsonNode down = json(call("GET", "/actuator/health/ssm"), 503);
-            assertThat(down.path("status").asText()).isEqualTo("DOWN");
+            JsonNode down = json(call("GET", "/actuator/health/ssm"), 200);
+            assertThat(down.path("status").asText()).as("SSM On-Prem down degrades, it does not take the app down")
+                    .isEqualTo("DEGRADED");
+            assertThat(json(call("GET", "/actuator/health"), 200).path("status").asText()).isEqualTo("DEGRADED");
+            assertThat(json(call("GET", "/actuator/ssm"), 200).path("status").asText()).isEqualTo("DEGRADED");
             assertThat(down.path("details").path("errorType").asText()).isEqualTo(failed.path("errorType").asText());
             assertThat(down.path("details").path("remediation").asText()).isNotBlank();
             assertThat(down.path("details").path("lastSuccess").asText()).isEqualTo(sync.path("finishedAt").asText());

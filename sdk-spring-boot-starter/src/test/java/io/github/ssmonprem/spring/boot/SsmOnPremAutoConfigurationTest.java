@@ -169,6 +169,15 @@ class SsmOnPremAutoConfigurationTest {
     }
 
     @Test
+    void theApplicationsObservationRegistryGetsTheSdksObservations() {
+        io.micrometer.observation.ObservationRegistry observations = io.micrometer.observation.ObservationRegistry.create();
+        runner().withBean(io.micrometer.observation.ObservationRegistry.class, () -> observations)
+                .run(context -> assertThat(context.getBean(SsmClientConfig.class).observationRegistry()).isSameAs(observations));
+        runner().run(context -> assertThat(context.getBean(SsmClientConfig.class).observationRegistry())
+                .isSameAs(io.micrometer.observation.ObservationRegistry.NOOP));
+    }
+
+    @Test
     void transportPropertiesReachTheConfig() {
         runner().withPropertyValues("ssm.onprem.connect-timeout=3s", "ssm.onprem.response-timeout=45s",
                 "ssm.onprem.call-timeout=7s", "ssm.onprem.retries=5", "ssm.onprem.proxy.url=http://proxy.example.test:3128",

@@ -96,6 +96,37 @@ class SsmSyncStatusTest {
     }
 
     @Test
+    void aFailedOrOverdueSyncDegradesButIsNeverDownUnlessConfigured() {
+        SsmSyncStatus status = new SsmSyncStatus(client, PERIOD, clock);
+        assertThat(status.level()).isEqualTo(SsmSyncStatus.Level.UP);
+        SsmException error = new ServerUnavailableException("The SSM server is unavailable (HTTP 502).",
+                "Check that the SSM On-Prem services are running.", 502, null, null, null, null);
+        status.onSync(new SyncResult(new SyncOutcome(now, now, false, 0, 0, 0, error.getClass().getSimpleName(),
+                error.getMessage()), Map.of(), List.of(), List.of(), error));
+        assertThat(status.level()).isEqualTo(SsmSyncStatus.Level.DEGRADED);
+        now = now.plus(Duration.ofDays(365));
+        assertThat(status.level()).as("a year without a sync is still not DOWN by default").isEqualTo(SsmSyncStatus.Level.DEGRADED);
+    }
+
+    @Test
+    void downOnlyWhenTheLicensesAreOlderThanTheConfiguredAge() {
+        try (SsmSyncClient withAccount = SsmSyncClient.builder()
+                .config(SsmClientConfig.builder().baseUrl("https://ssm.example.test").noProxy().build())
+                .grant(OAuthGrant.clientCredentials("app", Secret.of("x"))).store(store)
+                .account(io.github.ssmonprem.sync.AccountSelection.of("acme.example")).build()) {
+            SsmSyncStatus status = new SsmSyncStatus(withAccount, PERIOD, Duration.ofDays(7), clock);
+            assertThat(status.level()).isEqualTo(SsmSyncStatus.Level.UP);
+            store.saveSnapshot(new io.github.ssmonprem.sync.store.LicenseSnapshot("acme.example", List.of(), now, List.of()));
+            now = now.plus(Duration.ofDays(3));
+            assertThat(status.level()).as("overdue, licenses 3 days old").isEqualTo(SsmSyncStatus.Level.DEGRADED);
+            now = now.plus(Duration.ofDays(4)).plusSeconds(1);
+            assertThat(status.level()).isEqualTo(SsmSyncStatus.Level.DOWN);
+            assertThat(status.details()).containsEntry("oldestLicenses", now.minus(Duration.ofDays(7)).minusSeconds(1).toString())
+                    .containsEntry("downWhenLicensesOlderThan", "PT168H");
+        }
+    }
+
+    @Test
     void thePreviousOutcomeComesFromTheStore() {
         store.saveOutcome(success(now.minusSeconds(3600)).outcome());
         try (SsmSyncClient restarted = SsmSyncClient.builder()

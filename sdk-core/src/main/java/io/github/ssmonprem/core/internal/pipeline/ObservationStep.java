@@ -4,6 +4,9 @@ import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.http.SsmResponse;
 import io.github.ssmonprem.core.internal.ClientMetrics;
 import io.github.ssmonprem.core.internal.Redactor;
+import io.github.ssmonprem.core.internal.SdkObservations;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Observes each attempt: the {@code ssm.client.requests} timer (tagged with the status and the
- * outcome, {@code SUCCESS} or the error's {@link SsmException#kind()}) and one redacted DEBUG line
- * with an allow-list of headers, logged by the {@code SsmHttpClient} logger.
+ * outcome, {@code SUCCESS} or the error's {@link SsmException#kind()}), the Micrometer Observation
+ * {@code ssm.client.request} (the same low-cardinality keys; a span with Boot's tracing) and one redacted
+ * DEBUG line with an allow-list of headers, logged by the {@code SsmHttpClient} logger.
  */
 public final class ObservationStep implements Step {
 
@@ -27,33 +31,45 @@ public final class ObservationStep implements Step {
 
     private final ClientMetrics metrics;
     private final String via;
+    private final ObservationRegistry observations;
 
     /**
      * Creates the step.
      *
      * @param metrics the transport's meters
      * @param via " via proxy host:port" when requests are proxied, else ""
+     * @param observations where the observations go
      */
-    public ObservationStep(ClientMetrics metrics, String via) {
+    public ObservationStep(ClientMetrics metrics, String via, ObservationRegistry observations) {
         this.metrics = metrics;
         this.via = via;
+        this.observations = observations;
     }
 
     @Override
     public SsmResponse proceed(Exchange exchange, Chain next) {
         long start = System.nanoTime();
-        try {
+        String operation = exchange.request().operation();
+        Observation observation = SdkObservations.start(observations, SdkObservations.CLIENT_REQUEST, "ssm " + operation,
+                "operation", operation, "method", exchange.request().method().name());
+        try (Observation.Scope scope = observation.openScope()) {
             SsmResponse response = next.proceed(exchange);
             finish(exchange, "SUCCESS", System.nanoTime() - start);
+            SdkObservations.stop(observation, "SUCCESS", "status", status(exchange));
             return response;
         } catch (SsmException e) {
             finish(exchange, e.kind().name(), System.nanoTime() - start);
+            SdkObservations.fail(observation, e, e.kind().name(), "status", status(exchange));
             throw e;
         }
     }
 
+    private static String status(Exchange exchange) {
+        return exchange.status() < 0 ? "NONE" : String.valueOf(exchange.status());
+    }
+
     private void finish(Exchange exchange, String outcome, long nanos) {
-        String status = exchange.status() < 0 ? "NONE" : String.valueOf(exchange.status());
+        String status = status(exchange);
         metrics.attempt(exchange.request().operation(), exchange.request().method().name(), status, outcome, nanos);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} {} -> {} {} in {} ms (operation {}, attempt {}/{}{}) request headers {} response headers {}",

@@ -73,7 +73,7 @@ public final class TransportPipeline implements AutoCloseable {
             steps.add(new CircuitBreakerStep(circuit, wait, server, config.clock(), metrics));
         }
         steps.add(new RetryStep(retry, config.callTimeout(), config.clock(), config.sleeper(), metrics));
-        steps.add(new ObservationStep(metrics, route.via()));
+        steps.add(new ObservationStep(metrics, route.via(), config.observationRegistry()));
         steps.add(new ErrorDecodingStep(errors, route));
         steps.add(exchange);
         return steps;

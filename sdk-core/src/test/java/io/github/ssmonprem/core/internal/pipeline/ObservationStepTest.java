@@ -12,13 +12,17 @@ import io.github.ssmonprem.core.internal.ClientMetrics;
 import io.github.ssmonprem.core.testing.LogCapture;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ObservationStepTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ObservationStep step = new ObservationStep(new ClientMetrics(registry), " via proxy proxy.example:3128");
+    private final TestObservationRegistry observations = TestObservationRegistry.create();
+    private final ObservationStep step = new ObservationStep(new ClientMetrics(registry), " via proxy proxy.example:3128",
+            observations);
 
     private double count(String status, String outcome) {
         return registry.get("ssm.client.requests").tags("operation", "accounts", "method", "GET", "status", status,
@@ -33,6 +37,12 @@ class ObservationStepTest {
             return e.response();
         });
         assertEquals(1.0, count("200", "SUCCESS"));
+        TestObservationRegistryAssert.assertThat(observations).hasNumberOfObservationsWithNameEqualTo("ssm.client.request", 1)
+                .hasObservationWithNameEqualTo("ssm.client.request").that().hasBeenStarted().hasBeenStopped()
+                .hasContextualNameEqualTo("ssm accounts")
+                .hasLowCardinalityKeyValue("operation", "accounts").hasLowCardinalityKeyValue("method", "GET")
+                .hasLowCardinalityKeyValue("status", "200").hasLowCardinalityKeyValue("outcome", "SUCCESS")
+                .doesNotHaveError();
     }
 
     @Test
@@ -42,6 +52,9 @@ class ObservationStepTest {
             throw Fakes.badGateway();
         }));
         assertEquals(1.0, count("502", "SERVER_ERROR"));
+        TestObservationRegistryAssert.assertThat(observations).hasObservationWithNameEqualTo("ssm.client.request").that()
+                .hasBeenStopped().hasLowCardinalityKeyValue("outcome", "SERVER_ERROR").hasLowCardinalityKeyValue("status", "502")
+                .hasError();
     }
 
     @Test

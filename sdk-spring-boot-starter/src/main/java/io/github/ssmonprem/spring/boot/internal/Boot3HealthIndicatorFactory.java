@@ -35,9 +35,8 @@ public final class Boot3HealthIndicatorFactory implements FactoryBean<Object> {
     public Object getObject() throws Exception {
         Class<?> indicator = getObjectType();
         Class<?> health = ClassUtils.forName(HEALTH, loader);
-        Method up = health.getMethod("up");
-        Method down = health.getMethod("down");
-        Class<?> builder = up.getReturnType();
+        Method statusOf = health.getMethod("status", String.class);
+        Class<?> builder = statusOf.getReturnType();
         Method withDetails = builder.getMethod("withDetails", Map.class);
         Method build = builder.getMethod("build");
         InvocationHandler handler = (proxy, method, args) -> {
@@ -45,7 +44,7 @@ public final class Boot3HealthIndicatorFactory implements FactoryBean<Object> {
                 case "health":
                     if (method.getParameterCount() == 0) {
                         SsmSyncStatus status = statusProvider.getObject();
-                        Object b = (status.isHealthy() ? up : down).invoke(null);
+                        Object b = statusOf.invoke(null, status.level().name());
                         return build.invoke(withDetails.invoke(b, status.details()));
                     }
                     break;

@@ -1,9 +1,11 @@
 package io.github.ssmonprem.spring.boot.internal;
 
 import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncListener;
 import io.github.ssmonprem.sync.SyncResult;
+import io.github.ssmonprem.sync.store.LicenseSnapshot;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,14 +17,30 @@ import java.util.Optional;
 /**
  * What the health contributor and the endpoint report: the last sync's outcome (the newer of this
  * instance's last result and the store's last outcome, so on a cluster every instance shows the sync
- * another instance ran), the last success, and the pending, dead and quarantined counts. A store that
- * cannot be read makes the status unhealthy. Holds no secret: exception messages and remediations of
- * the SDK never carry one.
+ * another instance ran), the last success, and the pending, dead and quarantined counts. Holds no
+ * secret: exception messages and remediations of the SDK never carry one.
+ *
+ * <p>Its {@link #level() level} never says DOWN because SSM On-Prem cannot be reached: on a cluster every
+ * instance reads the same shared outcome, so a DOWN would take every instance out of its load balancer
+ * at once. A failed or overdue sync, or a store that cannot be read, is {@link Level#DEGRADED}; DOWN
+ * only when the application opts in with a maximum age of the licenses
+ * ({@code ssm.onprem.health.down-when-licenses-older-than}).
  */
 public final class SsmSyncStatus implements SyncListener {
 
+    /** The status of the {@code ssm} health contributor. */
+    public enum Level {
+        /** The last sync succeeded within two periods, or none was due yet. */
+        UP,
+        /** The last sync failed or is overdue, or the store cannot be read: reported, but the application serves on. */
+        DEGRADED,
+        /** Only when configured: the licenses are older than the configured maximum age. */
+        DOWN
+    }
+
     private final SsmSyncClient client;
     private final Duration period;
+    private final Duration downWhenLicensesOlderThan;
     private final Clock clock;
     private final Instant createdAt;
     private volatile SyncOutcome last;
@@ -37,8 +55,23 @@ public final class SsmSyncStatus implements SyncListener {
      * @param clock the clock
      */
     public SsmSyncStatus(SsmSyncClient client, Duration period, Clock clock) {
+        this(client, period, null, clock);
+    }
+
+    /**
+     * Creates the status of a client that reports DOWN when its licenses are too old.
+     *
+     * @param client the sync client, whose store holds the previous outcome and the license snapshots
+     * @param period the sync period, for the "two periods" freshness rule
+     * @param downWhenLicensesOlderThan DOWN when a configured account's last license pull (or, with no
+     *     account, the last successful sync) is older than this, counted from start-up when there is none;
+     *     null: never DOWN
+     * @param clock the clock
+     */
+    public SsmSyncStatus(SsmSyncClient client, Duration period, Duration downWhenLicensesOlderThan, Clock clock) {
         this.client = client;
         this.period = period;
+        this.downWhenLicensesOlderThan = downWhenLicensesOlderThan;
         this.clock = clock;
         this.createdAt = clock.instant();
         this.last = client.lastOutcome().orElse(null);
@@ -84,6 +117,50 @@ public final class SsmSyncStatus implements SyncListener {
     }
 
     /**
+     * The health status: DOWN when configured and the licenses are too old, UP when {@link #isHealthy()},
+     * DEGRADED otherwise.
+     *
+     * @return the level
+     */
+    public Level level() {
+        if (downWhenLicensesOlderThan != null) {
+            Instant oldest;
+            try {
+                oldest = oldestLicenses();
+            } catch (SsmException e) {
+                return Level.DEGRADED;
+            }
+            if (Duration.between(oldest, clock.instant()).compareTo(downWhenLicensesOlderThan) > 0) {
+                return Level.DOWN;
+            }
+        }
+        return isHealthy() ? Level.UP : Level.DEGRADED;
+    }
+
+    /**
+     * When the oldest license state was pulled: the oldest of the configured accounts' last snapshots
+     * (with no account, the last success); start-up stands in for one that is missing.
+     */
+    private Instant oldestLicenses() {
+        Instant oldest = null;
+        if (client.accounts().isEmpty()) {
+            SyncOutcome outcome = latest();
+            Instant success = lastSuccessAt;
+            if (outcome != null && outcome.success() && (success == null || outcome.finishedAt().isAfter(success))) {
+                success = outcome.finishedAt();
+            }
+            oldest = success == null ? createdAt : success;
+        }
+        for (AccountSelection account : client.accounts()) {
+            Instant taken = client.lastSnapshot(account.account()).map(LicenseSnapshot::takenAt).orElse(createdAt);
+            if (oldest == null || taken.isBefore(oldest)) {
+                oldest = taken;
+            }
+        }
+        return oldest;
+    }
+
+    /**
      * The details shown by health and the endpoint.
      *
      * @return times as ISO-8601 text, counts, and the last failure's type and remediation
@@ -120,6 +197,14 @@ public final class SsmSyncStatus implements SyncListener {
             }
         } else if (outcome != null && !isHealthy()) {
             d.put("error", "no successful sync for more than two periods (" + period.multipliedBy(2) + ")");
+        }
+        if (downWhenLicensesOlderThan != null) {
+            try {
+                d.put("oldestLicenses", oldestLicenses().toString());
+            } catch (SsmException e) {
+                d.put("storeError", e.detail());
+            }
+            d.put("downWhenLicensesOlderThan", downWhenLicensesOlderThan.toString());
         }
         try {
             io.github.ssmonprem.sync.store.UsageCounts counts = client.store().counts();
