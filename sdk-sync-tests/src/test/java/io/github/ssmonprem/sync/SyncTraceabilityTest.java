@@ -70,4 +70,32 @@ class SyncTraceabilityTest {
         Observation.Scope none = observations.getCurrentObservationScope();
         assertNull(none);
     }
+
+    @Test
+    void eachUploadAndPollIsAnObservationInsideTheSyncAndTheirLinesCarryTheReportId() {
+        TestObservationRegistry observations = TestObservationRegistry.create();
+        try (SsmEmulator emulator = EmulatorFixtures.emulator(clock).start();
+                SsmSyncClient client = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock)
+                        .observationRegistry(observations).build()).grant(emulator.passwordGrant()).store(new InMemorySyncStore(clock))
+                        .nodeName("node-a").build()) {
+            var report = EmulatorFixtures.usage(clock);
+            client.store().add(report, "node-a", java.time.Duration.ofMinutes(5));
+            LogCapture.clear();
+            assertTrue(client.sync().isSuccess());
+
+            java.util.function.Predicate<Object> insideSync = parent -> "ssm.sync".equals(((Observation.ContextView) parent).getName());
+            TestObservationRegistryAssert.assertThat(observations).hasAnObservation(o -> o.hasNameEqualTo("ssm.usage.upload")
+                    .hasContextualNameEqualTo("usage upload").hasLowCardinalityKeyValue("outcome", "accepted")
+                    .hasParentObservationContextMatching(insideSync::test));
+            TestObservationRegistryAssert.assertThat(observations).hasAnObservation(o -> o.hasNameEqualTo("ssm.usage.poll")
+                    .hasLowCardinalityKeyValue("outcome", "complete").hasParentObservationContextMatching(insideSync::test));
+            TestObservationRegistryAssert.assertThat(observations).hasAnObservation(o -> o.hasNameEqualTo("ssm.client.request")
+                    .hasLowCardinalityKeyValue("operation", "usage.upload")
+                    .hasParentObservationContextMatching(parent -> "ssm.usage.upload".equals(((Observation.ContextView) parent).getName())));
+            String uploadCall = LogCapture.linesOf("io.github.ssmonprem").stream().filter(l -> l.contains("/reportusage ->")).findFirst()
+                    .orElseThrow();
+            assertTrue(uploadCall.contains(SdkMdc.REPORT_ID + "=" + report.reportId()), uploadCall);
+            assertNull(MDC.get(SdkMdc.REPORT_ID), "removed afterwards");
+        }
+    }
 }

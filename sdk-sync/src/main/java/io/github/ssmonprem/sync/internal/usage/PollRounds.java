@@ -2,6 +2,7 @@ package io.github.ssmonprem.sync.internal.usage;
 
 import io.github.ssmonprem.core.Sleeper;
 import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.core.internal.SdkMdc;
 import io.github.ssmonprem.sync.internal.usage.Run.Outcome;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.AckEntry;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.Poll;
@@ -110,6 +111,12 @@ final class PollRounds {
 
     /** Polls one report once; true when it is still to poll (its wait set), false when it is done. */
     private boolean pollOnce(Polling p, Run run) {
+        try (SdkMdc.Scope mdc = SdkMdc.put(SdkMdc.REPORT_ID, p.entry.reportId())) {
+            return pollOnceInScope(p, run);
+        }
+    }
+
+    private boolean pollOnceInScope(Polling p, Run run) {
         PendingReport held = run.claims.hold(p.entry);
         if (held == null) {
             return false;                            // another node took it over

@@ -1,6 +1,7 @@
 package io.github.ssmonprem.sync.internal.usage;
 
 import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.core.internal.SdkMdc;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.AccountIds;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.Upload;
 import io.github.ssmonprem.sync.lock.SyncLockException;
@@ -93,7 +94,7 @@ final class Uploads {
 
     /** Uploads one report under its claim; an accepted one joins the polling, with its poll id stored. */
     private void uploadOne(PendingReport entry, Run run) {
-        try {
+        try (SdkMdc.Scope mdc = SdkMdc.put(SdkMdc.REPORT_ID, entry.reportId())) {
             PendingReport mine = run.claims.hold(entry);
             if (mine == null) {
                 return;                              // another node took it over: it is that node's to deliver

@@ -12,6 +12,9 @@ import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
 import io.github.ssmonprem.core.internal.JsonCodec;
 import io.github.ssmonprem.core.internal.Redactor;
+import io.github.ssmonprem.core.internal.SdkObservations;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.github.ssmonprem.sync.AccountNotFoundException;
 import io.github.ssmonprem.sync.usage.InvalidUsageReportException;
 import io.github.ssmonprem.sync.usage.RumReport;
@@ -39,7 +42,9 @@ import java.util.regex.Pattern;
  * upload of a report's RUM reports grouped by device, the acknowledgement poll, and the headers both
  * carry. Requests are written exactly as the profile gives them; answers are read tolerantly (200 or
  * 202, {@code poll_id} at the top level or under {@code data}, as a number or digits). A poll id is
- * kept as its exact digits and sent back as the same JSON number.
+ * kept as its exact digits and sent back as the same JSON number. Each upload and each poll is a
+ * Micrometer Observation ({@code ssm.usage.upload}, {@code ssm.usage.poll}, key {@code outcome}: the
+ * answer's status in lower case, or {@code error}), the HTTP attempts inside it its children.
  */
 public final class UsageProtocol {
 
@@ -52,6 +57,7 @@ public final class UsageProtocol {
     private final Clock clock;
     private final String requestingSystem;
     private final Pattern alreadyReceived;
+    private final ObservationRegistry registry;
     private final Map<String, AccountIds> ids = new ConcurrentHashMap<>();
 
     /**
@@ -72,6 +78,7 @@ public final class UsageProtocol {
         this.clock = http.config().clock();
         this.requestingSystem = requestingSystem == null ? null : sudiJson(requestingSystem);
         this.alreadyReceived = alreadyReceived;
+        this.registry = http.config().observationRegistry();
     }
 
     /** The numeric ids the usage routes address an account and virtual account by. */
@@ -218,6 +225,18 @@ public final class UsageProtocol {
      *     the request with an error status other than a duplicate's
      */
     public Upload upload(UsageReport report, AccountIds ids, Instant deadline) {
+        Observation observation = SdkObservations.start(registry, SdkObservations.USAGE_UPLOAD, "usage upload");
+        try (Observation.Scope scope = observation.openScope()) {
+            Upload answer = sendUpload(report, ids, deadline);
+            SdkObservations.stop(observation, answer.status().name().toLowerCase(Locale.ROOT));
+            return answer;
+        } catch (RuntimeException e) {
+            SdkObservations.fail(observation, e, "error");
+            throw e;
+        }
+    }
+
+    private Upload sendUpload(UsageReport report, AccountIds ids, Instant deadline) {
         String nonce = UUID.randomUUID().toString();
         byte[] body = uploadBody(report, clock.millis(), nonce);
         SsmRequest request = usageRequest("usage.upload", routes.usageReportPath(), ids, report.devices().get(0)).jsonBody(body)
@@ -265,6 +284,18 @@ public final class UsageProtocol {
      * @throws SsmException when no usable answer came, or the server refused the poll otherwise than as unknown
      */
     public Poll poll(AccountIds ids, Sudi device, String pollId, String nonce, Instant deadline) {
+        Observation observation = SdkObservations.start(registry, SdkObservations.USAGE_POLL, "usage poll");
+        try (Observation.Scope scope = observation.openScope()) {
+            Poll answer = sendPoll(ids, device, pollId, nonce, deadline);
+            SdkObservations.stop(observation, answer.status().name().toLowerCase(Locale.ROOT));
+            return answer;
+        } catch (RuntimeException e) {
+            SdkObservations.fail(observation, e, "error");
+            throw e;
+        }
+    }
+
+    private Poll sendPoll(AccountIds ids, Sudi device, String pollId, String nonce, Instant deadline) {
         if (!DIGITS.matcher(pollId).matches()) {
             throw new IllegalArgumentException("a poll id is decimal digits");
         }
