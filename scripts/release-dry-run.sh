@@ -37,7 +37,7 @@ export GNUPGHOME="$WORK/gnupg"
 mkdir -m 700 -p "$GNUPGHOME"
 gpg --batch --quiet --passphrase '' --quick-generate-key \
   "SSM On-Prem SDK release dry run <release-dry-run@invalid>" ed25519 sign 1d 2>/dev/null
-KEY="$(gpg --batch --list-secret-keys --with-colons | awk -F: '/^fpr:/ {print $10; exit}')"
+KEY="$(gpg --batch --list-secret-keys --with-colons 2>/dev/null | awk -F: '/^fpr:/ {print $10; exit}')"
 [ -n "$KEY" ] || die "no throwaway GPG key was generated"
 
 MVN="$(release_maven "$WORK")"
