@@ -56,8 +56,8 @@ while read -r f; do
     differ=$((differ + 1))
     log "DIFFERS: $f"
     if [[ "$f" == *.jar ]]; then
-      diff <(unzip -Z -T "$A/$f" 2>/dev/null; unzip -v "$A/$f" | awk 'NR>3 {print $7, $8}') \
-           <(unzip -Z -T "$B/$f" 2>/dev/null; unzip -v "$B/$f" | awk 'NR>3 {print $7, $8}') | head -20 >&2 || true
+      diff <(unzip -Z -T "$A/$f" 2>/dev/null | tail -n +2; unzip -v "$A/$f" | awk 'NR>3 {print $7, $8}') \
+           <(unzip -Z -T "$B/$f" 2>/dev/null | tail -n +2; unzip -v "$B/$f" | awk 'NR>3 {print $7, $8}') | head -20 >&2 || true
     else
       diff "$A/$f" "$B/$f" | head -20 >&2 || true
     fi
