@@ -7,6 +7,25 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RELEASE_MAVEN_VERSION=3.9.16
 
 log() { printf '%s\n' "$*" >&2; }
+
+# Sets WORK to the directory $1 (kept afterwards), or to a new temporary one removed on exit. A script that
+# starts something needing an end (gpg-agent) defines cleanup_hook, which runs on exit in both cases.
+use_work_dir() {
+  WORK="${1:-}"
+  REMOVE_WORK=false
+  if [ -z "$WORK" ]; then
+    WORK="$(mktemp -d)"
+    REMOVE_WORK=true
+  fi
+  mkdir -p "$WORK"
+  WORK="$(cd "$WORK" && pwd)"
+  trap on_exit EXIT
+}
+
+on_exit() {
+  if declare -F cleanup_hook >/dev/null; then cleanup_hook || true; fi
+  if [ "$REMOVE_WORK" = true ]; then rm -rf "$WORK"; fi
+}
 die() { log "FAILED: $*"; exit 1; }
 
 # Copies the working tree (tracked and untracked files, not ignored ones, so no target/) to $1: a build there

@@ -16,8 +16,7 @@ mkdir -p "$1"
 DIR="$(cd "$1" && pwd)"
 [ "$DIR" != "$(cd "$HOME/.m2/repository" 2>/dev/null && pwd)" ] || die "use a new folder, not the local repository"
 
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+use_work_dir ""
 copy_tree "$WORK/src"
 
 log "offline repository: building into $DIR"

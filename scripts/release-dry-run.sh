@@ -12,12 +12,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-WORK="${1:-}"
-if [ -z "$WORK" ]; then
-  WORK="$(mktemp -d)"
-  trap 'GNUPGHOME="$WORK/gnupg" gpgconf --kill gpg-agent 2>/dev/null || true; rm -rf "$WORK"' EXIT
-fi
-mkdir -p "$WORK"
+use_work_dir "${1:-}"
+cleanup_hook() { GNUPGHOME="$WORK/gnupg" gpgconf --kill gpg-agent 2>/dev/null; }
 SRC="$WORK/src"
 LOCAL_REPOSITORY="${SSM_LOCAL_REPOSITORY:-$HOME/.m2/repository}"
 

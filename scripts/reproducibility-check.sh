@@ -9,12 +9,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-WORK="${1:-}"
-if [ -z "$WORK" ]; then
-  WORK="$(mktemp -d)"
-  trap 'rm -rf "$WORK"' EXIT
-fi
-mkdir -p "$WORK"
+use_work_dir "${1:-}"
 
 build() { # $1: directory to build in
   copy_tree "$1"
