@@ -10,6 +10,7 @@ import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.ServerMessage;
 import io.github.ssmonprem.sync.usage.UsageReport;
@@ -198,7 +199,7 @@ class SsmActuatorWebTest {
     void acknowledgementsNotTakenAreListedAndTakenThroughTheEndpoint() throws Exception {
         UsageReport report = report("ACK1");
         store.add(report, "boot-test", Duration.ofMinutes(1));
-        Acknowledgement ack = new Acknowledgement(report.reportId() + "-1", report.reportId(), report.account(), report.virtualAccount(),
+        Acknowledgement ack = new Acknowledgement(report.reportId() + "-1", AcknowledgementKind.USAGE, report.reportId(), report.account(), report.virtualAccount(),
                 report.devices().get(0), "C8000V", List.of("1"), "QUNL", "corr-1", Instant.now());
         assertThat(store.acknowledge(new DeliveredReport(report.reportId(), ReportStatus.DELIVERED, Instant.now(), "77",
                 new ServerMessage("COMPLETE", null, null, "corr-1"), List.of(ack)))).isTrue();
