@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ssm usage}: usage reports and the acknowledgements that come back for the devices. */
-@Command(name = "usage", description = "Usage reports and their acknowledgements", subcommands = {UsageCommand.Push.class,
-        UsageCommand.Acks.class, UsageCommand.ListReports.class, UsageCommand.Retry.class, UsageCommand.Discard.class})
+@Command(name = "usage", description = "Usage reports and their acknowledgements, and devices' authorization codes",
+        subcommands = {UsageCommand.Push.class, UsageCommand.Acks.class, AuthorizeCommand.class, UsageCommand.ListReports.class,
+            UsageCommand.Retry.class, UsageCommand.Discard.class})
 final class UsageCommand extends BaseCommand {
 
     @Override
@@ -163,9 +164,9 @@ final class UsageCommand extends BaseCommand {
     }
 
     /** {@code ssm usage acks [--out DIR]}: the acknowledgements not taken yet, written for the devices. */
-    @Command(name = "acks", description = "List the acknowledgements the server sent back and nobody took yet; with --out, write each "
-            + "one to its own file, the text to import on its device (`license smart import`), named after the device's PID and "
-            + "serial number, and mark it taken")
+    @Command(name = "acks", description = "List the acknowledgements the server sent back and nobody took yet (and the "
+            + "authorization codes `ssm usage authorize` received); with --out, write each one to its own file, the text to import on "
+            + "its device (`license smart import`), named after the device's PID and serial number, and mark it taken")
     static final class Acks extends StateCommand {
 
         @Option(names = "--out", paramLabel = "DIR", description = "directory to write one file per acknowledgement into (created "
@@ -184,6 +185,7 @@ final class UsageCommand extends BaseCommand {
                 for (Acknowledgement a : acks) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", a.id());
+                    m.put("kind", a.kind().name().toLowerCase(java.util.Locale.ROOT));
                     m.put("device", a.sudi().toString());
                     m.put("pid", a.sudi().pid());
                     m.put("serialNumber", a.sudi().serialNumber());
@@ -198,8 +200,7 @@ final class UsageCommand extends BaseCommand {
                         m.put("file", file.toAbsolutePath().toString());
                         out.line("  " + a.sudi() + "  " + file);
                     } else {
-                        out.line("  " + a.id() + "  " + a.sudi() + "  " + Output.plural(a.rumReportIds().size(), "RUM report")
-                                + "  received " + Output.instant(a.receivedAt()));
+                        out.line("  " + a.id() + "  " + a.sudi() + "  " + what(a) + "  received " + Output.instant(a.receivedAt()));
                     }
                     docs.add(m);
                 }
@@ -213,6 +214,18 @@ final class UsageCommand extends BaseCommand {
                 return ExitCodes.OK;
             } finally {
                 store.close();
+            }
+        }
+
+        /** What an acknowledgement is, for people. */
+        private static String what(Acknowledgement a) {
+            switch (a.kind()) {
+                case AUTHORIZATION:
+                    return "authorization code";
+                case RETURN:
+                    return "return confirmation";
+                default:
+                    return Output.plural(a.rumReportIds().size(), "RUM report");
             }
         }
 

@@ -206,6 +206,7 @@ class SsmActuatorWebTest {
         JsonNode status = json(call("GET", "/actuator/ssm"), 200);
         assertThat(status.path("acknowledgements").get(0).path("id").asText()).isEqualTo(ack.id());
         assertThat(status.path("acknowledgements").get(0).path("device").asText()).isEqualTo("C8000V:ACK1");
+        assertThat(status.path("acknowledgements").get(0).path("kind").asText()).isEqualTo("usage");
         assertThat(json(call("GET", "/actuator/health/ssm"), 200).path("details").path("acknowledgements").asInt()).isEqualTo(1);
         JsonNode taken = json(call("POST", "/actuator/ssm/acknowledgement/" + ack.id() + "/take"), 200);
         assertThat(taken.path("taken").asBoolean()).isTrue();

@@ -214,7 +214,8 @@ public final class Authorizations {
             ServerMessage server = new ServerMessage("HTTP " + refusal.statusCode(), refusal.errorCode(), refusal.serverMessage(), null);
             return new DeliveryResult(id, ReportStatus.DEAD, pollId, List.of(), e.detail(), server, e);
         }
-        return pending(id, pollId, e.detail() + "; request it again once the server answers", null, e);
+        String why = e.detail().endsWith(".") ? e.detail().substring(0, e.detail().length() - 1) : e.detail();
+        return pending(id, pollId, why + "; request it again once the server answers", null, e);
     }
 
     private static DeliveryResult dead(String id, String pollId, ServerMessage server, String why) {
