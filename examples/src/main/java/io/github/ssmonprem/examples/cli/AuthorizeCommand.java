@@ -7,7 +7,6 @@ import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.usage.InvalidAuthorizationRequestException;
 import io.github.ssmonprem.sync.usage.InvalidUsageReportException;
 import io.github.ssmonprem.sync.usage.Sudi;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,18 +53,10 @@ final class AuthorizeCommand extends ServerCommand {
 
     @Override
     int execute(Output out) {
-        String domain = setting(account, "SSM_ACCOUNT", "--account");
-        String va = setting(virtualAccount, "SSM_VIRTUAL_ACCOUNT", "--virtual-account");
+        String domain = required(account, "SSM_ACCOUNT", "--account");
+        String va = required(virtualAccount, "SSM_VIRTUAL_ACCOUNT", "--virtual-account");
         AuthorizationRequest request = request();
-        if (ackTimeoutSeconds != null && ackTimeoutSeconds < 0) {
-            throw new UsageError("--ack-timeout must be 0 or more seconds, was " + ackTimeoutSeconds + ".",
-                    "Give --ack-timeout SECONDS, or leave it out for 600.");
-        }
-        try (SsmSyncClient client = durableClient(List.of(), b -> {
-            if (ackTimeoutSeconds != null) {
-                b.ackTimeout(Duration.ofSeconds(ackTimeoutSeconds));
-            }
-        })) {
+        try (SsmSyncClient client = durableClient(List.of(), ackTimeout(ackTimeoutSeconds))) {
             DeliveryResult result = client.requestAuthorization(domain, va, request);
             int exitCode = report(out, request, result);
             out.document(document(request, result));
@@ -106,14 +97,6 @@ final class AuthorizeCommand extends ServerCommand {
         } catch (InvalidUsageReportException e) {
             throw new UsageError("--device is not a device identity: " + e.problem() + ".", remediation);
         }
-    }
-
-    private String setting(String option, String variable, String name) {
-        String value = option != null ? option : env().get(variable);
-        if (value == null || value.isBlank()) {
-            throw new UsageError("`ssm usage authorize` needs " + name + ".", "Give " + name + " or set " + variable + ".");
-        }
-        return value;
     }
 
     /**

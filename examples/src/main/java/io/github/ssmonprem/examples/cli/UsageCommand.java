@@ -59,19 +59,11 @@ final class UsageCommand extends BaseCommand {
 
         @Override
         int execute(Output out) {
-            String domain = setting(account, "SSM_ACCOUNT", "--account");
-            String va = setting(virtualAccount, "SSM_VIRTUAL_ACCOUNT", "--virtual-account");
+            String domain = required(account, "SSM_ACCOUNT", "--account");
+            String va = required(virtualAccount, "SSM_VIRTUAL_ACCOUNT", "--virtual-account");
             List<RumReport> reports = UsageFiles.defaults().readAll(files);
             UsageReport report = UsageReport.of(domain, va, reports);
-            if (ackTimeoutSeconds != null && ackTimeoutSeconds < 0) {
-                throw new UsageError("--ack-timeout must be 0 or more seconds, was " + ackTimeoutSeconds + ".",
-                        "Give --ack-timeout SECONDS, or leave it out for 600.");
-            }
-            try (SsmSyncClient client = durableClient(List.of(), b -> {
-                if (ackTimeoutSeconds != null) {
-                    b.ackTimeout(java.time.Duration.ofSeconds(ackTimeoutSeconds));
-                }
-            })) {
+            try (SsmSyncClient client = durableClient(List.of(), ackTimeout(ackTimeoutSeconds))) {
                 List<DeliveryResult> results = client.submitUsage(report);
                 List<Map<String, Object>> docs = new ArrayList<>();
                 int acks = 0;
@@ -103,14 +95,6 @@ final class UsageCommand extends BaseCommand {
                 }
                 throw new UsageDeliveryException(worst);
             }
-        }
-
-        private String setting(String option, String variable, String name) {
-            String value = option != null ? option : env().get(variable);
-            if (value == null || value.isBlank()) {
-                throw new UsageError("The usage push needs " + name + ".", "Give " + name + " or set " + variable + ".");
-            }
-            return value;
         }
 
         /** The result that says most about the push: a dead letter, then a failure, then awaiting. */

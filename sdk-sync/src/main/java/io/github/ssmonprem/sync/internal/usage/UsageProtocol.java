@@ -540,12 +540,7 @@ public final class UsageProtocol {
      * @return the body, UTF-8 JSON
      */
     public static byte[] uploadBody(UsageReport report, long timestamp, String nonce) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeObjectFieldStart("data");
-            g.writeNumberField("timestamp", timestamp);
-            g.writeStringField("nonce", nonce);
-            g.writeArrayFieldStart("reports");
+        return envelope(timestamp, nonce, "reports", g -> {
             for (Map.Entry<Sudi, List<RumReport>> device : report.byDevice().entrySet()) {
                 g.writeStartObject();
                 writeSudi(g, device.getKey());
@@ -556,9 +551,6 @@ public final class UsageProtocol {
                 g.writeEndArray();
                 g.writeEndObject();
             }
-            g.writeEndArray();
-            g.writeEndObject();
-            g.writeEndObject();
         });
     }
 
@@ -573,12 +565,7 @@ public final class UsageProtocol {
      * @return the body, UTF-8 JSON
      */
     public static byte[] authorizationBody(AuthorizationRequest authorization, long timestamp, String nonce) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeObjectFieldStart("data");
-            g.writeNumberField("timestamp", timestamp);
-            g.writeStringField("nonce", nonce);
-            g.writeArrayFieldStart("licenses");
+        return envelope(timestamp, nonce, "licenses", g -> {
             g.writeStartObject();
             writeSudi(g, authorization.device());
             g.writeStringField("hostname", authorization.hostname());
@@ -594,6 +581,18 @@ public final class UsageProtocol {
                 g.writeStringField("remove_code", authorization.removeCode());
             }
             g.writeEndObject();
+        });
+    }
+
+    /** {@code {"data":{"timestamp":..,"nonce":..,"ARRAY":[ENTRIES]}}}, as uploads and authorization requests are sent. */
+    private static byte[] envelope(long timestamp, String nonce, String array, Body entries) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("data");
+            g.writeNumberField("timestamp", timestamp);
+            g.writeStringField("nonce", nonce);
+            g.writeArrayFieldStart(array);
+            entries.write(g);
             g.writeEndArray();
             g.writeEndObject();
             g.writeEndObject();
