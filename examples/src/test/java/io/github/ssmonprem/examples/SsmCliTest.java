@@ -101,8 +101,8 @@ class SsmCliTest {
                 + "]]></RUMReport><RUMReport><![CDATA[{\"payload\":\"{\\\"version\\\": \",\"signature\":{}}]]></RUMReport></smartLicense>");
         CliRunner.Result invalid = cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT",
                 "--file", good.toString(), "--file", bad.toString(), "--output", "json");
-        assertTrue(error(invalid, 2, "InvalidUsageReportException").path("message").asText()
-                .contains(bad + ": <RUMReport> 2 (line 1): the payload is not JSON"), invalid.out());
+        String message = error(invalid, 2, "InvalidUsageReportException").path("message").asText();
+        assertTrue(message.contains(bad + ": <RUMReport> 2 (line ") && message.contains("): the payload is not JSON"), message);
         Path noSignature = Files.writeString(dir.resolve("nosig.xml"), "<RUMReport>{\"payload\":\"{}\"}</RUMReport>");
         assertTrue(error(cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT", "--file",
                 noSignature.toString(), "--output", "json"), 2, "InvalidUsageReportException").path("message").asText()
@@ -121,7 +121,8 @@ class SsmCliTest {
 
     /** A device's RUM report as the device writes it, with the spacing and escapes a JSON library would not. */
     private static RumReportFixture device(String serial, long reportId) {
-        return RumReportFixture.builder().device("C8000V", serial).reportId(reportId).spacing(true).escapeSlashes(true).build();
+        return RumReportFixture.builder().device("C8000V", serial).reportId(reportId).spacing(true).escapeSlashes(true)
+                .count(4, java.time.Instant.parse("2026-11-01T00:00:00Z"), java.time.Instant.parse("2026-11-02T00:00:00Z")).build();
     }
 
     @Test

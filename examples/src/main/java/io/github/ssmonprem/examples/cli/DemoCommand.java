@@ -93,8 +93,9 @@ final class DemoCommand extends BaseCommand {
                 out.line("4. Usage    " + Output.plural(rum.size(), "RUM report") + " read from the device's usage file " + usageFile
                         + ", stored in " + state + ", uploaded and " + (delivery.delivered() ? "acknowledged after "
                         + Output.plural(emulator.stats().polls(), "poll") : "still pending: " + delivery.detail()));
-                out.line("           (a RUM report is a device's signed record of its license use; the application uploads it "
-                        + "unchanged, and it stays pending on disk until SSM On-Prem acknowledges it)");
+                out.line("           (a RUM report is a device's signed record of its license use, uploaded unchanged; "
+                        + "acknowledged: SSM On-Prem processed it and answered with an acknowledgement for the device; until then "
+                        + "it stays pending on disk)");
                 doc.put("usageReport", Map.of("reportId", report.reportId(), "status", delivery.status()));
                 Path ackFile = null;
                 for (Acknowledgement ack : ssm.usage().acknowledgements()) {

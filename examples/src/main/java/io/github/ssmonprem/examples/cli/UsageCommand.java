@@ -279,6 +279,7 @@ final class UsageCommand extends BaseCommand {
             m.put("attempts", p.attempts());
             m.put("storedAt", p.storedAt());
             m.put("lastError", p.lastError());
+            m.put("server", null);
             if (d != null) {
                 Map<String, Object> server = new LinkedHashMap<>();
                 server.put("httpStatus", d.httpStatus());

@@ -2,8 +2,6 @@ package io.github.ssmonprem.examples.snippets;
 
 // tag::pull-push[]
 import io.github.ssmonprem.auth.OAuthGrant;
-import io.github.ssmonprem.core.Secret;
-import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.model.Account;
@@ -11,12 +9,15 @@ import io.github.ssmonprem.sync.model.License;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.usage.RumReport;
-import io.github.ssmonprem.sync.usage.Sudi;
 import io.github.ssmonprem.sync.usage.UsageFiles;
 import io.github.ssmonprem.sync.usage.UsageReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+// end::pull-push[]
+import io.github.ssmonprem.core.Secret;
+import io.github.ssmonprem.core.SsmClientConfig;
+import io.github.ssmonprem.sync.usage.Sudi;
 
 /** README, "Pulling licenses and pushing usage". */
 final class PullingAndPushing {
