@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  *       that writes.</li>
  *   <li>{@link #acknowledge} moves the report to the delivered ones and stores its acknowledgements in
  *       {@code <prefix>acknowledgement} in one transaction. Delivered reports and their
- *       acknowledgements are forgotten {@link #DELIVERED_RETENTION} after delivery.</li>
+ *       acknowledgements are forgotten {@link #DELIVERED_RETENTION} after delivery. {@link #keep}
+ *       inserts one row there, forgotten {@link #DELIVERED_RETENTION} after it was kept.</li>
  *   <li>A row that cannot be decoded is moved to the {@link #quarantine()}, never deleted unasked.</li>
  *   <li>Times are kept to the microsecond, the databases' precision.</li>
  * </ul>
@@ -301,6 +302,16 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
             s.storeAcknowledgements(c, acks, expiring);
         }
         return true;
+    }
+
+    @Override
+    public boolean keep(Acknowledgement acknowledgement) {
+        Objects.requireNonNull(acknowledgement, "acknowledgement");
+        boolean kept = once("keep acknowledgement " + acknowledgement.id(), (s, c) -> s.keep(c, acknowledgement));
+        if (kept) {
+            purgeIfDue();
+        }
+        return kept;
     }
 
     @Override

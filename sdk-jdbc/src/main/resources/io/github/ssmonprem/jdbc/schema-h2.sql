@@ -54,11 +54,15 @@ CREATE INDEX IF NOT EXISTS ${prefix}report_expiry ON ${prefix}report (expires_at
 -- Acknowledgements, one row per device of a delivered (or partly refused) report, kept for the
 -- application until it takes them (taken_at) to import them on their devices. Those of a delivered
 -- report are forgotten with it (expires_at); those of a dead letter stay while it is one, and are
--- forgotten 30 days after they were taken once it is not.
--- rum_report_ids is a JSON array of text; smart_license the acknowledgement as the server sent it
--- (base64). quarantined_at: set when the row cannot be decoded, set aside for an operator.
+-- forgotten 30 days after they were taken once it is not. Those kept outside a report (authorization
+-- codes: kind AUTHORIZATION or RETURN, report_id the request's id, which has no report row) are
+-- forgotten 30 days after they were kept (expires_at), taken or not.
+-- kind: USAGE, AUTHORIZATION or RETURN. rum_report_ids is a JSON array of text; smart_license the
+-- acknowledgement as the server sent it (base64). quarantined_at: set when the row cannot be decoded,
+-- set aside for an operator.
 CREATE TABLE IF NOT EXISTS ${prefix}acknowledgement (
     ack_id            VARCHAR(160) NOT NULL PRIMARY KEY,
+    kind              VARCHAR(16)  NOT NULL,
     report_id         VARCHAR(128) NOT NULL,
     account           CHARACTER VARYING,
     virtual_account   CHARACTER VARYING,

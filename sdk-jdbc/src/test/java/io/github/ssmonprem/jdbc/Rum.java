@@ -1,6 +1,7 @@
 package io.github.ssmonprem.jdbc;
 
 import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.Sudi;
 import io.github.ssmonprem.sync.usage.UsageReport;
@@ -52,7 +53,7 @@ final class Rum {
         List<Sudi> devices = report.devices();
         for (int i = 0; i < devices.size(); i++) {
             Sudi d = devices.get(i);
-            out.add(new Acknowledgement(report.reportId() + "-" + i, report.reportId(), report.account(), report.virtualAccount(), d,
+            out.add(new Acknowledgement(report.reportId() + "-" + i, AcknowledgementKind.USAGE, report.reportId(), report.account(), report.virtualAccount(), d,
                     "regid.2019-10.com.cisco.SDWAN,1.0_test", report.reportIdsOf(d), "QUNLIGZvciA=" + i, "corr-" + i, at));
         }
         return out;

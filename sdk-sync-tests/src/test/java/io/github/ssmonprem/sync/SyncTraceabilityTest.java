@@ -98,4 +98,30 @@ class SyncTraceabilityTest {
             assertNull(MDC.get(SdkMdc.REPORT_ID), "removed afterwards");
         }
     }
+
+    @Test
+    void anAuthorizationRequestIsAnObservationAndItsLinesCarryTheRequestId() {
+        TestObservationRegistry observations = TestObservationRegistry.create();
+        try (SsmEmulator emulator = EmulatorFixtures.emulator(clock).start();
+                SsmSyncClient client = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock)
+                        .observationRegistry(observations).build()).grant(emulator.passwordGrant()).store(new InMemorySyncStore(clock))
+                        .build()) {
+            LogCapture.clear();
+            var result = client.requestAuthorization(EmulatorFixtures.ACCOUNT, EmulatorFixtures.VIRTUAL_ACCOUNT,
+                    io.github.ssmonprem.sync.usage.AuthorizationRequest.of(EmulatorFixtures.device(1), "edge-1", "HSEC_TAG"));
+            assertTrue(result.delivered(), String.valueOf(result));
+
+            TestObservationRegistryAssert.assertThat(observations).hasAnObservation(o -> o.hasNameEqualTo("ssm.usage.authorization")
+                    .hasContextualNameEqualTo("usage authorization").hasLowCardinalityKeyValue("outcome", "accepted"));
+            TestObservationRegistryAssert.assertThat(observations).hasAnObservation(o -> o.hasNameEqualTo("ssm.client.request")
+                    .hasLowCardinalityKeyValue("operation", "usage.authorization").hasParentObservationContextMatching(
+                            parent -> "ssm.usage.authorization".equals(((Observation.ContextView) parent).getName())));
+            TestObservationRegistryAssert.assertThat(observations).hasAnObservation(o -> o.hasNameEqualTo("ssm.usage.poll")
+                    .hasLowCardinalityKeyValue("outcome", "complete"));
+            String call = LogCapture.linesOf("io.github.ssmonprem").stream().filter(l -> l.contains("/authrequest ->")).findFirst()
+                    .orElseThrow();
+            assertTrue(call.contains(SdkMdc.REPORT_ID + "=" + result.reportId()), call);
+            assertNull(MDC.get(SdkMdc.REPORT_ID), "removed afterwards");
+        }
+    }
 }

@@ -9,6 +9,7 @@ import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.sync.internal.LicenseService;
 import io.github.ssmonprem.sync.internal.SyncDeadline;
+import io.github.ssmonprem.sync.internal.usage.Authorizations;
 import io.github.ssmonprem.sync.internal.usage.UsageDelivery;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol;
 import io.github.ssmonprem.sync.model.Account;
@@ -22,6 +23,7 @@ import io.github.ssmonprem.sync.store.Quarantine;
 import io.github.ssmonprem.sync.store.QuarantinedEntry;
 import io.github.ssmonprem.sync.store.UsageCounts;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.AuthorizationRequest;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.Sudi;
@@ -110,6 +112,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
     private final List<AccountSelection> accounts;
     private final LicenseService licenses;
     private final UsageDelivery usage;
+    private final Authorizations authorizations;
     private final UsageOperations operations;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -148,9 +151,11 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
         this.claimLease = b.claimLease;
         this.clock = http.config().clock();
         this.operations = new UsageOperations(store);
-        this.usage = new UsageDelivery(new UsageProtocol(http, tokens, b.requestingSystem, b.alreadyReceived), store, clock,
-                http.config().sleeper(), new UsageDelivery.Settings(nodeName, b.claimLease, b.ackTimeout, b.deliveryConcurrency,
-                        b.maxPollInterval, b.maxUploadBytes), b.acknowledgementListener);
+        UsageProtocol protocol = new UsageProtocol(http, tokens, b.requestingSystem, b.alreadyReceived);
+        this.usage = new UsageDelivery(protocol, store, clock, http.config().sleeper(), new UsageDelivery.Settings(nodeName,
+                b.claimLease, b.ackTimeout, b.deliveryConcurrency, b.maxPollInterval, b.maxUploadBytes), b.acknowledgementListener);
+        this.authorizations = new Authorizations(protocol, store, clock, http.config().sleeper(), b.ackTimeout, b.maxPollInterval,
+                b.acknowledgementListener);
         this.registry = http.config().meterRegistry().orElse(null);
         store.lastOutcome().filter(SyncOutcome::success)
                 .ifPresent(o -> lastSuccessEpochSeconds.set(o.finishedAt().getEpochSecond()));
@@ -386,6 +391,47 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      */
     public List<DeliveryResult> deliverPending() {
         return usage.deliverPending(null);
+    }
+
+    /**
+     * Requests an authorization code (HSEC, SLAC) for a device, or returns the code it holds
+     * ({@link AuthorizationRequest#returnOf}), and waits for the server's answer through the same
+     * request-then-poll exchange as usage: polling as the server asks until the code comes or the
+     * acknowledgement timeout ({@link Builder#ackTimeout(Duration)}) passes. The request is made in the
+     * device's name (its SUDI is the requesting system).
+     *
+     * <p>The code comes back as an {@link Acknowledgement} of kind
+     * {@link io.github.ssmonprem.sync.usage.AcknowledgementKind#AUTHORIZATION} (or {@code RETURN}, the
+     * confirmation of a return): it is kept in the store before this method returns, handed to the
+     * {@link Builder#acknowledgementListener acknowledgement listener}, and listed by
+     * {@link UsageOperations#acknowledgements()} until taken, as usage acknowledgements are.
+     *
+     * <p>Unlike a usage report, the request is not stored: it holds nothing the device cannot give
+     * again, so a request that got no code (the server unreachable, or slower than the timeout) is
+     * simply made again, as a new request with a new id. Blocks the calling thread meanwhile.
+     *
+     * <pre>{@code
+     * DeliveryResult r = ssm.requestAuthorization("acme.example", "SDWAN",
+     *         AuthorizationRequest.of(new Sudi("C8300-1N1S-6T", "FDO2601X1AB"), "edge-17", hsecTag));
+     * if (r.delivered()) {
+     *     devices.importCode(r.acknowledgements().get(0));    // then ssm.usage().take(its id)
+     * }
+     * }</pre>
+     *
+     * @param account the smart account domain
+     * @param virtualAccount the virtual account's name
+     * @param request what is requested or returned
+     * @return its result, the request's id as {@link DeliveryResult#reportId()}:
+     *     {@link ReportStatus#DELIVERED} with the code in {@link DeliveryResult#acknowledgements()};
+     *     {@link ReportStatus#DEAD} when the server refused it, with its message;
+     *     {@link ReportStatus#PENDING} when no code came in time or the server could not be reached, with
+     *     why (and the failure): make the request again later
+     * @throws AccountNotFoundException when the grant sees no such account or virtual account; nothing was requested
+     * @throws io.github.ssmonprem.sync.usage.InvalidAuthorizationRequestException when the account or
+     *     virtual account is not named; nothing was requested
+     */
+    public DeliveryResult requestAuthorization(String account, String virtualAccount, AuthorizationRequest request) {
+        return authorizations.request(account, virtualAccount, request);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.sync.store.UsageCounts;
 import io.github.ssmonprem.sync.store.UsageOutbox;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.ServerMessage;
@@ -70,7 +71,9 @@ import org.junit.jupiter.api.Test;
  * payload and signature texts come back byte for byte; claims (taken oldest first, renewed by their
  * owner, taken over once expired, never held by two owners, also under concurrent calls); the
  * conditional update and refusal (only for the owner of the stored claim); the acknowledgement
- * (whoever holds the claim, with its acknowledgements untaken); taking acknowledgements; the
+ * (whoever holds the claim, with its acknowledgements untaken); taking acknowledgements; keeping
+ * acknowledgements that came back outside a report (authorization codes: listed with the others until
+ * taken, each id once, forgotten after the retention); the
  * retention of delivered reports with their acknowledgements ({@link UsageOutbox#DELIVERED_RETENTION},
  * on the test clock); retrying and discarding dead letters; counts and the order of every list;
  * for the state store, snapshots and the last outcome; and that every change survives
@@ -82,7 +85,7 @@ import org.junit.jupiter.api.Test;
  * starts at {@link #T0}; a store on a clock of its own overrides {@link #elapse(Duration)} to let
  * that much time pass for it.
  *
- * <p>Its 27 tests take a few seconds: on a 2-core VM busy with other builds, 4 s on the in-memory
+ * <p>Its 30 tests take a few seconds: on a 2-core VM busy with other builds, 4 s on the in-memory
  * store (most of it loading classes) and 15 s on the file store, which forces its changes to disk;
  * a database store takes what its round trips take. Only the concurrency tests use threads (four),
  * and no test sleeps: time passes on the test clock.
@@ -102,6 +105,7 @@ public abstract class SyncStoreContract {
     private static final String C = "node-c";
     private static final String POLL_ID = "77412347487202314";
     private static final AtomicLong RUM_REPORT_IDS = new AtomicLong(1000);
+    private static final AtomicLong REQUEST_IDS = new AtomicLong(1);
 
     /** The clock the store under test is given, at {@link #T0} to begin with; {@link #elapse(Duration)} advances it. */
     protected final TestClock clock = TestClock.at(T0);
@@ -207,10 +211,25 @@ public abstract class SyncStoreContract {
     protected Acknowledgement ack(UsageReport report, int device) {
         Sudi sudi = report.devices().get(device);
         String text = "<smartLicense>ack of " + sudi + " for " + report.reportId() + "</smartLicense>";
-        return new Acknowledgement(report.reportId() + "-" + (device + 1), report.reportId(), report.account(),
+        return new Acknowledgement(report.reportId() + "-" + (device + 1), AcknowledgementKind.USAGE, report.reportId(), report.account(),
                 report.virtualAccount(), sudi, "C8000V", report.reportIdsOf(sudi),
                 Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)), "corr-" + report.reportId(),
                 clock.instant());
+    }
+
+    /**
+     * An authorization code (or a return's confirmation) that came back for a device outside any
+     * report's delivery, received now, for a request id no other call returns.
+     *
+     * @param kind {@link AcknowledgementKind#AUTHORIZATION} or {@link AcknowledgementKind#RETURN}
+     * @return the acknowledgement to {@link UsageOutbox#keep keep}
+     */
+    protected Acknowledgement code(AcknowledgementKind kind) {
+        String requestId = String.format("a%032x", REQUEST_IDS.getAndIncrement());
+        Sudi sudi = device(7);
+        String text = "<smartLicense type=\"" + kind.name().toLowerCase(java.util.Locale.ROOT) + "\">" + sudi + "</smartLicense>";
+        return new Acknowledgement(requestId + "-1", kind, requestId, "acme.example", "SDWAN", sudi, null, List.of(),
+                Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)), "corr-" + requestId, clock.instant());
     }
 
     /** The acknowledgements of every device of a report, received now. */
@@ -768,6 +787,78 @@ public abstract class SyncStoreContract {
         assertTrue(store.take(ack(delivered, 1).id()));
         reopenStore();
         assertEquals(new UsageCounts(2, 1, 3), store.counts());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Acknowledgements kept outside a report (authorization codes)
+
+    @Test
+    void aKeptAcknowledgementIsListedWithTheOthersUntilTakenAndBelongsToNoReport() {
+        UsageReport r = added(1, A);
+        Acknowledgement early = ack(r, 0);
+        assertTrue(store.acknowledge(delivered(r, List.of(early))));
+        elapse(Duration.ofMinutes(1));
+        Acknowledgement code = code(AcknowledgementKind.AUTHORIZATION);
+        elapse(Duration.ofMinutes(1));
+        Acknowledgement returned = code(AcknowledgementKind.RETURN);
+        assertTrue(store.keep(returned));
+        assertTrue(store.keep(code));
+        assertEquals(List.of(early, code, returned), store.acknowledgements(), "oldest first, with the reports' acknowledgements");
+        assertEquals(new UsageCounts(0, 0, 3), store.counts());
+        assertEquals(Optional.empty(), store.state(code.reportId()), "a kept acknowledgement belongs to no report");
+        reopenStore();
+        assertEquals(List.of(early, code, returned), store.acknowledgements(), "kept durably, its kind with it");
+        assertTrue(store.take(code.id()));
+        assertFalse(store.take(code.id()), "taken already");
+        assertEquals(List.of(early, returned), store.acknowledgements());
+        assertEquals(new UsageCounts(0, 0, 2), store.counts());
+        reopenStore();
+        assertEquals(List.of(early, returned), store.acknowledgements(), "taking survives reopening");
+        assertEquals(List.of(early), store.state(r.reportId()).orElseThrow().delivered().acknowledgements(),
+                "the report's own are untouched");
+    }
+
+    @Test
+    void keepingAKnownIdChangesNothing() {
+        Acknowledgement code = code(AcknowledgementKind.AUTHORIZATION);
+        assertTrue(store.keep(code));
+        Acknowledgement same = new Acknowledgement(code.id(), AcknowledgementKind.RETURN, code.reportId(), code.account(),
+                code.virtualAccount(), code.sudi(), null, List.of(), "b3RoZXI=", null, clock.instant());
+        assertFalse(store.keep(code), "kept already");
+        assertFalse(store.keep(same), "an id is kept once");
+        assertEquals(List.of(code), store.acknowledgements());
+        assertTrue(store.take(code.id()));
+        reopenStore();
+        assertFalse(store.keep(code), "a taken one is remembered");
+        assertEquals(List.of(), store.acknowledgements());
+
+        UsageReport r = added(1, A);
+        Acknowledgement reports = ack(r, 0);
+        assertTrue(store.acknowledge(delivered(r, List.of(reports))));
+        assertFalse(store.keep(reports), "the id of a report's acknowledgement not taken is known");
+        assertEquals(List.of(reports), store.acknowledgements());
+        assertEquals(new UsageCounts(0, 0, 1), store.counts());
+    }
+
+    @Test
+    void aKeptAcknowledgementIsForgottenAfterTheRetentionTakenOrNot() {
+        Acknowledgement taken = code(AcknowledgementKind.AUTHORIZATION);
+        Acknowledgement untaken = code(AcknowledgementKind.AUTHORIZATION);
+        assertTrue(store.keep(taken));
+        assertTrue(store.keep(untaken));
+        assertTrue(store.take(taken.id()));
+        elapse(UsageOutbox.DELIVERED_RETENTION.minusHours(1));
+        reopenStore();
+        added(1, B);   // a change, after which a store may forget what is past its retention
+        assertEquals(List.of(untaken), store.acknowledgements(), "kept for 30 days at least");
+        assertFalse(store.keep(taken), "and remembered, taken or not");
+        elapse(Duration.ofHours(2));
+        reopenStore();
+        Acknowledgement later = code(AcknowledgementKind.RETURN);
+        assertTrue(store.keep(later));
+        assertEquals(List.of(later), store.acknowledgements(), "forgotten once the retention passed");
+        assertEquals(new UsageCounts(1, 0, 1), store.counts());
+        assertFalse(store.take(untaken.id()), "gone");
     }
 
     // ---------------------------------------------------------------------------------------------

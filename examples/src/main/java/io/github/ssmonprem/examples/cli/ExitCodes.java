@@ -15,6 +15,7 @@ import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.TlsException;
 import io.github.ssmonprem.core.exception.UnauthorizedException;
 import io.github.ssmonprem.sync.SyncDeadlineExceededException;
+import io.github.ssmonprem.sync.usage.InvalidAuthorizationRequestException;
 import io.github.ssmonprem.sync.usage.InvalidUsageReportException;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.UsageDeliveryException;
@@ -36,9 +37,10 @@ import io.github.ssmonprem.sync.usage.UsageDeliveryException;
  *   <tr><td>7</td><td>TLS certificate or host name failure</td></tr>
  *   <tr><td>8</td><td>proxy authentication failure</td></tr>
  *   <tr><td>9</td><td>dead letters or quarantined entries wait for an operator ({@code ssm status}; {@code ssm usage push}
- *       of a report the server refused for good)</td></tr>
+ *       of a report the server refused for good); {@code ssm usage authorize}: the server refused the request</td></tr>
  *   <tr><td>10</td><td>{@code ssm status}: the last sync failed (checked before 9)</td></tr>
- *   <tr><td>11</td><td>{@code ssm usage push}: uploaded, the acknowledgement has not come yet; {@code ssm sync} polls for it</td></tr>
+ *   <tr><td>11</td><td>{@code ssm usage push}: uploaded, the acknowledgement has not come yet; {@code ssm sync} polls for it;
+ *       {@code ssm usage authorize}: the code has not come in time (run it again)</td></tr>
  * </table>
  */
 public final class ExitCodes {
@@ -85,6 +87,9 @@ public final class ExitCodes {
      */
     public static int of(Throwable failure) {
         Throwable t = failure;
+        if (t instanceof CommandFailure stated) {
+            return stated.exitCode();
+        }
         if (t instanceof UsageDeliveryException dead && dead.status() == ReportStatus.DEAD) {
             return NEEDS_ATTENTION;
         }
@@ -117,7 +122,8 @@ public final class ExitCodes {
         if (t instanceof ProxyAuthenticationException) {
             return PROXY_AUTH;
         }
-        if (t instanceof SsmConfigurationException || t instanceof InvalidUsageReportException || t instanceof UsageError
+        if (t instanceof SsmConfigurationException || t instanceof InvalidUsageReportException
+                || t instanceof InvalidAuthorizationRequestException || t instanceof UsageError
                 || t instanceof picocli.CommandLine.ParameterException) {
             return USAGE;
         }

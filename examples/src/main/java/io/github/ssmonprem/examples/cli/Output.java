@@ -138,6 +138,9 @@ public final class Output {
         } else if (failure instanceof UsageError) {
             message = failure.getMessage();
             remediation = ((UsageError) failure).remediation();
+        } else if (failure instanceof CommandFailure) {
+            message = failure.getMessage();
+            remediation = ((CommandFailure) failure).remediation();
         } else if (failure instanceof DeadlineExceeded) {
             message = failure.getMessage();
             remediation = ((DeadlineExceeded) failure).remediation();

@@ -92,6 +92,42 @@ abstract class ServerCommand extends StateCommand {
         return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.trim();
     }
 
+    /**
+     * A setting the command needs: its option, else its environment variable.
+     *
+     * @param option the option's value, or null
+     * @param variable the environment variable
+     * @param name the option's name
+     * @return the value
+     * @throws UsageError when neither is given
+     */
+    String required(String option, String variable, String name) {
+        String value = option != null ? option : env().get(variable);
+        if (value == null || value.isBlank()) {
+            throw new UsageError("`" + spec.qualifiedName(" ") + "` needs " + name + ".", "Give " + name + " or set " + variable + ".");
+        }
+        return value;
+    }
+
+    /**
+     * The client setting of an {@code --ack-timeout SECONDS} option.
+     *
+     * @param seconds the option's value, or null for the client's default
+     * @return what to apply to the client's builder
+     * @throws UsageError when it is negative
+     */
+    static java.util.function.Consumer<SsmSyncClient.Builder> ackTimeout(Integer seconds) {
+        if (seconds != null && seconds < 0) {
+            throw new UsageError("--ack-timeout must be 0 or more seconds, was " + seconds + ".",
+                    "Give --ack-timeout SECONDS, or leave it out for 600.");
+        }
+        return b -> {
+            if (seconds != null) {
+                b.ackTimeout(java.time.Duration.ofSeconds(seconds));
+            }
+        };
+    }
+
     /** A client for read-only calls, which touch no state on disk. */
     SsmSyncClient readOnlyClient() {
         return SsmSyncClient.builder().config(connection.config(env()).build()).grant(connection.grant(env()))

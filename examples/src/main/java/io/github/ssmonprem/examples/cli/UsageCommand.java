@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ssm usage}: usage reports and the acknowledgements that come back for the devices. */
-@Command(name = "usage", description = "Usage reports and their acknowledgements", subcommands = {UsageCommand.Push.class,
-        UsageCommand.Acks.class, UsageCommand.ListReports.class, UsageCommand.Retry.class, UsageCommand.Discard.class})
+@Command(name = "usage", description = "Usage reports and their acknowledgements, and devices' authorization codes",
+        subcommands = {UsageCommand.Push.class, UsageCommand.Acks.class, AuthorizeCommand.class, UsageCommand.ListReports.class,
+            UsageCommand.Retry.class, UsageCommand.Discard.class})
 final class UsageCommand extends BaseCommand {
 
     @Override
@@ -58,19 +59,11 @@ final class UsageCommand extends BaseCommand {
 
         @Override
         int execute(Output out) {
-            String domain = setting(account, "SSM_ACCOUNT", "--account");
-            String va = setting(virtualAccount, "SSM_VIRTUAL_ACCOUNT", "--virtual-account");
+            String domain = required(account, "SSM_ACCOUNT", "--account");
+            String va = required(virtualAccount, "SSM_VIRTUAL_ACCOUNT", "--virtual-account");
             List<RumReport> reports = UsageFiles.defaults().readAll(files);
             UsageReport report = UsageReport.of(domain, va, reports);
-            if (ackTimeoutSeconds != null && ackTimeoutSeconds < 0) {
-                throw new UsageError("--ack-timeout must be 0 or more seconds, was " + ackTimeoutSeconds + ".",
-                        "Give --ack-timeout SECONDS, or leave it out for 600.");
-            }
-            try (SsmSyncClient client = durableClient(List.of(), b -> {
-                if (ackTimeoutSeconds != null) {
-                    b.ackTimeout(java.time.Duration.ofSeconds(ackTimeoutSeconds));
-                }
-            })) {
+            try (SsmSyncClient client = durableClient(List.of(), ackTimeout(ackTimeoutSeconds))) {
                 List<DeliveryResult> results = client.submitUsage(report);
                 List<Map<String, Object>> docs = new ArrayList<>();
                 int acks = 0;
@@ -102,14 +95,6 @@ final class UsageCommand extends BaseCommand {
                 }
                 throw new UsageDeliveryException(worst);
             }
-        }
-
-        private String setting(String option, String variable, String name) {
-            String value = option != null ? option : env().get(variable);
-            if (value == null || value.isBlank()) {
-                throw new UsageError("The usage push needs " + name + ".", "Give " + name + " or set " + variable + ".");
-            }
-            return value;
         }
 
         /** The result that says most about the push: a dead letter, then a failure, then awaiting. */
@@ -163,9 +148,9 @@ final class UsageCommand extends BaseCommand {
     }
 
     /** {@code ssm usage acks [--out DIR]}: the acknowledgements not taken yet, written for the devices. */
-    @Command(name = "acks", description = "List the acknowledgements the server sent back and nobody took yet; with --out, write each "
-            + "one to its own file, the text to import on its device (`license smart import`), named after the device's PID and "
-            + "serial number, and mark it taken")
+    @Command(name = "acks", description = "List the acknowledgements the server sent back and nobody took yet (and the "
+            + "authorization codes `ssm usage authorize` received); with --out, write each one to its own file, the text to import on "
+            + "its device (`license smart import`), named after the device's PID and serial number, and mark it taken")
     static final class Acks extends StateCommand {
 
         @Option(names = "--out", paramLabel = "DIR", description = "directory to write one file per acknowledgement into (created "
@@ -184,6 +169,7 @@ final class UsageCommand extends BaseCommand {
                 for (Acknowledgement a : acks) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", a.id());
+                    m.put("kind", a.kind().name().toLowerCase(java.util.Locale.ROOT));
                     m.put("device", a.sudi().toString());
                     m.put("pid", a.sudi().pid());
                     m.put("serialNumber", a.sudi().serialNumber());
@@ -198,8 +184,7 @@ final class UsageCommand extends BaseCommand {
                         m.put("file", file.toAbsolutePath().toString());
                         out.line("  " + a.sudi() + "  " + file);
                     } else {
-                        out.line("  " + a.id() + "  " + a.sudi() + "  " + Output.plural(a.rumReportIds().size(), "RUM report")
-                                + "  received " + Output.instant(a.receivedAt()));
+                        out.line("  " + a.id() + "  " + a.sudi() + "  " + what(a) + "  received " + Output.instant(a.receivedAt()));
                     }
                     docs.add(m);
                 }
@@ -213,6 +198,18 @@ final class UsageCommand extends BaseCommand {
                 return ExitCodes.OK;
             } finally {
                 store.close();
+            }
+        }
+
+        /** What an acknowledgement is, for people. */
+        private static String what(Acknowledgement a) {
+            switch (a.kind()) {
+                case AUTHORIZATION:
+                    return "authorization code";
+                case RETURN:
+                    return "return confirmation";
+                default:
+                    return Output.plural(a.rumReportIds().size(), "RUM report");
             }
         }
 

@@ -31,6 +31,8 @@ public final class SdkObservations {
     public static final String USAGE_UPLOAD = "ssm.usage.upload";
     /** One round of acknowledgement polls (reserved for the usage path). */
     public static final String USAGE_POLL = "ssm.usage.poll";
+    /** One request (or return) of a device's authorization code (HSEC, SLAC). */
+    public static final String USAGE_AUTHORIZATION = "ssm.usage.authorization";
 
     /** The key of the outcome on every observation. */
     public static final String OUTCOME = "outcome";

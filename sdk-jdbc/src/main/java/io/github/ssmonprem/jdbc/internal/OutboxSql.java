@@ -37,6 +37,8 @@ public final class OutboxSql {
     /** How many reports one claim statement names at most. */
     private static final int IDS_PER_STATEMENT = 500;
     private static final Duration RETENTION = UsageOutbox.DELIVERED_RETENTION;
+    /** The parameters {@link Rows#bind} binds. */
+    private static final String ACK_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
     private final Dialect dialect;
     private final Clock clock;
@@ -356,7 +358,7 @@ public final class OutboxSql {
         List<Acknowledgement> unique = new ArrayList<>(byId.values());
         for (int from = 0; from < unique.size(); from += ACKS_PER_STATEMENT) {
             List<Acknowledgement> part = unique.subList(from, Math.min(unique.size(), from + ACKS_PER_STATEMENT));
-            String values = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, " + (expiring ? now : "NULL") + ", NULL";
+            String values = ACK_VALUES + ", NULL, " + (expiring ? now : "NULL") + ", NULL";
             try (Query q = query(c, dialect.upsert(acks, Rows.ACK_COLUMNS, values, part.size()))) {
                 for (Acknowledgement a : part) {
                     Rows.bind(q, a);
@@ -366,6 +368,24 @@ public final class OutboxSql {
                 }
                 q.update();
             }
+        }
+    }
+
+    /**
+     * Inserts an acknowledgement kept outside a report's delivery, not taken, forgotten after the
+     * retention, unless its id has a row.
+     *
+     * @param c the connection
+     * @param ack the acknowledgement
+     * @return whether it was inserted
+     * @throws SQLException when the statement fails
+     */
+    public boolean keep(Connection c, Acknowledgement ack) throws SQLException {
+        String sql = dialect.insertIfAbsent(acks, String.join(", ", Rows.ACK_COLUMNS), ACK_VALUES + ", NULL, " + now + ", NULL",
+                "ack_id");
+        try (Query q = query(c, sql)) {
+            Rows.bind(q, ack);
+            return q.now(RETENTION).insertIfAbsent() == 1;
         }
     }
 

@@ -8,6 +8,7 @@ import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.ServerMessage;
 import io.github.ssmonprem.sync.usage.Sudi;
@@ -29,7 +30,7 @@ public final class Rows {
             + " expires_at";
 
     /** The columns of an acknowledgement row, its key first, in the order {@link #bind} binds them. */
-    public static final List<String> ACK_COLUMNS = List.of("ack_id", "report_id", "account", "virtual_account", "udi_pid",
+    public static final List<String> ACK_COLUMNS = List.of("ack_id", "kind", "report_id", "account", "virtual_account", "udi_pid",
             "udi_serial_number", "software_tag", "rum_report_ids", "smart_license", "correlation_id", "received_at",
             "taken_at", "expires_at", "quarantined_at");
 
@@ -135,8 +136,8 @@ public final class Rows {
      */
     public static Acknowledgement acknowledgement(ResultSet rs) throws SQLException, UnreadableRowException {
         try {
-            return new Acknowledgement(rs.getString("ack_id"), rs.getString("report_id"), rs.getString("account"),
-                    rs.getString("virtual_account"), new Sudi(rs.getString("udi_pid"), rs.getString("udi_serial_number")),
+            return new Acknowledgement(rs.getString("ack_id"), AcknowledgementKind.valueOf(rs.getString("kind")),
+                    rs.getString("report_id"), rs.getString("account"), rs.getString("virtual_account"), new Sudi(rs.getString("udi_pid"), rs.getString("udi_serial_number")),
                     rs.getString("software_tag"), List.of(MAPPER.readValue(rs.getString("rum_report_ids"), String[].class)),
                     rs.getString("smart_license"), rs.getString("correlation_id"), instant(rs, "received_at"));
         } catch (JsonProcessingException | RuntimeException e) {
@@ -145,7 +146,7 @@ public final class Rows {
     }
 
     /**
-     * Binds an acknowledgement's values, up to {@code received_at}, the eleventh of {@link #ACK_COLUMNS}.
+     * Binds an acknowledgement's values, up to {@code received_at}, the twelfth of {@link #ACK_COLUMNS}.
      *
      * @param q the query
      * @param a the acknowledgement
@@ -158,7 +159,7 @@ public final class Rows {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a list of strings", e);
         }
-        q.text(a.id()).text(a.reportId()).text(a.account()).text(a.virtualAccount()).text(a.sudi().pid())
+        q.text(a.id()).text(a.kind().name()).text(a.reportId()).text(a.account()).text(a.virtualAccount()).text(a.sudi().pid())
                 .text(a.sudi().serialNumber()).text(a.softwareTag()).text(rumReportIds).text(a.smartLicense())
                 .text(a.correlationId()).instant(a.receivedAt());
     }

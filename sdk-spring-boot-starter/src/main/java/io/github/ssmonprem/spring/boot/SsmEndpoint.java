@@ -108,6 +108,7 @@ public class SsmEndpoint {
     private static Map<String, Object> describe(Acknowledgement ack) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", ack.id());
+        m.put("kind", ack.kind().name().toLowerCase(java.util.Locale.ROOT));
         m.put("device", ack.sudi().toString());
         m.put("reportId", ack.reportId());
         m.put("rumReports", ack.rumReportIds().size());

@@ -10,6 +10,7 @@ import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.ServerMessage;
 import io.github.ssmonprem.sync.usage.UsageReport;
@@ -198,13 +199,14 @@ class SsmActuatorWebTest {
     void acknowledgementsNotTakenAreListedAndTakenThroughTheEndpoint() throws Exception {
         UsageReport report = report("ACK1");
         store.add(report, "boot-test", Duration.ofMinutes(1));
-        Acknowledgement ack = new Acknowledgement(report.reportId() + "-1", report.reportId(), report.account(), report.virtualAccount(),
+        Acknowledgement ack = new Acknowledgement(report.reportId() + "-1", AcknowledgementKind.USAGE, report.reportId(), report.account(), report.virtualAccount(),
                 report.devices().get(0), "C8000V", List.of("1"), "QUNL", "corr-1", Instant.now());
         assertThat(store.acknowledge(new DeliveredReport(report.reportId(), ReportStatus.DELIVERED, Instant.now(), "77",
                 new ServerMessage("COMPLETE", null, null, "corr-1"), List.of(ack)))).isTrue();
         JsonNode status = json(call("GET", "/actuator/ssm"), 200);
         assertThat(status.path("acknowledgements").get(0).path("id").asText()).isEqualTo(ack.id());
         assertThat(status.path("acknowledgements").get(0).path("device").asText()).isEqualTo("C8000V:ACK1");
+        assertThat(status.path("acknowledgements").get(0).path("kind").asText()).isEqualTo("usage");
         assertThat(json(call("GET", "/actuator/health/ssm"), 200).path("details").path("acknowledgements").asInt()).isEqualTo(1);
         JsonNode taken = json(call("POST", "/actuator/ssm/acknowledgement/" + ack.id() + "/take"), 200);
         assertThat(taken.path("taken").asBoolean()).isTrue();

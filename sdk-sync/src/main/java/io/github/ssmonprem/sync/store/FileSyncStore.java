@@ -14,6 +14,7 @@ import io.github.ssmonprem.sync.internal.store.EntryCodec.Claim;
 import io.github.ssmonprem.sync.internal.store.EntryCodec.Letter;
 import io.github.ssmonprem.sync.internal.store.EntryCodec.State;
 import io.github.ssmonprem.sync.internal.store.FileQuarantine;
+import io.github.ssmonprem.sync.internal.store.KeptFiles;
 import io.github.ssmonprem.sync.internal.store.PendingFiles;
 import io.github.ssmonprem.sync.internal.store.StateFiles;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * STATE_DIR/dead/ID.report          the dead letter's report: its pending report file, moved
  * STATE_DIR/delivered/ID.delivered  a delivered report: status, server's answer, all its acknowledgements; kept 30 days
  * STATE_DIR/acks/ID~ACK_ID.ack      an acknowledgement of report ID not taken yet
+ * STATE_DIR/kept/ACK_ID.kept        an acknowledgement kept outside a report (an authorization code), not taken yet;
+ *                                   ACK_ID.taken once taken; both kept 30 days from its arrival
  * STATE_DIR/quarantine/NAME         files that could not be read, each with NAME.reason
  * STATE_DIR/snapshots/ACCOUNT.json  the last license snapshot of each smart account
  * STATE_DIR/last-sync.json          the last sync's outcome
@@ -85,6 +88,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #refuse}: the letter file, holding the acknowledgements it carries (the commit); then
  *       their files in {@code acks/} as above; then the report file is moved to {@code dead/}, both
  *       directories forced.</li>
+ *   <li>{@link #keep}: its file in {@code kept/}, forced with its directory (the commit). Taking it
+ *       renames the file to {@code .taken}, the directory forced, so its id stays known until the
+ *       retention forgets it.</li>
  *   <li>{@link #retry}: forces the files of the letter's acknowledgements not taken (the letter, their
  *       other copy, goes), deletes the letter, forced (the commit), then moves the report back to
  *       {@code pending/}, forced. {@link #discard}: the same, deleting the report (the commit) then
@@ -104,8 +110,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Opening</b> deletes the temporary files a crash left (only names of the temporary form,
  * which no entry has) and pending state or claim files without their report, completes the changes
  * a crash cut short, and forgets delivered reports older than {@link UsageOutbox#DELIVERED_RETENTION}
- * (their acknowledgements not taken go with them), which {@link #add} and {@link #acknowledge} also
- * do once a day.
+ * (their acknowledgements not taken go with them) and kept acknowledgements that arrived before it,
+ * which {@link #add}, {@link #acknowledge} and {@link #keep} also do once a day.
  */
 public final class FileSyncStore implements SyncStore {
 
@@ -124,6 +130,7 @@ public final class FileSyncStore implements SyncStore {
     private final FileQuarantine quarantine;
     private final PendingFiles pending;
     private final AckFiles acks;
+    private final KeptFiles kept;
     private final StateFiles state;
 
     /** When to forget delivered reports past their retention next. */
@@ -159,7 +166,7 @@ public final class FileSyncStore implements SyncStore {
         this.deliveredDir = root.resolve("delivered");
         this.clock = clock;
         List<Path> dirs = List.of(root.resolve("pending"), deadDir, deliveredDir, root.resolve("acks"), root.resolve("quarantine"),
-                root.resolve("snapshots"));
+                root.resolve("snapshots"), root.resolve("kept"));
         try {
             for (Path dir : dirs) {
                 DurableFiles.createPrivateDirectories(dir);
@@ -171,6 +178,7 @@ public final class FileSyncStore implements SyncStore {
         this.quarantine = new FileQuarantine(dirs.get(4), lock, clock);
         this.pending = new PendingFiles(dirs.get(0), quarantine);
         this.acks = new AckFiles(dirs.get(3), quarantine, this::acknowledgementsOf);
+        this.kept = new KeptFiles(dirs.get(6), quarantine);
         this.state = new StateFiles(dirs.get(5), root.resolve("last-sync.json"), lock);
         lock.locked("open the state directory " + root, NOTHING_LOST, () -> {
             deleteTemporaryFiles(Stream.concat(Stream.of(root), dirs.stream()).toList());
@@ -330,6 +338,20 @@ public final class FileSyncStore implements SyncStore {
         });
     }
 
+    @Override
+    public boolean keep(Acknowledgement acknowledgement) {
+        String id = acknowledgement.id();
+        requireId(id);
+        return lock.locked("keep acknowledgement " + id + " in " + root.resolve("kept"), "it was not kept", () -> {
+            if (kept.has(id) || acks.has(id)) {
+                return false;
+            }
+            kept.keep(acknowledgement);   // the commit
+            forgetOldDeliveriesDaily();
+            return true;
+        });
+    }
+
     /** Dates a delivered file (what the retention reads), publishes its acknowledgements, then deletes the pending files. */
     private void finishAcknowledge(DeliveredReport delivered) throws IOException {
         Files.setLastModifiedTime(deliveredFile(delivered.reportId()), FileTime.from(delivered.deliveredAt()));
@@ -407,7 +429,7 @@ public final class FileSyncStore implements SyncStore {
     public UsageCounts counts() {
         return lock.locked("count the usage reports in " + root, NOTHING_LOST, () -> {
             settle();
-            return new UsageCounts(pending.ids().size(), stems(deadDir, LETTER).size(), acks.count());
+            return new UsageCounts(pending.ids().size(), stems(deadDir, LETTER).size(), acks.count() + kept.count());
         });
     }
 
@@ -415,7 +437,10 @@ public final class FileSyncStore implements SyncStore {
     public List<Acknowledgement> acknowledgements() {
         return lock.locked("list the acknowledgements in " + root, NOTHING_LOST, () -> {
             settle();
-            return acks.list();
+            List<Acknowledgement> all = new ArrayList<>(acks.list());
+            all.addAll(kept.list());
+            all.sort(InMemorySyncStore.ACKS_OLDEST_FIRST);
+            return all;
         });
     }
 
@@ -424,7 +449,7 @@ public final class FileSyncStore implements SyncStore {
         return isId(acknowledgementId) && lock.locked("mark acknowledgement " + acknowledgementId + " as taken in " + root,
                 "it is still listed", () -> {
                     settle();
-                    return acks.take(acknowledgementId);
+                    return acks.take(acknowledgementId) || kept.take(acknowledgementId);
                 });
     }
 
@@ -592,7 +617,10 @@ public final class FileSyncStore implements SyncStore {
         }
     }
 
-    /** Forgets delivered reports older than the retention (by their file's time), with their acknowledgements not taken. */
+    /**
+     * Forgets delivered reports older than the retention (by their file's time), with their
+     * acknowledgements not taken, and the kept acknowledgements that arrived before it.
+     */
     private void forgetOldDeliveries() throws IOException {
         Instant now = clock.instant();
         nextForget = now.plus(Duration.ofDays(1));
@@ -606,6 +634,7 @@ public final class FileSyncStore implements SyncStore {
                 Files.deleteIfExists(deliveredFile(id));
             }
         }
+        kept.forget(horizon);
     }
 
     @Override

@@ -32,6 +32,8 @@ public final class InMemorySyncStore implements SyncStore {
     private final Map<String, DeadLetter> dead = new HashMap<>();
     private final Map<String, DeliveredReport> delivered = new LinkedHashMap<>();
     private final Map<String, Acknowledgement> untaken = new HashMap<>();
+    /** The acknowledgements kept outside a report's delivery, taken or not, until their retention passes. */
+    private final Map<String, Acknowledgement> kept = new HashMap<>();
     private final Map<String, LicenseSnapshot> snapshots = new HashMap<>();
     private SyncOutcome outcome;
 
@@ -77,6 +79,13 @@ public final class InMemorySyncStore implements SyncStore {
             boolean old = d.deliveredAt().isBefore(horizon);
             if (old) {
                 d.acknowledgements().forEach(a -> untaken.remove(a.id()));
+            }
+            return old;
+        });
+        kept.values().removeIf(a -> {
+            boolean old = a.receivedAt().isBefore(horizon);
+            if (old) {
+                untaken.remove(a.id());
             }
             return old;
         });
@@ -144,6 +153,17 @@ public final class InMemorySyncStore implements SyncStore {
                 entry.attempts(), entry.lastError(), null, null), letter.httpStatus(), letter.server(), letter.refusedAt(),
                 letter.acknowledgements()));
         letter.acknowledgements().forEach(a -> untaken.put(a.id(), a));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean keep(Acknowledgement acknowledgement) {
+        forgetOldDeliveries();
+        if (kept.containsKey(acknowledgement.id()) || untaken.containsKey(acknowledgement.id())) {
+            return false;
+        }
+        kept.put(acknowledgement.id(), acknowledgement);
+        untaken.put(acknowledgement.id(), acknowledgement);
         return true;
     }
 

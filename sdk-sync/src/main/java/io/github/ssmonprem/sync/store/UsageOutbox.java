@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * The usage outbox: reports from before they are sent until the server has them, each in exactly one
  * state (pending, dead, delivered), the claims nodes take to deliver them, and the acknowledgements
- * that came back until the application takes them for its devices.
+ * that came back until the application takes them for its devices: those of the reports, and those
+ * that came back outside a report's delivery (authorization codes, {@link #keep}).
  *
  * <p>The contract, for every method (the suite {@code io.github.ssmonprem.testkit.SyncStoreContract}
  * checks it):
@@ -19,7 +20,7 @@ import java.util.Optional;
  *       ({@link #claim(String, int, Duration)}, {@link #claim(String, String, Duration)} and the claim an
  *       {@link #update} carries) must be seen at once by every client of the store but need not
  *       survive the host that held them. Above all a report is in the store from before it is sent,
- *       and an acknowledgement from the moment {@link #acknowledge} returns.</li>
+ *       and an acknowledgement from the moment {@link #acknowledge} (or {@link #keep}) returns.</li>
  *   <li><b>Atomicity.</b> Each change is all or nothing; a method that throws
  *       {@link SyncStoreException} leaves the state as it was.</li>
  *   <li><b>One state per id.</b> A report id is in at most one of pending, dead and delivered.</li>
@@ -120,6 +121,20 @@ public interface UsageOutbox {
      * @throws SyncStoreException when it cannot be moved (then it stays pending)
      */
     boolean refuse(DeadLetter letter, String owner);
+
+    /**
+     * Keeps an acknowledgement that came back outside a report's delivery, such as an authorization
+     * code: durably, not taken, listed by {@link #acknowledgements()} until taken, and remembered
+     * (taken or not) until {@link #DELIVERED_RETENTION} after it arrived ({@link Acknowledgement#receivedAt()}),
+     * when it is forgotten. It belongs to no report: {@link #state} knows nothing of its
+     * {@link Acknowledgement#reportId()}.
+     *
+     * @param acknowledgement the acknowledgement
+     * @return false when the store knows its id already (kept before and not forgotten, taken or not;
+     *     or listed as not taken): then nothing changed
+     * @throws SyncStoreException when it cannot be kept durably (then it was not kept)
+     */
+    boolean keep(Acknowledgement acknowledgement);
 
     /**
      * The pending reports, oldest first.

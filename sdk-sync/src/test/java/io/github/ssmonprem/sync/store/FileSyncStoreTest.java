@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.ssmonprem.core.testing.FakeClock;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.ServerMessage;
@@ -364,7 +365,7 @@ class FileSyncStoreTest {
                     new ServerMessage("COMPLETE", null, null, null), List.of())));
             UsageReport r = report(19, 1);
             store.add(r, "node-a", LEASE);
-            Acknowledgement bad = new Acknowledgement("../x", r.reportId(), "a", "v", r.devices().get(0), null, List.of(), "QQ==", null, T);
+            Acknowledgement bad = new Acknowledgement("../x", AcknowledgementKind.USAGE, r.reportId(), "a", "v", r.devices().get(0), null, List.of(), "QQ==", null, T);
             assertThrows(IllegalArgumentException.class, () -> store.acknowledge(new DeliveredReport(r.reportId(), ReportStatus.DELIVERED,
                     T, null, new ServerMessage("COMPLETE", null, null, null), List.of(bad))));
             assertEquals(ReportStatus.PENDING, store.state(r.reportId()).orElseThrow().status(), "refused before anything was written");

@@ -1,6 +1,7 @@
 package io.github.ssmonprem.sync.store;
 
 import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.ServerMessage;
@@ -40,7 +41,7 @@ final class StoreFixtures {
         List<Sudi> devices = report.devices();
         for (int d = 0; d < devices.size(); d++) {
             String text = "<smartLicense>ack of " + devices.get(d) + "</smartLicense>";
-            out.add(new Acknowledgement(report.reportId() + "-" + (d + 1), report.reportId(), report.account(), report.virtualAccount(),
+            out.add(new Acknowledgement(report.reportId() + "-" + (d + 1), AcknowledgementKind.USAGE, report.reportId(), report.account(), report.virtualAccount(),
                     devices.get(d), "C8000V", report.reportIdsOf(devices.get(d)),
                     Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)), "corr-1", at));
         }

@@ -26,6 +26,7 @@ final class FakeSsm extends Dispatcher {
 
     final Queue<Function<JsonNode, MockResponse>> uploads = new ConcurrentLinkedQueue<>();
     final Queue<Function<JsonNode, MockResponse>> polls = new ConcurrentLinkedQueue<>();
+    final Queue<Function<JsonNode, MockResponse>> authorizations = new ConcurrentLinkedQueue<>();
     final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     volatile Function<JsonNode, MockResponse> defaultUpload = body -> accepted(body, "77412347487202314", 1);
     /** The ACK entries for the devices of each upload, by the upload's nonce (its polls carry it). */
@@ -90,6 +91,12 @@ final class FakeSsm extends Dispatcher {
                 devicesByNonce.put(body.path("data").path("nonce").asText(), devices.toString());
                 Function<JsonNode, MockResponse> next = uploads.poll();
                 return (next != null ? next : defaultUpload).apply(body);
+            }
+            if (path.endsWith("/v2/devices/authrequest")) {
+                Function<JsonNode, MockResponse> next = authorizations.poll();
+                return next != null ? next.apply(body) : json(202, "{\"status\":\"OK_POLL\",\"message_code\":null,\"message\":null,"
+                        + "\"nonce\":\"" + body.path("data").path("nonce").asText() + "\",\"poll_id\":88412347487202315,"
+                        + "\"poll_interval\":300,\"action\":\"authorizations\"}");
             }
             if (path.endsWith("/v2/accounts/poll")) {
                 Function<JsonNode, MockResponse> next = polls.poll();

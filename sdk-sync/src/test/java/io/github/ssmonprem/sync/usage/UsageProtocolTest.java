@@ -195,6 +195,81 @@ class UsageProtocolTest {
         assertFalse(poll.acknowledgements().get(0).smartLicense().isBlank());
     }
 
+    private static final Sudi EDGE = new Sudi("C8300-1N1S-6T", "FDO2601X1AB");
+    private static final String HSEC = "regid.2019-03.com.cisco.DNA_HSEC,1.0_509c41ab-05a8-431f-95fe-ec28086e8844";
+
+    @Test
+    void requestsACodeInTheDevicesNameWithTheCountAsADecimalString() throws Exception {
+        AccountIds ids = protocol.ids("acme.example", "SDWAN");
+        Upload answer = protocol.authorize(ids, AuthorizationRequest.of(EDGE, "edge-17", HSEC, 2), "nonce-1", null);
+        assertEquals(UploadStatus.ACCEPTED, answer.status());
+        assertEquals("88412347487202315", answer.pollId());
+        assertEquals(Duration.ofSeconds(300), answer.pollInterval());
+        assertEquals("nonce-1", answer.nonce());
+
+        RecordedRequest request = fake.of("/v2/devices/authrequest").get(0);
+        assertEquals("123456", request.getHeaders().get("X-CSW-SMART-ACCOUNT-ID"));
+        assertEquals("654321", request.getHeaders().get("X-CSW-VIRTUAL-ACCOUNT-ID"));
+        assertEquals("{\"udi_pid\":\"C8300-1N1S-6T\",\"udi_serial_number\":\"FDO2601X1AB\"}",
+                request.getHeaders().get("X-CSW-REQUESTING-SYSTEM"), "the requesting system is the device, not the configured one");
+        assertTrue(request.getHeaders().get("Content-Type").startsWith("application/json"));
+        assertEquals("Bearer at-1", request.getHeaders().get("Authorization"));
+        String raw = request.getBody().utf8();
+        assertTrue(raw.matches("\\{\"data\":\\{\"timestamp\":[0-9]+,\"nonce\":\"nonce-1\",\"licenses\":\\[\\{\"sudi\":\\{\"udi_pid\":"
+                + "\"C8300-1N1S-6T\",\"udi_serial_number\":\"FDO2601X1AB\"\\},\"hostname\":\"edge-17\",\"keys\":\\[\\{\"entitlement\":\""
+                + java.util.regex.Pattern.quote(HSEC) + "\",\"count\":\"2\"\\}\\]\\}\\]\\}\\}"), raw);
+    }
+
+    @Test
+    void returnsACodeWithNoKeysAndItsRemoveCode() throws Exception {
+        AccountIds ids = protocol.ids("acme.example", "SDWAN");
+        protocol.authorize(ids, AuthorizationRequest.returnOf(EDGE, "edge-17", "  UDI_PID:C8300;RC:4711  "), "nonce-2", null);
+        JsonNode license = FakeSsm.JSON.readTree(fake.of("/v2/devices/authrequest").get(0).getBody().utf8()).path("data")
+                .path("licenses").get(0);
+        assertEquals(List.of("sudi", "hostname", "keys", "remove_code"), iterable(license.fieldNames()));
+        assertTrue(license.path("keys").isArray() && license.path("keys").isEmpty());
+        assertEquals("UDI_PID:C8300;RC:4711", license.path("remove_code").asText());
+    }
+
+    @Test
+    void aRefusedRequestIsRefusedWhateverItsMessageSays() {
+        AccountIds ids = protocol.ids("acme.example", "SDWAN");
+        fake.authorizations.add(body -> FakeSsm.failed("The device already has an authorization code", "AUTH_EXISTS"));
+        Upload refused = protocol.authorize(ids, AuthorizationRequest.of(EDGE, "edge-17", HSEC), "n", null);
+        assertEquals(UploadStatus.REFUSED, refused.status(), "no duplicate upload here");
+        assertEquals("AUTH_EXISTS", refused.server().code());
+    }
+
+    @Test
+    void pollsForAuthorizationsInTheDevicesNameAndReadsNoneAsNoError() throws Exception {
+        AccountIds ids = protocol.ids("acme.example", "SDWAN");
+        fake.polls.add(body -> FakeSsm.json(200, "{\"status\":\"COMPLETE\",\"type\":\"authorizations\",\"correlation_id\":\"corr-a\","
+                + "\"data\":{\"authorizations\":[{\"product_instance_identifier\":\"b7f1\",\"sudi\":{\"udi_pid\":\"C8300-1N1S-6T\","
+                + "\"udi_serial_number\":\"FDO2601X1AB\"},\"smart_license\":\"Q09ERQ==\",\"auth_status\":[],\"error_code\":\"None\","
+                + "\"status\":\"SUCCESS\",\"status_message\":\"None\",\"correlation_id\":\"entry-1\"},{\"sudi\":{\"udi_pid\":\"C8000V\","
+                + "\"udi_serial_number\":\"B\"},\"smart_license\":null,\"error_code\":\"SLAC_NO_LICENSE\",\"status\":\"FAILED\","
+                + "\"status_message\":\"No HSEC license in the virtual account\",\"correlation_id\":\"entry-2\"}]}}"));
+        Poll poll = protocol.poll(UsageProtocol.Action.AUTHORIZATIONS, ids, EDGE, "88412347487202315", "nonce-1", null);
+        assertEquals(PollStatus.COMPLETE, poll.status());
+        assertEquals(2, poll.acknowledgements().size());
+        UsageProtocol.AckEntry code = poll.acknowledgements().get(0);
+        assertEquals(null, code.error(), "\"None\" is no error");
+        assertEquals("Q09ERQ==", code.smartLicense());
+        assertEquals(new ServerMessage("SUCCESS", null, null, "entry-1"), code.said());
+        UsageProtocol.AckEntry refused = poll.acknowledgements().get(1);
+        assertTrue(refused.error().contains("SLAC_NO_LICENSE") && refused.error().contains("No HSEC license"), refused.error());
+        assertEquals(new ServerMessage("FAILED", "SLAC_NO_LICENSE", "No HSEC license in the virtual account", "entry-2"), refused.said());
+
+        RecordedRequest request = fake.of("/v2/accounts/poll").get(0);
+        assertEquals("{\"udi_pid\":\"C8300-1N1S-6T\",\"udi_serial_number\":\"FDO2601X1AB\"}",
+                request.getHeaders().get("X-CSW-REQUESTING-SYSTEM"));
+        String raw = request.getBody().utf8();
+        assertTrue(raw.contains("\"poll_id\":88412347487202315,\"action\":\"authorizations\""), raw);
+        fake.polls.add(body -> FakeSsm.json(200, "{\"status\":\"COMPLETE\",\"data\":{\"acknowledgements\":[]}}"));
+        assertThrows(MalformedResponseException.class,
+                () -> protocol.poll(UsageProtocol.Action.AUTHORIZATIONS, ids, EDGE, "1", "n", null), "an answer of the other action");
+    }
+
     private static List<String> iterable(java.util.Iterator<String> names) {
         List<String> out = new java.util.ArrayList<>();
         names.forEachRemaining(out::add);

@@ -142,6 +142,17 @@ public final class AckFiles {
     }
 
     /**
+     * {@return whether an acknowledgement of this id is listed (not taken), of whichever report}
+     *
+     * @param ackId its id
+     * @throws IOException when the directory cannot be listed
+     */
+    public boolean has(String ackId) throws IOException {
+        String suffix = SEPARATOR + ackId;
+        return names().stream().anyMatch(n -> n.endsWith(suffix));
+    }
+
+    /**
      * Marks an acknowledgement as taken, durably: deletes its file and forces the directory.
      *
      * @param ackId its id

@@ -8,6 +8,7 @@ import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.ServerMessage;
@@ -87,8 +88,9 @@ public final class EntryCodec {
     record ServerJson(String status, String code, String message, String correlationId) {
     }
 
-    record AckJson(String id, String reportId, String account, String virtualAccount, String pid, String serialNumber,
-            String softwareTag, List<String> rumReportIds, String smartLicense, String correlationId, Instant receivedAt) {
+    record AckJson(String id, AcknowledgementKind kind, String reportId, String account, String virtualAccount, String pid,
+            String serialNumber, String softwareTag, List<String> rumReportIds, String smartLicense, String correlationId,
+            Instant receivedAt) {
     }
 
     /** A dead letter's file: all but the report, which lies beside it. */
@@ -285,12 +287,12 @@ public final class EntryCodec {
     }
 
     private static AckJson ack(Acknowledgement a) {
-        return new AckJson(a.id(), a.reportId(), a.account(), a.virtualAccount(), a.sudi().pid(), a.sudi().serialNumber(), a.softwareTag(),
-                a.rumReportIds(), a.smartLicense(), a.correlationId(), a.receivedAt());
+        return new AckJson(a.id(), a.kind(), a.reportId(), a.account(), a.virtualAccount(), a.sudi().pid(), a.sudi().serialNumber(),
+                a.softwareTag(), a.rumReportIds(), a.smartLicense(), a.correlationId(), a.receivedAt());
     }
 
     private static Acknowledgement ack(AckJson a) {
-        return new Acknowledgement(a.id(), a.reportId(), a.account(), a.virtualAccount(), new Sudi(a.pid(), a.serialNumber()),
+        return new Acknowledgement(a.id(), a.kind(), a.reportId(), a.account(), a.virtualAccount(), new Sudi(a.pid(), a.serialNumber()),
                 a.softwareTag(), a.rumReportIds(), a.smartLicense(), a.correlationId(), a.receivedAt());
     }
 }

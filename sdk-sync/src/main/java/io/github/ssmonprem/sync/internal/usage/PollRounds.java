@@ -10,6 +10,7 @@ import io.github.ssmonprem.sync.internal.usage.UsageProtocol.Upload;
 import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
+import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.Sudi;
@@ -188,9 +189,9 @@ final class PollRounds {
             } else if (a.error() != null) {
                 refused.add(a.sudi() + " (" + a.error() + ")");
             } else {
-                acks.putIfAbsent(a.sudi(), new Acknowledgement(report.reportId() + "-" + (index + 1), report.reportId(), report.account(),
-                        report.virtualAccount(), a.sudi(), a.softwareTag(), report.reportIdsOf(a.sudi()), a.smartLicense(),
-                        answer.server().correlationId(), now));
+                acks.putIfAbsent(a.sudi(), new Acknowledgement(report.reportId() + "-" + (index + 1), AcknowledgementKind.USAGE,
+                        report.reportId(), report.account(), report.virtualAccount(), a.sudi(), a.softwareTag(),
+                        report.reportIdsOf(a.sudi()), a.smartLicense(), answer.server().correlationId(), now));
             }
         }
         List<Acknowledgement> received = List.copyOf(acks.values());

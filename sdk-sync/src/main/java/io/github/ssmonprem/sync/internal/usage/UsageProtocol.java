@@ -16,6 +16,7 @@ import io.github.ssmonprem.core.internal.SdkObservations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.github.ssmonprem.sync.AccountNotFoundException;
+import io.github.ssmonprem.sync.usage.AuthorizationRequest;
 import io.github.ssmonprem.sync.usage.InvalidUsageReportException;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.ServerMessage;
@@ -35,16 +36,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * The usage protocol on the wire (PROTOCOL.md sections 2 to 4): account ids by search (cached), the
- * upload of a report's RUM reports grouped by device, the acknowledgement poll, and the headers both
- * carry. Requests are written exactly as the profile gives them; answers are read tolerantly (200 or
- * 202, {@code poll_id} at the top level or under {@code data}, as a number or digits). A poll id is
- * kept as its exact digits and sent back as the same JSON number. Each upload and each poll is a
- * Micrometer Observation ({@code ssm.usage.upload}, {@code ssm.usage.poll}, key {@code outcome}: the
- * answer's status in lower case, or {@code error}), the HTTP attempts inside it its children.
+ * upload of a report's RUM reports grouped by device, the request (or return) of a device's
+ * authorization code, the poll for the acknowledgements or authorization codes either is answered
+ * with, and the headers all carry. Requests are written exactly as the profile gives them; answers are
+ * read tolerantly (200 or 202, {@code poll_id} at the top level or under {@code data}, as a number or
+ * digits; an entry's {@code "None"} error code and message mean none). A poll id is kept as its exact
+ * digits and sent back as the same JSON number. Each upload, authorization request and poll is a
+ * Micrometer Observation ({@code ssm.usage.upload}, {@code ssm.usage.authorization},
+ * {@code ssm.usage.poll}, key {@code outcome}: the answer's status in lower case, or {@code error}),
+ * the HTTP attempts inside it its children.
  */
 public final class UsageProtocol {
 
@@ -85,18 +90,37 @@ public final class UsageProtocol {
     public record AccountIds(String accountId, String virtualAccountId) {
     }
 
-    /** What an upload's answer said. */
+    /** What a poll asks for ({@code "action"}): the answer to an upload or to an authorization request. */
+    public enum Action {
+        /** The acknowledgements of an upload's RUM reports ({@code data.acknowledgements}). */
+        ACKNOWLEDGEMENTS("acknowledgements"),
+        /** The authorization codes (or return confirmations) of an authorization request ({@code data.authorizations}). */
+        AUTHORIZATIONS("authorizations");
+
+        private final String wire;
+
+        Action(String wire) {
+            this.wire = wire;
+        }
+
+        /** {@return the action as the wire spells it} */
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /** What an upload's (or an authorization request's) answer said. */
     public enum UploadStatus {
-        /** {@code OK_POLL} with a poll id: poll for the acknowledgements. */
+        /** {@code OK_POLL} with a poll id: poll for the acknowledgements (or the authorization codes). */
         ACCEPTED,
-        /** {@code FAILED} because the server already has the reports. */
+        /** {@code FAILED} because the server already has the reports (never for an authorization request). */
         ALREADY_RECEIVED,
         /** {@code FAILED} for another reason: refused for good. */
         REFUSED
     }
 
     /**
-     * An upload's answer.
+     * An upload's (or an authorization request's) answer.
      *
      * @param status what it said
      * @param pollId the poll id's exact digits when accepted, else null
@@ -113,7 +137,7 @@ public final class UsageProtocol {
     public enum PollStatus {
         /** {@code OK_POLL}: not ready yet. */
         NOT_READY,
-        /** {@code COMPLETE}: the acknowledgements are in. */
+        /** {@code COMPLETE}: the acknowledgements (or authorization codes) are in. */
         COMPLETE,
         /** The server does not know the poll id (400 or 404 with its JSON error): upload again. */
         UNKNOWN_POLL,
@@ -122,22 +146,24 @@ public final class UsageProtocol {
     }
 
     /**
-     * One entry of a {@code COMPLETE} answer's acknowledgements.
+     * One entry of a {@code COMPLETE} answer's acknowledgements (or authorizations).
      *
      * @param sudi the device
      * @param softwareTag its {@code software_tag_identifier}, or null
-     * @param smartLicense the acknowledgement ({@code smart_license}), or null when the entry carries none
+     * @param smartLicense the acknowledgement or code ({@code smart_license}), or null when the entry carries none
      * @param error the entry's error status and message when it carries one (a status other than
-     *     {@code SUCCESS}, or an error code), else null
+     *     {@code SUCCESS}, or an error code other than {@code "None"}), else null
+     * @param said the entry's own {@code status}, {@code error_code}, {@code status_message} and
+     *     {@code correlation_id} ({@code "None"} read as absent)
      */
-    public record AckEntry(Sudi sudi, String softwareTag, String smartLicense, String error) {
+    public record AckEntry(Sudi sudi, String softwareTag, String smartLicense, String error, ServerMessage said) {
     }
 
     /**
      * A poll's answer.
      *
      * @param status what it said
-     * @param acknowledgements the acknowledgement entries of a {@code COMPLETE} answer, else empty
+     * @param acknowledgements the entries of a {@code COMPLETE} answer (acknowledgements or authorizations), else empty
      * @param pollInterval how long the server asks to wait before the next poll, or null
      * @param server its status, message code, message and correlation id
      */
@@ -225,10 +251,43 @@ public final class UsageProtocol {
      *     the request with an error status other than a duplicate's
      */
     public Upload upload(UsageReport report, AccountIds ids, Instant deadline) {
-        Observation observation = SdkObservations.start(registry, SdkObservations.USAGE_UPLOAD, "usage upload");
+        return observed(SdkObservations.USAGE_UPLOAD, "usage upload", () -> {
+            String nonce = UUID.randomUUID().toString();
+            byte[] body = uploadBody(report, clock.millis(), nonce);
+            SsmRequest request = usageRequest("usage.upload", routes.usageReportPath(), ids, system(report.devices().get(0)))
+                    .jsonBody(body).deadline(deadline).build();
+            return send(request, nonce, true);
+        }, answer -> answer.status().name());
+    }
+
+    /**
+     * Requests an authorization code for a device, or returns the code it holds, in the device's name
+     * (its SUDI is the requesting system). Answered as an upload is: accepted with a poll id (polled
+     * with {@link Action#AUTHORIZATIONS}), or refused.
+     *
+     * @param ids the account's ids
+     * @param authorization what is requested or returned
+     * @param nonce the request's nonce, new for each request
+     * @param deadline when the request must be over, or null for none
+     * @return what the server answered ({@link UploadStatus#ACCEPTED} or {@link UploadStatus#REFUSED})
+     * @throws SsmException when no usable answer came (the transport's errors), or the server refused
+     *     the request with an error status
+     */
+    public Upload authorize(AccountIds ids, AuthorizationRequest authorization, String nonce, Instant deadline) {
+        return observed(SdkObservations.USAGE_AUTHORIZATION, "usage authorization", () -> {
+            byte[] body = authorizationBody(authorization, clock.millis(), nonce);
+            SsmRequest request = usageRequest("usage.authorization", routes.authorizationRequestPath(), ids,
+                    sudiJson(authorization.device())).jsonBody(body).deadline(deadline).build();
+            return send(request, nonce, false);
+        }, answer -> answer.status().name());
+    }
+
+    /** Runs a call as an Observation whose outcome is its answer's status in lower case, or {@code error}. */
+    private <T> T observed(String name, String contextualName, Supplier<T> call, java.util.function.Function<T, String> outcome) {
+        Observation observation = SdkObservations.start(registry, name, contextualName);
         try (Observation.Scope scope = observation.openScope()) {
-            Upload answer = sendUpload(report, ids, deadline);
-            SdkObservations.stop(observation, answer.status().name().toLowerCase(Locale.ROOT));
+            T answer = call.get();
+            SdkObservations.stop(observation, outcome.apply(answer).toLowerCase(Locale.ROOT));
             return answer;
         } catch (RuntimeException e) {
             SdkObservations.fail(observation, e, "error");
@@ -236,16 +295,17 @@ public final class UsageProtocol {
         }
     }
 
-    private Upload sendUpload(UsageReport report, AccountIds ids, Instant deadline) {
-        String nonce = UUID.randomUUID().toString();
-        byte[] body = uploadBody(report, clock.millis(), nonce);
-        SsmRequest request = usageRequest("usage.upload", routes.usageReportPath(), ids, report.devices().get(0)).jsonBody(body)
-                .deadline(deadline).build();
+    /**
+     * Sends an upload or authorization request and reads its answer: accepted with a poll id, or
+     * refused ({@code FAILED}); with {@code duplicates}, a refusal for reports the server already has
+     * is told apart.
+     */
+    private Upload send(SsmRequest request, String nonce, boolean duplicates) {
         SsmResponse response;
         try {
             response = http.execute(request);
         } catch (SsmServiceException e) {
-            if (e.statusCode() >= 400 && e.statusCode() < 500 && matches(e.errorCode(), e.serverMessage())) {
+            if (duplicates && e.statusCode() >= 400 && e.statusCode() < 500 && matches(e.errorCode(), e.serverMessage())) {
                 return new Upload(UploadStatus.ALREADY_RECEIVED, null, nonce, null,
                         new ServerMessage("FAILED", e.errorCode(), e.serverMessage(), null), e.statusCode());
             }
@@ -255,16 +315,16 @@ public final class UsageProtocol {
         ServerMessage server = server(answer);
         String echoed = RumJson.text(answer.path("nonce"));
         if (echoed != null && !echoed.equals(nonce)) {
-            throw json.malformed(request, response, "answers nonce '" + Redactor.snippet(echoed, 64) + "', not the upload's " + nonce);
+            throw json.malformed(request, response, "answers nonce '" + Redactor.snippet(echoed, 64) + "', not the request's " + nonce);
         }
         String status = upper(server.status());
         if ("FAILED".equals(status) || "ERROR".equals(status)) {
-            return new Upload(matches(server.code(), server.message()) ? UploadStatus.ALREADY_RECEIVED : UploadStatus.REFUSED, null,
-                    nonce, null, server, response.statusCode());
+            return new Upload(duplicates && matches(server.code(), server.message()) ? UploadStatus.ALREADY_RECEIVED : UploadStatus.REFUSED,
+                    null, nonce, null, server, response.statusCode());
         }
         String pollId = pollId(answer);
         if (pollId == null) {
-            throw json.malformed(request, response, "has no poll_id (a number) for the upload");
+            throw json.malformed(request, response, "has no poll_id (a number) for the request");
         }
         if (status != null && !"OK_POLL".equals(status) && !"COMPLETE".equals(status)) {
             throw json.malformed(request, response, "has status '" + Redactor.snippet(server.status(), 64) + "', expected OK_POLL or FAILED");
@@ -284,18 +344,29 @@ public final class UsageProtocol {
      * @throws SsmException when no usable answer came, or the server refused the poll otherwise than as unknown
      */
     public Poll poll(AccountIds ids, Sudi device, String pollId, String nonce, Instant deadline) {
-        Observation observation = SdkObservations.start(registry, SdkObservations.USAGE_POLL, "usage poll");
-        try (Observation.Scope scope = observation.openScope()) {
-            Poll answer = sendPoll(ids, device, pollId, nonce, deadline);
-            SdkObservations.stop(observation, answer.status().name().toLowerCase(Locale.ROOT));
-            return answer;
-        } catch (RuntimeException e) {
-            SdkObservations.fail(observation, e, "error");
-            throw e;
-        }
+        return poll(Action.ACKNOWLEDGEMENTS, ids, device, pollId, nonce, deadline);
     }
 
-    private Poll sendPoll(AccountIds ids, Sudi device, String pollId, String nonce, Instant deadline) {
+    /**
+     * Polls for the answer to an accepted upload (its acknowledgements) or authorization request (its
+     * codes). An authorization's poll is made in the device's name, as its request was.
+     *
+     * @param action what the request was answered with
+     * @param ids the account's ids
+     * @param device a device of the upload (for the requesting system when none is configured), or the
+     *     device of the authorization request
+     * @param pollId the request's poll id (digits)
+     * @param nonce the request's nonce
+     * @param deadline when the poll must be over, or null for none
+     * @return what the server answered
+     * @throws SsmException when no usable answer came, or the server refused the poll otherwise than as unknown
+     */
+    public Poll poll(Action action, AccountIds ids, Sudi device, String pollId, String nonce, Instant deadline) {
+        return observed(SdkObservations.USAGE_POLL, "usage poll", () -> sendPoll(action, ids, device, pollId, nonce, deadline),
+                answer -> answer.status().name());
+    }
+
+    private Poll sendPoll(Action action, AccountIds ids, Sudi device, String pollId, String nonce, Instant deadline) {
         if (!DIGITS.matcher(pollId).matches()) {
             throw new IllegalArgumentException("a poll id is decimal digits");
         }
@@ -306,11 +377,12 @@ public final class UsageProtocol {
             g.writeStringField("nonce", nonce);
             g.writeFieldName("poll_id");
             g.writeNumber(pollId);
-            g.writeStringField("action", "acknowledgements");
+            g.writeStringField("action", action.wire());
             g.writeEndObject();
             g.writeEndObject();
         });
-        SsmRequest request = usageRequest("usage.poll", routes.pollPath(), ids, device).jsonBody(body).deadline(deadline).build();
+        String system = action == Action.AUTHORIZATIONS ? sudiJson(device) : system(device);
+        SsmRequest request = usageRequest("usage.poll", routes.pollPath(), ids, system).jsonBody(body).deadline(deadline).build();
         SsmResponse response;
         try {
             response = http.execute(request);
@@ -325,12 +397,12 @@ public final class UsageProtocol {
         ServerMessage server = server(answer);
         String status = upper(server.status());
         if ("COMPLETE".equals(status)) {
-            JsonNode entries = answer.path("data").path("acknowledgements");
+            JsonNode entries = answer.path("data").path(action.wire());
             if (!entries.isArray()) {
-                entries = answer.path("acknowledgements");
+                entries = answer.path(action.wire());
             }
             if (!entries.isArray()) {
-                throw json.malformed(request, response, "is COMPLETE but holds no data.acknowledgements array");
+                throw json.malformed(request, response, "is COMPLETE but holds no data." + action.wire() + " array");
             }
             List<AckEntry> acks = new ArrayList<>();
             for (JsonNode entry : entries) {
@@ -360,20 +432,27 @@ public final class UsageProtocol {
     private AckEntry ackEntry(JsonNode entry, SsmRequest request, SsmResponse response) {
         Sudi sudi;
         try {
-            sudi = RumJson.sudi(entry.path("sudi"), "an acknowledgement's sudi");
+            sudi = RumJson.sudi(entry.path("sudi"), "an entry's sudi");
         } catch (InvalidUsageReportException e) {
-            throw json.malformed(request, response, "holds an acknowledgement without a device (" + e.problem() + ")");
+            throw json.malformed(request, response, "holds an entry without a device (" + e.problem() + ")");
         }
         String status = RumJson.text(entry.path("status"));
-        String errorCode = RumJson.text(entry.path("error_code"));
-        String message = Optional.ofNullable(RumJson.text(entry.path("status_message"))).orElse(RumJson.text(entry.path("message")));
+        String errorCode = given(RumJson.text(entry.path("error_code")));
+        String message = given(Optional.ofNullable(RumJson.text(entry.path("status_message"))).orElse(RumJson.text(entry.path("message"))));
         String smartLicense = RumJson.text(entry.path("smart_license"));
         String error = null;
         if (status != null && !"SUCCESS".equalsIgnoreCase(status) || errorCode != null || smartLicense == null) {
             error = (status == null ? "no acknowledgement" : status) + (errorCode == null ? "" : " " + errorCode)
                     + (message == null ? "" : ": " + Redactor.snippet(message, 300));
         }
-        return new AckEntry(sudi, RumJson.text(entry.path("software_tag_identifier")), smartLicense, error);
+        ServerMessage said = new ServerMessage(status, errorCode, message == null ? null : Redactor.snippet(message, 500),
+                RumJson.text(entry.path("correlation_id")));
+        return new AckEntry(sudi, RumJson.text(entry.path("software_tag_identifier")), smartLicense, error, said);
+    }
+
+    /** An entry's error code or message, or null when it says there is none: absent, blank, or {@code "None"} as real servers send. */
+    private static String given(String value) {
+        return value == null || value.isBlank() || "None".equalsIgnoreCase(value.strip()) ? null : value;
     }
 
     private static ServerMessage server(JsonNode answer) {
@@ -412,11 +491,16 @@ public final class UsageProtocol {
         return null;
     }
 
-    private SsmRequest.Builder usageRequest(String operation, String path, AccountIds ids, Sudi device) {
+    /** The requesting system of an upload or its polls: the configured one, else the device's. */
+    private String system(Sudi device) {
+        return requestingSystem != null ? requestingSystem : sudiJson(device);
+    }
+
+    private SsmRequest.Builder usageRequest(String operation, String path, AccountIds ids, String requestingSystemJson) {
         return SsmRequest.post(operation, path)
                 .header("X-CSW-SMART-ACCOUNT-ID", ids.accountId())
                 .header("X-CSW-VIRTUAL-ACCOUNT-ID", ids.virtualAccountId())
-                .header("X-CSW-REQUESTING-SYSTEM", requestingSystem != null ? requestingSystem : sudiJson(device))
+                .header("X-CSW-REQUESTING-SYSTEM", requestingSystemJson)
                 .idempotent(true)
                 .errorDecoder(UsageProtocol::refusal)
                 .bearer(tokens);
@@ -456,12 +540,7 @@ public final class UsageProtocol {
      * @return the body, UTF-8 JSON
      */
     public static byte[] uploadBody(UsageReport report, long timestamp, String nonce) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeObjectFieldStart("data");
-            g.writeNumberField("timestamp", timestamp);
-            g.writeStringField("nonce", nonce);
-            g.writeArrayFieldStart("reports");
+        return envelope(timestamp, nonce, "reports", g -> {
             for (Map.Entry<Sudi, List<RumReport>> device : report.byDevice().entrySet()) {
                 g.writeStartObject();
                 writeSudi(g, device.getKey());
@@ -472,6 +551,48 @@ public final class UsageProtocol {
                 g.writeEndArray();
                 g.writeEndObject();
             }
+        });
+    }
+
+    /**
+     * Writes an authorization request's body:
+     * {@code {"data":{"timestamp","nonce","licenses":[{"sudi","hostname","keys":[{"entitlement","count"}]}]}}}, the
+     * count as a decimal string; for a return {@code "keys":[]} and the {@code "remove_code"}.
+     *
+     * @param authorization what is requested or returned
+     * @param timestamp the request's time, epoch milliseconds
+     * @param nonce the request's nonce
+     * @return the body, UTF-8 JSON
+     */
+    public static byte[] authorizationBody(AuthorizationRequest authorization, long timestamp, String nonce) {
+        return envelope(timestamp, nonce, "licenses", g -> {
+            g.writeStartObject();
+            writeSudi(g, authorization.device());
+            g.writeStringField("hostname", authorization.hostname());
+            g.writeArrayFieldStart("keys");
+            if (!authorization.isReturn()) {
+                g.writeStartObject();
+                g.writeStringField("entitlement", authorization.entitlement());
+                g.writeStringField("count", Integer.toString(authorization.count()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (authorization.isReturn()) {
+                g.writeStringField("remove_code", authorization.removeCode());
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /** {@code {"data":{"timestamp":..,"nonce":..,"ARRAY":[ENTRIES]}}}, as uploads and authorization requests are sent. */
+    private static byte[] envelope(long timestamp, String nonce, String array, Body entries) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("data");
+            g.writeNumberField("timestamp", timestamp);
+            g.writeStringField("nonce", nonce);
+            g.writeArrayFieldStart(array);
+            entries.write(g);
             g.writeEndArray();
             g.writeEndObject();
             g.writeEndObject();
