@@ -15,7 +15,7 @@ class LicenseTest {
         String license = Files.readString(Path.of("..", "LICENSE"));
         assertTrue(license.contains("Apache License") && license.contains("Version 2.0, January 2004"), "LICENSE");
         String parent = Files.readString(Path.of("..", "build-parent", "pom.xml"));
-        assertTrue(parent.contains("<name>Apache License, Version 2.0</name>"), "the published POMs' <licenses>, from build-parent");
+        assertTrue(parent.contains("<name>Apache-2.0</name>"), "the published POMs' <licenses> (SPDX id), from build-parent");
         String pom = Files.readString(Path.of("..", "pom.xml"));
         int bottom = pom.indexOf("<bottom>");
         assertTrue(bottom > 0, "the javadoc footer is set (the plugin's default says All rights reserved)");
