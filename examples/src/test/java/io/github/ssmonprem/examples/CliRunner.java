@@ -1,7 +1,7 @@
 package io.github.ssmonprem.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.github.ssmonprem.examples.cli.SsmCli;
 import io.github.ssmonprem.testkit.SsmEmulator;

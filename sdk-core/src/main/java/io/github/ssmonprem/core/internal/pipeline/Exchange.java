@@ -2,7 +2,7 @@ package io.github.ssmonprem.core.internal.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.ssmonprem.core.Secret;
-import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
 import java.io.IOException;

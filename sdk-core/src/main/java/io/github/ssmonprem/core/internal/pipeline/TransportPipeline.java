@@ -116,24 +116,6 @@ public final class TransportPipeline implements AutoCloseable {
         return route;
     }
 
-    /**
-     * Returns the circuit breaker of the API calls, or null when disabled.
-     *
-     * @return the circuit breaker, or null when disabled
-     */
-    public CircuitBreaker circuitBreaker() {
-        return breaker;
-    }
-
-    /**
-     * Returns the circuit breaker of the token route, or null when disabled.
-     *
-     * @return the token route's circuit breaker, or null when disabled
-     */
-    public CircuitBreaker tokenCircuitBreaker() {
-        return tokenBreaker;
-    }
-
     /** Stops the attempt timers and closes the client and its pool. */
     @Override
     public void close() {
