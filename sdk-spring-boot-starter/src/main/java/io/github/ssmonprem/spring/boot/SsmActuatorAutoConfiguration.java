@@ -30,7 +30,7 @@ public class SsmActuatorAutoConfiguration {
      * @return the sanitizing function
      */
     @Bean
-    public SsmSecretSanitizer ssmSecretSanitizer() {
+    SsmSecretSanitizer ssmSecretSanitizer() {
         return new SsmSecretSanitizer();
     }
 

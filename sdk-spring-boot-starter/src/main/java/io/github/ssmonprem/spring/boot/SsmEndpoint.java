@@ -50,7 +50,7 @@ public class SsmEndpoint {
      * @param status the sync status
      * @param scheduler the scheduler, when the background sync is on
      */
-    public SsmEndpoint(SsmSyncClient client, SsmSyncStatus status, ObjectProvider<SyncScheduler> scheduler) {
+    SsmEndpoint(SsmSyncClient client, SsmSyncStatus status, ObjectProvider<SyncScheduler> scheduler) {
         this.client = client;
         this.status = status;
         this.scheduler = scheduler;
