@@ -48,11 +48,10 @@ final class CliRunner {
     }
 
     /**
-     * This runner, signed in to an emulator from {@link #emulator()} through the environment.
+     * {@return this runner, signed in to an emulator from {@link #emulator()} through the environment}
      *
      * @param emulator the running emulator
      * @param ca the file holding its {@link SsmEmulator#caPem() CA}
-     * @return this runner
      */
     CliRunner signedInTo(SsmEmulator emulator, Path ca) {
         return env("SSM_URL", emulator.url().toString()).env("SSM_CA_CERT", ca.toString())

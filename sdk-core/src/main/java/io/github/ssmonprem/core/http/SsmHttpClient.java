@@ -67,11 +67,7 @@ public final class SsmHttpClient implements AutoCloseable {
         return new SsmHttpClient(config);
     }
 
-    /**
-     * Returns the configuration this transport was built with.
-     *
-     * @return the configuration this transport was built with
-     */
+    /** {@return the configuration this transport was built with} */
     public SsmClientConfig config() {
         return config;
     }

@@ -28,11 +28,7 @@ public final class JsonCodec {
         this.baseUrl = baseUrl.toString();
     }
 
-    /**
-     * Returns the SDK's shared Jackson mapper.
-     *
-     * @return the SDK's shared Jackson mapper
-     */
+    /** {@return the SDK's shared Jackson mapper} */
     public ObjectMapper mapper() {
         return mapper;
     }

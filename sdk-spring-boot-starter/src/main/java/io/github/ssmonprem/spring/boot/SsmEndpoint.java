@@ -56,11 +56,7 @@ public class SsmEndpoint {
         this.scheduler = scheduler;
     }
 
-    /**
-     * The status: health, the last attempt and success, counts, the next scheduled run.
-     *
-     * @return the status
-     */
+    /** {@return the status: health, the last attempt and success, counts, the next scheduled run} */
     @ReadOperation
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -137,12 +137,11 @@ public class SsmOnPremAutoConfiguration {
     }
 
     /**
-     * The transport. Start-up fails with a failure analysis on HttpClient 5.5 or older (Boot's managed
-     * version), which the SDK cannot run on.
+     * {@return the transport, closed with the context} Start-up fails with a failure analysis on HttpClient
+     * 5.5 or older (Boot's managed version), which the SDK cannot run on.
      *
      * @param config its configuration
      * @param beans the application's beans, for its class loader
-     * @return the transport, closed with the context
      */
     @Bean
     @ConditionalOnMissingBean

@@ -107,11 +107,7 @@ public final class TransportPipeline implements AutoCloseable {
         return (exchange.request().path().equals(tokenPath) ? tokenPipeline : pipeline).proceed(exchange);
     }
 
-    /**
-     * Returns where requests go.
-     *
-     * @return where requests go
-     */
+    /** {@return where requests go} */
     public Route route() {
         return route;
     }
