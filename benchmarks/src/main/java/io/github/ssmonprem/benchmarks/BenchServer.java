@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.sync.model.License;
 import io.github.ssmonprem.sync.model.LicenseDetail;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import io.github.ssmonprem.auth.OAuthTokenProvider;
 import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.http.SsmHttpClient;
-import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.SsmSyncClient;

@@ -1,7 +1,7 @@
 package io.github.ssmonprem.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.github.ssmonprem.examples.cli.SsmCli;
 import io.github.ssmonprem.testkit.SsmEmulator;
@@ -48,11 +48,10 @@ final class CliRunner {
     }
 
     /**
-     * This runner, signed in to an emulator from {@link #emulator()} through the environment.
+     * {@return this runner, signed in to an emulator from {@link #emulator()} through the environment}
      *
      * @param emulator the running emulator
      * @param ca the file holding its {@link SsmEmulator#caPem() CA}
-     * @return this runner
      */
     CliRunner signedInTo(SsmEmulator emulator, Path ca) {
         return env("SSM_URL", emulator.url().toString()).env("SSM_CA_CERT", ca.toString())

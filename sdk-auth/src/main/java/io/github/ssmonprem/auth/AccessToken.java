@@ -107,38 +107,22 @@ public final class AccessToken {
         return new AccessToken(value, tokenType, issuedAt, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, refreshToken, scope);
     }
 
-    /**
-     * Returns the token; put it on the wire only.
-     *
-     * @return the token; put it on the wire only
-     */
+    /** {@return the token; put it on the wire only} */
     public Secret value() {
         return value;
     }
 
-    /**
-     * Returns the token type, {@code Bearer}.
-     *
-     * @return the token type, {@code Bearer}
-     */
+    /** {@return the token type, {@code Bearer}} */
     public String tokenType() {
         return tokenType;
     }
 
-    /**
-     * Returns when it was issued.
-     *
-     * @return when it was issued
-     */
+    /** {@return when it was issued} */
     public Instant issuedAt() {
         return issuedAt;
     }
 
-    /**
-     * Returns when the server stops accepting it.
-     *
-     * @return when the server stops accepting it
-     */
+    /** {@return when the server stops accepting it} */
     public Instant expiresAt() {
         return expiresAt;
     }
@@ -161,20 +145,12 @@ public final class AccessToken {
         return expiredAt;
     }
 
-    /**
-     * Returns the refresh token, if the server issued one.
-     *
-     * @return the refresh token, if the server issued one
-     */
+    /** {@return the refresh token, if the server issued one} */
     public Optional<Secret> refreshToken() {
         return Optional.ofNullable(refreshToken);
     }
 
-    /**
-     * Returns the granted scope, if the server named one.
-     *
-     * @return the granted scope, if the server named one
-     */
+    /** {@return the granted scope, if the server named one} */
     public Optional<String> scope() {
         return Optional.ofNullable(scope);
     }

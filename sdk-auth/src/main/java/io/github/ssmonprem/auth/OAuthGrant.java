@@ -78,38 +78,22 @@ public final class OAuthGrant {
         return new OAuthGrant(CLIENT_CREDENTIALS, clientId, clientSecret, null, null);
     }
 
-    /**
-     * Returns {@value #PASSWORD} or {@value #CLIENT_CREDENTIALS}.
-     *
-     * @return {@value #PASSWORD} or {@value #CLIENT_CREDENTIALS}
-     */
+    /** {@return {@value #PASSWORD} or {@value #CLIENT_CREDENTIALS}} */
     public String grantType() {
         return grantType;
     }
 
-    /**
-     * Returns the client ID.
-     *
-     * @return the client ID
-     */
+    /** {@return the client ID} */
     public String clientId() {
         return clientId;
     }
 
-    /**
-     * Returns the client secret.
-     *
-     * @return the client secret
-     */
+    /** {@return the client secret} */
     public Secret clientSecret() {
         return clientSecret;
     }
 
-    /**
-     * Returns the user name of a password grant, or null.
-     *
-     * @return the user name of a password grant, or null
-     */
+    /** {@return the user name of a password grant, or null} */
     public String username() {
         return username;
     }

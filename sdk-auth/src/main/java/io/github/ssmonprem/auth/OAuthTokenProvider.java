@@ -125,11 +125,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         return new Builder(http);
     }
 
-    /**
-     * Returns the grant this provider authenticates with.
-     *
-     * @return the grant this provider authenticates with
-     */
+    /** {@return the grant this provider authenticates with} */
     public OAuthGrant grant() {
         return grant;
     }
@@ -409,7 +405,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         /**
          * Sets the API Toolkit grant; required.
          *
-         * @param grant the API Toolkit grant; required
+         * @param grant the API Toolkit grant
          * @return this builder
          */
         public Builder grant(OAuthGrant grant) {
@@ -420,7 +416,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         /**
          * Sets the scope to request, or null for none (the default).
          *
-         * @param scope the scope to request, or null for none (the default)
+         * @param scope the scope to request
          * @return this builder
          */
         public Builder scope(String scope) {
@@ -431,7 +427,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         /**
          * Sets where the client ID and secret go (default: the request body).
          *
-         * @param how where the client ID and secret go (default: the request body)
+         * @param how where the client ID and secret go
          * @return this builder
          */
         public Builder clientAuthentication(ClientAuthentication how) {
@@ -442,7 +438,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         /**
          * Sets how long before expiry to refresh in the background (default 5 min).
          *
-         * @param margin how long before expiry to refresh in the background (default 5 min)
+         * @param margin how long before expiry to refresh in the background
          * @return this builder
          */
         public Builder refreshMargin(Duration margin) {
@@ -453,7 +449,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         /**
          * Sets how long before expiry to stop using a token (default 30 s).
          *
-         * @param skew how long before expiry to stop using a token (default 30 s)
+         * @param skew how long before expiry to stop using a token
          * @return this builder
          */
         public Builder clockSkew(Duration skew) {
@@ -464,7 +460,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         /**
          * Sets the lifetime assumed when the server sends no {@code expires_in} (default 1 h).
          *
-         * @param lifetime the lifetime assumed when the server sends no {@code expires_in} (default 1 h)
+         * @param lifetime the lifetime assumed when the server sends no {@code expires_in}
          * @return this builder
          */
         public Builder defaultLifetime(Duration lifetime) {
@@ -487,7 +483,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
         /**
          * Sets the wait after a failed background refresh (default 30 s), doubling per failure.
          *
-         * @param first the wait after a failed background refresh (default 30 s), doubling per failure
+         * @param first the wait after a failed background refresh
          * @param max the longest such wait (default 5 min)
          * @return this builder
          */

@@ -72,11 +72,7 @@ public final class ProxyConfig {
         return new Builder();
     }
 
-    /**
-     * Returns a builder with this proxy's settings.
-     *
-     * @return a builder
-     */
+    /** {@return a builder with this proxy's settings} */
     public Builder toBuilder() {
         Builder b = new Builder().host(host).port(port).nonProxyHosts(nonProxyHosts);
         b.username = username;
@@ -261,56 +257,32 @@ public final class ProxyConfig {
         return true;
     }
 
-    /**
-     * Returns the proxy's host name or address.
-     *
-     * @return the proxy's host name or address
-     */
+    /** {@return the proxy's host name or address} */
     public String host() {
         return host;
     }
 
-    /**
-     * Returns the proxy's port.
-     *
-     * @return the proxy's port
-     */
+    /** {@return the proxy's port} */
     public int port() {
         return port;
     }
 
-    /**
-     * Returns the proxy user name, if the proxy needs authentication.
-     *
-     * @return the proxy user name, if the proxy needs authentication
-     */
+    /** {@return the proxy user name, if the proxy needs authentication} */
     public Optional<String> username() {
         return Optional.ofNullable(username);
     }
 
-    /**
-     * Returns the proxy password, if the proxy needs authentication.
-     *
-     * @return the proxy password, if the proxy needs authentication
-     */
+    /** {@return the proxy password, if the proxy needs authentication} */
     public Optional<Secret> password() {
         return Optional.ofNullable(password);
     }
 
-    /**
-     * Returns the hosts reached without the proxy, as configured.
-     *
-     * @return the hosts reached without the proxy, as configured
-     */
+    /** {@return the hosts reached without the proxy, as configured} */
     public List<String> nonProxyHosts() {
         return nonProxyHosts;
     }
 
-    /**
-     * Returns {@code host:port}.
-     *
-     * @return {@code host:port}
-     */
+    /** {@return {@code host:port}} */
     public String address() {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
@@ -363,7 +335,7 @@ public final class ProxyConfig {
         /**
          * Sets the proxy's port, 1 to 65535.
          *
-         * @param port the proxy's port, 1 to 65535
+         * @param port the proxy's port
          * @return this builder
          */
         public Builder port(int port) {

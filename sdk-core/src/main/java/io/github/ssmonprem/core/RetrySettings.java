@@ -64,56 +64,34 @@ public final class RetrySettings {
         return new Builder();
     }
 
-    /**
-     * Returns attempts in all, including the first.
-     *
-     * @return attempts in all, including the first
-     */
+    /** {@return attempts in all, including the first} */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /**
-     * Returns the wait before the first retry, before jitter.
-     *
-     * @return the wait before the first retry, before jitter
-     */
+    /** {@return the wait before the first retry, before jitter} */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /**
-     * Returns the factor each further wait grows by.
-     *
-     * @return the factor each further wait grows by
-     */
+    /** {@return the factor each further wait grows by} */
     public double multiplier() {
         return multiplier;
     }
 
-    /**
-     * Returns the longest back-off wait.
-     *
-     * @return the longest back-off wait
-     */
+    /** {@return the longest back-off wait} */
     public Duration maxBackoff() {
         return maxBackoff;
     }
 
-    /**
-     * Returns the randomisation factor, 0 (none) to 1.
-     *
-     * @return the randomisation factor, 0 (none) to 1
-     */
+    /** {@return the randomisation factor, 0 (none) to 1} */
     public double jitter() {
         return jitter;
     }
 
     /**
-     * Returns the longest {@code Retry-After} the SDK waits for; a server asking for longer fails the call
-     * at once, its message saying when the server takes calls again.
-     *
-     * @return the longest {@code Retry-After} the SDK waits for
+     * {@return the longest {@code Retry-After} the SDK waits for} A server asking for longer fails the call at
+     * once, its message saying when the server takes calls again.
      */
     public Duration maxRetryAfter() {
         return maxRetryAfter;
@@ -191,7 +169,7 @@ public final class RetrySettings {
         /**
          * Sets the factor each further wait grows by; at least 1.
          *
-         * @param multiplier the factor each further wait grows by; at least 1
+         * @param multiplier the factor each further wait grows by
          * @return this builder
          */
         public Builder multiplier(double multiplier) {

@@ -99,11 +99,7 @@ public final class SsmClientConfig {
         return new Builder();
     }
 
-    /**
-     * Returns a builder holding this configuration, for a variation of it.
-     *
-     * @return a builder
-     */
+    /** {@return a builder holding this configuration, for a variation of it} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.baseUrl = baseUrl.toString();
@@ -131,47 +127,27 @@ public final class SsmClientConfig {
         return b;
     }
 
-    /**
-     * Returns the server's base URL, such as {@code https://ssm.example.net:8443}.
-     *
-     * @return the server's base URL, such as {@code https://ssm.example.net:8443}
-     */
+    /** {@return the server's base URL, such as {@code https://ssm.example.net:8443}} */
     public URI baseUrl() {
         return baseUrl;
     }
 
-    /**
-     * Returns whether plain {@code http://} was explicitly allowed.
-     *
-     * @return whether plain {@code http://} was explicitly allowed
-     */
+    /** {@return whether plain {@code http://} was explicitly allowed} */
     public boolean allowPlainHttp() {
         return allowPlainHttp;
     }
 
-    /**
-     * Returns the TCP connect timeout.
-     *
-     * @return the TCP connect timeout
-     */
+    /** {@return the TCP connect timeout} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /**
-     * Returns how long to wait for a response (socket read timeout).
-     *
-     * @return how long to wait for a response (socket read timeout)
-     */
+    /** {@return how long to wait for a response (socket read timeout)} */
     public Duration responseTimeout() {
         return responseTimeout;
     }
 
-    /**
-     * Returns how long to wait for a free pooled connection.
-     *
-     * @return how long to wait for a free pooled connection
-     */
+    /** {@return how long to wait for a free pooled connection} */
     public Duration connectionRequestTimeout() {
         return connectionRequestTimeout;
     }
@@ -198,83 +174,47 @@ public final class SsmClientConfig {
         return callTimeout;
     }
 
-    /**
-     * Returns the connection pool's size.
-     *
-     * @return the connection pool's size
-     */
+    /** {@return the connection pool's size} */
     public int maxConnections() {
         return maxConnections;
     }
 
-    /**
-     * Returns the {@code User-Agent} sent with every request.
-     *
-     * @return the {@code User-Agent} sent with every request
-     */
+    /** {@return the {@code User-Agent} sent with every request} */
     public String userAgent() {
         return userAgent;
     }
 
-    /**
-     * Returns the proxy in effect after resolution, if any.
-     *
-     * @return the proxy in effect after resolution, if any
-     */
+    /** {@return the proxy in effect after resolution, if any} */
     public Optional<ProxyConfig> proxy() {
         return Optional.ofNullable(proxy);
     }
 
-    /**
-     * Returns the CAs this client trusts.
-     *
-     * @return the CAs this client trusts
-     */
+    /** {@return the CAs this client trusts} */
     public TlsConfig tls() {
         return tls;
     }
 
-    /**
-     * Returns the retry settings (ignored when {@link #retryConfig()} is set).
-     *
-     * @return the retry settings (ignored when {@link #retryConfig()} is set)
-     */
+    /** {@return the retry settings (ignored when {@link #retryConfig()} is set)} */
     public RetrySettings retrySettings() {
         return retrySettings;
     }
 
-    /**
-     * Returns the caller's own Resilience4j retry configuration, if given.
-     *
-     * @return the caller's own Resilience4j retry configuration, if given
-     */
+    /** {@return the caller's own Resilience4j retry configuration, if given} */
     public Optional<RetryConfig> retryConfig() {
         return Optional.ofNullable(retryConfig);
     }
 
-    /**
-     * Returns the circuit breaker configuration.
-     *
-     * @return the circuit breaker configuration
-     */
+    /** {@return the circuit breaker configuration} */
     public CircuitBreakerConfig circuitBreakerConfig() {
         return circuitBreakerConfig;
     }
 
-    /**
-     * Returns whether the circuit breaker guards requests.
-     *
-     * @return whether the circuit breaker guards requests
-     */
+    /** {@return whether the circuit breaker guards requests} */
     public boolean circuitBreakerEnabled() {
         return circuitBreakerEnabled;
     }
 
-    /**
-     * Returns the registry metrics go to; empty means no metrics are recorded.
-     *
-     * @return the registry metrics go to; empty means no metrics are recorded
-     */
+    /** {@return the registry metrics go to; empty means no metrics are recorded} */
     public Optional<MeterRegistry> meterRegistry() {
         return Optional.ofNullable(meterRegistry);
     }
@@ -289,38 +229,22 @@ public final class SsmClientConfig {
         return observationRegistry;
     }
 
-    /**
-     * Returns the clock for expiry and {@code Retry-After} dates.
-     *
-     * @return the clock for expiry and {@code Retry-After} dates
-     */
+    /** {@return the clock for expiry and {@code Retry-After} dates} */
     public Clock clock() {
         return clock;
     }
 
-    /**
-     * Returns how the client waits between attempts.
-     *
-     * @return how the client waits between attempts
-     */
+    /** {@return how the client waits between attempts} */
     public Sleeper sleeper() {
         return sleeper;
     }
 
-    /**
-     * Returns the largest response body accepted, in bytes.
-     *
-     * @return the largest response body accepted, in bytes
-     */
+    /** {@return the largest response body accepted, in bytes} */
     public long maxResponseBytes() {
         return maxResponseBytes;
     }
 
-    /**
-     * Returns the server's routes.
-     *
-     * @return the server's routes
-     */
+    /** {@return the server's routes} */
     public SsmRoutes routes() {
         return routes;
     }
@@ -368,7 +292,7 @@ public final class SsmClientConfig {
         /**
          * Sets the server's base URL, {@code https://host[:port][/prefix]}; required.
          *
-         * @param baseUrl the server's base URL, {@code https://host[:port][/prefix]}; required
+         * @param baseUrl the server's base URL
          * @return this builder
          */
         public Builder baseUrl(String baseUrl) {
@@ -379,7 +303,7 @@ public final class SsmClientConfig {
         /**
          * Sets the server's base URL; required.
          *
-         * @param baseUrl the server's base URL; required
+         * @param baseUrl the server's base URL
          * @return this builder
          */
         public Builder baseUrl(URI baseUrl) {
@@ -402,7 +326,7 @@ public final class SsmClientConfig {
         /**
          * Sets the TCP connect timeout (default 10 s).
          *
-         * @param timeout the TCP connect timeout (default 10 s)
+         * @param timeout the TCP connect timeout
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
@@ -413,7 +337,7 @@ public final class SsmClientConfig {
         /**
          * Sets how long to wait for a response (default 60 s).
          *
-         * @param timeout how long to wait for a response (default 60 s)
+         * @param timeout how long to wait for a response
          * @return this builder
          */
         public Builder responseTimeout(Duration timeout) {
@@ -424,7 +348,7 @@ public final class SsmClientConfig {
         /**
          * Sets how long to wait for a pooled connection (default 30 s).
          *
-         * @param timeout how long to wait for a pooled connection (default 30 s)
+         * @param timeout how long to wait for a pooled connection
          * @return this builder
          */
         public Builder connectionRequestTimeout(Duration timeout) {
@@ -462,7 +386,7 @@ public final class SsmClientConfig {
         /**
          * Sets the connection pool's size (default 16).
          *
-         * @param max the connection pool's size (default 16)
+         * @param max the connection pool's size
          * @return this builder
          */
         public Builder maxConnections(int max) {
@@ -518,7 +442,7 @@ public final class SsmClientConfig {
         /**
          * Sets the CAs to trust (default: the JVM's).
          *
-         * @param tls the CAs to trust (default: the JVM's)
+         * @param tls the CAs to trust
          * @return this builder
          */
         public Builder tls(TlsConfig tls) {
@@ -564,7 +488,7 @@ public final class SsmClientConfig {
         /**
          * Sets whether a circuit breaker guards requests (default true).
          *
-         * @param enabled whether a circuit breaker guards requests (default true)
+         * @param enabled whether a circuit breaker guards requests
          * @return this builder
          */
         public Builder circuitBreakerEnabled(boolean enabled) {
@@ -575,7 +499,7 @@ public final class SsmClientConfig {
         /**
          * Sets where metrics go; null (the default) records none.
          *
-         * @param registry where metrics go; null (the default) records none
+         * @param registry where metrics go
          * @return this builder
          */
         public Builder meterRegistry(MeterRegistry registry) {
@@ -598,7 +522,7 @@ public final class SsmClientConfig {
         /**
          * Sets the clock (default: system UTC).
          *
-         * @param clock the clock (default: system UTC)
+         * @param clock the clock
          * @return this builder
          */
         public Builder clock(Clock clock) {
@@ -609,7 +533,7 @@ public final class SsmClientConfig {
         /**
          * Sets how to wait between attempts (default: {@link Sleeper#system()}).
          *
-         * @param sleeper how to wait between attempts (default: {@link Sleeper#system()})
+         * @param sleeper how to wait between attempts
          * @return this builder
          */
         public Builder sleeper(Sleeper sleeper) {
@@ -620,7 +544,7 @@ public final class SsmClientConfig {
         /**
          * Sets the largest response body accepted, in bytes (default 64 MiB).
          *
-         * @param max the largest response body accepted, in bytes (default 64 MiB)
+         * @param max the largest response body accepted
          * @return this builder
          */
         public Builder maxResponseBytes(long max) {
@@ -631,7 +555,7 @@ public final class SsmClientConfig {
         /**
          * Sets the server's routes (default: the SSM On-Prem routes).
          *
-         * @param routes the server's routes (default: the SSM On-Prem routes)
+         * @param routes the server's routes
          * @return this builder
          */
         public Builder routes(SsmRoutes routes) {

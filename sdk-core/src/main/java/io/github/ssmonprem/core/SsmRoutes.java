@@ -54,39 +54,26 @@ public final class SsmRoutes {
         return new Builder();
     }
 
-    /**
-     * Returns a builder holding these routes.
-     *
-     * @return a builder
-     */
+    /** {@return a builder holding these routes} */
     public Builder toBuilder() {
         return new Builder().tokenPath(tokenPath).accountsPath(accountsPath).licensesPath(licensesPath)
                 .usageReportPath(usageReportPath).pollPath(pollPath).accountSearchPath(accountSearchPath)
                 .authorizationRequestPath(authorizationRequestPath);
     }
 
-    /**
-     * Returns the OAuth token route, default {@code /backend/oauth/token}.
-     *
-     * @return the OAuth token route, default {@code /backend/oauth/token}
-     */
+    /** {@return the OAuth token route, default {@code /backend/oauth/token}} */
     public String tokenPath() {
         return tokenPath;
     }
 
-    /**
-     * Returns the accounts route, default {@code /backend/api/v1/accounts}.
-     *
-     * @return the accounts route, default {@code /backend/api/v1/accounts}
-     */
+    /** {@return the accounts route, default {@code /backend/api/v1/accounts}} */
     public String accountsPath() {
         return accountsPath;
     }
 
     /**
-     * Returns the licenses route with {@value #ACCOUNT_PLACEHOLDER}, default {@code /backend/api/v1/accounts/{accountDomain}/licenses}.
-     *
-     * @return the licenses route with {@value #ACCOUNT_PLACEHOLDER}, default {@code /backend/api/v1/accounts/{accountDomain}/licenses}
+     * {@return the licenses route with {@value #ACCOUNT_PLACEHOLDER}, default
+     * {@code /backend/api/v1/accounts/{accountDomain}/licenses}}
      */
     public String licensesPath() {
         return licensesPath;
@@ -102,20 +89,12 @@ public final class SsmRoutes {
         return licensesPath.replace(ACCOUNT_PLACEHOLDER, org.apache.hc.core5.net.PercentCodec.RFC3986.encode(accountDomain));
     }
 
-    /**
-     * Returns the usage report route, default {@code /backend/api/v2/devices/reportusage}.
-     *
-     * @return the usage report route, default {@code /backend/api/v2/devices/reportusage}
-     */
+    /** {@return the usage report route, default {@code /backend/api/v2/devices/reportusage}} */
     public String usageReportPath() {
         return usageReportPath;
     }
 
-    /**
-     * Returns the acknowledgement poll route, default {@code /backend/api/v2/accounts/poll}.
-     *
-     * @return the acknowledgement poll route, default {@code /backend/api/v2/accounts/poll}
-     */
+    /** {@return the acknowledgement poll route, default {@code /backend/api/v2/accounts/poll}} */
     public String pollPath() {
         return pollPath;
     }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.ssmonprem.core.exception.CircuitOpenException;
 import io.github.ssmonprem.core.exception.RateLimitedException;
 import io.github.ssmonprem.core.exception.RedirectNotFollowedException;
 import io.github.ssmonprem.core.exception.RequestTimeoutException;
@@ -16,6 +16,7 @@ import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.testing.FakeClock;
 import io.github.ssmonprem.core.testing.TestSecrets;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,6 +48,10 @@ class HostileServerTransportTest {
 
     private SsmClientConfig.Builder config() {
         return SsmClientConfig.builder().baseUrl(server.url("/").toString()).allowPlainHttp(true).noProxy().clock(clock).sleeper(clock);
+    }
+
+    private static double breakerState(SimpleMeterRegistry registry, String endpoint, String state) {
+        return registry.get("ssm.client.circuit.state").tag("endpoint", endpoint).tag("state", state).gauge().value();
     }
 
     private static SsmRequest get() {
@@ -124,11 +129,15 @@ class HostileServerTransportTest {
             server.enqueue(new MockResponse.Builder().code(502).body("<html>502</html>").addHeader("Content-Type", "text/html").build());
         }
         server.enqueue(json(200, "{\"accounts\":[]}"));
-        try (SsmHttpClient http = SsmHttpClient.create(config().retry(RetrySettings.none()).circuitBreakerConfig(cb).build())) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (SsmHttpClient http = SsmHttpClient.create(config().retry(RetrySettings.none()).circuitBreakerConfig(cb)
+                .meterRegistry(registry).build())) {
             assertThrows(ServerUnavailableException.class, () -> http.execute(token()));
             assertThrows(ServerUnavailableException.class, () -> http.execute(token()));
-            assertEquals(CircuitBreaker.State.OPEN, http.tokenCircuitBreaker().getState());
-            assertEquals(CircuitBreaker.State.CLOSED, http.circuitBreaker().getState());
+            assertEquals(1.0, breakerState(registry, "token", "open"), "the token route's breaker is open");
+            assertEquals(1.0, breakerState(registry, "api", "closed"), "the API calls' breaker is closed");
+            assertThrows(CircuitOpenException.class, () -> http.execute(token()), "the open token route fails fast");
+            assertEquals(2, server.getRequestCount(), "the open token route sent nothing");
             assertEquals(200, http.execute(get()).statusCode(), "API calls still go out while the token route's breaker is open");
         }
     }

@@ -252,10 +252,16 @@ class TransportTest {
         try (SsmHttpClient http = SsmHttpClient.create(config().circuitBreakerConfig(cb).build())) {
             ServerUnavailableException failed = assertThrows(ServerUnavailableException.class, () -> http.execute(get()));
             assertEquals(4, failed.attempts());
-            assertEquals(1, http.circuitBreaker().getMetrics().getNumberOfFailedCalls(), "one call, four attempts");
+            assertEquals(0.0, apiBreakerOpen(), "one call, four attempts: fewer calls than the breaker needs to judge");
             assertEquals(200, http.execute(get()).statusCode(), "one failed call does not open the breaker");
+            assertEquals(1.0, apiBreakerOpen(), "one failed call of two (50 %) opens it: the failed call was counted, once");
+            assertThrows(CircuitOpenException.class, () -> http.execute(get()));
         }
         assertEquals(5, server.getRequestCount());
+    }
+
+    private double apiBreakerOpen() {
+        return registry.get("ssm.client.circuit.state").tag("endpoint", "api").tag("state", "open").gauge().value();
     }
 
     @Test

@@ -1,15 +1,14 @@
 package io.github.ssmonprem.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
-import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.jdbc.internal.Dialect;
 import io.github.ssmonprem.jdbc.internal.OutboxSql;
 import io.github.ssmonprem.jdbc.internal.OutboxSql.Decoded;
 import io.github.ssmonprem.jdbc.internal.OutboxSql.Lookup;
 import io.github.ssmonprem.jdbc.internal.Query;
 import io.github.ssmonprem.jdbc.internal.Schema;
+import io.github.ssmonprem.sync.internal.StateJson;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
@@ -96,7 +95,6 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
     private final String prefix;
     private final boolean createSchema;
     private final Clock clock;
-    private final ObjectMapper mapper = SsmJson.mapper();
     private final AtomicLong nextPurge = new AtomicLong(System.nanoTime());
     private volatile Dialect dialect;
     private volatile OutboxSql sql;
@@ -407,29 +405,34 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
 
     @Override
     public void saveSnapshot(LicenseSnapshot snapshot) {
-        upsert("snapshot", "account", snapshot.account().toLowerCase(Locale.ROOT), json(snapshot),
+        upsert("snapshot", "account", snapshot.account().toLowerCase(Locale.ROOT), json(StateJson::writeSnapshot, snapshot),
                 "store the license snapshot of " + snapshot.account());
     }
 
     @Override
     public Optional<LicenseSnapshot> loadSnapshot(String account) {
-        return read("snapshot", "account", account.toLowerCase(Locale.ROOT), LicenseSnapshot.class,
+        return read("snapshot", "account", account.toLowerCase(Locale.ROOT), StateJson::readSnapshot,
                 "read the license snapshot of " + account);
     }
 
     @Override
     public void saveOutcome(SyncOutcome outcome) {
-        upsert("outcome", "id", 1, json(outcome), "record the sync outcome");
+        upsert("outcome", "id", 1, json(StateJson::writeOutcome, outcome), "record the sync outcome");
     }
 
     @Override
     public Optional<SyncOutcome> lastOutcome() {
-        return read("outcome", "id", 1, SyncOutcome.class, "read the last sync outcome");
+        return read("outcome", "id", 1, StateJson::readOutcome, "read the last sync outcome");
     }
 
-    private String json(Object value) {
+    /** Writes or reads one stored form ({@link StateJson}). */
+    private interface Codec<A, B> {
+        B apply(A value) throws JsonProcessingException;
+    }
+
+    private static <T> String json(Codec<T, String> writer, T value) {
         try {
-            return mapper.writeValueAsString(value);
+            return writer.apply(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
         }
@@ -456,7 +459,7 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
     }
 
     /** Reads one JSON value; empty when there is none or it cannot be read (as the SPI asks). */
-    private <T> Optional<T> read(String name, String keyColumn, Object key, Class<T> type, String what) {
+    private <T> Optional<T> read(String name, String keyColumn, Object key, Codec<String, T> reader, String what) {
         try {
             String value = once(what, (s, c) -> {
                 try (Query q = new Query(c, "SELECT " + name + " FROM " + prefix + name + " WHERE " + keyColumn + " = ?", clock)) {
@@ -464,7 +467,7 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
                     return rs.next() ? rs.getString(1) : null;
                 }
             });
-            return value == null ? Optional.empty() : Optional.of(mapper.readValue(value, type));
+            return value == null ? Optional.empty() : Optional.of(reader.apply(value));
         } catch (SyncStoreException | JsonProcessingException e) {
             LOG.debug("Could not {} ({})", what, e.getClass().getSimpleName());
             return Optional.empty();

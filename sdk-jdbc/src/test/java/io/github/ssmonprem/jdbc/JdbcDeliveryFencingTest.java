@@ -53,7 +53,7 @@ class JdbcDeliveryFencingTest {
             assertFalse(syncA.isDone(), "node-b took over while node-a's request was still waiting");
 
             SyncResult result = syncA.get(60, TimeUnit.SECONDS);
-            assertInstanceOf(SyncLockLostException.class, result.error(), String.valueOf(result.error()));
+            assertInstanceOf(SyncLockLostException.class, result.failure().orElse(null), String.valueOf(result.failure()));
             assertEquals(0, FencedDelivery.uploadsOf(emulator, ids.get(0)), "the lease ran out before the first upload: none was sent");
             FencedDelivery.assertNothingAfterTheLoss(emulator, store, ids);
             assertEquals("node-b", lock.holder().orElseThrow().holder(), "node-b's lease is untouched");

@@ -99,7 +99,7 @@ class HostileServerSyncTest {
             pending(ssm, report());
             SyncResult result = ssm.sync();
             assertFalse(result.isSuccess());
-            assertInstanceOf(MalformedResponseException.class, result.error());
+            assertInstanceOf(MalformedResponseException.class, result.failure().orElseThrow());
             assertEquals(1, result.outcome().reportsDelivered());
             assertEquals(0, result.outcome().reportsPending());
             assertEquals(List.of(false, true), result.outcome().steps().stream().map(SyncOutcome.Step::success).toList());
@@ -114,7 +114,7 @@ class HostileServerSyncTest {
         try (SsmSyncClient ssm = client().syncTimeout(Duration.ofMinutes(10)).build()) {
             pending(ssm, report());
             SyncResult result = ssm.sync();
-            SyncDeadlineExceededException e = assertInstanceOf(SyncDeadlineExceededException.class, result.error());
+            SyncDeadlineExceededException e = assertInstanceOf(SyncDeadlineExceededException.class, result.failure().orElseThrow());
             assertEquals("licenses", e.step());
             assertEquals(started.plus(Duration.ofMinutes(5)), e.deadline(), "at most half of syncTimeout");
             assertTrue(e.getMessage().contains("licenses pulled"), e.getMessage());
@@ -132,7 +132,7 @@ class HostileServerSyncTest {
             UsageReport report = report();
             pending(ssm, report);
             SyncResult result = SyncScheduler.builder(ssm).build().syncNow().get(30, TimeUnit.SECONDS);
-            SyncDeadlineExceededException e = assertInstanceOf(SyncDeadlineExceededException.class, result.error());
+            SyncDeadlineExceededException e = assertInstanceOf(SyncDeadlineExceededException.class, result.failure().orElseThrow());
             assertEquals("usage", e.step());
             PendingReport left = ssm.store().pending().get(0);
             assertEquals(report.reportId(), left.reportId());
@@ -147,9 +147,9 @@ class HostileServerSyncTest {
             ssm.tokens().token();
             emulator.faults().oversizedFieldsNext(20, 2_000);
             SyncResult result = ssm.sync();
-            assertInstanceOf(MalformedResponseException.class, result.error());
-            assertTrue(result.error().getMessage().contains("\"access_token\":\"****"), result.error().getMessage());
-            assertFalse(result.error().getMessage().contains("eyJAAAA"), "the token is not quoted");
+            assertInstanceOf(MalformedResponseException.class, result.failure().orElseThrow());
+            assertTrue(result.failure().orElseThrow().getMessage().contains("\"access_token\":\"****"), result.failure().orElseThrow().getMessage());
+            assertFalse(result.failure().orElseThrow().getMessage().contains("eyJAAAA"), "the token is not quoted");
             assertTrue(ssm.lastOutcome().isPresent(), "the outcome was recorded");
         }
     }

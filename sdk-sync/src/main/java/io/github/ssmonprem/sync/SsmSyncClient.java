@@ -545,7 +545,7 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
             if (result.isSuccess()) {
                 SdkObservations.stop(observation, "success");
             } else {
-                SdkObservations.fail(observation, result.error(), "failure");
+                SdkObservations.fail(observation, result.failure().orElse(null), "failure");
             }
             return result;
         } catch (RuntimeException | Error e) {

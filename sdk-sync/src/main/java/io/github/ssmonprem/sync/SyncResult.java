@@ -6,42 +6,46 @@ import io.github.ssmonprem.sync.store.SyncOutcome;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The result of one sync: its recorded outcome, the license changes per smart account, what became of
  * each pending usage report, entries quarantined on the way, and the failure if there was one.
- *
- * @param outcome the outcome as stored (times, counts, error type and message)
- * @param changes the license changes per smart account domain
- * @param deliveries the usage reports this sync tried to deliver
- * @param quarantined entries of the pending store that could not be read and were moved aside
- * @param error the failure, or null when the sync succeeded
- * @param deadLetters the usage reports the server refused for good, this sync or earlier, until an
- *     operator retries or discards them ({@link UsageOperations#retry}, {@link UsageOperations#discard})
  */
-public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> changes, List<DeliveryResult> deliveries,
-        List<String> quarantined, SsmException error, List<DeadLetter> deadLetters) {
+public final class SyncResult {
+
+    private final SyncOutcome outcome;
+    private final Map<String, LicenseChanges> changes;
+    private final List<DeliveryResult> deliveries;
+    private final List<String> quarantined;
+    private final SsmException error;
+    private final List<DeadLetter> deadLetters;
 
     /**
-     * Freezes the collections.
+     * Creates a result; the collections are copied.
      *
      * @param outcome the outcome as stored (times, counts, error type and message)
      * @param changes the license changes per smart account domain
      * @param deliveries the usage reports this sync tried to deliver
      * @param quarantined entries of the pending store that could not be read and were moved aside
      * @param error the failure, or null when the sync succeeded
-     * @param deadLetters the usage reports the server refused for good, until an operator acts
+     * @param deadLetters the usage reports the server refused for good, this sync or earlier, until an
+     *     operator retries or discards them ({@link UsageOperations#retry}, {@link UsageOperations#discard});
+     *     null for none
      */
-    public SyncResult {
-        changes = Map.copyOf(changes);
-        deliveries = List.copyOf(deliveries);
-        quarantined = List.copyOf(quarantined);
-        deadLetters = deadLetters == null ? List.of() : List.copyOf(deadLetters);
+    public SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> changes, List<DeliveryResult> deliveries,
+            List<String> quarantined, SsmException error, List<DeadLetter> deadLetters) {
+        this.outcome = outcome;
+        this.changes = Map.copyOf(changes);
+        this.deliveries = List.copyOf(deliveries);
+        this.quarantined = List.copyOf(quarantined);
+        this.error = error;
+        this.deadLetters = deadLetters == null ? List.of() : List.copyOf(deadLetters);
     }
 
     /**
-     * A result without dead letters.
+     * Creates a result without dead letters.
      *
      * @param outcome the outcome as stored
      * @param changes the license changes per smart account domain
@@ -54,33 +58,40 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
         this(outcome, changes, deliveries, quarantined, error, List.of());
     }
 
+    /** {@return the outcome as stored (times, counts, error type and message)} */
+    public SyncOutcome outcome() {
+        return outcome;
+    }
+
+    /** {@return the license changes per smart account domain} */
+    public Map<String, LicenseChanges> changes() {
+        return changes;
+    }
+
+    /** {@return the usage reports this sync tried to deliver} */
+    public List<DeliveryResult> deliveries() {
+        return deliveries;
+    }
+
+    /** {@return the entries of the pending store that could not be read and were moved aside} */
+    public List<String> quarantined() {
+        return quarantined;
+    }
+
     /**
-     * Returns whether every step succeeded.
-     *
-     * @return whether every step succeeded
+     * {@return the usage reports the server refused for good, this sync or earlier} They stay until an
+     * operator retries or discards them ({@link UsageOperations#retry}, {@link UsageOperations#discard}).
      */
+    public List<DeadLetter> deadLetters() {
+        return deadLetters;
+    }
+
+    /** {@return whether every step succeeded} */
     public boolean isSuccess() {
         return error == null && outcome.success();
     }
 
-    /**
-     * Returns the failure, or null when the sync succeeded.
-     *
-     * @return the failure, or null when the sync succeeded
-     * @deprecated use {@link #failure()}, which says the same without a null; this accessor of the
-     *     record component stays for compatibility and will be removed in a future major version
-     */
-    @Deprecated(since = "0.1.0")
-    @Override
-    public SsmException error() {
-        return error;
-    }
-
-    /**
-     * Returns the failure, if any: the one accessor to use for it.
-     *
-     * @return the failure, if any
-     */
+    /** {@return the failure, if any} */
     public Optional<SsmException> failure() {
         return Optional.ofNullable(error);
     }
@@ -107,6 +118,18 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
             throw error;
         }
         return this;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SyncResult r && Objects.equals(outcome, r.outcome) && changes.equals(r.changes)
+                && deliveries.equals(r.deliveries) && quarantined.equals(r.quarantined) && Objects.equals(error, r.error)
+                && deadLetters.equals(r.deadLetters);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(outcome, changes, deliveries, quarantined, error, deadLetters);
     }
 
     @Override

@@ -164,7 +164,7 @@ class SyncSchedulerLockTest {
             executor.runDue();
             assertEquals(List.of("after 12 min"), writes, "the write after the lost lease never happened");
             assertFalse(result.get().isSuccess());
-            assertInstanceOf(SyncLockLostException.class, result.get().error());
+            assertInstanceOf(SyncLockLostException.class, result.get().failure().orElse(null));
             assertEquals("node-b", lock.holder().orElseThrow().holder(), "node-a's release left node-b's lease alone");
             assertFalse(lock.sinceLastSuccess().isPresent());
         }

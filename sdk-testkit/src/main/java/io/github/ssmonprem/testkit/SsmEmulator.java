@@ -219,11 +219,7 @@ public final class SsmEmulator implements AutoCloseable {
         }
     }
 
-    /**
-     * Returns a builder holding the demo grants, user and account.
-     *
-     * @return a builder holding the demo grants, user and account
-     */
+    /** {@return a builder holding the demo grants, user and account} */
     public static Builder builder() {
         return new Builder();
     }
@@ -246,38 +242,22 @@ public final class SsmEmulator implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Returns the base URL, such as {@code http://127.0.0.1:41234}.
-     *
-     * @return the base URL, such as {@code http://127.0.0.1:41234}
-     */
+    /** {@return the base URL, such as {@code http://127.0.0.1:41234}} */
     public URI url() {
         return URI.create((ca != null ? "https" : "http") + "://127.0.0.1:" + server.getPort());
     }
 
-    /**
-     * Returns the port.
-     *
-     * @return the port
-     */
+    /** {@return the port} */
     public int port() {
         return server.getPort();
     }
 
-    /**
-     * Returns whether it serves HTTPS.
-     *
-     * @return whether it serves HTTPS
-     */
+    /** {@return whether it serves HTTPS} */
     public boolean isHttps() {
         return ca != null;
     }
 
-    /**
-     * Returns the PEM of the CA that issued the server certificate (HTTPS only), for {@code --ca-cert}.
-     *
-     * @return the PEM of the CA that issued the server certificate (HTTPS only), for {@code --ca-cert}
-     */
+    /** {@return the PEM of the CA that issued the server certificate (HTTPS only), for {@code --ca-cert}} */
     public String caPem() {
         if (ca == null) {
             throw new IllegalStateException("the emulator serves plain HTTP");
@@ -324,38 +304,22 @@ public final class SsmEmulator implements AutoCloseable {
         return (TestClock) clock;
     }
 
-    /**
-     * Returns the demo Resource Owner (password) grant.
-     *
-     * @return the demo Resource Owner (password) grant
-     */
+    /** {@return the demo Resource Owner (password) grant} */
     public OAuthGrant passwordGrant() {
         return OAuthGrant.password(DEMO_CLIENT_ID, Secret.of(DEMO_CLIENT_SECRET), DEMO_USER, Secret.of(DEMO_PASSWORD));
     }
 
-    /**
-     * Returns the demo Client Credentials grant.
-     *
-     * @return the demo Client Credentials grant
-     */
+    /** {@return the demo Client Credentials grant} */
     public OAuthGrant clientCredentialsGrant() {
         return OAuthGrant.clientCredentials(DEMO_CC_CLIENT_ID, Secret.of(DEMO_CC_CLIENT_SECRET));
     }
 
-    /**
-     * Returns the fault switches.
-     *
-     * @return the fault switches
-     */
+    /** {@return the fault switches} */
     public Faults faults() {
         return faults;
     }
 
-    /**
-     * Returns what the emulator saw.
-     *
-     * @return what the emulator saw
-     */
+    /** {@return what the emulator saw} */
     public Stats stats() {
         return stats;
     }
@@ -1245,11 +1209,7 @@ public final class SsmEmulator implements AutoCloseable {
             return n == null ? 0 : n.get();
         }
 
-        /**
-         * Returns every request line received, in order, as {@code METHOD target}.
-         *
-         * @return every request line received, in order, as {@code METHOD target}
-         */
+        /** {@return every request line received, in order, as {@code METHOD target}} */
         public List<String> requestLines() {
             return List.copyOf(requestLines);
         }
@@ -1413,9 +1373,8 @@ public final class SsmEmulator implements AutoCloseable {
         }
 
         /**
-         * Returns this builder, serving HTTPS with a certificate from a CA generated now ({@link SsmEmulator#caPem()}).
-         *
-         * @return this builder, serving HTTPS with a certificate from a CA generated now ({@link SsmEmulator#caPem()})
+         * {@return this builder, serving HTTPS with a certificate from a CA generated now
+         * ({@link SsmEmulator#caPem()})}
          */
         public Builder https() {
             this.https = true;
@@ -1425,7 +1384,7 @@ public final class SsmEmulator implements AutoCloseable {
         /**
          * Sets the port to listen on (default: any free port).
          *
-         * @param port the port to listen on (default: any free port)
+         * @param port the port to listen on
          * @return this builder
          */
         public Builder port(int port) {
@@ -1458,7 +1417,7 @@ public final class SsmEmulator implements AutoCloseable {
         /**
          * Sets how OAuth errors are worded (default SSM On-Prem's).
          *
-         * @param flavour how OAuth errors are worded (default SSM On-Prem's)
+         * @param flavour how OAuth errors are worded
          * @return this builder
          */
         public Builder errorFlavour(ErrorFlavour flavour) {
@@ -1480,7 +1439,7 @@ public final class SsmEmulator implements AutoCloseable {
         /**
          * Sets whether password-grant tokens come with refresh tokens (default true).
          *
-         * @param issue whether password-grant tokens come with refresh tokens (default true)
+         * @param issue whether password-grant tokens come with refresh tokens
          * @return this builder
          */
         public Builder issueRefreshTokens(boolean issue) {
@@ -1631,11 +1590,7 @@ public final class SsmEmulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Returns this builder without any grant, not even the demo ones.
-         *
-         * @return this builder without any grant, not even the demo ones
-         */
+        /** {@return this builder without any grant, not even the demo ones} */
         public Builder noGrants() {
             grants.clear();
             return this;
@@ -1674,11 +1629,7 @@ public final class SsmEmulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Returns this builder without any account, not even the demo one.
-         *
-         * @return this builder without any account, not even the demo one
-         */
+        /** {@return this builder without any account, not even the demo one} */
         public Builder noAccounts() {
             accounts.clear();
             return this;
@@ -1701,11 +1652,7 @@ public final class SsmEmulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Returns the started emulator.
-         *
-         * @return the started emulator
-         */
+        /** {@return the started emulator} */
         public SsmEmulator start() {
             Set<String> accountIds = new HashSet<>();
             Set<String> virtualAccountIds = new HashSet<>();

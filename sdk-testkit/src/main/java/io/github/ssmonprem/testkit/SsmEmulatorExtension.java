@@ -96,19 +96,14 @@ public final class SsmEmulatorExtension
         return new SsmEmulatorExtension(Lifecycle.PER_CLASS, customizer);
     }
 
-    /**
-     * Returns how long this extension's emulators live.
-     *
-     * @return how long this extension's emulators live
-     */
+    /** {@return how long this extension's emulators live} */
     public Lifecycle lifecycle() {
         return lifecycle;
     }
 
     /**
-     * Returns the emulator of the running test.
+     * {@return the emulator of the running test}
      *
-     * @return the emulator of the running test
      * @throws IllegalStateException outside a test (or, per class, outside the class's tests)
      */
     public SsmEmulator emulator() {

@@ -202,11 +202,10 @@ public abstract class SyncStoreContract {
     }
 
     /**
-     * The acknowledgement of one device of a report, received now.
+     * {@return the acknowledgement of one device of a report, received now}
      *
      * @param report the report
      * @param device the device's position in {@link UsageReport#devices()}
-     * @return the acknowledgement
      */
     protected Acknowledgement ack(UsageReport report, int device) {
         Sudi sudi = report.devices().get(device);

@@ -85,50 +85,33 @@ public final class TestClock extends Clock implements Sleeper {
         advance(duration.isNegative() ? Duration.ZERO : duration);
     }
 
-    /**
-     * Returns every wait asked of this clock as a sleeper, in order.
-     *
-     * @return every wait asked of this clock as a sleeper, in order
-     */
+    /** {@return every wait asked of this clock as a sleeper, in order} */
     public List<Duration> sleeps() {
         return List.copyOf(sleeps);
     }
 
-    /**
-     * Returns the sum of the waits asked of this clock as a sleeper.
-     *
-     * @return the sum of the waits asked of this clock as a sleeper
-     */
+    /** {@return the sum of the waits asked of this clock as a sleeper} */
     public Duration slept() {
         return sleeps.stream().reduce(Duration.ZERO, Duration::plus);
     }
 
-    /**
-     * Returns UTC, the only zone of this clock.
-     *
-     * @return UTC
-     */
+    /** {@return UTC, the only zone of this clock} */
     @Override
     public ZoneId getZone() {
         return ZoneOffset.UTC;
     }
 
     /**
-     * Returns this clock: it keeps UTC, so every reader shares the same time.
+     * {@return this clock: it keeps UTC, so every reader shares the same time}
      *
      * @param zone ignored
-     * @return this clock
      */
     @Override
     public Clock withZone(ZoneId zone) {
         return this;
     }
 
-    /**
-     * Returns the current instant of this clock.
-     *
-     * @return the current instant of this clock
-     */
+    /** {@return the current instant of this clock} */
     @Override
     public Instant instant() {
         return now.get();

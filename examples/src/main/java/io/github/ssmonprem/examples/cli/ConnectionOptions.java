@@ -174,10 +174,9 @@ public final class ConnectionOptions {
     }
 
     /**
-     * The grant these options describe.
+     * {@return the grant these options describe}
      *
      * @param env the environment
-     * @return the grant
      * @throws UsageError when a part is missing
      */
     public OAuthGrant grant(Map<String, String> env) {

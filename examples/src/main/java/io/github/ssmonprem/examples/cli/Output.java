@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
-import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.core.internal.Redactor;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

@@ -73,7 +73,7 @@ final class SyncCommand extends ServerCommand {
                 print(out, result);
                 warnIfNeeded(client);
                 if (!result.isSuccess()) {
-                    throw result.error();
+                    throw result.failure().orElseThrow();
                 }
             }
         } finally {

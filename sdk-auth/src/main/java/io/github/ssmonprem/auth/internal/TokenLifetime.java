@@ -18,13 +18,12 @@ public final class TokenLifetime {
     }
 
     /**
-     * The lifetime to use.
+     * {@return the lifetime to use}
      *
      * @param expiresIn the server's {@code expires_in}, or null
      * @param defaultLifetime the lifetime when the server names none
      * @param maxLifetime the longest lifetime trusted
      * @param malformed builds the error for an unusable value, from what is wrong with it
-     * @return the lifetime
      * @throws MalformedResponseException when {@code expires_in} is zero or negative
      */
     public static Duration of(Long expiresIn, Duration defaultLifetime, Duration maxLifetime,

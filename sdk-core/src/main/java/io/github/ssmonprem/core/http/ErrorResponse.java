@@ -29,47 +29,27 @@ public final class ErrorResponse {
         this.json = json;
     }
 
-    /**
-     * Returns the request's operation name, such as {@code token}.
-     *
-     * @return the request's operation name, such as {@code token}
-     */
+    /** {@return the request's operation name, such as {@code token}} */
     public String operation() {
         return operation;
     }
 
-    /**
-     * Returns the request's method and URL, such as {@code POST https://ssm:8443/backend/oauth/token}.
-     *
-     * @return the request's method and URL, such as {@code POST https://ssm:8443/backend/oauth/token}
-     */
+    /** {@return the request's method and URL, such as {@code POST https://ssm:8443/backend/oauth/token}} */
     public String target() {
         return target;
     }
 
-    /**
-     * Returns the HTTP status.
-     *
-     * @return the HTTP status
-     */
+    /** {@return the HTTP status} */
     public int statusCode() {
         return response.statusCode();
     }
 
-    /**
-     * Returns the whole answer.
-     *
-     * @return the whole answer
-     */
+    /** {@return the whole answer} */
     public SsmResponse response() {
         return response;
     }
 
-    /**
-     * Returns the body parsed as a JSON object, if it was one.
-     *
-     * @return the body parsed as a JSON object, if it was one
-     */
+    /** {@return the body parsed as a JSON object, if it was one} */
     public Optional<JsonNode> json() {
         return Optional.ofNullable(json);
     }
@@ -91,11 +71,7 @@ public final class ErrorResponse {
         return Optional.of(node.asText());
     }
 
-    /**
-     * Returns whether the body is an HTML page (as nginx serves for 502/503/504).
-     *
-     * @return whether the body is an HTML page (as nginx serves for 502/503/504)
-     */
+    /** {@return whether the body is an HTML page (as nginx serves for 502/503/504)} */
     public boolean isHtml() {
         String type = response.header("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT);
         if (type.contains("html")) {
@@ -105,11 +81,7 @@ public final class ErrorResponse {
         return start.startsWith("<!doctype html") || start.startsWith("<html");
     }
 
-    /**
-     * Returns the {@code X-Request-Id} header, if present.
-     *
-     * @return the {@code X-Request-Id} header, if present
-     */
+    /** {@return the {@code X-Request-Id} header, if present} */
     public Optional<String> requestId() {
         return response.header("X-Request-Id");
     }

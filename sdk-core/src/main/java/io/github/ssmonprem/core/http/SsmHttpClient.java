@@ -1,7 +1,6 @@
 package io.github.ssmonprem.core.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.exception.MalformedResponseException;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
@@ -68,11 +67,7 @@ public final class SsmHttpClient implements AutoCloseable {
         return new SsmHttpClient(config);
     }
 
-    /**
-     * Returns the configuration this transport was built with.
-     *
-     * @return the configuration this transport was built with
-     */
+    /** {@return the configuration this transport was built with} */
     public SsmClientConfig config() {
         return config;
     }
@@ -118,26 +113,6 @@ public final class SsmHttpClient implements AutoCloseable {
      */
     public <T> T execute(SsmRequest request, TypeReference<T> type) {
         return json.decode(request, execute(request), json.mapper().constructType(type));
-    }
-
-    /**
-     * The circuit breaker guarding this client, for inspection.
-     *
-     * @return the breaker, or null when disabled
-     */
-    public CircuitBreaker circuitBreaker() {
-        return pipeline.circuitBreaker();
-    }
-
-    /**
-     * The circuit breaker guarding the token route ({@link io.github.ssmonprem.core.SsmRoutes#tokenPath()}),
-     * separate from the API calls' breaker and with its own retry budget, so a failing token endpoint
-     * does not stop API calls that still hold a valid token.
-     *
-     * @return the breaker, or null when disabled
-     */
-    public CircuitBreaker tokenCircuitBreaker() {
-        return pipeline.tokenCircuitBreaker();
     }
 
     /** Closes the pool and its connections; a later {@link #execute(SsmRequest)} fails with "client is closed". */

@@ -78,92 +78,52 @@ public final class SsmRequest {
         return new Builder(operation, Method.POST, path);
     }
 
-    /**
-     * Returns the operation name.
-     *
-     * @return the operation name
-     */
+    /** {@return the operation name} */
     public String operation() {
         return operation;
     }
 
-    /**
-     * Returns the method.
-     *
-     * @return the method
-     */
+    /** {@return the method} */
     public Method method() {
         return method;
     }
 
-    /**
-     * Returns the route.
-     *
-     * @return the route
-     */
+    /** {@return the route} */
     public String path() {
         return path;
     }
 
-    /**
-     * Returns extra headers.
-     *
-     * @return extra headers
-     */
+    /** {@return extra headers} */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /**
-     * Returns the object to send as JSON, or null.
-     *
-     * @return the object to send as JSON, or null
-     */
+    /** {@return the object to send as JSON, or null} */
     public Object jsonBody() {
         return jsonBody;
     }
 
-    /**
-     * Returns JSON already serialised, sent as is, or null.
-     *
-     * @return JSON already serialised, sent as is, or null
-     */
+    /** {@return JSON already serialised, sent as is, or null} */
     public byte[] jsonBytes() {
         return jsonBytes;
     }
 
-    /**
-     * Returns the form fields to send, or null.
-     *
-     * @return the form fields to send, or null
-     */
+    /** {@return the form fields to send, or null} */
     public Map<String, String> formBody() {
         return formBody;
     }
 
-    /**
-     * Returns whether repeating this request is safe, so it may be retried.
-     *
-     * @return whether repeating this request is safe, so it may be retried
-     */
+    /** {@return whether repeating this request is safe, so it may be retried} */
     public boolean idempotent() {
         return idempotent;
     }
 
-    /**
-     * Returns the bearer token source, or null for an unauthenticated request.
-     *
-     * @return the bearer token source, or null for an unauthenticated request
-     */
+    /** {@return the bearer token source, or null for an unauthenticated request} */
     public AccessTokenSource bearer() {
         return bearer;
     }
 
-    /**
-     * Returns the route's error decoder, or null.
-     *
-     * @return the route's error decoder, or null
-     */
+    /** {@return the route's error decoder, or null} */
     public ErrorDecoder errorDecoder() {
         return errorDecoder;
     }
@@ -307,11 +267,7 @@ public final class SsmRequest {
             return this;
         }
 
-        /**
-         * Returns the request.
-         *
-         * @return the request
-         */
+        /** {@return the request} */
         public SsmRequest build() {
             return new SsmRequest(this);
         }

@@ -42,20 +42,12 @@ public final class SsmResponse {
         return copy;
     }
 
-    /**
-     * Returns the HTTP status.
-     *
-     * @return the HTTP status
-     */
+    /** {@return the HTTP status} */
     public int statusCode() {
         return statusCode;
     }
 
-    /**
-     * Returns all headers, names matched case-insensitively.
-     *
-     * @return all headers, names matched case-insensitively
-     */
+    /** {@return all headers, names matched case-insensitively} */
     public Map<String, List<String>> headers() {
         return headers;
     }
@@ -71,20 +63,12 @@ public final class SsmResponse {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
-    /**
-     * Returns the body's bytes (not a copy: do not modify).
-     *
-     * @return the body's bytes (not a copy: do not modify)
-     */
+    /** {@return the body's bytes (not a copy: do not modify)} */
     public byte[] body() {
         return body;
     }
 
-    /**
-     * Returns the body decoded as UTF-8.
-     *
-     * @return the body decoded as UTF-8
-     */
+    /** {@return the body decoded as UTF-8} */
     public String bodyAsString() {
         return new String(body, StandardCharsets.UTF_8);
     }

@@ -118,38 +118,22 @@ public final class CapturingTrustManager extends X509ExtendedTrustManager {
                     leaf.getIssuerX500Principal().getName(), leaf.getNotAfter().toInstant(), expired, cause);
         }
 
-        /**
-         * Returns the server certificate's subject.
-         *
-         * @return the server certificate's subject
-         */
+        /** {@return the server certificate's subject} */
         public String subject() {
             return subject;
         }
 
-        /**
-         * Returns the server certificate's issuer.
-         *
-         * @return the server certificate's issuer
-         */
+        /** {@return the server certificate's issuer} */
         public String issuer() {
             return issuer;
         }
 
-        /**
-         * Returns the end of the server certificate's validity.
-         *
-         * @return the end of the server certificate's validity
-         */
+        /** {@return the end of the server certificate's validity} */
         public Instant notAfter() {
             return notAfter;
         }
 
-        /**
-         * Returns whether the rejection was for validity dates.
-         *
-         * @return whether the rejection was for validity dates
-         */
+        /** {@return whether the rejection was for validity dates} */
         public boolean expired() {
             return expired;
         }

@@ -34,11 +34,7 @@ public final class ClientMetrics {
         this.registry = registry;
     }
 
-    /**
-     * Returns whether meters are recorded.
-     *
-     * @return whether meters are recorded
-     */
+    /** {@return whether meters are recorded} */
     public boolean enabled() {
         return registry != null;
     }

@@ -105,11 +105,7 @@ public final class ConfigRules {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    /**
-     * Returns the default circuit breaker.
-     *
-     * @return the default circuit breaker
-     */
+    /** {@return the default circuit breaker} */
     public static CircuitBreakerConfig defaultCircuitBreaker() {
         // Time-based, so failures from an outage hours ago do not trip the breaker on the first
         // calls after recovery (a count-based window would still hold them).

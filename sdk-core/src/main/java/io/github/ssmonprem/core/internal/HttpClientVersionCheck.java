@@ -40,11 +40,10 @@ public final class HttpClientVersionCheck {
     }
 
     /**
-     * The exception {@link #verify()} throws for a problem: the problem as its detail, and a
-     * remediation about the dependency (not a builder setting to correct).
+     * {@return the exception {@link #verify()} throws for a problem: the problem as its detail, and a remediation about
+     * the dependency (not a builder setting to correct)}
      *
      * @param problem what {@link #problem(ClassLoader)} found
-     * @return the exception
      */
     static SsmConfigurationException refusal(String problem) {
         return new SsmConfigurationException("httpclient5.version", problem,

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.core.exception.MalformedResponseException;
-import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
 import java.io.IOException;
@@ -29,11 +28,7 @@ public final class JsonCodec {
         this.baseUrl = baseUrl.toString();
     }
 
-    /**
-     * Returns the SDK's shared Jackson mapper.
-     *
-     * @return the SDK's shared Jackson mapper
-     */
+    /** {@return the SDK's shared Jackson mapper} */
     public ObjectMapper mapper() {
         return mapper;
     }

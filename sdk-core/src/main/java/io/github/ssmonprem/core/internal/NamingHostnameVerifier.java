@@ -66,11 +66,7 @@ public final class NamingHostnameVerifier implements HttpClientHostnameVerifier 
             this.names = List.copyOf(names);
         }
 
-        /**
-         * Returns the host the client connected to.
-         *
-         * @return the host
-         */
+        /** {@return the host the client connected to} */
         public String host() {
             return host;
         }

@@ -2,7 +2,7 @@ package io.github.ssmonprem.jdbc.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.PendingReport;

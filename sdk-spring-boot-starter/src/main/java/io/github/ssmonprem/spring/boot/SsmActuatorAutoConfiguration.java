@@ -30,7 +30,7 @@ public class SsmActuatorAutoConfiguration {
      * @return the sanitizing function
      */
     @Bean
-    public SsmSecretSanitizer ssmSecretSanitizer() {
+    SsmSecretSanitizer ssmSecretSanitizer() {
         return new SsmSecretSanitizer();
     }
 
@@ -45,7 +45,7 @@ public class SsmActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(SsmSyncStatus.class)
-    public SsmEndpoint ssmEndpoint(SsmSyncClient client, SsmSyncStatus status, ObjectProvider<SyncScheduler> scheduler) {
+    SsmEndpoint ssmEndpoint(SsmSyncClient client, SsmSyncStatus status, ObjectProvider<SyncScheduler> scheduler) {
         return new SsmEndpoint(client, status, scheduler);
     }
 }

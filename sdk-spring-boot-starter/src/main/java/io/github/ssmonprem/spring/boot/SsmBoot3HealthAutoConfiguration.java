@@ -36,7 +36,7 @@ public class SsmBoot3HealthAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(name = "ssmHealthIndicator")
-    public static Boot3HealthIndicatorFactory ssmHealthIndicator(ObjectProvider<SsmSyncStatus> status) {
+    static Boot3HealthIndicatorFactory ssmHealthIndicator(ObjectProvider<SsmSyncStatus> status) {
         return new Boot3HealthIndicatorFactory(status);
     }
 }

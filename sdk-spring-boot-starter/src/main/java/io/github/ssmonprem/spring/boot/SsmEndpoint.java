@@ -50,17 +50,13 @@ public class SsmEndpoint {
      * @param status the sync status
      * @param scheduler the scheduler, when the background sync is on
      */
-    public SsmEndpoint(SsmSyncClient client, SsmSyncStatus status, ObjectProvider<SyncScheduler> scheduler) {
+    SsmEndpoint(SsmSyncClient client, SsmSyncStatus status, ObjectProvider<SyncScheduler> scheduler) {
         this.client = client;
         this.status = status;
         this.scheduler = scheduler;
     }
 
-    /**
-     * The status: health, the last attempt and success, counts, the next scheduled run.
-     *
-     * @return the status
-     */
+    /** {@return the status: health, the last attempt and success, counts, the next scheduled run} */
     @ReadOperation
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -34,7 +34,7 @@ public class SsmHealthAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(name = "ssmHealthIndicator")
-    public HealthIndicator ssmHealthIndicator(SsmSyncStatus status) {
+    HealthIndicator ssmHealthIndicator(SsmSyncStatus status) {
         return () -> Health.status(status.level().name()).withDetails(status.details()).build();
     }
 }

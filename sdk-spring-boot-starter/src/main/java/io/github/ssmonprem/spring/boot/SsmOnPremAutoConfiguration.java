@@ -10,6 +10,7 @@ import io.github.ssmonprem.core.TlsConfig;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.spring.boot.internal.HttpClientVersionCheck;
 import io.github.ssmonprem.spring.boot.internal.JdbcParts;
+import io.github.ssmonprem.spring.boot.internal.MissingSsmPropertyException;
 import io.github.ssmonprem.spring.boot.internal.SsmSchedulerLifecycle;
 import io.github.ssmonprem.spring.boot.internal.SsmSyncStatus;
 import io.github.ssmonprem.sync.AccountSelection;
@@ -136,12 +137,11 @@ public class SsmOnPremAutoConfiguration {
     }
 
     /**
-     * The transport. Start-up fails with a failure analysis on HttpClient 5.5 or older (Boot's managed
-     * version), which the SDK cannot run on.
+     * {@return the transport, closed with the context} Start-up fails with a failure analysis on HttpClient
+     * 5.5 or older (Boot's managed version), which the SDK cannot run on.
      *
      * @param config its configuration
      * @param beans the application's beans, for its class loader
-     * @return the transport, closed with the context
      */
     @Bean
     @ConditionalOnMissingBean
@@ -306,7 +306,7 @@ public class SsmOnPremAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public SsmSyncStatus ssmSyncStatus(SsmSyncClient client, SsmOnPremProperties properties) {
+    SsmSyncStatus ssmSyncStatus(SsmSyncClient client, SsmOnPremProperties properties) {
         Duration downAfter = properties.getHealth().getDownWhenLicensesOlderThan();
         if (downAfter != null && (downAfter.isNegative() || downAfter.isZero())) {
             throw new MissingSsmPropertyException(PREFIX + "health.down-when-licenses-older-than", "must be positive, was " + downAfter);
@@ -317,10 +317,10 @@ public class SsmOnPremAutoConfiguration {
     /** The cluster's sync lock, with {@code ssm.onprem.cluster.enabled=true}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(prefix = "ssm.onprem.cluster", name = "enabled", havingValue = "true")
-    public static class ClusterConfiguration {
+    static class ClusterConfiguration {
 
         /** Creates the configuration; Boot instantiates it. */
-        public ClusterConfiguration() {
+        ClusterConfiguration() {
         }
 
         /**
@@ -361,10 +361,10 @@ public class SsmOnPremAutoConfiguration {
     /** The background sync, on unless {@code ssm.onprem.scheduler.enabled=false}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(prefix = "ssm.onprem.scheduler", name = "enabled", havingValue = "true", matchIfMissing = true)
-    public static class SchedulerConfiguration {
+    static class SchedulerConfiguration {
 
         /** Creates the configuration; Boot instantiates it. */
-        public SchedulerConfiguration() {
+        SchedulerConfiguration() {
         }
 
         /**
@@ -406,7 +406,7 @@ public class SsmOnPremAutoConfiguration {
          * @return the lifecycle
          */
         @Bean
-        public SsmSchedulerLifecycle ssmSchedulerLifecycle(SyncScheduler scheduler, SsmSyncStatus status) {
+        SsmSchedulerLifecycle ssmSchedulerLifecycle(SyncScheduler scheduler, SsmSyncStatus status) {
             return new SsmSchedulerLifecycle(scheduler, status);
         }
     }

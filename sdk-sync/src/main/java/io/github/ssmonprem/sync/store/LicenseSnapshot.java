@@ -1,6 +1,5 @@
 package io.github.ssmonprem.sync.store;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.ssmonprem.sync.model.License;
 import java.time.Instant;
 import java.util.List;
@@ -14,11 +13,7 @@ import java.util.List;
  * @param takenAt when the pull finished
  * @param licenses the licenses
  */
-public record LicenseSnapshot(
-        @JsonProperty("account") String account,
-        @JsonProperty("virtualAccounts") List<String> virtualAccounts,
-        @JsonProperty("takenAt") Instant takenAt,
-        @JsonProperty("licenses") List<License> licenses) {
+public record LicenseSnapshot(String account, List<String> virtualAccounts, Instant takenAt, List<License> licenses) {
 
     /**
      * Freezes the lists.

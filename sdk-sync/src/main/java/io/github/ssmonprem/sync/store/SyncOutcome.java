@@ -1,7 +1,5 @@
 package io.github.ssmonprem.sync.store;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,18 +19,9 @@ import java.util.List;
  * @param quarantined the ids of the store's quarantined entries, waiting for an operator
  * @param steps each step's result, in the order they ran
  */
-public record SyncOutcome(
-        @JsonProperty("startedAt") Instant startedAt,
-        @JsonProperty("finishedAt") Instant finishedAt,
-        @JsonProperty("success") boolean success,
-        @JsonProperty("licensesPulled") long licensesPulled,
-        @JsonProperty("reportsDelivered") int reportsDelivered,
-        @JsonProperty("reportsPending") int reportsPending,
-        @JsonProperty("errorType") String errorType,
-        @JsonProperty("errorMessage") String errorMessage,
-        @JsonProperty("deadReports") List<String> deadReports,
-        @JsonProperty("quarantined") List<String> quarantined,
-        @JsonProperty("steps") List<Step> steps) {
+public record SyncOutcome(Instant startedAt, Instant finishedAt, boolean success, long licensesPulled, int reportsDelivered,
+        int reportsPending, String errorType, String errorMessage, List<String> deadReports, List<String> quarantined,
+        List<Step> steps) {
 
     /**
      * Freezes the lists; a missing list is empty.
@@ -49,7 +38,6 @@ public record SyncOutcome(
      * @param quarantined the ids of the store's quarantined entries, waiting for an operator
      * @param steps each step's result, in the order they ran
      */
-    @JsonCreator
     public SyncOutcome {
         deadReports = deadReports == null ? List.of() : List.copyOf(deadReports);
         quarantined = quarantined == null ? List.of() : List.copyOf(quarantined);
@@ -84,10 +72,6 @@ public record SyncOutcome(
      * @param errorType the simple name of its failure's exception type, or null
      * @param errorMessage its failure's message, or null
      */
-    public record Step(
-            @JsonProperty("name") String name,
-            @JsonProperty("success") boolean success,
-            @JsonProperty("errorType") String errorType,
-            @JsonProperty("errorMessage") String errorMessage) {
+    public record Step(String name, boolean success, String errorType, String errorMessage) {
     }
 }

@@ -3,7 +3,7 @@ package io.github.ssmonprem.core.internal.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.http.ErrorResponse;
-import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.core.http.SsmResponse;
 import io.github.ssmonprem.core.internal.ErrorMapper;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.github.ssmonprem.core.internal.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.ssmonprem.core.Secret;
-import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
 import java.io.IOException;
@@ -76,47 +76,27 @@ public final class Exchange {
         return new Exchange(request, baseUrl, null, null);
     }
 
-    /**
-     * Returns the request.
-     *
-     * @return the request
-     */
+    /** {@return the request} */
     public SsmRequest request() {
         return request;
     }
 
-    /**
-     * Returns the full URL.
-     *
-     * @return the full URL
-     */
+    /** {@return the full URL} */
     public String url() {
         return url;
     }
 
-    /**
-     * Returns the serialised body, or null for none.
-     *
-     * @return the serialised body, or null for none
-     */
+    /** {@return the serialised body, or null for none} */
     public byte[] body() {
         return body;
     }
 
-    /**
-     * Returns the body's content type, or null for no body.
-     *
-     * @return the body's content type, or null for no body
-     */
+    /** {@return the body's content type, or null for no body} */
     public ContentType contentType() {
         return contentType;
     }
 
-    /**
-     * Returns the method and URL, for messages and logs.
-     *
-     * @return the method and URL, for messages and logs
-     */
+    /** {@return the method and URL, for messages and logs} */
     public String target() {
         if (target == null) {
             target = request.method() + " " + url;
@@ -124,11 +104,7 @@ public final class Exchange {
         return target;
     }
 
-    /**
-     * Returns the bearer token to send, or null for none.
-     *
-     * @return the bearer token to send, or null for none
-     */
+    /** {@return the bearer token to send, or null for none} */
     public Secret token() {
         return token;
     }
@@ -142,20 +118,12 @@ public final class Exchange {
         this.token = token;
     }
 
-    /**
-     * Returns the attempt in progress, from 1.
-     *
-     * @return the attempt in progress, from 1
-     */
+    /** {@return the attempt in progress, from 1} */
     public int attempt() {
         return attempt;
     }
 
-    /**
-     * Returns the most attempts the call may make.
-     *
-     * @return the most attempts the call may make
-     */
+    /** {@return the most attempts the call may make} */
     public int maxAttempts() {
         return maxAttempts;
     }
@@ -212,11 +180,7 @@ public final class Exchange {
         return callersDeadline;
     }
 
-    /**
-     * Returns the HTTP status the attempt received, or -1 when none came.
-     *
-     * @return the HTTP status the attempt received, or -1 when none came
-     */
+    /** {@return the HTTP status the attempt received, or -1 when none came} */
     public int status() {
         return status;
     }
@@ -230,11 +194,7 @@ public final class Exchange {
         this.status = status;
     }
 
-    /**
-     * Returns the complete answer the attempt received, whatever its status, or null.
-     *
-     * @return the complete answer the attempt received, whatever its status, or null
-     */
+    /** {@return the complete answer the attempt received, whatever its status, or null} */
     public SsmResponse response() {
         return response;
     }

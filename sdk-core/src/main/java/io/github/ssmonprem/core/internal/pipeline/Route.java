@@ -29,20 +29,12 @@ public record Route(String baseUrl, String host, String hostPort, boolean https,
         return new Route(base.toString(), base.getHost(), base.getHost() + ":" + port, https, proxy);
     }
 
-    /**
-     * Returns whether requests go through the proxy.
-     *
-     * @return whether requests go through the proxy
-     */
+    /** {@return whether requests go through the proxy} */
     public boolean proxied() {
         return proxy != null;
     }
 
-    /**
-     * Returns whether requests go through a CONNECT tunnel: HTTPS through the proxy.
-     *
-     * @return whether requests go through a CONNECT tunnel
-     */
+    /** {@return whether requests go through a CONNECT tunnel: HTTPS through the proxy} */
     public boolean tunnelled() {
         return proxy != null && https;
     }

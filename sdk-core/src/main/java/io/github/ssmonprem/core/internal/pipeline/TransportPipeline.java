@@ -107,31 +107,9 @@ public final class TransportPipeline implements AutoCloseable {
         return (exchange.request().path().equals(tokenPath) ? tokenPipeline : pipeline).proceed(exchange);
     }
 
-    /**
-     * Returns where requests go.
-     *
-     * @return where requests go
-     */
+    /** {@return where requests go} */
     public Route route() {
         return route;
-    }
-
-    /**
-     * Returns the circuit breaker of the API calls, or null when disabled.
-     *
-     * @return the circuit breaker, or null when disabled
-     */
-    public CircuitBreaker circuitBreaker() {
-        return breaker;
-    }
-
-    /**
-     * Returns the circuit breaker of the token route, or null when disabled.
-     *
-     * @return the token route's circuit breaker, or null when disabled
-     */
-    public CircuitBreaker tokenCircuitBreaker() {
-        return tokenBreaker;
     }
 
     /** Stops the attempt timers and closes the client and its pool. */

@@ -1,6 +1,5 @@
 package io.github.ssmonprem.spring.boot.internal;
 
-import io.github.ssmonprem.spring.boot.MissingSsmPropertyException;
 
 /**
  * Refuses to start on an Apache HttpClient or HttpCore the SDK cannot run on (HttpClient older than

@@ -4,7 +4,6 @@ import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.jdbc.JdbcSyncLock;
 import io.github.ssmonprem.jdbc.JdbcSyncStore;
 import io.github.ssmonprem.jdbc.shedlock.ShedLockSyncLock;
-import io.github.ssmonprem.spring.boot.MissingSsmPropertyException;
 import io.github.ssmonprem.sync.lock.SyncLock;
 import io.github.ssmonprem.sync.store.SyncStore;
 import java.time.Duration;

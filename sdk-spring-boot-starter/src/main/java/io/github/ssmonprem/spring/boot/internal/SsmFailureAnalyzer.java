@@ -1,7 +1,6 @@
 package io.github.ssmonprem.spring.boot.internal;
 
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
-import io.github.ssmonprem.spring.boot.MissingSsmPropertyException;
 import java.util.Map;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

@@ -3,7 +3,7 @@ package io.github.ssmonprem.sync.internal.store;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.github.ssmonprem.core.http.SsmJson;
+import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.PendingReport;

@@ -1,12 +1,12 @@
 package io.github.ssmonprem.sync.internal.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.ssmonprem.core.http.SsmJson;
 import io.github.ssmonprem.sync.internal.DurableFiles;
+import io.github.ssmonprem.sync.internal.StateJson;
 import io.github.ssmonprem.sync.store.LicenseSnapshot;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import io.github.ssmonprem.sync.store.SyncStoreException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,7 +28,6 @@ public final class StateFiles {
     private final Path snapshotDir;
     private final Path outcomeFile;
     private final DirectoryLock lock;
-    private final ObjectMapper mapper = SsmJson.mapper();
 
     /**
      * The small state of a state directory.
@@ -51,7 +50,7 @@ public final class StateFiles {
      */
     public void saveSnapshot(LicenseSnapshot snapshot) {
         try {
-            DurableFiles.writeAtomically(snapshotFile(snapshot.account()), mapper.writeValueAsBytes(snapshot));
+            DurableFiles.writeAtomically(snapshotFile(snapshot.account()), StateJson.writeSnapshot(snapshot).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw lock.failure("cannot store the license snapshot of " + snapshot.account() + " in " + snapshotDir, PREVIOUS_KEPT, e);
         }
@@ -63,7 +62,7 @@ public final class StateFiles {
      * @param account the smart account domain (case-insensitive)
      */
     public Optional<LicenseSnapshot> loadSnapshot(String account) {
-        return read(snapshotFile(account), LicenseSnapshot.class, "the next pull replaces it");
+        return read(snapshotFile(account), StateJson::readSnapshot, "the next pull replaces it");
     }
 
     private Path snapshotFile(String account) {
@@ -78,7 +77,7 @@ public final class StateFiles {
      */
     public void saveOutcome(SyncOutcome outcome) {
         try {
-            DurableFiles.writeAtomically(outcomeFile, mapper.writeValueAsBytes(outcome));
+            DurableFiles.writeAtomically(outcomeFile, StateJson.writeOutcome(outcome).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw lock.failure("cannot store the sync outcome in " + outcomeFile, PREVIOUS_KEPT, e);
         }
@@ -86,13 +85,18 @@ public final class StateFiles {
 
     /** {@return the last outcome, or empty} */
     public Optional<SyncOutcome> lastOutcome() {
-        return read(outcomeFile, SyncOutcome.class, "the next sync replaces it");
+        return read(outcomeFile, StateJson::readOutcome, "the next sync replaces it");
     }
 
-    private <T> Optional<T> read(Path file, Class<T> type, String consequence) {
+    /** Reads one stored form. */
+    private interface Reader<T> {
+        T read(String json) throws IOException;
+    }
+
+    private <T> Optional<T> read(Path file, Reader<T> reader, String consequence) {
         try {
             byte[] content = FileQuarantine.readIfExists(file);
-            return content == null ? Optional.empty() : Optional.of(mapper.readValue(content, type));
+            return content == null ? Optional.empty() : Optional.of(reader.read(new String(content, StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} cannot be read ({}); {}", file, e.getClass().getSimpleName(), consequence);
             return Optional.empty();

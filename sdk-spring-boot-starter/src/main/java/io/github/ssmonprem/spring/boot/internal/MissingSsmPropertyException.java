@@ -1,4 +1,4 @@
-package io.github.ssmonprem.spring.boot;
+package io.github.ssmonprem.spring.boot.internal;
 
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 
@@ -6,7 +6,7 @@ import io.github.ssmonprem.core.exception.SsmConfigurationException;
  * An {@code ssm.onprem.*} property that the application needs is unset or invalid. Start-up fails
  * with a failure analysis naming the property instead of a stack trace.
  */
-public class MissingSsmPropertyException extends SsmConfigurationException {
+public final class MissingSsmPropertyException extends SsmConfigurationException {
 
     private static final long serialVersionUID = 1L;
 

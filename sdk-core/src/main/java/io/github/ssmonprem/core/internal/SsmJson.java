@@ -1,4 +1,4 @@
-package io.github.ssmonprem.core.http;
+package io.github.ssmonprem.core.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
