@@ -12,6 +12,10 @@ import java.util.Optional;
  * The result of one sync: its recorded outcome, the license changes per smart account, what became of
  * each pending usage report, entries quarantined on the way, and the failure if there was one.
  *
+ * <p>A sync's failure has one form, the exception ({@link #failure()}); the outcome's error type and
+ * message, and each step's, are what the store keeps of it. A result is a success exactly when it
+ * has no failure, and its outcome says the same.
+ *
  * @param outcome the outcome as stored (times, counts, error type and message)
  * @param changes the license changes per smart account domain
  * @param deliveries the usage reports this sync tried to deliver
@@ -26,6 +30,8 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
     /**
      * Freezes the collections.
      *
+     * @throws IllegalArgumentException when the outcome's success disagrees with the failure
+     *
      * @param outcome the outcome as stored (times, counts, error type and message)
      * @param changes the license changes per smart account domain
      * @param deliveries the usage reports this sync tried to deliver
@@ -34,6 +40,10 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
      * @param deadLetters the usage reports the server refused for good, until an operator acts
      */
     public SyncResult {
+        if (outcome.success() != (error == null)) {
+            throw new IllegalArgumentException("the outcome says " + (outcome.success() ? "success" : "failure")
+                    + " but the failure is " + error);
+        }
         changes = Map.copyOf(changes);
         deliveries = List.copyOf(deliveries);
         quarantined = List.copyOf(quarantined);
@@ -54,13 +64,9 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
         this(outcome, changes, deliveries, quarantined, error, List.of());
     }
 
-    /**
-     * Returns whether every step succeeded.
-     *
-     * @return whether every step succeeded
-     */
+    /** {@return whether every step succeeded: the result has no failure} */
     public boolean isSuccess() {
-        return error == null && outcome.success();
+        return error == null;
     }
 
     /**
@@ -76,21 +82,15 @@ public record SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> change
         return error;
     }
 
-    /**
-     * Returns the failure, if any: the one accessor to use for it.
-     *
-     * @return the failure, if any
-     */
+    /** {@return the failure, if any: the one accessor to use for it} */
     public Optional<SsmException> failure() {
         return Optional.ofNullable(error);
     }
 
     /**
-     * Returns whether this sync skipped the license step because the client has no account configured
-     * ({@code SsmSyncClient.Builder.account(...)}): it pulled no licenses and only delivered usage. A
-     * success with zero licenses is then not a sign that the smart account has none.
-     *
-     * @return whether no license step ran
+     * {@return whether this sync skipped the license step because the client has no account configured
+     * ({@link SsmSyncClientBuilder#account(AccountSelection)}): it pulled no licenses and only delivered
+     * usage. A success with zero licenses is then not a sign that the smart account has none}
      */
     public boolean licensesSkipped() {
         return !outcome.steps().isEmpty() && outcome.steps().stream().noneMatch(s -> "licenses".equals(s.name()));

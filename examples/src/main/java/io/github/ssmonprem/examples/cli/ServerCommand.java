@@ -1,5 +1,6 @@
 package io.github.ssmonprem.examples.cli;
 
+import io.github.ssmonprem.sync.SsmSyncClientBuilder;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
@@ -39,8 +40,8 @@ abstract class ServerCommand extends StateCommand {
     }
 
     /** {@link #durableClient(List)} with settings of the command's own. */
-    SsmSyncClient durableClient(List<AccountSelection> accounts, java.util.function.Consumer<SsmSyncClient.Builder> settings) {
-        SsmSyncClient.Builder builder = SsmSyncClient.builder().config(connection.config(env()).build())
+    SsmSyncClient durableClient(List<AccountSelection> accounts, java.util.function.Consumer<SsmSyncClientBuilder> settings) {
+        SsmSyncClientBuilder builder = SsmSyncClient.builder().config(connection.config(env()).build())
                 .grant(connection.grant(env()));
         if (storeUrl() != null) {
             builder.store(openStore());
