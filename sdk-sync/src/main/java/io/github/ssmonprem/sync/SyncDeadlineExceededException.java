@@ -40,20 +40,12 @@ public class SyncDeadlineExceededException extends SsmException {
         }
     }
 
-    /**
-     * Returns the step that ran out of time.
-     *
-     * @return {@code licenses} or {@code usage}
-     */
+    /** {@return the step that ran out of time: {@code licenses} or {@code usage}} */
     public String step() {
         return step;
     }
 
-    /**
-     * Returns the instant the step had to be over by.
-     *
-     * @return the deadline
-     */
+    /** {@return the instant the step had to be over by} */
     public Instant deadline() {
         return deadline;
     }

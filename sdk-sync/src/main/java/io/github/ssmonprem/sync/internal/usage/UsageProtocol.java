@@ -145,12 +145,11 @@ public final class UsageProtocol {
     }
 
     /**
-     * The numeric ids of an account and virtual account, found by {@code v2/accounts/search} once and
-     * cached; searched again when a name is not in the cache.
+     * {@return the numeric ids of an account and virtual account, found by {@code v2/accounts/search} once
+     * and cached; searched again when a name is not in the cache}
      *
      * @param domain the smart account domain (case-insensitive)
      * @param virtualAccount the virtual account's name
-     * @return the ids
      * @throws AccountNotFoundException when the grant sees no such account or virtual account; it lists what it sees
      */
     public AccountIds ids(String domain, String virtualAccount) {
