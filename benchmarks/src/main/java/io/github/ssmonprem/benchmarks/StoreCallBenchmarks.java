@@ -34,7 +34,8 @@ import javax.sql.DataSource;
  * What one sync costs the cluster's shared state, counted rather than timed: a {@link SyncScheduler}
  * with a {@link JdbcSyncLock} runs {@code syncNow()} over an {@link SsmSyncClient} with a
  * {@link JdbcSyncStore}, both on one PostgreSQL (embedded, in process), against the SDK's emulator,
- * which acknowledges at the first poll.
+ * which acknowledges at the first poll. The store and the lock serve two syncs; the second is counted,
+ * as on any later day (tables created, token cached).
  *
  * <ul>
  *   <li>{@code sync.store.calls}: the calls the sync makes on the store, its quarantine, the lock and
@@ -63,49 +64,55 @@ final class StoreCallBenchmarks {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
                 SsmEmulator emulator = SsmEmulator.builder().acknowledgeAfter(0, Duration.ZERO).pollInterval(0).start()) {
             StatementCounter statements = new StatementCounter(pg.getPostgresDatabase());
+            DataSource db = statements.dataSource();
             List<String> calls = new CopyOnWriteArrayList<>();
-            sync(emulator, statements, "calls_", 1, calls);             // the tables exist, the token is cached: as on day 2
-            calls.clear();
-            statements.drain();
-            sync(emulator, statements, "calls_", 1, calls);
+            try (JdbcSyncStore store = JdbcSyncStore.builder(db).tablePrefix("calls_").build()) {
+                JdbcSyncLock lock = JdbcSyncLock.builder(db).tablePrefix("calls_").build();
+                sync(emulator, statements, store, lock, 1, calls);   // the tables exist, the token is cached: as on day 2
+                calls.clear();
+                sync(emulator, statements, store, lock, 1, calls);
+            }
             List<String> oneReport = statements.drain();
             System.out.println("# sync.store.calls: " + calls);
+            System.out.println("# cluster.db.statements.one.report: " + oneReport.stream()
+                    .map(sql -> sql.replaceAll("\\s+", " ")).map(sql -> sql.substring(0, Math.min(40, sql.length()))).toList());
             figure.accept("sync.store.calls", (double) calls.size());
             figure.accept("cluster.db.statements.one.report", (double) oneReport.size());
 
             int reports = 30;
-            sync(emulator, statements, "many_", 1, calls);
-            statements.drain();
-            sync(emulator, statements, "many_", reports, calls);
+            try (JdbcSyncStore store = JdbcSyncStore.builder(db).tablePrefix("many_").build()) {
+                JdbcSyncLock lock = JdbcSyncLock.builder(db).tablePrefix("many_").build();
+                sync(emulator, statements, store, lock, 1, calls);
+                sync(emulator, statements, store, lock, reports, calls);
+            }
             figure.accept("cluster.db.statements.per.report", statements.drain().size() / (double) reports);
         }
     }
 
-    /** One sync of the demo account's default virtual account by a new client and scheduler, after adding {@code pending} reports. */
-    private void sync(SsmEmulator emulator, StatementCounter statements, String prefix, int pending, List<String> calls)
-            throws Exception {
-        DataSource db = statements.dataSource();
-        try (JdbcSyncStore store = JdbcSyncStore.builder(db).tablePrefix(prefix).build()) {
-            for (int i = 0; i < pending; i++) {
-                store.add(report(i), "bench-seed", Duration.ofMillis(1));
+    /**
+     * One sync of the demo account's default virtual account by a new client and scheduler over the given
+     * store and lock, after adding {@code pending} reports; the statements of the sync alone are left in
+     * {@code statements}.
+     */
+    private void sync(SsmEmulator emulator, StatementCounter statements, SyncStore store, SyncLock lock, int pending,
+            List<String> calls) throws Exception {
+        for (int i = 0; i < pending; i++) {
+            store.add(report(i), "bench-seed", Duration.ofMillis(1));
+        }
+        Thread.sleep(5);                                            // the seeding node's claims expire
+        List<String> counting = new CopyOnWriteArrayList<>();
+        try (SsmSyncClient client = SsmSyncClient.builder().config(emulator.clientConfig().build())
+                .grant(emulator.passwordGrant()).store(counted(SyncStore.class, store, counting)).nodeName(NODE)
+                .account(AccountSelection.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT")).build();
+                SyncScheduler scheduler = SyncScheduler.builder(client).lock(counted(SyncLock.class, lock, counting)).build()) {
+            client.tokens().token();
+            statements.drain();
+            counting.clear();
+            SyncResult result = scheduler.syncNow().get(2, TimeUnit.MINUTES);
+            if (!result.isSuccess() || result.outcome().reportsDelivered() != pending) {
+                throw new IllegalStateException("the benchmark's sync did not deliver its reports: " + result);
             }
-            Thread.sleep(5);                                        // the seeding node's claims expire
-            List<String> counting = new CopyOnWriteArrayList<>();
-            SyncStore countedStore = counted(SyncStore.class, store, counting);
-            SyncLock countedLock = counted(SyncLock.class, JdbcSyncLock.builder(db).tablePrefix(prefix).build(), counting);
-            try (SsmSyncClient client = SsmSyncClient.builder().config(emulator.clientConfig().build())
-                    .grant(emulator.passwordGrant()).store(countedStore).nodeName(NODE)
-                    .account(AccountSelection.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT")).build();
-                    SyncScheduler scheduler = SyncScheduler.builder(client).lock(countedLock).build()) {
-                client.tokens().token();
-                statements.drain();
-                counting.clear();
-                SyncResult result = scheduler.syncNow().get(2, TimeUnit.MINUTES);
-                if (!result.isSuccess() || result.outcome().reportsDelivered() != pending) {
-                    throw new IllegalStateException("the benchmark's sync did not deliver its reports: " + result);
-                }
-                calls.addAll(counting);
-            }
+            calls.addAll(counting);
         }
     }
 
