@@ -15,6 +15,7 @@
  * 7 TLS, 8 proxy authentication, 1 anything else.
  */
 
+import io.github.ssmonprem.sync.SsmSyncClientBuilder;
 import io.github.ssmonprem.auth.GrantNotFoundException;
 import io.github.ssmonprem.auth.InvalidCredentialsException;
 import io.github.ssmonprem.auth.OAuthException;
@@ -50,7 +51,7 @@ public class SyncNow {
         Map<String, String> env = System.getenv();
         boolean emulated = Arrays.asList(args).contains("--emulator") || "1".equals(env.get("SSM_EMULATOR"));
         SsmEmulator emulator = null;
-        SsmSyncClient.Builder builder = SsmSyncClient.builder();
+        SsmSyncClientBuilder builder = SsmSyncClient.builder();
         int exit;
         try {
             if (emulated) {
@@ -76,7 +77,7 @@ public class SyncNow {
         System.exit(exit);
     }
 
-    private static int sync(SsmSyncClient.Builder builder) {
+    private static int sync(SsmSyncClientBuilder builder) {
         try (SsmSyncClient ssm = builder.build()) {
             SyncResult result = ssm.sync();
             if (result.isSuccess()) {
@@ -95,7 +96,7 @@ public class SyncNow {
     }
 
     /** The server, the grant, the account and the state directory, from the environment. */
-    private static void configure(SsmSyncClient.Builder builder, Map<String, String> env) {
+    private static void configure(SsmSyncClientBuilder builder, Map<String, String> env) {
         String url = env.get("SSM_URL");
         if (url == null || url.isBlank()) {
             throw new MissingSetting("SSM_URL is not set. Set SSM_URL, SSM_CLIENT_ID, SSM_CLIENT_SECRET, SSM_USERNAME, "

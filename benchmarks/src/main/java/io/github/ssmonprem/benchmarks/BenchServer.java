@@ -57,11 +57,7 @@ final class BenchServer implements AutoCloseable {
         // the peer's delayed ACK add ~40 ms to every small answer, which would hide every client cost.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "bench-server");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newFixedThreadPool(threads, io.github.ssmonprem.core.internal.DaemonThreads.named("bench-server"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();

@@ -105,6 +105,7 @@ public final class BenchmarkMain {
             all.put("pipelined", delivery::pipelined);
             all.put("cluster", delivery::cluster);
             all.put("async", delivery::asyncParallel);
+            all.put("storecalls", new StoreCallBenchmarks(bench::figure)::run);
             for (Map.Entry<String, Bench> e : all.entrySet()) {
                 if (only.isEmpty() || only.contains(e.getKey())) {
                     e.getValue().run();

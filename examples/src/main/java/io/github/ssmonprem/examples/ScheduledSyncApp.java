@@ -1,5 +1,6 @@
 package io.github.ssmonprem.examples;
 
+import io.github.ssmonprem.sync.SsmSyncClientBuilder;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
@@ -62,7 +63,7 @@ public final class ScheduledSyncApp {
         String stateDir = env.get("SSM_STATE_DIR");
         Path state = stateDir != null && !stateDir.isBlank() ? Path.of(stateDir)
                 : Path.of(System.getProperty("user.home"), ".ssm-onprem-sdk", "state");
-        SsmSyncClient.Builder client = SsmSyncClient.builder();
+        SsmSyncClientBuilder client = SsmSyncClient.builder();
         if (opened.emulated()) {
             client.store(new InMemorySyncStore());   // the emulator's data never mixes with a real server's state
         } else {

@@ -10,6 +10,7 @@ import io.github.ssmonprem.core.http.AccessTokenSource;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
+import io.github.ssmonprem.core.internal.DaemonThreads;
 import io.github.ssmonprem.core.internal.JsonCodec;
 import io.github.ssmonprem.core.internal.Redactor;
 import io.github.ssmonprem.core.internal.SettingText;
@@ -104,11 +105,7 @@ public final class OAuthTokenProvider implements AccessTokenSource, AutoCloseabl
             this.executor = b.executor;
             this.ownedExecutor = null;
         } else {
-            this.ownedExecutor = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "ssm-token-refresh");
-                t.setDaemon(true);
-                return t;
-            });
+            this.ownedExecutor = Executors.newSingleThreadExecutor(DaemonThreads.named("ssm-token-refresh"));
             this.executor = ownedExecutor;
         }
         this.registry = http.config().meterRegistry().orElse(null);

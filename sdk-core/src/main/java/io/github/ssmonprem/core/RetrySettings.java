@@ -1,18 +1,13 @@
 package io.github.ssmonprem.core;
 
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.RetryConfig;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
-import io.github.ssmonprem.core.exception.SsmException;
-import io.github.ssmonprem.core.exception.SsmServiceException;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * The SDK's retry policy in plain settings: how many attempts, the exponential back-off with jitter,
- * and the cap on a server's {@code Retry-After}. The SDK turns these into a Resilience4j
- * {@code RetryConfig}; to take full control, pass your own {@code RetryConfig} to
- * {@link SsmClientConfig.Builder#retryConfig(io.github.resilience4j.retry.RetryConfig)} instead.
+ * and the cap on a server's {@code Retry-After}: the one retry configuration of a client
+ * ({@link SsmClientConfig.Builder#retry(RetrySettings)}). Resilience4j runs it.
  *
  * <p>Only connection failures, timeouts, 502/503/504 and 429 are retried, and a POST only when the
  * request is marked idempotent.
@@ -95,34 +90,6 @@ public final class RetrySettings {
      */
     public Duration maxRetryAfter() {
         return maxRetryAfter;
-    }
-
-    /**
-     * The Resilience4j configuration these settings stand for: retry only exceptions that say they are
-     * retryable, wait with exponential back-off and jitter, or for the server's {@code Retry-After}
-     * (at most {@link #maxRetryAfter()}; a longer one is not retried). A starting point for your own:
-     * {@code RetryConfig.from(settings.toRetryConfig()).maxAttempts(6).build()}.
-     *
-     * @return the retry configuration
-     */
-    public RetryConfig toRetryConfig() {
-        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
-                initialBackoff, multiplier, jitter, maxBackoff);
-        long capMillis = maxRetryAfter.toMillis();
-        return RetryConfig.custom()
-                .maxAttempts(maxAttempts)
-                .retryOnException(t -> t instanceof SsmException && ((SsmException) t).isRetryable())
-                .intervalBiFunction((attempt, outcome) -> {
-                    if (outcome.isLeft() && outcome.getLeft() instanceof SsmServiceException) {
-                        Duration asked = ((SsmServiceException) outcome.getLeft()).retryAfter().orElse(null);
-                        if (asked != null) {
-                            return Math.min(asked.toMillis(), capMillis);
-                        }
-                    }
-                    return backoff.apply(attempt);
-                })
-                .failAfterMaxAttempts(false)
-                .build();
     }
 
     @Override

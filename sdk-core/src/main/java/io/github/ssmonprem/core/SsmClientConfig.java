@@ -1,7 +1,6 @@
 package io.github.ssmonprem.core;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.retry.RetryConfig;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.internal.ConfigRules;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,7 +50,6 @@ public final class SsmClientConfig {
     private final ProxyMode proxyMode;
     private final TlsConfig tls;
     private final RetrySettings retrySettings;
-    private final RetryConfig retryConfig;
     private final CircuitBreakerConfig circuitBreakerConfig;
     private final boolean circuitBreakerEnabled;
     private final MeterRegistry meterRegistry;
@@ -79,7 +77,6 @@ public final class SsmClientConfig {
         this.proxyMode = b.proxyMode;
         this.tls = b.tls;
         this.retrySettings = b.retrySettings;
-        this.retryConfig = b.retryConfig;
         this.circuitBreakerConfig = b.circuitBreakerConfig;
         this.circuitBreakerEnabled = b.circuitBreakerEnabled;
         this.meterRegistry = b.meterRegistry;
@@ -115,7 +112,6 @@ public final class SsmClientConfig {
         b.proxy = proxyMode == ProxyMode.EXPLICIT ? proxy : null;
         b.tls = tls;
         b.retrySettings = retrySettings;
-        b.retryConfig = retryConfig;
         b.circuitBreakerConfig = circuitBreakerConfig;
         b.circuitBreakerEnabled = circuitBreakerEnabled;
         b.meterRegistry = meterRegistry;
@@ -194,14 +190,9 @@ public final class SsmClientConfig {
         return tls;
     }
 
-    /** {@return the retry settings (ignored when {@link #retryConfig()} is set)} */
+    /** {@return the retry policy} */
     public RetrySettings retrySettings() {
         return retrySettings;
-    }
-
-    /** {@return the caller's own Resilience4j retry configuration, if given} */
-    public Optional<RetryConfig> retryConfig() {
-        return Optional.ofNullable(retryConfig);
     }
 
     /** {@return the circuit breaker configuration} */
@@ -256,7 +247,7 @@ public final class SsmClientConfig {
                 + ", attemptTimeout=" + attemptTimeout + ", callTimeout=" + callTimeout
                 + ", maxConnections=" + maxConnections + ", userAgent=" + userAgent
                 + ", proxy=" + (proxy == null ? "none" : proxy) + ", tls=" + tls + ", retry="
-                + (retryConfig != null ? "custom RetryConfig" : retrySettings)
+                + retrySettings
                 + ", circuitBreaker=" + circuitBreakerEnabled + ", metrics=" + (meterRegistry != null)
                 + ", maxResponseBytes=" + maxResponseBytes + "}";
     }
@@ -276,7 +267,6 @@ public final class SsmClientConfig {
         private ProxyMode proxyMode = ProxyMode.DISCOVER;
         private TlsConfig tls = TlsConfig.systemDefault();
         private RetrySettings retrySettings = RetrySettings.defaults();
-        private RetryConfig retryConfig;
         private CircuitBreakerConfig circuitBreakerConfig = ConfigRules.defaultCircuitBreaker();
         private boolean circuitBreakerEnabled = true;
         private MeterRegistry meterRegistry;
@@ -458,18 +448,6 @@ public final class SsmClientConfig {
          */
         public Builder retry(RetrySettings settings) {
             this.retrySettings = Objects.requireNonNull(settings, "retry");
-            return this;
-        }
-
-        /**
-         * Replaces the SDK's retry policy by your own Resilience4j configuration. Its predicates and
-         * interval functions are used as given; a {@code Retry-After} is then yours to honour.
-         *
-         * @param config the retry configuration
-         * @return this builder
-         */
-        public Builder retryConfig(RetryConfig config) {
-            this.retryConfig = config;
             return this;
         }
 

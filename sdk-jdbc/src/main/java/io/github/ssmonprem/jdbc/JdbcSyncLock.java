@@ -25,7 +25,8 @@ import javax.sql.DataSource;
  *
  * <ul>
  *   <li>Every time is the database's ({@code CURRENT_TIMESTAMP}): the nodes' clocks need not agree.</li>
- *   <li>A lease is a row update under a row lock ({@code SELECT ... FOR UPDATE}); the fencing token
+ *   <li>A lease is a row update under a row lock ({@code SELECT ... FOR UPDATE}, which also reads
+ *       when a sync last succeeded: {@link SyncLease#sinceLastSuccessWhenTaken()}); the fencing token
  *       grows by one with every acquisition, and {@link SyncLease#renew(Duration)},
  *       {@link SyncLease#ensureHeld()} and {@link SyncLease#release(boolean)} act only while the row
  *       still carries their token, so a node that lost its lease changes nothing.</li>
@@ -35,7 +36,7 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * SyncLock lock = JdbcSyncLock.builder(dataSource).build();
- * SyncScheduler scheduler = SyncScheduler.builder(ssm).lock(lock, hostName).build().start();
+ * SyncScheduler scheduler = SyncScheduler.builder(ssm).lock(lock).build().start();
  * }</pre>
  *
  * <p>The table is created on first use unless {@link Builder#createSchema(boolean)} says otherwise;
@@ -100,12 +101,12 @@ public final class JdbcSyncLock implements SyncLock {
     }
 
     @Override
-    public Optional<SyncLease> tryAcquire(String holder, Duration leaseTime) {
-        Objects.requireNonNull(holder, "holder");
+    public Optional<SyncLease> tryAcquire(String node, Duration leaseTime) {
+        Objects.requireNonNull(node, "node");
         if (leaseTime == null || leaseTime.isNegative() || leaseTime.isZero()) {
             throw new IllegalArgumentException("the lease time must be positive, was " + leaseTime);
         }
-        String shownHolder = holder.length() > 200 ? holder.substring(0, 200) : holder;
+        String shownHolder = node.length() > 200 ? node.substring(0, 200) : node;
         try (Connection c = connect()) {
             c.setAutoCommit(false);
             try {
@@ -127,13 +128,16 @@ public final class JdbcSyncLock implements SyncLock {
     private Optional<SyncLease> acquire(Connection c, String holder, Duration leaseTime) throws SQLException {
         Long token = null;
         boolean free = false;
+        Optional<Duration> sinceLastSuccess = Optional.empty();
         try (PreparedStatement ps = c.prepareStatement("SELECT token, CASE WHEN expires_at IS NULL OR expires_at <= CURRENT_TIMESTAMP"
-                + " THEN 1 ELSE 0 END FROM " + table + " WHERE lock_name = ? FOR UPDATE")) {
+                + " THEN 1 ELSE 0 END, last_success_at, CURRENT_TIMESTAMP FROM " + table + " WHERE lock_name = ? FOR UPDATE")) {
             ps.setString(1, lockName);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     token = rs.getLong(1);
                     free = rs.getInt(2) == 1;
+                    Instant last = instant(rs, 3);
+                    sinceLastSuccess = last == null ? Optional.empty() : Optional.of(Duration.between(last, instant(rs, 4)));
                 }
             }
         }
@@ -145,7 +149,7 @@ public final class JdbcSyncLock implements SyncLock {
                 ps.setLong(3, leaseTime.toMillis());
                 ps.executeUpdate();
             }
-            return Optional.of(new Lease(1));
+            return Optional.of(new Lease(1, Optional.empty()));
         }
         if (!free) {
             return Optional.empty();
@@ -161,7 +165,7 @@ public final class JdbcSyncLock implements SyncLock {
                 return Optional.empty();
             }
         }
-        return Optional.of(new Lease(token + 1));
+        return Optional.of(new Lease(token + 1, sinceLastSuccess));
     }
 
     @Override
@@ -211,14 +215,21 @@ public final class JdbcSyncLock implements SyncLock {
 
     private final class Lease implements SyncLease {
         private final long token;
+        private final Optional<Duration> sinceLastSuccess;
 
-        Lease(long token) {
+        Lease(long token, Optional<Duration> sinceLastSuccess) {
             this.token = token;
+            this.sinceLastSuccess = sinceLastSuccess;
         }
 
         @Override
         public long fencingToken() {
             return token;
+        }
+
+        @Override
+        public Optional<Duration> sinceLastSuccessWhenTaken() {
+            return sinceLastSuccess;
         }
 
         @Override

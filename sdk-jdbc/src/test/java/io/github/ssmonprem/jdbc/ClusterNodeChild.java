@@ -35,7 +35,7 @@ public final class ClusterNodeChild {
                         // lock over, the dead node's claims have expired too, and it delivers their reports.
                         .nodeName(node).claimLease(Duration.ofSeconds(2)).build();
                 SyncScheduler scheduler = SyncScheduler.builder(ssm)
-                        .lock(JdbcSyncLock.builder(ds).tablePrefix(prefix).build(), node)
+                        .lock(JdbcSyncLock.builder(ds).tablePrefix(prefix).build())
                         .leaseTime(Duration.ofSeconds(3)).lockPollInterval(Duration.ofMillis(200))
                         .period(Duration.ofHours(1)).initialDelay(Duration.ZERO).jitter(Duration.ZERO)
                         .failureBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))

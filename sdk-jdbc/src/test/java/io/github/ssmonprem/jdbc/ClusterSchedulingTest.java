@@ -1,5 +1,6 @@
 package io.github.ssmonprem.jdbc;
 
+import io.github.ssmonprem.sync.SyncSchedulerBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,8 +57,25 @@ class ClusterSchedulingTest {
         };
     }
 
-    private SyncScheduler.Builder node(String name, SyncTask task) {
-        return SyncScheduler.builder(task).lock(JdbcSyncLock.builder(ds).tablePrefix(prefix).build(), name)
+    /** A node named {@code name} (the holder of the lock while it syncs) that runs {@code task}. */
+    private SyncSchedulerBuilder node(String name, SyncTask task) {
+        SyncTask named = new SyncTask() {
+            @Override
+            public SyncResult sync() {
+                return task.sync();
+            }
+
+            @Override
+            public SyncResult sync(SyncLease lease) {
+                return task.sync(lease);
+            }
+
+            @Override
+            public String nodeName() {
+                return name;
+            }
+        };
+        return SyncScheduler.builder(named).lock(JdbcSyncLock.builder(ds).tablePrefix(prefix).build())
                 .leaseTime(Duration.ofSeconds(30)).lockPollInterval(Duration.ofMillis(50))
                 .initialDelay(Duration.ofHours(1)).jitter(Duration.ZERO);
     }

@@ -77,7 +77,7 @@ class ClusterTest {
                 // The second poll follows a wait, before which the delivering node stored the poll id.
                 await(() -> emulator.stats().polls() >= 2, "a node polls for the first report's acknowledgement");
                 LockHolder holder = lock.holder().orElseThrow();
-                Process victim = nodes.get(holder.holder());
+                Process victim = nodes.get(holder.node());
                 victim.destroyForcibly();
                 assertTrue(victim.waitFor(30, TimeUnit.SECONDS));
                 assertEquals(137, victim.exitValue(), "killed by SIGKILL");

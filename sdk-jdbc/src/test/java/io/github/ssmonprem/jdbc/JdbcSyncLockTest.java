@@ -66,7 +66,7 @@ class JdbcSyncLockTest {
         SyncLease lease = a.tryAcquire("node-a (pid 4711)", Duration.ofMinutes(5)).orElseThrow();
         assertFalse(b.tryAcquire("node-b", Duration.ofMinutes(5)).isPresent(), "node-b waits for node-a's lease");
         LockHolder holder = b.holder().orElseThrow();
-        assertEquals("node-a (pid 4711)", holder.holder());
+        assertEquals("node-a (pid 4711)", holder.node());
         assertEquals(lease.fencingToken(), holder.fencingToken());
         Duration shown = Duration.between(holder.acquiredAt(), holder.expiresAt());
         assertEquals(Duration.ofMinutes(5).toSeconds(), shown.toSeconds(), "the lease time in the database's clock");
@@ -97,7 +97,7 @@ class JdbcSyncLockTest {
         assertFalse(paused.renew(Duration.ofMinutes(5)), "a lost lease is not renewed");
         assertThrows(SyncLockLostException.class, paused::ensureHeld);
         paused.release(true);
-        assertEquals("node-b", b.holder().orElseThrow().holder(), "releasing a lost lease leaves the new holder's alone");
+        assertEquals("node-b", b.holder().orElseThrow().node(), "releasing a lost lease leaves the new holder's alone");
         assertTrue(a.sinceLastSuccess().isEmpty(), "and records no success");
         taken.ensureHeld();
     }

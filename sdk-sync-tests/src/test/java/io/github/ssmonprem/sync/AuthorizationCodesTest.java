@@ -64,7 +64,7 @@ class AuthorizationCodesTest {
         emulator.close();
     }
 
-    private SsmSyncClient client(UnaryOperator<SsmSyncClient.Builder> custom) {
+    private SsmSyncClient client(UnaryOperator<SsmSyncClientBuilder> custom) {
         return custom.apply(SsmSyncClient.builder().config(emulator.clientConfig().build()).grant(emulator.passwordGrant()).store(store)
                 .requestingSystem(new Sudi("VMANAGE", "SN-APP")).acknowledgementListener(heard::add)).build();
     }

@@ -1,9 +1,7 @@
 package io.github.ssmonprem.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.core.RetrySettings;
@@ -12,8 +10,6 @@ import io.github.ssmonprem.sync.lock.LocalSyncLock;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockLostException;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
-import io.github.ssmonprem.sync.store.ReportState;
-import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.testkit.SsmEmulator;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node whose sync lease runs out in the middle of its usage delivery stops there: no upload
- * and no store write follows the loss. The lease is lost while the node waits, on the test clock,
- * for a failed upload to be retried, or for an acknowledgement.
+ * A node whose sync lease runs out in the middle of its usage delivery: the delivery is fenced by the
+ * reports' claims in the store, not by the lease, so it delivers the reports it holds, each uploaded
+ * once, and the node that takes the lease over sends none of them again; the lease guards the outcome,
+ * which the node that lost it does not write. The lease is lost while the node waits, on the test
+ * clock, for a failed upload to be retried, or for an acknowledgement.
  */
 class DeliveryFencingTest {
 
@@ -53,8 +51,19 @@ class DeliveryFencingTest {
         }
     }
 
+    /** The node that takes the lease over syncs: it finds nothing left to send and records the outcome. */
+    private void nextHolderSendsNothingAgain() {
+        SyncLease next = lock.tryAcquire("node-b", LEASE).orElseThrow();
+        try (SsmSyncClient b = EmulatorFixtures.client(emulator, clock).store(store).nodeName("node-b").build()) {
+            SyncResult finished = b.sync(next);
+            assertTrue(finished.isSuccess(), String.valueOf(finished.failure()));
+            assertEquals(0, finished.outcome().reportsDelivered(), "nothing was left for node-b");
+        }
+        assertTrue(store.lastOutcome().orElseThrow().success(), "node-b's outcome is recorded");
+    }
+
     @Test
-    void aLeaseLostDuringAnUploadStopsTheDeliveryBeforeItsNextWriteOrUpload() {
+    void aLeaseLostDuringAnUploadLeavesTheDeliveryToTheClaimsAndWritesNoOutcome() {
         try (SsmSyncClient ssm = start(SsmEmulator.builder().acknowledgeAfter(0, Duration.ZERO))) {
             SyncLease lease = lock.tryAcquire("node-a", LEASE).orElseThrow();
             // The first upload meets two 502s; the retries wait 60 s, then 120 s: past the lease.
@@ -63,12 +72,18 @@ class DeliveryFencingTest {
 
             assertInstanceOf(SyncLockLostException.class, result.failure().orElseThrow(), String.valueOf(result.failure()));
             assertEquals(3, FencedDelivery.uploadsOf(emulator, ids.get(0)), "the first report: two 502s, then accepted");
-            FencedDelivery.assertNothingAfterTheLoss(emulator, store, ids);
+            assertEquals(1, FencedDelivery.uploadsOf(emulator, ids.get(1)), "the others once each, under their claims");
+            assertEquals(1, FencedDelivery.uploadsOf(emulator, ids.get(2)));
+            FencedDelivery.assertDeliveredUnderTheClaimsWithNoOutcome(emulator, store, ids);
+            nextHolderSendsNothingAgain();
+            for (String id : ids.subList(1, 3)) {
+                assertEquals(1, FencedDelivery.uploadsOf(emulator, id), "not uploaded again: " + id);
+            }
         }
     }
 
     @Test
-    void aLeaseLostWhileWaitingForAcknowledgementsWritesNoDelivery() {
+    void aLeaseLostWhileWaitingForAcknowledgementsStillStoresThemOnceAndWritesNoOutcome() {
         try (SsmSyncClient ssm = start(SsmEmulator.builder().acknowledgeAfter(1, Duration.ZERO).pollInterval(100))) {
             SyncLease lease = lock.tryAcquire("node-a", LEASE).orElseThrow();
             SyncResult result = ssm.sync(lease);
@@ -76,22 +91,9 @@ class DeliveryFencingTest {
             assertInstanceOf(SyncLockLostException.class, result.failure().orElseThrow(), String.valueOf(result.failure()));
             for (String id : ids) {
                 assertEquals(1, FencedDelivery.uploadsOf(emulator, id));
-                ReportState state = store.state(id).orElseThrow();
-                assertEquals(ReportStatus.PENDING, state.status(), "no acknowledgement was fetched after the loss");
-                assertNotNull(state.pending().pollId(), "the poll ids stored under the lease stay, for the next holder");
             }
-            assertTrue(emulator.stats().polls() <= 4, "the acknowledgements were polled once, then at most once more");
-            assertEquals(0, emulator.stats().acknowledgementsIssued());
-            assertFalse(store.lastOutcome().isPresent());
-
-            // The next lease holder finishes them from the stored poll ids, without submitting again.
-            clock.advance(Duration.ofMinutes(5));                  // node-a's claims expire
-            SyncLease next = lock.tryAcquire("node-b", LEASE).orElseThrow();
-            try (SsmSyncClient b = EmulatorFixtures.client(emulator, clock).store(store).nodeName("node-b").build()) {
-                SyncResult finished = b.sync(next);
-                assertTrue(finished.isSuccess(), String.valueOf(finished.failure()));
-                assertEquals(3, finished.outcome().reportsDelivered());
-            }
+            FencedDelivery.assertDeliveredUnderTheClaimsWithNoOutcome(emulator, store, ids);
+            nextHolderSendsNothingAgain();
             for (String id : ids) {
                 assertEquals(1, FencedDelivery.uploadsOf(emulator, id), "not uploaded again: " + id);
             }

@@ -37,12 +37,12 @@ final class EmulatorFixtures {
     }
 
     /** A client of the emulator on the clock, whose back-off and poll waits move the clock; it still needs a store. */
-    static SsmSyncClient.Builder client(SsmEmulator emulator, FakeClock clock) {
+    static SsmSyncClientBuilder client(SsmEmulator emulator, FakeClock clock) {
         return client(emulator, clock, null);
     }
 
     /** {@link #client(SsmEmulator, FakeClock)} recording its meters in {@code registry}. */
-    static SsmSyncClient.Builder client(SsmEmulator emulator, FakeClock clock, MeterRegistry registry) {
+    static SsmSyncClientBuilder client(SsmEmulator emulator, FakeClock clock, MeterRegistry registry) {
         return SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock).meterRegistry(registry).build())
                 .grant(emulator.passwordGrant());
     }

@@ -2,10 +2,10 @@ package io.github.ssmonprem.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.SyncStore;
+import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.Sudi;
 import io.github.ssmonprem.sync.usage.UsageReport;
@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The delivery fencing tests' shared part, whatever the store and lock: three pending reports of the
- * emulator's demo account, and what a node that lost its lease during the first upload must have
- * left behind.
+ * emulator's demo account, and what a node that lost its sync lease during their delivery leaves
+ * behind: the reports' claims, not the lease, fence the delivery.
  */
 public final class FencedDelivery {
 
@@ -65,23 +65,21 @@ public final class FencedDelivery {
     }
 
     /**
-     * Asserts that nothing followed the loss of the lease during the first report's upload: no other
-     * upload, no poll, no store write.
+     * Asserts what a node that lost its sync lease during its delivery leaves behind: the delivery went
+     * on under the reports' claims, so every report is delivered, with its acknowledgement stored once,
+     * and nothing else was uploaded; and the node recorded no outcome, which the lease guards.
      *
      * @param emulator the server
      * @param store the store
      * @param ids the reports' ids, from {@link #addThreeReports}
      */
-    public static void assertNothingAfterTheLoss(SsmEmulator emulator, SyncStore store, List<String> ids) {
-        assertEquals(0, uploadsOf(emulator, ids.get(1)), "nothing uploaded after the loss");
-        assertEquals(0, uploadsOf(emulator, ids.get(2)), "nothing uploaded after the loss");
-        assertEquals(0, emulator.stats().polls());
-        for (PendingReport p : store.pending()) {
-            assertNull(p.pollId(), "no poll id written after the loss: " + p.reportId());
-            assertEquals(0, p.attempts(), "no failure recorded after the loss: " + p.reportId());
+    public static void assertDeliveredUnderTheClaimsWithNoOutcome(SsmEmulator emulator, SyncStore store, List<String> ids) {
+        for (String id : ids) {
+            assertEquals(ReportStatus.DELIVERED, store.state(id).orElseThrow().status(), "delivered under its claim: " + id);
         }
-        assertEquals(3, store.counts().pending());
-        assertEquals(0, store.counts().acknowledgements());
+        assertEquals(0, store.counts().pending());
+        assertEquals(3, store.counts().acknowledgements(), "each report's acknowledgement, stored once");
+        assertEquals(3, emulator.stats().acknowledgementsIssued());
         assertFalse(store.lastOutcome().isPresent(), "no outcome written after the loss");
     }
 }

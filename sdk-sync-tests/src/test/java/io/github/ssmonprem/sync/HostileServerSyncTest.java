@@ -59,7 +59,7 @@ class HostileServerSyncTest {
         emulator.close();
     }
 
-    private SsmSyncClient.Builder client() {
+    private SsmSyncClientBuilder client() {
         return SsmSyncClient.builder().config(emulator.clientConfig().build()).grant(emulator.passwordGrant())
                 .stateDirectory(state).account(AccountSelection.of(ACCOUNT));
     }

@@ -100,7 +100,7 @@ class PipelinedDeliveryTest {
 
     @Test
     void theConcurrencyIsValidated() {
-        SsmSyncClient.Builder b = SsmSyncClient.builder().config(emulator.clientConfig().build())
+        SsmSyncClientBuilder b = SsmSyncClient.builder().config(emulator.clientConfig().build())
                 .grant(emulator.passwordGrant()).store(new InMemorySyncStore()).deliveryConcurrency(0);
         assertThrows(SsmConfigurationException.class, b::build);
     }

@@ -60,13 +60,13 @@ class ServerAnswersTest {
         emulator.close();
     }
 
-    private SsmSyncClient client(FileSyncStore on, UnaryOperator<SsmSyncClient.Builder> custom) {
+    private SsmSyncClient client(FileSyncStore on, UnaryOperator<SsmSyncClientBuilder> custom) {
         return custom.apply(SsmSyncClient.builder().config(emulator.clientConfig().build()).grant(emulator.passwordGrant()).store(on)
                 .nodeName("node-a").account(AccountSelection.of(EmulatorFixtures.ACCOUNT, EmulatorFixtures.VIRTUAL_ACCOUNT))).build();
     }
 
     /** Replaces the client with one configured otherwise, on the same store. */
-    private void reconfigure(UnaryOperator<SsmSyncClient.Builder> custom) {
+    private void reconfigure(UnaryOperator<SsmSyncClientBuilder> custom) {
         ssm.close();
         ssm = client(store, custom);
     }

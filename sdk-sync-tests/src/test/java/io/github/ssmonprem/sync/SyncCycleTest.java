@@ -73,7 +73,7 @@ class SyncCycleTest {
         emulator.close();
     }
 
-    private SsmSyncClient.Builder client() {
+    private SsmSyncClientBuilder client() {
         return SsmSyncClient.builder()
                 .config(emulator.clientConfig().clock(clock).sleeper(clock).meterRegistry(registry).build())
                 .grant(emulator.passwordGrant())

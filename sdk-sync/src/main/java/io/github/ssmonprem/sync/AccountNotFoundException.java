@@ -24,11 +24,7 @@ public class AccountNotFoundException extends ResourceNotFoundException {
         this.account = account;
     }
 
-    /**
-     * Returns the smart account domain that was not found.
-     *
-     * @return the smart account domain that was not found
-     */
+    /** {@return the smart account domain that was not found} */
     public String account() {
         return account;
     }

@@ -40,11 +40,10 @@ public record LicenseChanges(boolean initial, List<License> added, List<License>
     }
 
     /**
-     * Compares two pulls.
+     * {@return the changes from one pull to the next}
      *
      * @param previous the previous pull, or null when there was none
      * @param current this pull
-     * @return the changes
      */
     public static LicenseChanges between(List<License> previous, List<License> current) {
         Map<String, License> before = index(previous == null ? List.of() : previous);
@@ -112,11 +111,7 @@ public record LicenseChanges(boolean initial, List<License> added, List<License>
         return fields;
     }
 
-    /**
-     * Returns whether anything was added, removed or changed.
-     *
-     * @return whether anything was added, removed or changed
-     */
+    /** {@return whether anything was added, removed or changed} */
     public boolean hasChanges() {
         return !added.isEmpty() || !removed.isEmpty() || !changed.isEmpty();
     }

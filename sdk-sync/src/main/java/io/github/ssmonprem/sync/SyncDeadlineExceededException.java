@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A sync ran out of its overall time ({@code SsmSyncClient.Builder.syncTimeout}, default 15 min) and
+ * A sync ran out of its overall time ({@code SsmSyncClientBuilder.syncTimeout}, default 15 min) and
  * ended where it was: requests still running were cut, nothing more was sent, pending usage reports
  * stay pending for the next run. Reported in the {@link SyncResult}, never thrown by {@code sync()}.
  */
@@ -40,20 +40,12 @@ public class SyncDeadlineExceededException extends SsmException {
         }
     }
 
-    /**
-     * Returns the step that ran out of time.
-     *
-     * @return {@code licenses} or {@code usage}
-     */
+    /** {@return the step that ran out of time: {@code licenses} or {@code usage}} */
     public String step() {
         return step;
     }
 
-    /**
-     * Returns the instant the step had to be over by.
-     *
-     * @return the deadline
-     */
+    /** {@return the instant the step had to be over by} */
     public Instant deadline() {
         return deadline;
     }

@@ -12,6 +12,10 @@ import java.util.Optional;
 /**
  * The result of one sync: its recorded outcome, the license changes per smart account, what became of
  * each pending usage report, entries quarantined on the way, and the failure if there was one.
+ *
+ * <p>A sync's failure has one form, the exception ({@link #failure()}); the outcome's error type and
+ * message, and each step's, are what the store keeps of it. A result is a success exactly when it
+ * has no failure, and its outcome says the same.
  */
 public final class SyncResult {
 
@@ -33,9 +37,14 @@ public final class SyncResult {
      * @param deadLetters the usage reports the server refused for good, this sync or earlier, until an
      *     operator retries or discards them ({@link UsageOperations#retry}, {@link UsageOperations#discard});
      *     null for none
+     * @throws IllegalArgumentException when the outcome's success disagrees with the failure
      */
     public SyncResult(SyncOutcome outcome, Map<String, LicenseChanges> changes, List<DeliveryResult> deliveries,
             List<String> quarantined, SsmException error, List<DeadLetter> deadLetters) {
+        if (outcome.success() != (error == null)) {
+            throw new IllegalArgumentException("the outcome says " + (outcome.success() ? "success" : "failure")
+                    + " but the failure is " + error);
+        }
         this.outcome = outcome;
         this.changes = Map.copyOf(changes);
         this.deliveries = List.copyOf(deliveries);
@@ -86,22 +95,20 @@ public final class SyncResult {
         return deadLetters;
     }
 
-    /** {@return whether every step succeeded} */
+    /** {@return whether every step succeeded: the result has no failure} */
     public boolean isSuccess() {
-        return error == null && outcome.success();
+        return error == null;
     }
 
-    /** {@return the failure, if any} */
+    /** {@return the failure, if any: the one accessor to use for it} */
     public Optional<SsmException> failure() {
         return Optional.ofNullable(error);
     }
 
     /**
-     * Returns whether this sync skipped the license step because the client has no account configured
-     * ({@code SsmSyncClient.Builder.account(...)}): it pulled no licenses and only delivered usage. A
-     * success with zero licenses is then not a sign that the smart account has none.
-     *
-     * @return whether no license step ran
+     * {@return whether this sync skipped the license step because the client has no account configured
+     * ({@link SsmSyncClientBuilder#account(AccountSelection)}): it pulled no licenses and only delivered
+     * usage. A success with zero licenses is then not a sign that the smart account has none}
      */
     public boolean licensesSkipped() {
         return !outcome.steps().isEmpty() && outcome.steps().stream().noneMatch(s -> "licenses".equals(s.name()));

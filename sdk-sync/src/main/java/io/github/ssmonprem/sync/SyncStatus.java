@@ -16,20 +16,12 @@ import java.util.Optional;
  */
 public record SyncStatus(SyncOutcome lastOutcome, int pending, int dead, int acknowledgements, int quarantined) {
 
-    /**
-     * The last sync's outcome.
-     *
-     * @return it, or empty when no sync ran
-     */
+    /** {@return the last sync's outcome; empty when no sync ran} */
     public Optional<SyncOutcome> outcome() {
         return Optional.ofNullable(lastOutcome);
     }
 
-    /**
-     * Whether an operator has something to act on.
-     *
-     * @return whether any report is dead or any entry quarantined
-     */
+    /** {@return whether an operator has something to act on: a dead report or a quarantined entry} */
     public boolean needsAttention() {
         return dead > 0 || quarantined > 0;
     }

@@ -28,9 +28,9 @@ public final class UsageOperations {
     }
 
     /**
-     * The usage reports an operator may act on: the pending ones, then the dead letters, each oldest first.
+     * {@return the usage reports an operator may act on: the pending ones, then the dead letters, each
+     * oldest first}
      *
-     * @return their states
      * @throws io.github.ssmonprem.sync.store.SyncStoreException when the store cannot be read
      */
     public List<ReportState> list() {
@@ -64,9 +64,8 @@ public final class UsageOperations {
     }
 
     /**
-     * The acknowledgements not taken yet, oldest first: each is the text one device must import.
+     * {@return the acknowledgements not taken yet, oldest first: each is the text one device must import}
      *
-     * @return them
      * @throws io.github.ssmonprem.sync.store.SyncStoreException when the store cannot be read
      */
     public List<Acknowledgement> acknowledgements() {

@@ -104,7 +104,7 @@ class SyncSchedulerErrorsTest {
             }
         };
         try (SyncScheduler scheduler = SyncScheduler.builder(SyncSchedulerErrorsTest::success).initialDelay(Duration.ofHours(1))
-                .lock(broken, "node-a").build().start()) {
+                .lock(broken).build().start()) {
             SyncResult failed = scheduler.syncNow().get(30, TimeUnit.SECONDS);
             assertFalse(failed.isSuccess());
             assertTrue(failed.failure().orElseThrow().getMessage().contains("AssertionError"), failed.failure().orElseThrow().getMessage());

@@ -47,6 +47,11 @@ class SyncSchedulerLockTest {
                 runs.add(new Run(node, clock.instant()));
                 return body.apply(lease);
             }
+
+            @Override
+            public String nodeName() {
+                return node;
+            }
         };
     }
 
@@ -55,9 +60,9 @@ class SyncSchedulerLockTest {
         return new SyncResult(new SyncOutcome(now, now, true, 3, 0, 0, null, null), Map.of(), List.of(), List.of(), null);
     }
 
-    private SyncScheduler.Builder node(String name, SyncTask task, long seed) {
+    private SyncSchedulerBuilder node(String name, SyncTask task, long seed) {
         return SyncScheduler.builder(task).executor(executor).leaseRenewalExecutor(renewals).clock(clock)
-                .random(new Random(seed)).lock(lock, name).leaseTime(Duration.ofMinutes(5))
+                .random(new Random(seed)).lock(lock).leaseTime(Duration.ofMinutes(5))
                 .lockPollInterval(Duration.ofSeconds(10));
     }
 
@@ -165,7 +170,7 @@ class SyncSchedulerLockTest {
             assertEquals(List.of("after 12 min"), writes, "the write after the lost lease never happened");
             assertFalse(result.get().isSuccess());
             assertInstanceOf(SyncLockLostException.class, result.get().failure().orElse(null));
-            assertEquals("node-b", lock.holder().orElseThrow().holder(), "node-a's release left node-b's lease alone");
+            assertEquals("node-b", lock.holder().orElseThrow().node(), "node-a's release left node-b's lease alone");
             assertFalse(lock.sinceLastSuccess().isPresent());
         }
     }

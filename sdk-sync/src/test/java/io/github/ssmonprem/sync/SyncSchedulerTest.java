@@ -49,7 +49,7 @@ class SyncSchedulerTest {
         }
     }
 
-    private SyncScheduler.Builder scheduler(SyncTask task) {
+    private SyncSchedulerBuilder scheduler(SyncTask task) {
         return SyncScheduler.builder(task).executor(executor).clock(clock).random(new Random(42));
     }
 

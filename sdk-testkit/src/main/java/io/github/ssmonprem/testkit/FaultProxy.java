@@ -1,5 +1,6 @@
 package io.github.ssmonprem.testkit;
 
+import io.github.ssmonprem.core.internal.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -167,9 +168,7 @@ public final class FaultProxy implements AutoCloseable {
      */
     public FaultProxy start() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "fault-proxy-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        DaemonThreads.start("fault-proxy-accept", this::acceptLoop);
         return this;
     }
 
@@ -202,9 +201,7 @@ public final class FaultProxy implements AutoCloseable {
             int n = connections.incrementAndGet();
             Mode applied = (n - 1) % every == 0 ? mode : Mode.PASS;
             open.add(client);
-            Thread t = new Thread(() -> serve(client, applied), "fault-proxy-" + n);
-            t.setDaemon(true);
-            t.start();
+            DaemonThreads.start("fault-proxy-" + n, () -> serve(client, applied));
         }
     }
 
@@ -222,9 +219,7 @@ public final class FaultProxy implements AutoCloseable {
             Socket target = new Socket();
             open.add(target);
             target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
-            Thread up = new Thread(() -> pipe(client, target), "fault-proxy-request");
-            up.setDaemon(true);
-            up.start();
+            Thread up = DaemonThreads.start("fault-proxy-request", () -> pipe(client, target));
             answer(target.getInputStream(), client.getOutputStream(), applied);
             if (applied == Mode.WITHHOLD_AFTER) {
                 up.join();   // hold the connection until the client gives up

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.testkit;
 
+import io.github.ssmonprem.sync.SsmSyncClientBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -25,7 +26,7 @@ class UsageRoutesTest {
     static final Instant START = Instant.parse("2024-05-01T00:00:00Z");
     static final Sudi C9800 = new Sudi("C9800-CL-K9", "9NTUEA8FIIH");
     static final Sudi C8000V = new Sudi("C8000V", "ASDF12345");
-    /** The SDK's default already-received pattern (SsmSyncClient.Builder.alreadyReceivedPattern). */
+    /** The SDK's default already-received pattern (SsmSyncClientBuilder.alreadyReceivedPattern). */
     static final Pattern ALREADY_RECEIVED = Pattern.compile("(?i)already\\s+(been\\s+)?(received|reported|uploaded|processed|exists)|duplicate");
     static final BigInteger TWO_TO_53 = BigInteger.ONE.shiftLeft(53);
 

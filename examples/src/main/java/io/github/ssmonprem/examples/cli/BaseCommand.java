@@ -51,11 +51,8 @@ abstract class BaseCommand implements Callable<Integer> {
         if (limit == null) {
             return execute(out);
         }
-        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ssm-command");
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(
+                io.github.ssmonprem.core.internal.DaemonThreads.named("ssm-command"));
         try {
             java.util.concurrent.Future<Integer> result = worker.submit(() -> execute(out));
             try {

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.examples.cli;
 
+import io.github.ssmonprem.sync.SsmSyncClientBuilder;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.store.InMemorySyncStore;
@@ -39,8 +40,8 @@ abstract class ServerCommand extends StateCommand {
     }
 
     /** {@link #durableClient(List)} with settings of the command's own. */
-    SsmSyncClient durableClient(List<AccountSelection> accounts, java.util.function.Consumer<SsmSyncClient.Builder> settings) {
-        SsmSyncClient.Builder builder = SsmSyncClient.builder().config(connection.config(env()).build())
+    SsmSyncClient durableClient(List<AccountSelection> accounts, java.util.function.Consumer<SsmSyncClientBuilder> settings) {
+        SsmSyncClientBuilder builder = SsmSyncClient.builder().config(connection.config(env()).build())
                 .grant(connection.grant(env()));
         if (storeUrl() != null) {
             builder.store(openStore());
@@ -116,7 +117,7 @@ abstract class ServerCommand extends StateCommand {
      * @return what to apply to the client's builder
      * @throws UsageError when it is negative
      */
-    static java.util.function.Consumer<SsmSyncClient.Builder> ackTimeout(Integer seconds) {
+    static java.util.function.Consumer<SsmSyncClientBuilder> ackTimeout(Integer seconds) {
         if (seconds != null && seconds < 0) {
             throw new UsageError("--ack-timeout must be 0 or more seconds, was " + seconds + ".",
                     "Give --ack-timeout SECONDS, or leave it out for 600.");

@@ -76,12 +76,12 @@ final class StatusCommand extends StateCommand {
 
     /** With {@code --store}: who holds the cluster's sync lock. */
     private void extraLines(Output out) {
-        lock().ifPresent(l -> out.line("  sync lock:    " + l.holder().map(h -> "held by " + h.holder() + " since "
+        lock().ifPresent(l -> out.line("  sync lock:    " + l.holder().map(h -> "held by " + h.node() + " since "
                 + Output.instant(h.acquiredAt()) + ", lease until " + Output.instant(h.expiresAt())).orElse("free")));
     }
 
     private void extraDocument(Map<String, Object> doc) {
-        lock().ifPresent(l -> doc.put("lockHolder", l.holder().map(h -> h.holder()).orElse(null)));
+        lock().ifPresent(l -> doc.put("lockHolder", l.holder().map(h -> h.node()).orElse(null)));
     }
 
     /**

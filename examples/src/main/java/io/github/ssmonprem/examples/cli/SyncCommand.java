@@ -49,12 +49,12 @@ final class SyncCommand extends ServerCommand {
             lease = lock.get().tryAcquire(Nodes.name(env()), leaseTime);
             if (lease.isEmpty()) {
                 Optional<io.github.ssmonprem.sync.lock.LockHolder> holder = lock.get().holder();
-                out.line("Not syncing: " + holder.map(h -> h.holder() + " (since " + Output.instant(h.acquiredAt())
+                out.line("Not syncing: " + holder.map(h -> h.node() + " (since " + Output.instant(h.acquiredAt())
                         + ", lease until " + Output.instant(h.expiresAt()) + ")").orElse("another node")
                         + " holds the sync lock of " + stateDescription() + " and is syncing.");
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("synced", false);
-                doc.put("lockHolder", holder.map(h -> h.holder()).orElse(null));
+                doc.put("lockHolder", holder.map(h -> h.node()).orElse(null));
                 out.document(doc);
                 return ExitCodes.OK;
             }
@@ -128,11 +128,8 @@ final class SyncCommand extends ServerCommand {
                 timer = null;
                 return;
             }
-            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "ssm-lock-renewal");
-                t.setDaemon(true);
-                return t;
-            });
+            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    io.github.ssmonprem.core.internal.DaemonThreads.named("ssm-lock-renewal"));
             long every = Math.max(1, leaseTime.toMillis() / 3);
             timer.scheduleWithFixedDelay(() -> {
                 try {

@@ -31,18 +31,18 @@ final class RunningOnACluster {
         // dataSource: your pool (HikariCP, the container's)
         SyncStore store = JdbcSyncStore.builder(dataSource).build();  // pending usage, snapshots, outcome: shared
         SsmSyncClient ssm = SsmSyncClient.builder().config(config).grant(grant).store(store).account(account)
-            .nodeName(hostName)                                       // this node's delivery claims; unique per node
+            .nodeName(hostName)                                       // its claims and the lock's holder; unique per node
             .claimLease(Duration.ofMinutes(5))                        // default; how soon a dead node's reports are free
             .build();
         SyncLock lock = JdbcSyncLock.builder(dataSource)
             .tablePrefix("ssm_")                                      // default; the table is ssm_sync_lock
             .build();
         SyncScheduler scheduler = SyncScheduler.builder(ssm)
-            .lock(lock, hostName + " pid " + ProcessHandle.current().pid())   // shown as the lock's holder
+            .lock(lock)                                               // held under the client's node name
             .leaseTime(Duration.ofMinutes(10))                        // default; how soon a dead node is replaced
             .build()
             .start();
-        lock.holder().ifPresent(h -> status.accept("syncing on " + h.holder() + " until " + h.expiresAt()));
+        lock.holder().ifPresent(h -> status.accept("syncing on " + h.node() + " until " + h.expiresAt()));
         // end::cluster[]
         return scheduler;
     }

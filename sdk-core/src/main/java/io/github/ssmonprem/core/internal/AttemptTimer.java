@@ -30,11 +30,7 @@ public final class AttemptTimer implements Runnable {
      * @return the scheduler; shut it down when the transport closes
      */
     public static ScheduledExecutorService scheduler() {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "ssm-attempt-timeout");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("ssm-attempt-timeout"));
         scheduler.setRemoveOnCancelPolicy(true);
         return scheduler;
     }

@@ -23,12 +23,11 @@ import net.javacrumbs.shedlock.core.SimpleLock;
  *
  * <p>What ShedLock gives and what it does not:
  * <ul>
- *   <li><b>No fencing.</b> ShedLock's lock is a lease ({@code lockAtMostFor}) without a token the
- *       storage checks. {@link SyncLease#fencingToken()} counts this JVM's acquisitions only, and
- *       {@link SyncLease#ensureHeld()} checks this node's own view: that its last extension succeeded
- *       and the lease has not run out in this node's clock. A node paused past its lease may still
- *       write once before it notices. Prefer {@code JdbcSyncLock} when the store is in a database;
- *       choose a lease time well above the longest pause of a node.</li>
+ *   <li><b>No token in the storage.</b> ShedLock's lock is a lease ({@code lockAtMostFor}) without a
+ *       token the storage checks. {@link SyncLease#fencingToken()} counts this JVM's acquisitions only,
+ *       and {@link SyncLease#ensureHeld()} checks this node's own view: that its last extension
+ *       succeeded and the lease has not run out in this node's clock. Prefer {@code JdbcSyncLock} when
+ *       the store is in a database; choose a lease time well above the longest pause of a node.</li>
  *   <li><b>Renewal</b> uses {@link SimpleLock#extend(Duration, Duration)}; a provider that cannot
  *       extend keeps the first lease, which must then outlast the longest sync.</li>
  *   <li><b>No holder.</b> ShedLock has no query API: {@link #holder()} is always empty.</li>
@@ -83,13 +82,28 @@ public final class ShedLockSyncLock implements SyncLock {
     }
 
     @Override
-    public Optional<SyncLease> tryAcquire(String holder, Duration leaseTime) {
-        Objects.requireNonNull(holder, "holder");
+    public Optional<SyncLease> tryAcquire(String node, Duration leaseTime) {
+        Objects.requireNonNull(node, "node");
         if (leaseTime == null || leaseTime.isNegative() || leaseTime.isZero()) {
             throw new IllegalArgumentException("the lease time must be positive, was " + leaseTime);
         }
-        return lock(name, leaseTime, Duration.ZERO)
-                .map(l -> new Lease(l, acquisitions.incrementAndGet(), clock.instant().plus(leaseTime)));
+        Instant expiresAt = clock.instant().plus(leaseTime);
+        Optional<SimpleLock> taken = lock(name, leaseTime, Duration.ZERO);
+        if (taken.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Duration> since;
+        try {
+            since = sinceLastSuccess();
+        } catch (SyncLockException e) {
+            try {
+                taken.get().unlock();
+            } catch (RuntimeException ignored) {
+                // it expires by itself
+            }
+            throw e;
+        }
+        return Optional.of(new Lease(taken.get(), acquisitions.incrementAndGet(), expiresAt, since));
     }
 
     /**
@@ -128,19 +142,26 @@ public final class ShedLockSyncLock implements SyncLock {
 
     private final class Lease implements SyncLease {
         private final long token;
+        private final Optional<Duration> sinceLastSuccess;
         private SimpleLock current;
         private Instant expiresAt;
         private boolean lost;
 
-        Lease(SimpleLock lock, long token, Instant expiresAt) {
+        Lease(SimpleLock lock, long token, Instant expiresAt, Optional<Duration> sinceLastSuccess) {
             this.current = lock;
             this.token = token;
             this.expiresAt = expiresAt;
+            this.sinceLastSuccess = sinceLastSuccess;
         }
 
         @Override
         public long fencingToken() {
             return token;
+        }
+
+        @Override
+        public Optional<Duration> sinceLastSuccessWhenTaken() {
+            return sinceLastSuccess;
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.github.ssmonprem.spring.boot;
 
+import io.github.ssmonprem.sync.SyncSchedulerBuilder;
+import io.github.ssmonprem.sync.SsmSyncClientBuilder;
 import io.github.ssmonprem.auth.OAuthGrant;
 import io.github.ssmonprem.auth.OAuthTokenProvider;
 import io.github.ssmonprem.core.ProxyConfig;
@@ -234,19 +236,15 @@ public class SsmOnPremAutoConfiguration {
     public SsmSyncClient ssmSyncClient(SsmOnPremProperties properties, SsmHttpClient http, SyncStore store,
             OAuthTokenProvider tokens, ObjectProvider<SsmSyncClientCustomizer> customizers,
             org.springframework.context.ApplicationEventPublisher events) {
-        SsmSyncClient.Builder b = SsmSyncClient.builder().http(http).store(store).tokenProvider(tokens);
+        SsmSyncClientBuilder b = SsmSyncClient.builder().http(http).store(store).tokenProvider(tokens);
         for (int i = 0; i < properties.getAccounts().size(); i++) {
             SsmOnPremProperties.Account account = properties.getAccounts().get(i);
             String domain = required(account.getDomain(), "accounts[" + i + "].domain");
             b.account(new AccountSelection(domain, account.getVirtualAccounts()));
         }
         SsmOnPremProperties.Cluster cluster = properties.getCluster();
-        String nodeName = cluster.getNodeName();
-        if (nodeName != null) {
-            if (nodeName.isBlank() || nodeName.length() > 200) {
-                throw new MissingSsmPropertyException(PREFIX + "cluster.node-name", "must be 1 to 200 characters and not blank");
-            }
-            b.nodeName(nodeName);
+        if (cluster.getNodeName() != null) {
+            b.nodeName(cluster.getNodeName());          // checked by the builder, reported as cluster.node-name
         }
         Duration claimLease = cluster.getClaimLease();
         if (claimLease == null || claimLease.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -260,7 +258,7 @@ public class SsmOnPremAutoConfiguration {
     }
 
     /** The {@code ssm.onprem.usage.*} settings, each refused with its property's name when invalid. */
-    private static void usage(SsmSyncClient.Builder b, SsmOnPremProperties.Usage usage) {
+    private static void usage(SsmSyncClientBuilder b, SsmOnPremProperties.Usage usage) {
         String pid = usage.getRequestingSystemPid();
         String serial = usage.getRequestingSystemSerialNumber();
         if (pid != null || serial != null) {
@@ -385,7 +383,7 @@ public class SsmOnPremAutoConfiguration {
                 @Qualifier(SYNC_EXECUTOR_BEAN) ObjectProvider<ScheduledExecutorService> executor,
                 ObjectProvider<SyncLock> lock, ObjectProvider<SyncSchedulerCustomizer> customizers) {
             SsmOnPremProperties.Scheduler s = properties.getScheduler();
-            SyncScheduler.Builder b = SyncScheduler.builder(client)
+            SyncSchedulerBuilder b = SyncScheduler.builder(client)
                     .period(s.getPeriod()).initialDelay(s.getInitialDelay()).jitter(s.getJitter());
             Duration half = s.getPeriod() == null ? null : s.getPeriod().dividedBy(2);
             if (half != null && half.compareTo(DEFAULT_FAILURE_BACKOFF) < 0 && !half.isZero()) {
@@ -393,7 +391,7 @@ public class SsmOnPremAutoConfiguration {
                 b.failureBackoff(s.getPeriod().dividedBy(4), half);
             }
             executor.ifAvailable(b::executor);
-            lock.ifAvailable(l -> b.lock(l, client.nodeName()));
+            lock.ifAvailable(b::lock);
             customizers.orderedStream().forEach(c -> c.customize(b));
             return b.build();
         }

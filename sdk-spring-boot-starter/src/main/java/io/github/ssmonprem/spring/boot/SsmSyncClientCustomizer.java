@@ -1,5 +1,6 @@
 package io.github.ssmonprem.spring.boot;
 
+import io.github.ssmonprem.sync.SsmSyncClientBuilder;
 import io.github.ssmonprem.sync.SsmSyncClient;
 
 /**
@@ -14,5 +15,5 @@ public interface SsmSyncClientCustomizer {
      *
      * @param builder the builder, already holding the properties' settings
      */
-    void customize(SsmSyncClient.Builder builder);
+    void customize(SsmSyncClientBuilder builder);
 }

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.spring.boot;
 
+import io.github.ssmonprem.sync.SyncSchedulerBuilder;
 import io.github.ssmonprem.sync.SyncScheduler;
 
 /**
@@ -14,5 +15,5 @@ public interface SyncSchedulerCustomizer {
      *
      * @param builder the builder, already holding the properties' settings
      */
-    void customize(SyncScheduler.Builder builder);
+    void customize(SyncSchedulerBuilder builder);
 }

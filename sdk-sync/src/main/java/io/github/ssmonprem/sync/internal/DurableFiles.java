@@ -139,12 +139,11 @@ public final class DurableFiles {
     }
 
     /**
-     * Whether a file name is one of the temporary names this class writes before a rename
-     * ({@code .NAME.HEX.tmp}): what a crash leaves behind. No other name matches, since the files it
-     * renames them to never start with a dot.
+     * {@return whether a file name is one of the temporary names this class writes before a rename
+     * ({@code .NAME.HEX.tmp}): what a crash leaves behind. No other name matches, since the files it renames
+     * them to never start with a dot}
      *
      * @param name a file name
-     * @return whether it is a temporary file's
      */
     public static boolean isTemporary(String name) {
         return TEMPORARY.matcher(name).matches();
@@ -243,11 +242,11 @@ public final class DurableFiles {
     }
 
     /**
-     * The files of a directory whose names match, sorted by name, leaving out hidden (temporary) ones.
+     * {@return the files of a directory whose names match, sorted by name, leaving out hidden (temporary)
+     * ones}
      *
      * @param dir the directory
      * @param name which names
-     * @return the files
      * @throws IOException when the directory cannot be listed
      */
     public static List<Path> files(Path dir, Predicate<String> name) throws IOException {
@@ -258,12 +257,11 @@ public final class DurableFiles {
     }
 
     /**
-     * The names of the files of a directory that end with a suffix, without it, sorted, leaving out
-     * hidden (temporary) ones: the ids of a store's entries of one kind.
+     * {@return the names of the files of a directory that end with a suffix, without it, sorted, leaving
+     * out hidden (temporary) ones: the ids of a store's entries of one kind}
      *
      * @param dir the directory
      * @param suffix such as {@code .report}
-     * @return the names without the suffix
      * @throws IOException when the directory cannot be listed
      */
     public static List<String> stems(Path dir, String suffix) throws IOException {
@@ -274,10 +272,9 @@ public final class DurableFiles {
     }
 
     /**
-     * The content after a file's checksum line, checked against it.
+     * {@return the content after a file's checksum line, checked against it}
      *
      * @param file what {@link #writeSealed} wrote
-     * @return the content
      * @throws IOException when there is no checksum line or the content does not match it
      */
     public static byte[] unseal(byte[] file) throws IOException {

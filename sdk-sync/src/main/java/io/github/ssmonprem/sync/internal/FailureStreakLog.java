@@ -33,8 +33,9 @@ public final class FailureStreakLog {
      */
     public void failed(SyncResult result, Duration retryIn) {
         failures++;
-        String message = result.failure().map(SsmException::detail).orElse(result.outcome().errorMessage());
-        String remediation = result.failure().map(SsmException::remediation).orElse(null);
+        SsmException failure = result.failure().orElseThrow();
+        String message = failure.detail();
+        String remediation = failure.remediation();
         if (failures == 1) {
             log.warn("SSM sync failed: {}{} Retrying in {}; further failures are logged at DEBUG until a sync succeeds.",
                     message, remediation == null ? "" : " What to do: " + remediation, minutes(retryIn));

@@ -54,11 +54,7 @@ public final class LicenseService {
         this.maxPages = maxPages;
     }
 
-    /**
-     * Returns the smart accounts the user can see.
-     *
-     * @return the smart accounts the user can see
-     */
+    /** {@return the smart accounts the user can see} */
     public List<Account> accounts() {
         SsmRequest request = SsmRequest.get("accounts", routes.accountsPath()).bearer(tokens).build();
         SsmResponse response = http.execute(request);

@@ -21,51 +21,42 @@ import java.time.Instant;
 public record SyncDeadline(Instant at, Duration limit, Clock clock) {
 
     /**
-     * A deadline {@code limit} from now.
+     * {@return a deadline {@code limit} from now}
      *
      * @param clock the client's clock
      * @param limit the limit
-     * @return the deadline
      */
     public static SyncDeadline after(Clock clock, Duration limit) {
         return new SyncDeadline(clock.instant().plus(limit), limit, clock);
     }
 
     /**
-     * No deadline: a step run outside a sync ({@code deliverPending()}, {@code licenses()}).
+     * {@return no deadline, one that never passes: for a step run outside a sync ({@code deliverPending()},
+     * {@code licenses()})}
      *
      * @param clock the client's clock
-     * @return a deadline that never passes
      */
     public static SyncDeadline none(Clock clock) {
         return new SyncDeadline(null, null, clock);
     }
 
     /**
-     * A deadline for a step that may use at most this share of the whole, and never later than this one.
+     * {@return the deadline of a step that may use at most this share of the whole, and never later than
+     * this one}
      *
      * @param share the most the step may use, from now
-     * @return the step's deadline
      */
     public SyncDeadline atMost(Duration share) {
         Instant cap = clock.instant().plus(share);
         return at == null || cap.isBefore(at) ? new SyncDeadline(cap, share, clock) : this;
     }
 
-    /**
-     * Returns whether the deadline has passed.
-     *
-     * @return true once the step must stop
-     */
+    /** {@return whether the deadline has passed: the step must stop} */
     public boolean passed() {
         return at != null && !clock.instant().isBefore(at);
     }
 
-    /**
-     * Returns whether there is a deadline at all.
-     *
-     * @return false for {@link #none(Clock)}
-     */
+    /** {@return whether there is a deadline at all: false for {@link #none(Clock)}} */
     public boolean bounded() {
         return at != null;
     }

@@ -36,18 +36,18 @@ public final class LocalSyncLock implements SyncLock {
     }
 
     @Override
-    public Optional<SyncLease> tryAcquire(String holderName, Duration leaseTime) {
-        Objects.requireNonNull(holderName, "holder");
+    public Optional<SyncLease> tryAcquire(String node, Duration leaseTime) {
+        Objects.requireNonNull(node, "node");
         requirePositive(leaseTime);
         synchronized (monitor) {
             Instant now = clock.instant();
             if (holder != null && now.isBefore(expiresAt)) {
                 return Optional.empty();
             }
-            holder = holderName;
+            holder = node;
             acquiredAt = now;
             expiresAt = now.plus(leaseTime);
-            return Optional.of(new Lease(++lastToken));
+            return Optional.of(new Lease(++lastToken, since(now)));
         }
     }
 
@@ -64,8 +64,12 @@ public final class LocalSyncLock implements SyncLock {
     @Override
     public Optional<Duration> sinceLastSuccess() {
         synchronized (monitor) {
-            return lastSuccess == null ? Optional.empty() : Optional.of(Duration.between(lastSuccess, clock.instant()));
+            return since(clock.instant());
         }
+    }
+
+    private Optional<Duration> since(Instant now) {
+        return lastSuccess == null ? Optional.empty() : Optional.of(Duration.between(lastSuccess, now));
     }
 
     private static void requirePositive(Duration leaseTime) {
@@ -76,9 +80,11 @@ public final class LocalSyncLock implements SyncLock {
 
     private final class Lease implements SyncLease {
         private final long token;
+        private final Optional<Duration> sinceLastSuccess;
 
-        Lease(long token) {
+        Lease(long token, Optional<Duration> sinceLastSuccess) {
             this.token = token;
+            this.sinceLastSuccess = sinceLastSuccess;
         }
 
         /** Whether this lease is the current, unexpired one; call holding the monitor. */
@@ -89,6 +95,11 @@ public final class LocalSyncLock implements SyncLock {
         @Override
         public long fencingToken() {
             return token;
+        }
+
+        @Override
+        public Optional<Duration> sinceLastSuccessWhenTaken() {
+            return sinceLastSuccess;
         }
 
         @Override

@@ -53,21 +53,15 @@ public record License(
         licenseDetails = licenseDetails == null ? List.of() : List.copyOf(licenseDetails);
     }
 
-    /**
-     * The key that identifies this license across pulls: virtual account and license name.
-     *
-     * @return {@code virtualAccount/license}
-     */
+    /** {@return the key that identifies this license across pulls: {@code virtualAccount/license}} */
     @JsonIgnore
     public String key() {
         return virtualAccount + "/" + license;
     }
 
     /**
-     * Whether the account is out of compliance for this license: more in use than owned, or a status
-     * other than "In Compliance".
-     *
-     * @return true when out of compliance
+     * {@return whether the account is out of compliance for this license: more in use than owned, or a
+     * status other than "In Compliance"}
      */
     @JsonIgnore
     public boolean isOutOfCompliance() {

@@ -1,9 +1,7 @@
 package io.github.ssmonprem.sync.store;
 
 import static io.github.ssmonprem.sync.internal.DurableFiles.deleteDurably;
-import static io.github.ssmonprem.sync.internal.DurableFiles.fsyncDirectory;
 import static io.github.ssmonprem.sync.internal.DurableFiles.moveDurably;
-import static io.github.ssmonprem.sync.internal.DurableFiles.stems;
 import static io.github.ssmonprem.sync.internal.DurableFiles.writeSealed;
 
 import io.github.ssmonprem.sync.internal.DurableFiles;
@@ -11,19 +9,17 @@ import io.github.ssmonprem.sync.internal.store.AckFiles;
 import io.github.ssmonprem.sync.internal.store.DirectoryLock;
 import io.github.ssmonprem.sync.internal.store.EntryCodec;
 import io.github.ssmonprem.sync.internal.store.EntryCodec.Claim;
-import io.github.ssmonprem.sync.internal.store.EntryCodec.Letter;
 import io.github.ssmonprem.sync.internal.store.EntryCodec.State;
 import io.github.ssmonprem.sync.internal.store.FileQuarantine;
 import io.github.ssmonprem.sync.internal.store.KeptFiles;
 import io.github.ssmonprem.sync.internal.store.PendingFiles;
+import io.github.ssmonprem.sync.internal.store.ReportFiles;
 import io.github.ssmonprem.sync.internal.store.StateFiles;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
-import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.UsageReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,14 +112,10 @@ public final class FileSyncStore implements SyncStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncStore.class);
     private static final String REPORT = PendingFiles.REPORT;
-    private static final String LETTER = ".letter";
-    private static final String DELIVERED = ".delivered";
     private static final String NOTHING_SENT = "nothing was sent and no pending report was lost";
     private static final String NOTHING_LOST = "no pending report and no acknowledgement was lost";
 
     private final Path root;
-    private final Path deadDir;
-    private final Path deliveredDir;
     private final Clock clock;
     private final DirectoryLock lock;
     private final FileQuarantine quarantine;
@@ -132,9 +123,7 @@ public final class FileSyncStore implements SyncStore {
     private final AckFiles acks;
     private final KeptFiles kept;
     private final StateFiles state;
-
-    /** When to forget delivered reports past their retention next. */
-    private volatile Instant nextForget = Instant.MIN;
+    private final ReportFiles reports;
 
     /** A step of a change on the files. */
     @FunctionalInterface
@@ -162,11 +151,9 @@ public final class FileSyncStore implements SyncStore {
      */
     public FileSyncStore(Path stateDirectory, Clock clock) {
         this.root = stateDirectory.toAbsolutePath().normalize();
-        this.deadDir = root.resolve("dead");
-        this.deliveredDir = root.resolve("delivered");
         this.clock = clock;
-        List<Path> dirs = List.of(root.resolve("pending"), deadDir, deliveredDir, root.resolve("acks"), root.resolve("quarantine"),
-                root.resolve("snapshots"), root.resolve("kept"));
+        List<Path> dirs = List.of(root.resolve("pending"), root.resolve("dead"), root.resolve("delivered"), root.resolve("acks"),
+                root.resolve("quarantine"), root.resolve("snapshots"), root.resolve("kept"));
         try {
             for (Path dir : dirs) {
                 DurableFiles.createPrivateDirectories(dir);
@@ -177,14 +164,15 @@ public final class FileSyncStore implements SyncStore {
         }
         this.quarantine = new FileQuarantine(dirs.get(4), lock, clock);
         this.pending = new PendingFiles(dirs.get(0), quarantine);
-        this.acks = new AckFiles(dirs.get(3), quarantine, this::acknowledgementsOf);
         this.kept = new KeptFiles(dirs.get(6), quarantine);
+        this.reports = new ReportFiles(dirs.get(1), dirs.get(2), dirs.get(3), clock, quarantine, pending, kept);
+        this.acks = reports.acks();
         this.state = new StateFiles(dirs.get(5), root.resolve("last-sync.json"), lock);
         lock.locked("open the state directory " + root, NOTHING_LOST, () -> {
             deleteTemporaryFiles(Stream.concat(Stream.of(root), dirs.stream()).toList());
             pending.deleteOrphans();
-            settle();
-            forgetOldDeliveries();
+            reports.settle();
+            reports.forgetOldDeliveries();
             return null;
         });
     }
@@ -206,7 +194,7 @@ public final class FileSyncStore implements SyncStore {
     public Optional<ReportState> add(UsageReport report, String owner, Duration lease) {
         String id = report.reportId();
         return lock.locked("store usage report " + id + " durably in " + pending.dir(), NOTHING_SENT, () -> {
-            Optional<ReportState> existing = stateOf(id);
+            Optional<ReportState> existing = reports.stateOf(id);
             if (existing.isEmpty()) {
                 Instant now = clock.instant();
                 pending.writeReport(report, now);   // the commit
@@ -215,7 +203,7 @@ public final class FileSyncStore implements SyncStore {
                 } catch (IOException e) {
                     undo(e, () -> deleteDurably(pending.reportFile(id)));   // not added, durably: the caller is told so
                 }
-                forgetOldDeliveriesDaily();
+                reports.forgetOldDeliveriesDaily();
             }
             return existing;
         });
@@ -226,7 +214,7 @@ public final class FileSyncStore implements SyncStore {
         if (!isId(reportId)) {
             return Optional.empty();
         }
-        return lock.locked("read the state of usage report " + reportId, NOTHING_LOST, () -> stateOf(reportId));
+        return lock.locked("read the state of usage report " + reportId, NOTHING_LOST, () -> reports.stateOf(reportId));
     }
 
     @Override
@@ -234,7 +222,7 @@ public final class FileSyncStore implements SyncStore {
         return lock.locked("claim pending usage reports in " + pending.dir(), "no report was claimed", () -> {
             Instant now = clock.instant();
             List<PendingReport> claimed = new ArrayList<>();
-            for (PendingReport entry : readPending()) {
+            for (PendingReport entry : reports.readPending()) {
                 if (claimed.size() >= max) {
                     break;
                 }
@@ -253,7 +241,7 @@ public final class FileSyncStore implements SyncStore {
         }
         return lock.locked("claim usage report " + reportId + " in " + pending.dir(), "it was not claimed", () -> {
             Instant now = clock.instant();
-            PendingReport entry = stateOf(reportId).map(ReportState::pending).orElse(null);
+            PendingReport entry = reports.stateOf(reportId).map(ReportState::pending).orElse(null);
             if (entry == null || !entry.claimableBy(owner, now)) {
                 return Optional.<PendingReport>empty();
             }
@@ -295,7 +283,7 @@ public final class FileSyncStore implements SyncStore {
 
     @Override
     public List<PendingReport> pending() {
-        return lock.locked("list the pending usage reports in " + pending.dir(), NOTHING_LOST, this::readPending);
+        return lock.locked("list the pending usage reports in " + pending.dir(), NOTHING_LOST, reports::readPending);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -308,34 +296,19 @@ public final class FileSyncStore implements SyncStore {
         if (!isId(id)) {
             return false;
         }
-        return lock.locked("record the acknowledgement of usage report " + id + " in " + deliveredDir,
+        return lock.locked("record the acknowledgement of usage report " + id + " in " + root,
                 "it stays pending, and the next delivery polls for its acknowledgement again", () -> {
-                    if (!isPending(id)) {
+                    if (!reports.isPending(id)) {
                         return false;
                     }
                     byte[] json = EntryCodec.write(delivered);
-                    writeSealed(deliveredFile(id), true, out -> out.write(json));   // the commit
+                    writeSealed(reports.deliveredFile(id), true, out -> out.write(json));   // the commit
                     complete("acknowledgement", id, () -> {
-                        finishAcknowledge(delivered);
-                        forgetOldDeliveriesDaily();
+                        reports.finishAcknowledge(delivered);
+                        reports.forgetOldDeliveriesDaily();
                     });
                     return true;
                 });
-    }
-
-    @Override
-    public boolean refuse(DeadLetter letter, String owner) {
-        String id = letter.reportId();
-        letter.acknowledgements().forEach(a -> requireId(a.id()));
-        return lock.locked("move refused usage report " + id + " to " + deadDir, "the report stays pending", () -> {
-            if (!heldBy(id, owner)) {
-                return false;
-            }
-            byte[] json = EntryCodec.write(letter);
-            writeSealed(deadFile(id, LETTER), true, out -> out.write(json));   // the commit
-            complete("refusal", id, () -> finishRefuse(id, letter.acknowledgements()));
-            return true;
-        });
     }
 
     @Override
@@ -347,24 +320,24 @@ public final class FileSyncStore implements SyncStore {
                 return false;
             }
             kept.keep(acknowledgement);   // the commit
-            forgetOldDeliveriesDaily();
+            reports.forgetOldDeliveriesDaily();
             return true;
         });
     }
 
-    /** Dates a delivered file (what the retention reads), publishes its acknowledgements, then deletes the pending files. */
-    private void finishAcknowledge(DeliveredReport delivered) throws IOException {
-        Files.setLastModifiedTime(deliveredFile(delivered.reportId()), FileTime.from(delivered.deliveredAt()));
-        acks.publish(delivered.reportId(), delivered.acknowledgements(), false);
-        pending.delete(delivered.reportId());
-        fsyncDirectory(pending.dir());
-    }
-
-    /** Publishes a dead letter's acknowledgements, then moves its report to dead/. */
-    private void finishRefuse(String id, List<Acknowledgement> letterAcks) throws IOException {
-        acks.publish(id, letterAcks, false);
-        pending.deleteClaimAndState(id);
-        moveDurably(pending.reportFile(id), deadFile(id, REPORT));
+    @Override
+    public boolean refuse(DeadLetter letter, String owner) {
+        String id = letter.reportId();
+        letter.acknowledgements().forEach(a -> requireId(a.id()));
+        return lock.locked("move refused usage report " + id + " to " + root.resolve("dead"), "the report stays pending", () -> {
+            if (!heldBy(id, owner)) {
+                return false;
+            }
+            byte[] json = EntryCodec.write(letter);
+            writeSealed(reports.deadFile(id, ReportFiles.LETTER), true, out -> out.write(json));   // the commit
+            complete("refusal", id, () -> reports.finishRefuse(id, letter.acknowledgements()));
+            return true;
+        });
     }
 
     /**
@@ -382,12 +355,10 @@ public final class FileSyncStore implements SyncStore {
 
     @Override
     public List<DeadLetter> dead() {
-        return lock.locked("list the dead letters in " + deadDir, NOTHING_LOST, () -> {
-            TreeSet<String> ids = new TreeSet<>(stems(deadDir, LETTER));
-            ids.addAll(stems(deadDir, REPORT));
+        return lock.locked("list the dead letters in " + root.resolve("dead"), NOTHING_LOST, () -> {
             List<DeadLetter> out = new ArrayList<>();
-            for (String id : ids) {
-                stateOf(id).map(ReportState::deadLetter).ifPresent(out::add);
+            for (String id : reports.deadIds()) {
+                reports.stateOf(id).map(ReportState::deadLetter).ifPresent(out::add);
             }
             out.sort(Comparator.comparing(DeadLetter::entry, InMemorySyncStore.OLDEST_FIRST));
             return out;
@@ -397,27 +368,29 @@ public final class FileSyncStore implements SyncStore {
     @Override
     public boolean retry(String reportId) {
         return isId(reportId) && lock.locked("move dead letter " + reportId + " back to " + pending.dir(), "it stays a dead letter", () -> {
-            DeadLetter letter = stateOf(reportId).map(ReportState::deadLetter).orElse(null);
+            DeadLetter letter = reports.stateOf(reportId).map(ReportState::deadLetter).orElse(null);
             if (letter == null) {
                 return false;
             }
             acks.keepForGood(reportId, letter.acknowledgements());
-            deleteDurably(deadFile(reportId, LETTER));   // the commit: a dead report without its letter is being retried
-            moveDurably(deadFile(reportId, REPORT), pending.reportFile(reportId));
+            // the commit: a dead report without its letter is being retried
+            deleteDurably(reports.deadFile(reportId, ReportFiles.LETTER));
+            moveDurably(reports.deadFile(reportId, REPORT), pending.reportFile(reportId));
             return true;
         });
     }
 
     @Override
     public boolean discard(String reportId) {
-        return isId(reportId) && lock.locked("delete dead letter " + reportId + " from " + deadDir, "it stays a dead letter", () -> {
-            DeadLetter letter = stateOf(reportId).map(ReportState::deadLetter).orElse(null);
+        String what = "delete dead letter " + reportId + " from " + root.resolve("dead");
+        return isId(reportId) && lock.locked(what, "it stays a dead letter", () -> {
+            DeadLetter letter = reports.stateOf(reportId).map(ReportState::deadLetter).orElse(null);
             if (letter == null) {
                 return false;
             }
             acks.keepForGood(reportId, letter.acknowledgements());
-            deleteDurably(deadFile(reportId, REPORT));   // the commit: a letter without its report is being discarded
-            deleteDurably(deadFile(reportId, LETTER));
+            deleteDurably(reports.deadFile(reportId, REPORT));   // the commit: a letter without its report is being discarded
+            deleteDurably(reports.deadFile(reportId, ReportFiles.LETTER));
             return true;
         });
     }
@@ -428,15 +401,15 @@ public final class FileSyncStore implements SyncStore {
     @Override
     public UsageCounts counts() {
         return lock.locked("count the usage reports in " + root, NOTHING_LOST, () -> {
-            settle();
-            return new UsageCounts(pending.ids().size(), stems(deadDir, LETTER).size(), acks.count() + kept.count());
+            reports.settle();
+            return new UsageCounts(pending.ids().size(), reports.deadCount(), acks.count() + kept.count());
         });
     }
 
     @Override
     public List<Acknowledgement> acknowledgements() {
         return lock.locked("list the acknowledgements in " + root, NOTHING_LOST, () -> {
-            settle();
+            reports.settle();
             List<Acknowledgement> all = new ArrayList<>(acks.list());
             all.addAll(kept.list());
             all.sort(InMemorySyncStore.ACKS_OLDEST_FIRST);
@@ -448,7 +421,7 @@ public final class FileSyncStore implements SyncStore {
     public boolean take(String acknowledgementId) {
         return isId(acknowledgementId) && lock.locked("mark acknowledgement " + acknowledgementId + " as taken in " + root,
                 "it is still listed", () -> {
-                    settle();
+                    reports.settle();
                     return acks.take(acknowledgementId) || kept.take(acknowledgementId);
                 });
     }
@@ -476,94 +449,13 @@ public final class FileSyncStore implements SyncStore {
         return state.lastOutcome();
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Where an id stands
-
-    /** The id's state, completing a change a crash or a failure cut short (see the class description). */
-    private Optional<ReportState> stateOf(String id) throws IOException {
-        DeliveredReport delivered = quarantine.read(deliveredFile(id), json -> EntryCodec.readDelivered(id, json));
-        if (delivered != null) {
-            if (pending.has(id)) {
-                finishAcknowledge(delivered);
-            }
-            return Optional.of(ReportState.delivered(delivered));
-        }
-        Letter letter = quarantine.read(deadFile(id, LETTER), json -> EntryCodec.readLetter(id, json));
-        if (letter != null && !Files.exists(deadFile(id, REPORT)) && pending.has(id)) {
-            finishRefuse(id, letter.acknowledgements());
-        }
-        PendingReport deadReport = quarantine.read(deadFile(id, REPORT), json -> EntryCodec.readReport(id, json));
-        if (letter != null && deadReport != null) {
-            return Optional.of(ReportState.dead(letter.toDeadLetter(deadReport)));
-        }
-        if (letter != null) {
-            acks.keepForGood(id, letter.acknowledgements());
-            deleteDurably(deadFile(id, LETTER));   // a discard cut short, or its report was quarantined
-        } else if (deadReport != null) {
-            moveDurably(deadFile(id, REPORT), pending.reportFile(id));   // a retry cut short, or its letter was quarantined
-        }
-        return Optional.ofNullable(pending.read(id)).map(ReportState::pending);
-    }
-
-    /** Whether an id is pending, without reading its report when no other file says otherwise. */
-    private boolean isPending(String id) throws IOException {
-        if (Files.exists(deliveredFile(id)) || Files.exists(deadFile(id, LETTER)) || Files.exists(deadFile(id, REPORT))) {
-            return stateOf(id).filter(s -> s.status() == ReportStatus.PENDING).isPresent();
-        }
-        return pending.has(id);
-    }
-
-    /** The acknowledgements a report's delivered file or dead letter holds, without completing anything. */
-    private List<Acknowledgement> acknowledgementsOf(String id) throws IOException {
-        DeliveredReport delivered = quarantine.read(deliveredFile(id), json -> EntryCodec.readDelivered(id, json));
-        if (delivered != null) {
-            return delivered.acknowledgements();
-        }
-        Letter letter = quarantine.read(deadFile(id, LETTER), json -> EntryCodec.readLetter(id, json));
-        return letter == null ? List.of() : letter.acknowledgements();
-    }
-
-    /** Whether an id is pending and claimed by {@code owner} (expired or not), without reading its report. */
-    private boolean heldBy(String id, String owner) throws IOException {
-        if (!isId(id) || !isPending(id)) {
+    /** Whether an id is pending and claimed by {@code node} (expired or not), without reading its report. */
+    private boolean heldBy(String id, String node) throws IOException {
+        if (!isId(id) || !reports.isPending(id)) {
             return false;
         }
         Claim claim = pending.readClaim(id);
-        return claim != null && owner.equals(claim.owner());
-    }
-
-    /** Completes every change cut short: ids with a pending report and a delivered file or letter, and halves of dead letters. */
-    private void settle() throws IOException {
-        TreeSet<String> ids = new TreeSet<>();
-        for (String id : pending.ids()) {
-            if (Files.exists(deliveredFile(id)) || Files.exists(deadFile(id, LETTER))) {
-                ids.add(id);
-            }
-        }
-        List<String> letters = stems(deadDir, LETTER);
-        List<String> reports = stems(deadDir, REPORT);
-        letters.stream().filter(id -> !reports.contains(id)).forEach(ids::add);
-        reports.stream().filter(id -> !letters.contains(id)).forEach(ids::add);
-        for (String id : ids) {
-            stateOf(id);
-        }
-    }
-
-    private List<PendingReport> readPending() throws IOException {
-        List<PendingReport> out = new ArrayList<>();
-        for (String id : pending.ids()) {
-            stateOf(id).map(ReportState::pending).ifPresent(out::add);
-        }
-        out.sort(InMemorySyncStore.OLDEST_FIRST);
-        return out;
-    }
-
-    private Path deliveredFile(String id) {
-        return deliveredDir.resolve(id + DELIVERED);
-    }
-
-    private Path deadFile(String id, String suffix) {
-        return deadDir.resolve(id + suffix);
+        return claim != null && node.equals(claim.owner());
     }
 
     private static boolean isId(String id) {
@@ -599,42 +491,6 @@ public final class FileSyncStore implements SyncStore {
                 }
             }
         }
-    }
-
-    /**
-     * Forgets old deliveries once a day as well as on opening, for an application that runs for
-     * months. Called after a change's commit, so a failure is logged, not thrown: the next day or
-     * the next opening tries again.
-     */
-    private void forgetOldDeliveriesDaily() {
-        if (clock.instant().isAfter(nextForget)) {
-            try {
-                forgetOldDeliveries();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not forget the delivered reports older than {} days in {} ({}); tried again tomorrow",
-                        DELIVERED_RETENTION.toDays(), deliveredDir, e.toString());
-            }
-        }
-    }
-
-    /**
-     * Forgets delivered reports older than the retention (by their file's time), with their
-     * acknowledgements not taken, and the kept acknowledgements that arrived before it.
-     */
-    private void forgetOldDeliveries() throws IOException {
-        Instant now = clock.instant();
-        nextForget = now.plus(Duration.ofDays(1));
-        Instant horizon = now.minus(DELIVERED_RETENTION);
-        for (String id : stems(deliveredDir, DELIVERED)) {
-            if (Files.getLastModifiedTime(deliveredFile(id)).toInstant().isBefore(horizon)) {
-                Optional<DeliveredReport> delivered = stateOf(id).map(ReportState::delivered);
-                if (delivered.isPresent()) {
-                    acks.forget(id, delivered.get().acknowledgements());   // forced before the report goes
-                }
-                Files.deleteIfExists(deliveredFile(id));
-            }
-        }
-        kept.forget(horizon);
     }
 
     @Override

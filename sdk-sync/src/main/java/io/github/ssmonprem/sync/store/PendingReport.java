@@ -38,11 +38,10 @@ public record PendingReport(UsageReport report, Instant storedAt, String pollId,
     }
 
     /**
-     * A report as first stored, claimed by a node.
+     * {@return a report as first stored, with no delivery state or claim}
      *
      * @param report the report
      * @param now the current instant
-     * @return the pending entry
      */
     public static PendingReport of(UsageReport report, Instant now) {
         return new PendingReport(report, now, null, null, 0, null, null, null);
@@ -54,54 +53,49 @@ public record PendingReport(UsageReport report, Instant storedAt, String pollId,
     }
 
     /**
-     * A copy with the poll id and nonce of an accepted upload (or none).
+     * {@return a copy with the poll id and nonce of an accepted upload (or none)}
      *
      * @param id the poll id, or null
      * @param uploadNonce the upload's nonce, or null
-     * @return the copy
      */
     public PendingReport withUpload(String id, String uploadNonce) {
         return new PendingReport(report, storedAt, id, uploadNonce, attempts, lastError, claimOwner, claimedUntil);
     }
 
     /**
-     * A copy with one more failed attempt.
+     * {@return a copy with one more failed attempt}
      *
      * @param error the failure's description
-     * @return the copy
      */
     public PendingReport withFailure(String error) {
         return new PendingReport(report, storedAt, pollId, nonce, attempts + 1, error, claimOwner, claimedUntil);
     }
 
     /**
-     * A copy with a note from the server that is not a failure (an {@code OK_POLL} with a message).
+     * {@return a copy with a note from the server that is not a failure (an {@code OK_POLL} with a message)}
      *
      * @param note the note
-     * @return the copy
      */
     public PendingReport withNote(String note) {
         return new PendingReport(report, storedAt, pollId, nonce, attempts, note, claimOwner, claimedUntil);
     }
 
     /**
-     * A copy claimed by an owner until an instant.
+     * {@return a copy claimed by a node until an instant}
      *
-     * @param owner the claim's owner, or null for none
+     * @param owner the node name of the claim's owner, or null for none
      * @param until the claim's expiry, or null for none
-     * @return the copy
      */
     public PendingReport withClaim(String owner, Instant until) {
         return new PendingReport(report, storedAt, pollId, nonce, attempts, lastError, owner, until);
     }
 
     /**
-     * Whether an owner may claim the report at an instant: it is unclaimed, its claim expired, or
-     * the owner holds it already.
+     * {@return whether a node may claim the report at an instant: it is unclaimed, its claim expired, or
+     * the node holds it already}
      *
-     * @param owner who wants to claim it
+     * @param owner the node name of who wants to claim it
      * @param now the store's current instant
-     * @return whether it may be claimed
      */
     public boolean claimableBy(String owner, Instant now) {
         return claimOwner == null || claimedUntil == null || !claimedUntil.isAfter(now) || claimOwner.equals(owner);

@@ -10,9 +10,8 @@ import java.util.List;
 public interface Quarantine {
 
     /**
-     * The entries moved aside because they could not be read, oldest first.
+     * {@return the entries moved aside because they could not be read, oldest first}
      *
-     * @return them
      * @throws SyncStoreException when the quarantine cannot be read
      */
     List<QuarantinedEntry> quarantined();

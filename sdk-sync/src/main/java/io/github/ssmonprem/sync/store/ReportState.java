@@ -16,30 +16,27 @@ public record ReportState(String reportId, ReportStatus status, PendingReport pe
         DeliveredReport delivered) {
 
     /**
-     * The state of a pending report.
+     * {@return the state of a pending report}
      *
-     * @param entry the entry
-     * @return its state
+     * @param entry the report
      */
     public static ReportState pending(PendingReport entry) {
         return new ReportState(entry.reportId(), ReportStatus.PENDING, entry, null, null);
     }
 
     /**
-     * The state of a dead letter.
+     * {@return the state of a dead letter}
      *
      * @param letter the dead letter
-     * @return its state
      */
     public static ReportState dead(DeadLetter letter) {
         return new ReportState(letter.reportId(), ReportStatus.DEAD, null, letter, null);
     }
 
     /**
-     * The state of a delivered report.
+     * {@return the state of a delivered report}
      *
      * @param delivered the delivered report
-     * @return its state
      */
     public static ReportState delivered(DeliveredReport delivered) {
         return new ReportState(delivered.reportId(), delivered.status(), null, null, delivered);

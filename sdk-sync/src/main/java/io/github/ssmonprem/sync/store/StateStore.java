@@ -17,10 +17,9 @@ public interface StateStore {
     void saveSnapshot(LicenseSnapshot snapshot);
 
     /**
-     * The last snapshot of an account.
+     * {@return the last snapshot of an account; empty when there is none or it cannot be read}
      *
      * @param account the smart account domain (case-insensitive)
-     * @return the snapshot, or empty when there is none or it cannot be read
      */
     Optional<LicenseSnapshot> loadSnapshot(String account);
 
@@ -32,10 +31,6 @@ public interface StateStore {
      */
     void saveOutcome(SyncOutcome outcome);
 
-    /**
-     * The last sync's outcome.
-     *
-     * @return the outcome, or empty when no sync ran or it cannot be read
-     */
+    /** {@return the last sync's outcome; empty when no sync ran or it cannot be read} */
     Optional<SyncOutcome> lastOutcome();
 }

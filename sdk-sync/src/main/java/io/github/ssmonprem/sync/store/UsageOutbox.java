@@ -25,9 +25,11 @@ import java.util.Optional;
  *       {@link SyncStoreException} leaves the state as it was.</li>
  *   <li><b>One state per id.</b> A report id is in at most one of pending, dead and delivered.</li>
  *   <li><b>Claims.</b> A claim is a lease on a pending report, in the store's clock: while it holds,
- *       no other owner may claim the report, and writes of its delivery state ({@link #update},
- *       {@link #refuse}) apply only for the owner of the stored claim (expired or not, as long as no
- *       other owner took it over).</li>
+ *       no other node may claim the report, and writes of its delivery state ({@link #update},
+ *       {@link #refuse}) apply only for the node of the stored claim (expired or not, as long as no
+ *       other node took it over), checked in the same change as the write: the claims fence the
+ *       delivery, so a node that stalled past its claim cannot overwrite the state of the node that
+ *       took the report over.</li>
  *   <li><b>Thread safety.</b> Implementations are thread-safe; a store shared by several processes
  *       (a shared directory, a database) serialises changes across processes as well.</li>
  *   <li><b>Order.</b> Lists are oldest first: reports by {@link PendingReport#storedAt()} then id,
@@ -44,61 +46,61 @@ public interface UsageOutbox {
     Duration DELIVERED_RETENTION = Duration.ofDays(30);
 
     /**
-     * Adds a report to the pending set, claimed by {@code owner} for {@code lease}, unless its id is
+     * Adds a report to the pending set, claimed by {@code node} for {@code lease}, unless its id is
      * known; nothing changes then and the existing state is returned.
      *
      * @param report the report
-     * @param owner who claims it (a node name)
+     * @param node the node name of who claims it
      * @param lease how long the claim holds from now, in the store's clock (positive)
      * @return empty when the report was added; otherwise the id's existing state
      * @throws SyncStoreException when it cannot be stored durably (then it was not added)
      */
-    Optional<ReportState> add(UsageReport report, String owner, Duration lease);
+    Optional<ReportState> add(UsageReport report, String node, Duration lease);
 
     /**
-     * Where a report id stands.
+     * {@return where a report id stands: its state, or empty when the store does not know it (or forgot a
+     * delivered id)}
      *
      * @param reportId the report's id
-     * @return its state, or empty when the store does not know it (or forgot a delivered id)
      * @throws SyncStoreException when the store cannot be read
      */
     Optional<ReportState> state(String reportId);
 
     /**
-     * Claims up to {@code max} pending reports for {@code owner}, oldest first: those unclaimed, those
-     * whose claim expired, and those {@code owner} holds already (their claim is renewed).
+     * Claims up to {@code max} pending reports for {@code node}, oldest first: those unclaimed, those
+     * whose claim expired, and those {@code node} holds already (their claim is renewed).
      *
-     * @param owner who claims them (a node name)
+     * @param node the node name of who claims them
      * @param max at most how many (positive)
      * @param lease how long the claims hold from now, in the store's clock (positive)
      * @return the claimed reports, as stored with their new claim
      * @throws SyncStoreException when the claims cannot be stored (then none was taken)
      */
-    List<PendingReport> claim(String owner, int max, Duration lease);
+    List<PendingReport> claim(String node, int max, Duration lease);
 
     /**
-     * Claims one pending report for {@code owner}, or renews the claim {@code owner} holds on it.
+     * Claims one pending report for {@code node}, or renews the claim {@code node} holds on it.
      *
      * @param reportId the report's id
-     * @param owner who claims it
+     * @param node the node name of who claims it
      * @param lease how long the claim holds from now, in the store's clock (positive)
-     * @return the report as stored with its new claim; empty when it is not pending or another owner
+     * @return the report as stored with its new claim; empty when it is not pending or another node
      *     holds an unexpired claim on it (then nothing changed)
      * @throws SyncStoreException when the claim cannot be stored
      */
-    Optional<PendingReport> claim(String reportId, String owner, Duration lease);
+    Optional<PendingReport> claim(String reportId, String node, Duration lease);
 
     /**
      * Replaces the delivery state of a pending report (poll id and nonce, attempts, last error, claim)
-     * with that of {@code report}, only while {@code owner} holds its claim. The report itself and
+     * with that of {@code report}, only while {@code node} holds its claim. The report itself and
      * {@code storedAt} are kept as stored.
      *
      * @param report the entry with its new delivery state
-     * @param owner who must hold the claim
-     * @return false when the id is not pending or {@code owner} does not hold its claim (nothing changed)
+     * @param node the node name that must hold the claim
+     * @return false when the id is not pending or {@code node} does not hold its claim (nothing changed)
      * @throws SyncStoreException when it cannot be stored durably (then the previous state is kept)
      */
-    boolean update(PendingReport report, String owner);
+    boolean update(PendingReport report, String node);
 
     /**
      * Records that the server has a pending report: it leaves the pending set for the delivered ones,
@@ -113,14 +115,14 @@ public interface UsageOutbox {
 
     /**
      * Moves a pending report to the dead letters with the server's answer (and keeps the
-     * acknowledgements the letter carries), only while {@code owner} holds its claim.
+     * acknowledgements the letter carries), only while {@code node} holds its claim.
      *
      * @param letter the refused report and the server's answer
-     * @param owner who must hold the claim
-     * @return false when the id was not pending or {@code owner} does not hold its claim (nothing changed)
+     * @param node the node name that must hold the claim
+     * @return false when the id was not pending or {@code node} does not hold its claim (nothing changed)
      * @throws SyncStoreException when it cannot be moved (then it stays pending)
      */
-    boolean refuse(DeadLetter letter, String owner);
+    boolean refuse(DeadLetter letter, String node);
 
     /**
      * Keeps an acknowledgement that came back outside a report's delivery, such as an authorization
@@ -137,17 +139,15 @@ public interface UsageOutbox {
     boolean keep(Acknowledgement acknowledgement);
 
     /**
-     * The pending reports, oldest first.
+     * {@return the pending reports, oldest first}
      *
-     * @return them
      * @throws SyncStoreException when the store cannot be read
      */
     List<PendingReport> pending();
 
     /**
-     * The dead letters, oldest first.
+     * {@return the dead letters, oldest first}
      *
-     * @return them
      * @throws SyncStoreException when the store cannot be read
      */
     List<DeadLetter> dead();
@@ -171,17 +171,15 @@ public interface UsageOutbox {
     boolean discard(String reportId);
 
     /**
-     * Counts pending and dead reports and the acknowledgements not taken.
+     * {@return how many reports are pending and dead, and how many acknowledgements are not taken}
      *
-     * @return the counts
      * @throws SyncStoreException when the store cannot be read
      */
     UsageCounts counts();
 
     /**
-     * The acknowledgements not taken yet, oldest first.
+     * {@return the acknowledgements not taken yet, oldest first}
      *
-     * @return them
      * @throws SyncStoreException when the store cannot be read
      */
     List<Acknowledgement> acknowledgements();

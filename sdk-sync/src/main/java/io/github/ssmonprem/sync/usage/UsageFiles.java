@@ -59,11 +59,10 @@ public final class UsageFiles {
     }
 
     /**
-     * Returns a reader with other limits.
+     * {@return a reader with other limits}
      *
      * @param maxBytes the largest file or stream, in bytes (positive)
      * @param maxReports the most reports in one file or stream (positive)
-     * @return the reader
      */
     public static UsageFiles withLimits(long maxBytes, int maxReports) {
         if (maxBytes < 1 || maxReports < 1) {

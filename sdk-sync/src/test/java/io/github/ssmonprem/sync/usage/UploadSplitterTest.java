@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.sync.internal.usage.UploadSplitter;
-import io.github.ssmonprem.sync.internal.usage.UsageProtocol;
+import io.github.ssmonprem.sync.internal.usage.UsageBodies;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ class UploadSplitterTest {
         List<UsageReport> parts = UploadSplitter.split(r, 8192, Clock.systemUTC());
         assertTrue(parts.size() > 1);
         for (UsageReport part : parts) {
-            int size = UsageProtocol.uploadBody(part, Long.MAX_VALUE, "0f5d5c8a-0c1e-4b39-9a55-0a4a2b6c8d11").length;
+            int size = UsageBodies.uploadBody(part, Long.MAX_VALUE, "0f5d5c8a-0c1e-4b39-9a55-0a4a2b6c8d11").length;
             assertTrue(size <= 8192, "a part of " + size + " bytes");
         }
         assertEquals(r.reports(), parts.stream().flatMap(p -> p.reports().stream()).toList(), "every report once, in order");

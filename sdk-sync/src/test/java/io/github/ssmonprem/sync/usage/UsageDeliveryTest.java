@@ -1,5 +1,6 @@
 package io.github.ssmonprem.sync.usage;
 
+import io.github.ssmonprem.sync.SsmSyncClientBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -44,8 +45,8 @@ class UsageDeliveryTest {
         client = client(b -> { });
     }
 
-    private SsmSyncClient client(Consumer<SsmSyncClient.Builder> custom) {
-        SsmSyncClient.Builder b = SsmSyncClient.builder()
+    private SsmSyncClient client(Consumer<SsmSyncClientBuilder> custom) {
+        SsmSyncClientBuilder b = SsmSyncClient.builder()
                 .config(SsmClientConfig.builder().baseUrl(server.url("/").toString()).allowPlainHttp(true).noProxy().clock(clock)
                         .sleeper(clock).build())
                 .grant(OAuthGrant.clientCredentials("client", Secret.of("secret")))

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.sync.usage;
 
+import io.github.ssmonprem.sync.SsmSyncClientBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,7 +55,7 @@ class UsageProtocolTest {
         FakeClock clock = FakeClock.atEpochOfTests();
         http = SsmHttpClient.create(SsmClientConfig.builder().baseUrl(server.url("/").toString()).allowPlainHttp(true).noProxy()
                 .clock(clock).sleeper(clock).build());
-        protocol = new UsageProtocol(http, TOKEN, new Sudi("VMANAGE-CLUSTER", "SN-0001"), SsmSyncClient.DEFAULT_ALREADY_RECEIVED);
+        protocol = new UsageProtocol(http, TOKEN, new Sudi("VMANAGE-CLUSTER", "SN-0001"), SsmSyncClientBuilder.DEFAULT_ALREADY_RECEIVED);
     }
 
     @AfterEach

@@ -46,7 +46,7 @@ public final class TransportPipeline implements AutoCloseable {
         this.route = Route.of(config);
         ClientMetrics metrics = new ClientMetrics(config.meterRegistry().orElse(null));
         ErrorMapper errors = new ErrorMapper(config.proxy().orElse(null), config.clock(),
-                config.retryConfig().isPresent() ? null : config.retrySettings().maxRetryAfter());
+                config.retrySettings().maxRetryAfter());
         this.timers = AttemptTimer.scheduler();
         this.pool = ApacheClientFactory.pool(config, timers);
         this.http = ApacheClientFactory.client(config, pool, config.proxy().orElse(null));
@@ -80,7 +80,7 @@ public final class TransportPipeline implements AutoCloseable {
     }
 
     private Retry retry(SsmClientConfig config, String suffix) {
-        return Retry.of("ssm-" + route.hostPort() + suffix, config.retryConfig().orElseGet(() -> config.retrySettings().toRetryConfig()));
+        return Retry.of("ssm-" + route.hostPort() + suffix, RetryPolicy.of(config.retrySettings()));
     }
 
     private CircuitBreaker breaker(SsmClientConfig config, String suffix) {

@@ -26,7 +26,7 @@ class RetryStepTest {
     private RetryStep step(int maxAttempts, Duration callTimeout) {
         RetrySettings settings = RetrySettings.builder().maxAttempts(maxAttempts).initialBackoff(Duration.ofSeconds(1))
                 .multiplier(2).jitter(0).build();
-        return new RetryStep(Retry.of("test", settings.toRetryConfig()), callTimeout, clock, clock, new ClientMetrics(registry));
+        return new RetryStep(Retry.of("test", RetryPolicy.of(settings)), callTimeout, clock, clock, new ClientMetrics(registry));
     }
 
     @Test

@@ -29,7 +29,9 @@ public final class SsmFailureAnalyzer extends AbstractFailureAnalyzer<SsmConfigu
         }
         String property = PROPERTIES.get(cause.setting());
         if (property != null) {
-            return new FailureAnalysis("SSM On-Prem: " + cause.detail(),
+            // The setting is named by its property too: the rule is the SDK's, checked once, in its builder.
+            String detail = cause.detail().replace("'" + cause.setting() + "'", "'" + cause.setting() + "' (" + property + ")");
+            return new FailureAnalysis("SSM On-Prem: " + detail,
                     "Correct " + property + " (the SDK's setting '" + cause.setting() + "') in application.properties or in the"
                             + " environment (" + toEnvironmentVariable(property) + ").", cause);
         }

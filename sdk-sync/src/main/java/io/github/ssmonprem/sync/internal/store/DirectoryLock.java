@@ -83,25 +83,24 @@ public final class DirectoryLock {
     }
 
     /**
-     * A typed failure: what failed, and a remediation in the operator's terms ending with what the failure left.
+     * {@return a typed failure: what failed, and a remediation in the operator's terms ending with what the
+     * failure left}
      *
      * @param what what failed
      * @param consequence what it left
      * @param e the I/O failure
-     * @return the exception
      */
     public SyncStoreException failure(String what, String consequence, IOException e) {
         return failure(root, what, consequence, e);
     }
 
     /**
-     * A typed failure on a state directory that has no lock yet.
+     * {@return a typed failure on a state directory that has no lock yet}
      *
      * @param root the state directory
      * @param what what failed
      * @param consequence what it left
      * @param e the I/O failure
-     * @return the exception
      */
     public static SyncStoreException failure(Path root, String what, String consequence, IOException e) {
         String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getClass().getSimpleName();

@@ -66,13 +66,12 @@ public final class FileQuarantine implements Quarantine {
     }
 
     /**
-     * A file's content checked and parsed (call it holding the lock).
+     * {@return a file's content checked and parsed (call it holding the lock); null when there is no such
+     * file, or when it is damaged, in which case it is now quarantined}
      *
      * @param file a file written sealed
      * @param parser parses its content
      * @param <T> what it holds
-     * @return what it holds; null when there is no such file, or when it is damaged, in which case it
-     *     is now quarantined
      * @throws IOException when it cannot be read or quarantined
      */
     public <T> T read(Path file, Parser<T> parser) throws IOException {
@@ -89,11 +88,10 @@ public final class FileQuarantine implements Quarantine {
     }
 
     /**
-     * A file's content, or null when there is no such file. Most files asked for do not exist (a new
-     * report's delivered file and dead letter): checking first spares an exception each.
+     * {@return a file's content, or null when there is no such file. Most files asked for do not exist (a
+     * new report's delivered file and dead letter): checking first spares an exception each}
      *
      * @param file the file
-     * @return its content, or null
      * @throws IOException when it cannot be read
      */
     public static byte[] readIfExists(Path file) throws IOException {

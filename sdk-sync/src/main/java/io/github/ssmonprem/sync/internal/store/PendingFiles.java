@@ -81,11 +81,10 @@ public final class PendingFiles {
     }
 
     /**
-     * A pending report with its delivery state and claim.
+     * {@return a pending report with its delivery state and claim; null when it has no report file, or when
+     * that was damaged (then it is quarantined and the report's other files deleted)}
      *
      * @param id the report id
-     * @return it; null when it has no report file, or when that was damaged (then it is quarantined
-     *     and the report's other files deleted)
      * @throws IOException when the files cannot be read
      */
     public PendingReport read(String id) throws IOException {
@@ -131,11 +130,10 @@ public final class PendingFiles {
     }
 
     /**
-     * A report's claim. A damaged claim file is deleted, not quarantined: it holds no usage and no
-     * delivery state, and the crash that tore it ended its holder's lease.
+     * {@return a report's claim, or null when it has none. A damaged claim file is deleted, not quarantined:
+     * it holds no usage and no delivery state, and the crash that tore it ended its holder's lease}
      *
      * @param id the report id
-     * @return the claim, or null when it has none
      * @throws IOException when it cannot be read
      */
     public Claim readClaim(String id) throws IOException {

@@ -2,8 +2,6 @@ package io.github.ssmonprem.sync.internal.usage;
 
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.sync.internal.SyncDeadline;
-import io.github.ssmonprem.sync.lock.SyncLease;
-import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.SyncStore;
 import java.time.Clock;
@@ -19,8 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The claims one delivery holds on pending reports, each with the instant, in this client's clock,
  * from before it was taken: the store's claim lasts at least the lease from then. A claim is trusted
- * for half its lease, then renewed in the store; under a sync lease, every store write and upload is
- * fenced by it ({@link SyncLease#ensureHeld()}).
+ * for half its lease, then renewed in the store. The claims fence the delivery: no other node uploads
+ * a report while this node's claim on it holds, and the store applies this node's writes of a
+ * report's delivery state ({@link SyncStore#update}, {@link SyncStore#refuse}) only while this node
+ * holds the claim, in the same change as the write. A sync lease adds nothing to that, so the
+ * delivery does not check it.
  */
 final class Claims {
 
@@ -28,18 +29,16 @@ final class Claims {
 
     private final SyncStore store;
     private final Clock clock;
-    private final String owner;
+    private final String node;
     private final Duration lease;
-    private final SyncLease syncLease;
     private final SyncDeadline deadline;
     private final Map<String, Instant> takenAt = new ConcurrentHashMap<>();
 
-    Claims(SyncStore store, Clock clock, String owner, Duration lease, SyncLease syncLease, SyncDeadline deadline) {
+    Claims(SyncStore store, Clock clock, String node, Duration lease, SyncDeadline deadline) {
         this.store = store;
         this.clock = clock;
-        this.owner = owner;
+        this.node = node;
         this.lease = lease;
-        this.syncLease = syncLease;
         this.deadline = deadline;
     }
 
@@ -48,22 +47,15 @@ final class Claims {
         return deadline;
     }
 
-    String owner() {
-        return owner;
-    }
-
-    /** Checks the sync lease, if any: throws when it was lost. */
-    void fence() {
-        if (syncLease != null) {
-            syncLease.ensureHeld();
-        }
+    /** {@return the node name the claims are taken under} */
+    String node() {
+        return node;
     }
 
     /** Claims every pending report no other node holds. */
     List<PendingReport> takeAll() {
-        fence();
         Instant before = clock.instant();
-        List<PendingReport> mine = store.claim(owner, Integer.MAX_VALUE, lease);
+        List<PendingReport> mine = store.claim(node, Integer.MAX_VALUE, lease);
         mine.forEach(e -> takenAt.put(e.reportId(), before));
         return mine;
     }
@@ -71,7 +63,7 @@ final class Claims {
     /** A report just added claimed for this node at or after {@code before}: the report as claimed. */
     PendingReport added(PendingReport entry, Instant before) {
         takenAt.put(entry.reportId(), before);
-        return entry.withClaim(owner, before.plus(lease));
+        return entry.withClaim(node, before.plus(lease));
     }
 
     /** The report as stored, when this node may work on it now (its claim renewed once half its lease passed); else null. */
@@ -80,9 +72,8 @@ final class Claims {
         if (at != null && clock.instant().isBefore(at.plus(lease.dividedBy(2)))) {
             return entry;
         }
-        fence();
         Instant before = clock.instant();
-        Optional<PendingReport> mine = store.claim(entry.reportId(), owner, lease);
+        Optional<PendingReport> mine = store.claim(entry.reportId(), node, lease);
         if (mine.isEmpty()) {
             takenAt.remove(entry.reportId());
             LOG.debug("Usage report {} is claimed by another node or no longer pending; this node leaves it", entry.reportId());
@@ -107,8 +98,7 @@ final class Claims {
 
     /** Writes a report's delivery state under this node's claim; false when the claim was taken over (then forgotten). */
     boolean write(PendingReport entry) {
-        fence();
-        if (store.update(entry, owner)) {
+        if (store.update(entry, node)) {
             return true;
         }
         forget(entry);
@@ -122,10 +112,7 @@ final class Claims {
         }
         takenAt.remove(entry.reportId());
         try {
-            fence();
-            store.update(entry.withClaim(null, null), owner);
-        } catch (SyncLockException e) {
-            throw e;
+            store.update(entry.withClaim(null, null), node);
         } catch (SsmException e) {
             LOG.debug("Could not release the claim on usage report {} ({}); it expires by itself", entry.reportId(),
                     e.getClass().getSimpleName());

@@ -3,7 +3,6 @@ package io.github.ssmonprem.sync.internal.usage;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.sync.internal.usage.Run.Outcome;
-import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.PendingReport;
@@ -76,8 +75,7 @@ final class Outcomes {
     /** Moves a report the server refused for good to the dead letters (with any acknowledgements that did arrive). */
     DeliveryResult dead(PendingReport entry, int httpStatus, ServerMessage server, String why, List<Acknowledgement> acks, Claims claims) {
         try {
-            claims.fence();
-            if (store.refuse(new DeadLetter(entry.withFailure(why).withClaim(null, null), httpStatus, server, now(), acks), claims.owner())) {
+            if (store.refuse(new DeadLetter(entry.withFailure(why).withClaim(null, null), httpStatus, server, now(), acks), claims.node())) {
                 claims.forget(entry);
                 LOG.warn("Usage report {} was refused by the server and moved to the dead letters: {}; fix the cause, then retry or "
                         + "discard it", entry.reportId(), why);
@@ -87,8 +85,6 @@ final class Outcomes {
             claims.forget(entry);
             return pending(entry.reportId(), entry.pollId(), "refused by the server (" + why + "), but another node had taken over "
                     + "its claim; that node delivers it", null);
-        } catch (SyncLockException e) {
-            throw e;
         } catch (SsmException e) {
             LOG.warn("Could not move refused usage report {} to the dead letters ({}); it stays pending", entry.reportId(), e.getMessage());
             claims.release(entry);
@@ -112,8 +108,6 @@ final class Outcomes {
                 if (!claims.write(entry.withFailure(why).withClaim(null, null))) {
                     LOG.debug("Usage report {} was taken over by another node", entry.reportId());
                 }
-            } catch (SyncLockException lost) {
-                throw lost;
             } catch (SsmException notRecorded) {
                 LOG.warn("Could not record the failed attempt of usage report {} ({}); it stays pending as it was", entry.reportId(),
                         notRecorded.getClass().getSimpleName());

@@ -7,7 +7,6 @@ import io.github.ssmonprem.sync.internal.usage.Run.Outcome;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.AckEntry;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.Poll;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.Upload;
-import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
 import io.github.ssmonprem.sync.usage.AcknowledgementKind;
@@ -92,8 +91,6 @@ final class PollRounds {
                         still.add(p);
                         next = next.compareTo(p.wait) < 0 ? p.wait : next;
                     }
-                } catch (SyncLockException e) {
-                    throw e;
                 } catch (SsmException e) {
                     Outcome outcome = outcomes.failed(p.entry, e, run.claims);
                     run.record(outcome);

@@ -1,7 +1,6 @@
 package io.github.ssmonprem.sync.internal.usage;
 
 import io.github.ssmonprem.core.exception.SsmException;
-import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
 import java.util.ArrayList;
@@ -13,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One delivery's state, shared by its steps: its claims, the results so far, the reports accepted and
- * to poll for, the parts split off reports the server partly had, the server-wide failure that stops
- * it, and a lost sync lease.
+ * to poll for, the parts split off reports the server partly had, and the server-wide failure that
+ * stops it.
  */
 final class Run {
 
@@ -23,7 +22,6 @@ final class Run {
     final List<Polling> polling = Collections.synchronizedList(new ArrayList<>());
     final List<PendingReport> split = Collections.synchronizedList(new ArrayList<>());
     final AtomicReference<SsmException> serverDown = new AtomicReference<>();
-    final AtomicReference<SyncLockException> lost = new AtomicReference<>();
 
     Run(Claims claims) {
         this.claims = claims;
@@ -45,8 +43,8 @@ final class Run {
         }
     }
 
-    /** Whether no more uploads may start: the server failed, the lease was lost or the deadline passed. */
+    /** Whether no more uploads may start: the server failed or the deadline passed. */
     boolean stopped() {
-        return serverDown.get() != null || lost.get() != null || claims.deadline().passed();
+        return serverDown.get() != null || claims.deadline().passed();
     }
 }

@@ -32,12 +32,12 @@ public final class UploadSplitter {
     public static List<UsageReport> split(UsageReport report, int maxBytes, Clock clock) {
         List<List<RumReport>> parts = new ArrayList<>();
         List<RumReport> part = new ArrayList<>();
-        long size = UsageProtocol.ENVELOPE_SIZE;
+        long size = UsageBodies.ENVELOPE_SIZE;
         Sudi device = null;
         for (RumReport r : report.reports()) {
-            int entry = UsageProtocol.entrySize(r);
-            int group = UsageProtocol.groupSize(r.sudi());
-            if (UsageProtocol.ENVELOPE_SIZE + group + entry > maxBytes) {
+            int entry = UsageBodies.entrySize(r);
+            int group = UsageBodies.groupSize(r.sudi());
+            if (UsageBodies.ENVELOPE_SIZE + group + entry > maxBytes) {
                 throw new InvalidUsageReportException("RUM report " + r.key() + " takes " + entry + " bytes in an upload, more than the "
                         + maxBytes + " an upload may take (maxUploadBytes)");
             }
@@ -45,7 +45,7 @@ public final class UploadSplitter {
             if (size + added > maxBytes) {
                 parts.add(part);
                 part = new ArrayList<>();
-                size = UsageProtocol.ENVELOPE_SIZE;
+                size = UsageBodies.ENVELOPE_SIZE;
                 added = entry + group;
             }
             part.add(r);

@@ -4,7 +4,6 @@ import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.internal.SdkMdc;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.AccountIds;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol.Upload;
-import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.SyncStore;
@@ -22,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import io.github.ssmonprem.core.internal.DaemonThreads;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +63,8 @@ final class Uploads {
         if (rest.isEmpty() || run.stopped()) {
             return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.concurrency(), rest.size()), r -> {
-            Thread t = new Thread(r, "ssm-usage-upload");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.concurrency(), rest.size()),
+                DaemonThreads.named("ssm-usage-upload"));
         try {
             List<Future<?>> work = new ArrayList<>();
             for (PendingReport entry : rest) {
@@ -114,8 +111,6 @@ final class Uploads {
             if (accepted != null) {
                 run.polling.add(accepted);
             }
-        } catch (SyncLockException e) {
-            run.lost.compareAndSet(null, e);
         }
     }
 
@@ -123,10 +118,7 @@ final class Uploads {
     private Polling upload(PendingReport entry, AccountIds ids, Run run) {
         Upload answer;
         try {
-            run.claims.fence();
             answer = protocol.upload(entry.report(), ids, run.claims.deadline().at());
-        } catch (SyncLockException e) {
-            throw e;
         } catch (SsmException e) {
             run.record(outcomes.failed(entry, e, run.claims));
             return null;
@@ -177,7 +169,7 @@ final class Uploads {
                 UsageReport part = UsageReport.of(report.account(), report.virtualAccount(), half, clock);
                 parts.add(part.reportId());
                 Instant before = clock.instant();
-                Optional<ReportState> known = store.add(part, settings.owner(), settings.claimLease());
+                Optional<ReportState> known = store.add(part, settings.node(), settings.claimLease());
                 PendingReport mine = known.isEmpty() ? run.claims.added(PendingReport.of(part, before), before)
                         : known.get().status() == ReportStatus.PENDING ? run.claims.hold(known.get().pending()) : null;
                 if (mine != null && inDelivery.add(mine.reportId())) {

@@ -3,8 +3,6 @@ package io.github.ssmonprem.sync.internal.usage;
 import io.github.ssmonprem.core.Sleeper;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.sync.internal.SyncDeadline;
-import io.github.ssmonprem.sync.lock.SyncLease;
-import io.github.ssmonprem.sync.lock.SyncLockException;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.PendingReport;
@@ -51,14 +49,14 @@ public final class UsageDelivery {
     /**
      * How deliveries behave.
      *
-     * @param owner this node's name for its claims, unique among the store's users
+     * @param node this node's name for its claims, unique among the store's users
      * @param claimLease how long a claim holds unless renewed
      * @param ackTimeout how long one delivery polls for acknowledgements
      * @param concurrency how many uploads run at once
      * @param maxPollInterval the longest wait between polls, whatever the server asks
      * @param maxUploadBytes the largest upload body; larger reports are split
      */
-    public record Settings(String owner, Duration claimLease, Duration ackTimeout, int concurrency, Duration maxPollInterval,
+    public record Settings(String node, Duration claimLease, Duration ackTimeout, int concurrency, Duration maxPollInterval,
             int maxUploadBytes) {
     }
 
@@ -106,7 +104,7 @@ public final class UsageDelivery {
      */
     public List<DeliveryResult> submit(UsageReport report) {
         List<UsageReport> parts = UploadSplitter.split(report, settings.maxUploadBytes(), clock);
-        Claims claims = new Claims(store, clock, settings.owner(), settings.claimLease(), null, SyncDeadline.none(clock));
+        Claims claims = new Claims(store, clock, settings.node(), settings.claimLease(), SyncDeadline.none(clock));
         Map<String, DeliveryResult> results = new LinkedHashMap<>();
         List<PendingReport> mine = new ArrayList<>();
         try {
@@ -119,7 +117,7 @@ public final class UsageDelivery {
                 Instant before = clock.instant();
                 Optional<ReportState> known;
                 try {
-                    known = store.add(part, settings.owner(), settings.claimLease());
+                    known = store.add(part, settings.node(), settings.claimLease());
                 } catch (RuntimeException e) {
                     inDelivery.remove(part.reportId());
                     throw e;
@@ -146,28 +144,22 @@ public final class UsageDelivery {
      * Delivers every pending report that no other node holds and no other thread of this node is
      * delivering.
      *
-     * @param lease the sync lease this delivery runs under, checked before each upload and store
-     *     write; null when it runs under none
      * @return one result per report it worked on, oldest first
-     * @throws SyncLockException when the lease was lost or could not be checked: the delivery stopped
-     *     before its next upload or write
      */
-    public List<DeliveryResult> deliverPending(SyncLease lease) {
-        return deliverPending(lease, SyncDeadline.none(clock));
+    public List<DeliveryResult> deliverPending() {
+        return deliverPending(SyncDeadline.none(clock));
     }
 
     /**
-     * Does what {@link #deliverPending(SyncLease)} does within a sync's deadline: each request is cut at
-     * it, no report is uploaded once it passed (those not started stay pending, their claims released),
-     * and the acknowledgements are polled until it at the latest.
+     * Does what {@link #deliverPending()} does within a sync's deadline: each request is cut at it, no
+     * report is uploaded once it passed (those not started stay pending, their claims released), and
+     * the acknowledgements are polled until it at the latest.
      *
-     * @param lease the sync lease, or null
      * @param deadline when the delivery must be over
      * @return one result per report it worked on, oldest first
-     * @throws SyncLockException when the lease was lost or could not be checked
      */
-    public List<DeliveryResult> deliverPending(SyncLease lease, SyncDeadline deadline) {
-        Claims claims = new Claims(store, clock, settings.owner(), settings.claimLease(), lease, deadline);
+    public List<DeliveryResult> deliverPending(SyncDeadline deadline) {
+        Claims claims = new Claims(store, clock, settings.node(), settings.claimLease(), deadline);
         List<PendingReport> mine = new ArrayList<>();
         for (PendingReport entry : claims.takeAll()) {
             if (inDelivery.add(entry.reportId())) {
@@ -222,9 +214,6 @@ public final class UsageDelivery {
             }
         }
         uploads.uploadAll(toUpload, run);
-        if (run.lost.get() != null) {
-            throw run.lost.get();
-        }
         SsmException down = run.serverDown.get();
         if (down == null) {
             pollRounds.poll(new ArrayList<>(run.polling), run);

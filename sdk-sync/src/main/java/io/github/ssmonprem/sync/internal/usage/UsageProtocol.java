@@ -1,6 +1,5 @@
 package io.github.ssmonprem.sync.internal.usage;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ssmonprem.core.SsmRoutes;
 import io.github.ssmonprem.core.exception.SsmException;
@@ -22,20 +21,14 @@ import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.ServerMessage;
 import io.github.ssmonprem.sync.usage.Sudi;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -63,7 +56,7 @@ public final class UsageProtocol {
     private final String requestingSystem;
     private final Pattern alreadyReceived;
     private final ObservationRegistry registry;
-    private final Map<String, AccountIds> ids = new ConcurrentHashMap<>();
+    private final AccountSearch accounts;
 
     /**
      * Creates the protocol.
@@ -81,9 +74,10 @@ public final class UsageProtocol {
         this.routes = http.config().routes();
         this.json = new JsonCodec(http.config().baseUrl());
         this.clock = http.config().clock();
-        this.requestingSystem = requestingSystem == null ? null : sudiJson(requestingSystem);
+        this.requestingSystem = requestingSystem == null ? null : UsageBodies.sudiJson(requestingSystem);
         this.alreadyReceived = alreadyReceived;
         this.registry = http.config().observationRegistry();
+        this.accounts = new AccountSearch(http, tokens, json);
     }
 
     /** The numeric ids the usage routes address an account and virtual account by. */
@@ -171,12 +165,11 @@ public final class UsageProtocol {
     }
 
     /**
-     * The numeric ids of an account and virtual account, found by {@code v2/accounts/search} once and
-     * cached; searched again when a name is not in the cache.
+     * {@return the numeric ids of an account and virtual account, found by {@code v2/accounts/search} once
+     * and cached; searched again when a name is not in the cache}
      *
      * @param domain the smart account domain (case-insensitive)
      * @param virtualAccount the virtual account's name
-     * @return the ids
      * @throws AccountNotFoundException when the grant sees no such account or virtual account; it lists what it sees
      */
     public AccountIds ids(String domain, String virtualAccount) {
@@ -193,51 +186,7 @@ public final class UsageProtocol {
      * @throws AccountNotFoundException when the grant sees no such account or virtual account; it lists what it sees
      */
     public AccountIds ids(String domain, String virtualAccount, Instant deadline) {
-        String key = key(domain, virtualAccount);
-        AccountIds known = ids.get(key);
-        if (known != null) {
-            return known;
-        }
-        SsmRequest request = SsmRequest.get("usage.accounts.search", routes.accountSearchPath()).bearer(tokens).idempotent(true)
-                .deadline(deadline).build();
-        SsmResponse response = http.execute(request);
-        JsonNode answer = json.decode(request, response, JsonNode.class);
-        List<String> domains = new ArrayList<>();
-        List<String> names = null;
-        for (JsonNode account : answer.path("accounts")) {
-            String d = RumJson.text(account.path("domain"));
-            String accountId = RumJson.id(account.path("account_id"));
-            if (d == null || accountId == null) {
-                continue;
-            }
-            domains.add(d);
-            List<String> vas = new ArrayList<>();
-            for (JsonNode va : account.path("virtual_accounts")) {
-                String name = RumJson.text(va.path("name"));
-                String vaId = RumJson.id(va.path("virtual_account_id"));
-                if (name != null && vaId != null) {
-                    ids.put(key(d, name), new AccountIds(accountId, vaId));
-                    vas.add(name);
-                }
-            }
-            if (d.equalsIgnoreCase(domain)) {
-                names = vas;
-            }
-        }
-        known = ids.get(key);
-        if (known != null) {
-            return known;
-        }
-        String detail = names == null
-                ? "The API Toolkit grant sees no smart account '" + domain + "' (" + request.path() + " lists "
-                        + (domains.isEmpty() ? "none" : String.join(", ", domains)) + ")"
-                : "Smart account '" + domain + "' has no virtual account '" + virtualAccount + "' that the API Toolkit grant sees ("
-                        + (names.isEmpty() ? "it sees none" : "it sees " + String.join(", ", names)) + ")";
-        throw new AccountNotFoundException(domain, detail + ".", null, response.header("X-Request-Id").orElse(null));
-    }
-
-    private static String key(String domain, String virtualAccount) {
-        return domain.toLowerCase(Locale.ROOT) + "\n" + virtualAccount;
+        return accounts.ids(domain, virtualAccount, deadline);
     }
 
     /**
@@ -253,7 +202,7 @@ public final class UsageProtocol {
     public Upload upload(UsageReport report, AccountIds ids, Instant deadline) {
         return observed(SdkObservations.USAGE_UPLOAD, "usage upload", () -> {
             String nonce = UUID.randomUUID().toString();
-            byte[] body = uploadBody(report, clock.millis(), nonce);
+            byte[] body = UsageBodies.uploadBody(report, clock.millis(), nonce);
             SsmRequest request = usageRequest("usage.upload", routes.usageReportPath(), ids, system(report.devices().get(0)))
                     .jsonBody(body).deadline(deadline).build();
             return send(request, nonce, true);
@@ -275,9 +224,9 @@ public final class UsageProtocol {
      */
     public Upload authorize(AccountIds ids, AuthorizationRequest authorization, String nonce, Instant deadline) {
         return observed(SdkObservations.USAGE_AUTHORIZATION, "usage authorization", () -> {
-            byte[] body = authorizationBody(authorization, clock.millis(), nonce);
+            byte[] body = UsageBodies.authorizationBody(authorization, clock.millis(), nonce);
             SsmRequest request = usageRequest("usage.authorization", routes.authorizationRequestPath(), ids,
-                    sudiJson(authorization.device())).jsonBody(body).deadline(deadline).build();
+                    UsageBodies.sudiJson(authorization.device())).jsonBody(body).deadline(deadline).build();
             return send(request, nonce, false);
         }, answer -> answer.status().name());
     }
@@ -370,18 +319,8 @@ public final class UsageProtocol {
         if (!DIGITS.matcher(pollId).matches()) {
             throw new IllegalArgumentException("a poll id is decimal digits");
         }
-        byte[] body = write(g -> {
-            g.writeStartObject();
-            g.writeObjectFieldStart("data");
-            g.writeNumberField("timestamp", clock.millis());
-            g.writeStringField("nonce", nonce);
-            g.writeFieldName("poll_id");
-            g.writeNumber(pollId);
-            g.writeStringField("action", action.wire());
-            g.writeEndObject();
-            g.writeEndObject();
-        });
-        String system = action == Action.AUTHORIZATIONS ? sudiJson(device) : system(device);
+        byte[] body = UsageBodies.pollBody(clock.millis(), nonce, pollId, action.wire());
+        String system = action == Action.AUTHORIZATIONS ? UsageBodies.sudiJson(device) : system(device);
         SsmRequest request = usageRequest("usage.poll", routes.pollPath(), ids, system).jsonBody(body).deadline(deadline).build();
         SsmResponse response;
         try {
@@ -493,7 +432,7 @@ public final class UsageProtocol {
 
     /** The requesting system of an upload or its polls: the configured one, else the device's. */
     private String system(Sudi device) {
-        return requestingSystem != null ? requestingSystem : sudiJson(device);
+        return requestingSystem != null ? requestingSystem : UsageBodies.sudiJson(device);
     }
 
     private SsmRequest.Builder usageRequest(String operation, String path, AccountIds ids, String requestingSystemJson) {
@@ -528,140 +467,5 @@ public final class UsageProtocol {
                         + "rejects, an account the grant may not use).",
                 false, status, code.map(Redactor::redact).orElse(error.jsonText("status").orElse(null)), message.orElse(null),
                 error.requestId().orElse(null));
-    }
-
-    /**
-     * Writes an upload's body: {@code {"data":{"timestamp","nonce","reports":[{"sudi","usage":[{"payload","signature"}]}]}}},
-     * each payload as the exact text it was read as and each signature object as written.
-     *
-     * @param report the report
-     * @param timestamp the upload's time, epoch milliseconds
-     * @param nonce the upload's nonce
-     * @return the body, UTF-8 JSON
-     */
-    public static byte[] uploadBody(UsageReport report, long timestamp, String nonce) {
-        return envelope(timestamp, nonce, "reports", g -> {
-            for (Map.Entry<Sudi, List<RumReport>> device : report.byDevice().entrySet()) {
-                g.writeStartObject();
-                writeSudi(g, device.getKey());
-                g.writeArrayFieldStart("usage");
-                for (RumReport r : device.getValue()) {
-                    writeUsage(g, r);
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-        });
-    }
-
-    /**
-     * Writes an authorization request's body:
-     * {@code {"data":{"timestamp","nonce","licenses":[{"sudi","hostname","keys":[{"entitlement","count"}]}]}}}, the
-     * count as a decimal string; for a return {@code "keys":[]} and the {@code "remove_code"}.
-     *
-     * @param authorization what is requested or returned
-     * @param timestamp the request's time, epoch milliseconds
-     * @param nonce the request's nonce
-     * @return the body, UTF-8 JSON
-     */
-    public static byte[] authorizationBody(AuthorizationRequest authorization, long timestamp, String nonce) {
-        return envelope(timestamp, nonce, "licenses", g -> {
-            g.writeStartObject();
-            writeSudi(g, authorization.device());
-            g.writeStringField("hostname", authorization.hostname());
-            g.writeArrayFieldStart("keys");
-            if (!authorization.isReturn()) {
-                g.writeStartObject();
-                g.writeStringField("entitlement", authorization.entitlement());
-                g.writeStringField("count", Integer.toString(authorization.count()));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            if (authorization.isReturn()) {
-                g.writeStringField("remove_code", authorization.removeCode());
-            }
-            g.writeEndObject();
-        });
-    }
-
-    /** {@code {"data":{"timestamp":..,"nonce":..,"ARRAY":[ENTRIES]}}}, as uploads and authorization requests are sent. */
-    private static byte[] envelope(long timestamp, String nonce, String array, Body entries) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeObjectFieldStart("data");
-            g.writeNumberField("timestamp", timestamp);
-            g.writeStringField("nonce", nonce);
-            g.writeArrayFieldStart(array);
-            entries.write(g);
-            g.writeEndArray();
-            g.writeEndObject();
-            g.writeEndObject();
-        });
-    }
-
-    /**
-     * {@return how many bytes a RUM report takes in an upload body, as one entry of its device's usage}
-     *
-     * @param report the RUM report
-     */
-    public static int entrySize(RumReport report) {
-        return write(g -> writeUsage(g, report)).length + 1;
-    }
-
-    /**
-     * {@return how many bytes a device's group takes in an upload body besides its usage entries}
-     *
-     * @param device the device
-     */
-    public static int groupSize(Sudi device) {
-        return write(g -> {
-            g.writeStartObject();
-            writeSudi(g, device);
-            g.writeArrayFieldStart("usage");
-            g.writeEndArray();
-            g.writeEndObject();
-        }).length + 1;
-    }
-
-    /** An upload body's bytes besides its devices' groups: the envelope, timestamp and nonce. */
-    public static final int ENVELOPE_SIZE = 120;
-
-    private static void writeUsage(JsonGenerator g, RumReport r) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("payload", r.payload());
-        g.writeFieldName("signature");
-        g.writeRawValue(r.signature());
-        g.writeEndObject();
-    }
-
-    private static void writeSudi(JsonGenerator g, Sudi sudi) throws IOException {
-        g.writeObjectFieldStart("sudi");
-        g.writeStringField("udi_pid", sudi.pid());
-        g.writeStringField("udi_serial_number", sudi.serialNumber());
-        g.writeEndObject();
-    }
-
-    /** {@return a SUDI as the header's JSON, {@code {"udi_pid":..,"udi_serial_number":..}}} */
-    static String sudiJson(Sudi sudi) {
-        return new String(write(g -> {
-            g.writeStartObject();
-            g.writeStringField("udi_pid", sudi.pid());
-            g.writeStringField("udi_serial_number", sudi.serialNumber());
-            g.writeEndObject();
-        }), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = RumJson.mapper().getFactory().createGenerator((OutputStream) out)) {
-            body.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }
