@@ -14,7 +14,7 @@ import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,13 +31,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HostileServerTransportTest {
 
     private MockWebServer server;
-    private FakeClock clock;
+    private TestClock clock;
 
     @BeforeEach
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
-        clock = FakeClock.atEpochOfTests();
+        clock = TestClock.start();
     }
 
     @AfterEach

@@ -22,9 +22,9 @@ import io.github.ssmonprem.core.http.AccessTokenSource;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
-import io.github.ssmonprem.core.testing.FakeClock;
 import io.github.ssmonprem.core.testing.LogCapture;
 import io.github.ssmonprem.core.testing.RawServer;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -51,14 +51,14 @@ class TransportTest {
             + "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
     private MockWebServer server;
-    private FakeClock clock;
+    private TestClock clock;
     private SimpleMeterRegistry registry;
 
     @BeforeEach
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
-        clock = FakeClock.atEpochOfTests();
+        clock = TestClock.start();
         registry = new SimpleMeterRegistry();
     }
 

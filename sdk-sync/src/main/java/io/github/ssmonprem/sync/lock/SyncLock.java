@@ -16,8 +16,9 @@ import java.util.Optional;
  * <p>The lock also remembers when a sync under it last succeeded ({@link #sinceLastSuccess()}), so
  * every node's {@code SyncScheduler} agrees on whether this period's sync is still due.
  *
- * <p>Implementations: {@link LocalSyncLock} (one JVM), {@code JdbcSyncLock} and
- * {@code ShedLockSyncLock} in sdk-jdbc. Implementations are thread-safe.
+ * <p>Implementations: {@code JdbcSyncLock} and
+ * {@code ShedLockSyncLock} in sdk-jdbc; {@code LocalSyncLock} (one JVM), a test double, in sdk-testkit.
+ * Implementations are thread-safe.
  */
 public interface SyncLock {
 

@@ -16,6 +16,7 @@ import io.github.ssmonprem.sync.internal.store.EntryCodec.State;
 import io.github.ssmonprem.sync.internal.store.FileQuarantine;
 import io.github.ssmonprem.sync.internal.store.PendingFiles;
 import io.github.ssmonprem.sync.internal.store.StateFiles;
+import io.github.ssmonprem.sync.internal.store.StoreOrder;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.UsageReport;
@@ -367,7 +368,7 @@ public final class FileSyncStore implements SyncStore {
             for (String id : ids) {
                 stateOf(id).map(ReportState::deadLetter).ifPresent(out::add);
             }
-            out.sort(Comparator.comparing(DeadLetter::entry, InMemorySyncStore.OLDEST_FIRST));
+            out.sort(Comparator.comparing(DeadLetter::entry, StoreOrder.REPORTS_OLDEST_FIRST));
             return out;
         });
     }
@@ -529,7 +530,7 @@ public final class FileSyncStore implements SyncStore {
         for (String id : pending.ids()) {
             stateOf(id).map(ReportState::pending).ifPresent(out::add);
         }
-        out.sort(InMemorySyncStore.OLDEST_FIRST);
+        out.sort(StoreOrder.REPORTS_OLDEST_FIRST);
         return out;
     }
 

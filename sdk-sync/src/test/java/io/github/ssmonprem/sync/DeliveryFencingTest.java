@@ -1,0 +1,108 @@
+package io.github.ssmonprem.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ssmonprem.core.RetrySettings;
+import io.github.ssmonprem.core.testing.TestClock;
+import io.github.ssmonprem.emulator.SsmEmulator;
+import io.github.ssmonprem.sync.lock.SyncLease;
+import io.github.ssmonprem.sync.lock.SyncLockLostException;
+import io.github.ssmonprem.sync.store.FileSyncStore;
+import io.github.ssmonprem.sync.store.ReportState;
+import io.github.ssmonprem.sync.usage.ReportStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node whose sync lease runs out in the middle of its usage delivery stops there: no upload
+ * and no store write follows the loss. The lease is lost while the node waits, on the test clock,
+ * for a failed upload to be retried, or for an acknowledgement.
+ */
+class DeliveryFencingTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(90);
+
+    private final TestClock clock = TestClock.start();
+    private final MemoryLock lock = new MemoryLock(clock);
+    @TempDir
+    Path state;
+    private FileSyncStore store;
+    private List<String> ids;
+    private SsmEmulator emulator;
+
+    private SsmSyncClient start(SsmEmulator.Builder builder) {
+        emulator = builder.clock(clock).start();
+        store = new FileSyncStore(state, clock);
+        ids = FencedDelivery.addThreeReports(store, clock);
+        SsmSyncClient client = SsmSyncClient.builder().config(emulator.clientConfig().clock(clock).sleeper(clock)
+                .retry(RetrySettings.builder().initialBackoff(Duration.ofSeconds(60)).maxBackoff(Duration.ofMinutes(5)).jitter(0).build())
+                .build())
+                .grant(emulator.passwordGrant()).store(store).nodeName(FencedDelivery.NODE).build();
+        client.tokens().token();
+        return client;
+    }
+
+    @AfterEach
+    void stop() {
+        if (emulator != null) {
+            emulator.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    void aLeaseLostDuringAnUploadStopsTheDeliveryBeforeItsNextWriteOrUpload() {
+        try (SsmSyncClient ssm = start(SsmEmulator.builder().acknowledgeAfter(0, Duration.ZERO))) {
+            SyncLease lease = lock.tryAcquire("node-a", LEASE).orElseThrow();
+            // The first upload meets two 502s; the retries wait 60 s, then 120 s: past the lease.
+            emulator.faults().backendDownOn("/backend/api/v2/devices/reportusage", 2);
+            SyncResult result = ssm.sync(lease);
+
+            assertInstanceOf(SyncLockLostException.class, result.failure().orElseThrow(), String.valueOf(result.failure()));
+            assertEquals(3, FencedDelivery.uploadsOf(emulator, ids.get(0)), "the first report: two 502s, then accepted");
+            FencedDelivery.assertNothingAfterTheLoss(emulator, store, ids);
+        }
+    }
+
+    @Test
+    void aLeaseLostWhileWaitingForAcknowledgementsWritesNoDelivery() {
+        try (SsmSyncClient ssm = start(SsmEmulator.builder().acknowledgeAfter(1, Duration.ZERO).pollInterval(100))) {
+            SyncLease lease = lock.tryAcquire("node-a", LEASE).orElseThrow();
+            SyncResult result = ssm.sync(lease);
+
+            assertInstanceOf(SyncLockLostException.class, result.failure().orElseThrow(), String.valueOf(result.failure()));
+            for (String id : ids) {
+                assertEquals(1, FencedDelivery.uploadsOf(emulator, id));
+                ReportState state = store.state(id).orElseThrow();
+                assertEquals(ReportStatus.PENDING, state.status(), "no acknowledgement was fetched after the loss");
+                assertNotNull(state.pending().pollId(), "the poll ids stored under the lease stay, for the next holder");
+            }
+            assertTrue(emulator.stats().polls() <= 4, "the acknowledgements were polled once, then at most once more");
+            assertEquals(0, emulator.stats().acknowledgementsIssued());
+            assertFalse(store.lastOutcome().isPresent());
+
+            // The next lease holder finishes them from the stored poll ids, without submitting again.
+            clock.advance(Duration.ofMinutes(5));                  // node-a's claims expire
+            SyncLease next = lock.tryAcquire("node-b", LEASE).orElseThrow();
+            try (SsmSyncClient b = EmulatorFixtures.client(emulator, clock).store(store).nodeName("node-b").build()) {
+                SyncResult finished = b.sync(next);
+                assertTrue(finished.isSuccess(), String.valueOf(finished.failure()));
+                assertEquals(3, finished.outcome().reportsDelivered());
+            }
+            for (String id : ids) {
+                assertEquals(1, FencedDelivery.uploadsOf(emulator, id), "not uploaded again: " + id);
+            }
+            assertEquals(3, store.counts().acknowledgements(), "each report's acknowledgement, stored once");
+        }
+    }
+}
