@@ -90,7 +90,7 @@ class PublicApiTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(location -> !location.contains("-tests.jar") && !location.contains("/test-classes/"))
                 .importPackages("io.github.ssmonprem.core", "io.github.ssmonprem.auth", "io.github.ssmonprem.sync",
-                        "io.github.ssmonprem.testkit");
+                        "io.github.ssmonprem.emulator", "io.github.ssmonprem.testkit");
         assertTrue(sdk.size() > 100, "the library modules' classes were imported: " + sdk.size());
         RULE.check(sdk);
     }

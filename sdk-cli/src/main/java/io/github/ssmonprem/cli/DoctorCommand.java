@@ -76,7 +76,8 @@ final class DoctorCommand extends ServerCommand {
         }
 
         static StepFailure of(SsmException e) {
-            return new StepFailure(e.detail(), e.remediation(), ExitCodes.of(e));
+            Vocabulary.Words words = Vocabulary.of(e);
+            return new StepFailure(words.message(), words.remediation(), ExitCodes.of(e));
         }
     }
 
@@ -140,7 +141,8 @@ final class DoctorCommand extends ServerCommand {
         } catch (SsmException e) {
             long ms = (System.nanoTime() - start) / 1_000_000;
             exitCode = ExitCodes.of(e);
-            record(out, new Step(name, Status.FAIL, ms, e.detail(), e.remediation()));
+            Vocabulary.Words words = Vocabulary.of(e);
+            record(out, new Step(name, Status.FAIL, ms, words.message(), words.remediation()));
         } catch (UsageError e) {
             long ms = (System.nanoTime() - start) / 1_000_000;
             exitCode = ExitCodes.USAGE;

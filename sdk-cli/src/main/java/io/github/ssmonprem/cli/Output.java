@@ -3,7 +3,6 @@ package io.github.ssmonprem.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.http.SsmJson;
@@ -118,18 +117,11 @@ public final class Output {
         String message;
         String remediation;
         Integer attempts = null;
-        if (failure instanceof SsmConfigurationException) {
-            SsmConfigurationException e = (SsmConfigurationException) failure;
-            String option = Vocabulary.option(e.setting());
-            String detail = e.detail();
-            String prefix = "Invalid setting '" + e.setting() + "': ";
-            message = "Invalid " + option + ": " + Vocabulary.translate(detail.startsWith(prefix) ? detail.substring(prefix.length()) : detail);
-            remediation = "Correct " + option + " and run the command again.";
-            attempts = e.attempts();
-        } else if (failure instanceof SsmException) {
+        if (failure instanceof SsmException) {
             SsmException e = (SsmException) failure;
-            message = Vocabulary.translate(e.detail());
-            remediation = Vocabulary.translate(e.remediation());
+            Vocabulary.Words words = Vocabulary.of(e);
+            message = words.message();
+            remediation = words.remediation();
             attempts = e.attempts();
             if (e instanceof SsmServiceException) {
                 code = ((SsmServiceException) e).errorCode();

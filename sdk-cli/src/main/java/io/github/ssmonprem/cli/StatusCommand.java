@@ -27,9 +27,10 @@ final class StatusCommand extends StateCommand {
                     quarantined.size());
             SyncOutcome last = status.lastOutcome();
             out.line("State: " + stateDescription());
+            // The stored outcome is text, written by whichever program ran the sync: shown as it was stored.
             out.line("  last sync:    " + (last == null ? "never"
                     : (last.success() ? "succeeded" : "FAILED") + " at " + Output.instant(last.finishedAt())
-                            + (last.success() || last.errorMessage() == null ? "" : ": " + Vocabulary.translate(last.errorMessage()))));
+                            + (last.success() || last.errorMessage() == null ? "" : ": " + last.errorMessage())));
             out.line("  pending:      " + status.pending());
             out.line("  acks to take: " + status.acknowledgements() + (status.acknowledgements() == 0 ? ""
                     : " (`ssm usage acks --out DIR` writes them for the devices)"));

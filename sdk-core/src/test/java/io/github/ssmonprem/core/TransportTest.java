@@ -271,6 +271,28 @@ class TransportTest {
     }
 
     @Test
+    void aNoRoute404PointsAtTheBaseUrlAndAnAccount404AtNoSetting() {
+        server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "text/html").body("<html>nginx</html>").build());
+        server.enqueue(json(404, "{\"status\":\"ERROR\",\"statusMessage\":\"Smart account not found\"}"));
+        try (SsmHttpClient http = SsmHttpClient.create(config().build())) {
+            assertEquals("baseUrl", assertThrows(ResourceNotFoundException.class, () -> http.execute(get())).setting());
+            assertEquals(null, assertThrows(ResourceNotFoundException.class, () -> http.execute(get())).setting());
+        }
+    }
+
+    @Test
+    void plainHttpToATlsPortPointsAtTheBaseUrl() {
+        io.github.ssmonprem.core.internal.ErrorMapper mapper = new io.github.ssmonprem.core.internal.ErrorMapper(null, clock);
+        ConnectionFailedException plain = (ConnectionFailedException) mapper.fromIoException(
+                new org.apache.hc.core5.http.NoHttpResponseException("no answer"), "GET http://h:8443/backend/api/v1/accounts", "h", false);
+        assertEquals("baseUrl", plain.setting());
+        assertTrue(plain.remediation().contains("use https://"), plain.remediation());
+        ConnectionFailedException tls = (ConnectionFailedException) mapper.fromIoException(
+                new org.apache.hc.core5.http.NoHttpResponseException("no answer"), "GET https://h:8443/backend/api/v1/accounts", "h", false);
+        assertEquals(null, tls.setting(), "a transient failure: no setting to change");
+    }
+
+    @Test
     void ssmOwn404KeepsTheAccountRemediation() {
         server.enqueue(json(404, "{\"status\":\"ERROR\",\"statusMessage\":\"Smart account not found\"}"));
         try (SsmHttpClient http = SsmHttpClient.create(config().build())) {
