@@ -42,7 +42,7 @@ class SsmJarIT {
     void theJarRunsTheDemo() throws Exception {
         Run demo = run(List.of(java(), "-jar", JAR.toString(), "demo"));
         assertEquals(0, demo.exit(), demo.output());
-        assertTrue(demo.output().contains("5. Sync     succeeded"), demo.output());
+        assertTrue(demo.output().contains("6. Sync     succeeded"), demo.output());
         assertTrue(!demo.output().contains("|-ERROR"), "logback configured cleanly: " + demo.output());
     }
 
