@@ -2,7 +2,7 @@
  * SyncNow: one SSM On-Prem sync from a cron job or a pipeline, as a single Java source file that uses
  * only the SDK's classes, so it can be copied and adapted.
  *
- *   java -cp examples/target/ssm.jar examples/SyncNow.java
+ *   java -cp sdk-cli/target/ssm.jar examples/SyncNow.java
  *
  * Connects to SSM_URL with SSM_CLIENT_ID, SSM_CLIENT_SECRET, SSM_USERNAME, SSM_PASSWORD and syncs
  * SSM_ACCOUNT, keeping pending usage and the last state in SSM_STATE_DIR (default
@@ -34,12 +34,12 @@ import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.TlsException;
 import io.github.ssmonprem.core.exception.UnauthorizedException;
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
 import io.github.ssmonprem.sync.usage.UsageDeliveryException;
-import io.github.ssmonprem.sync.store.InMemorySyncStore;
-import io.github.ssmonprem.testkit.SsmEmulator;
+import io.github.ssmonprem.testkit.InMemorySyncStore;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;

@@ -10,15 +10,15 @@ import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.core.http.SsmRequest;
+import io.github.ssmonprem.emulator.RumReportFixture;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.model.License;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.sync.store.FileSyncStore;
-import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.github.ssmonprem.sync.store.SyncStore;
+import io.github.ssmonprem.testkit.InMemorySyncStore;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -494,8 +494,9 @@ public final class BenchmarkMain {
         for (int r = 0; r < count; r++) {
             List<RumReport> rum = new ArrayList<>();
             for (int i = 0; i < rumPerReport; i++) {
-                rum.add(RumReportFixture.builder().device("C8000V", "BENCH" + (i % 10)).reportId(REPORT_IDS.incrementAndGet())
-                        .count(1 + i, start, end).spacing(true).build().toRumReport());
+                RumReportFixture fixture = RumReportFixture.builder().device("C8000V", "BENCH" + (i % 10)).reportId(REPORT_IDS.incrementAndGet())
+                        .count(1 + i, start, end).spacing(true).build();
+                rum.add(RumReport.of(fixture.payload(), fixture.signature()));
             }
             out.add(UsageReport.of(ACCOUNT, "DEFAULT", rum));
         }

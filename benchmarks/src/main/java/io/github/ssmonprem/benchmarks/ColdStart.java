@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.auth.OAuthGrant;
 import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
+import io.github.ssmonprem.emulator.RumReportFixture;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
+import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.testkit.RumReportFixture;
-import io.github.ssmonprem.sync.store.InMemorySyncStore;
+import io.github.ssmonprem.testkit.InMemorySyncStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -51,8 +52,9 @@ public final class ColdStart {
                 .store(new InMemorySyncStore())
                 .build()) {
             Instant now = Instant.now();
-            ssm.store().add(UsageReport.of("bench.example", "DEFAULT", List.of(RumReportFixture.builder()
-                    .device("C8000V", "COLD1").reportId(now.getEpochSecond()).count(1, now.minusSeconds(60), now).build().toRumReport())),
+            RumReportFixture rum = RumReportFixture.builder().device("C8000V", "COLD1").reportId(now.getEpochSecond())
+                    .count(1, now.minusSeconds(60), now).build();
+            ssm.store().add(UsageReport.of("bench.example", "DEFAULT", List.of(RumReport.of(rum.payload(), rum.signature()))),
                     "cold-start-seed", java.time.Duration.ofMillis(1));
             try {
                 Thread.sleep(5);                                       // the seed's claim expires: the sync takes the report

@@ -1,14 +1,15 @@
 package io.github.ssmonprem.benchmarks;
 
+import io.github.ssmonprem.emulator.RumReportFixture;
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.jdbc.JdbcSyncStore;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
+import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.testkit.RumReportFixture;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.SyncStore;
-import io.github.ssmonprem.testkit.SsmEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,9 +75,9 @@ final class DeliveryBenchmarks {
 
     /** A usage report of one device's RUM report, with a new report id. */
     private static UsageReport report(int device) {
-        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(RumReportFixture.builder()
-                .device("C8000V", "BENCH" + device).reportId(REPORT_IDS.incrementAndGet()).count(1 + device, T0, T0.plusSeconds(3600))
-                .build().toRumReport()));
+        RumReportFixture rum = RumReportFixture.builder().device("C8000V", "BENCH" + device).reportId(REPORT_IDS.incrementAndGet())
+                .count(1 + device, T0, T0.plusSeconds(3600)).build();
+        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(RumReport.of(rum.payload(), rum.signature())));
     }
 
     /** Adds reports pending, as a node that stored them and died would leave them (claims that expire at once); their RUM report keys. */

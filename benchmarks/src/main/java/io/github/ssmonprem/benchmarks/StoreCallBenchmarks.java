@@ -10,10 +10,10 @@ import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLock;
 import io.github.ssmonprem.sync.store.Quarantine;
 import io.github.ssmonprem.sync.store.SyncStore;
-import io.github.ssmonprem.sync.usage.Sudi;
+import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.testkit.RumReportFixture;
-import io.github.ssmonprem.testkit.SsmEmulator;
+import io.github.ssmonprem.emulator.RumReportFixture;
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -117,9 +117,9 @@ final class StoreCallBenchmarks {
     }
 
     private UsageReport report(int device) {
-        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(RumReportFixture.builder()
-                .device(new Sudi("C8000V", "CALLS" + device)).reportId(nextReportId++).count(1 + device, T0, T0.plusSeconds(3600))
-                .build().toRumReport()));
+        RumReportFixture rum = RumReportFixture.builder().device("C8000V", "CALLS" + device).reportId(nextReportId++)
+                .count(1 + device, T0, T0.plusSeconds(3600)).build();
+        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(RumReport.of(rum.payload(), rum.signature())));
     }
 
     /** {@code target} behind a proxy that records each call by name; leases and quarantines it returns are counted too. */

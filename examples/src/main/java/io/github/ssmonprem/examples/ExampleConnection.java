@@ -5,7 +5,7 @@ import io.github.ssmonprem.core.ProxyConfig;
 import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
 import io.github.ssmonprem.core.TlsConfig;
-import io.github.ssmonprem.testkit.SsmEmulator;
+import io.github.ssmonprem.emulator.SsmEmulator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

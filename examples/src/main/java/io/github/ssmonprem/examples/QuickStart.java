@@ -8,7 +8,7 @@ import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.Sudi;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.sync.store.InMemorySyncStore;
+import io.github.ssmonprem.testkit.InMemorySyncStore;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

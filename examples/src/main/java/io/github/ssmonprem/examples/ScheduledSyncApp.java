@@ -5,7 +5,7 @@ import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
 import io.github.ssmonprem.sync.SyncScheduler;
-import io.github.ssmonprem.sync.store.InMemorySyncStore;
+import io.github.ssmonprem.testkit.InMemorySyncStore;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;

@@ -67,7 +67,8 @@ class PublicApiTest {
         allowed.put("io.github.ssmonprem.sync", MICROMETER);
         // sdk-jdbc: the application's DataSource (JDK) and, for the ShedLock adapter, its LockProvider.
         allowed.put("io.github.ssmonprem.jdbc", with(MICROMETER, "net.javacrumbs.shedlock.core.LockProvider"));
-        // sdk-testkit: a JUnit 5 extension.
+        // sdk-emulator: a JUnit 5 extension; sdk-testkit: the store contract suite, on JUnit 5.
+        allowed.put("io.github.ssmonprem.emulator", with(MICROMETER, "org.junit.jupiter.api."));
         allowed.put("io.github.ssmonprem.testkit", with(MICROMETER, "org.junit.jupiter.api."));
         // The starter: Spring and Spring Boot types (auto-configurations, events, actuator, properties).
         allowed.put("io.github.ssmonprem.spring.boot", with(MICROMETER, "org.springframework."));

@@ -9,13 +9,14 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.ssmonprem.core.RetrySettings;
 import io.github.ssmonprem.core.exception.CircuitOpenException;
 import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.core.testing.TestClock;
+import io.github.ssmonprem.emulator.RumReportFixture;
+import io.github.ssmonprem.emulator.SsmEmulator;
+import io.github.ssmonprem.emulator.SsmEmulatorExtension;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.testkit.RumReportFixture;
-import io.github.ssmonprem.testkit.SsmEmulator;
-import io.github.ssmonprem.testkit.SsmEmulatorExtension;
-import io.github.ssmonprem.testkit.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,8 +55,8 @@ class TestClockTest {
         try (SsmSyncClient client = client(emulator, false)) {
             client.listAccounts();                               // token and connection set up before timing
             Instant start = clock.instant();
-            UsageReport report = UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(RumReportFixture.builder()
-                    .count(3, start.minus(Duration.ofHours(1)), start).build().toRumReport()), clock);
+            RumReportFixture rum = RumReportFixture.builder().count(3, start.minus(Duration.ofHours(1)), start).build();
+            UsageReport report = UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "DEFAULT", List.of(RumReport.of(rum.payload(), rum.signature())), clock);
 
             long realStart = System.nanoTime();
             DeliveryResult delivery = client.submitUsage(report).get(0);

@@ -2,7 +2,7 @@ package io.github.ssmonprem.auth;
 
 import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayDeque;
@@ -20,7 +20,7 @@ final class AuthTestSupport {
     private AuthTestSupport() {
     }
 
-    static SsmClientConfig.Builder config(MockWebServer server, FakeClock clock, SimpleMeterRegistry registry) {
+    static SsmClientConfig.Builder config(MockWebServer server, TestClock clock, SimpleMeterRegistry registry) {
         return SsmClientConfig.builder()
                 .baseUrl(server.url("/").toString())
                 .allowPlainHttp(true)

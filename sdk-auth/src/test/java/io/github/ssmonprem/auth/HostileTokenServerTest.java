@@ -14,7 +14,7 @@ import io.github.ssmonprem.core.exception.RateLimitedException;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -30,14 +30,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HostileTokenServerTest {
 
     private MockWebServer server;
-    private FakeClock clock;
+    private TestClock clock;
     private SsmHttpClient http;
 
     @BeforeEach
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
-        clock = FakeClock.atEpochOfTests();
+        clock = TestClock.start();
         http = SsmHttpClient.create(AuthTestSupport.config(server, clock, new SimpleMeterRegistry()).build());
     }
 

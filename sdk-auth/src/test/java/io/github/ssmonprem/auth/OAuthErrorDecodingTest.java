@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ssmonprem.core.exception.MalformedResponseException;
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OAuthErrorDecodingTest {
 
     private MockWebServer server;
-    private FakeClock clock;
+    private TestClock clock;
     private SimpleMeterRegistry registry;
     private SsmHttpClient http;
 
@@ -37,7 +37,7 @@ class OAuthErrorDecodingTest {
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
-        clock = FakeClock.atEpochOfTests();
+        clock = TestClock.start();
         registry = new SimpleMeterRegistry();
         http = SsmHttpClient.create(AuthTestSupport.config(server, clock, registry).build());
     }

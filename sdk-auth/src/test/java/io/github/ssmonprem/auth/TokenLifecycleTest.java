@@ -13,7 +13,7 @@ import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TokenLifecycleTest {
 
     private MockWebServer server;
-    private FakeClock clock;
+    private TestClock clock;
     private SimpleMeterRegistry registry;
     private SsmHttpClient http;
 
@@ -48,7 +48,7 @@ class TokenLifecycleTest {
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
-        clock = FakeClock.atEpochOfTests();
+        clock = TestClock.start();
         registry = new SimpleMeterRegistry();
         http = SsmHttpClient.create(AuthTestSupport.config(server, clock, registry).build());
     }
@@ -133,7 +133,7 @@ class TokenLifecycleTest {
 
     @Test
     void aCreatedAtWithinTheSameSecondDoesNotShortenAShortLivedToken() {
-        FakeClock subSecond = new FakeClock(clock.instant().plusMillis(900));
+        TestClock subSecond = TestClock.at(clock.instant().plusMillis(900));
         try (SsmHttpClient local = SsmHttpClient.create(AuthTestSupport.config(server, subSecond, registry).build());
                 OAuthTokenProvider tokens = OAuthTokenProvider.builder(local).grant(AuthTestSupport.passwordGrant()).build()) {
             server.enqueue(token(TestSecrets.ACCESS_TOKEN, 1L, null, subSecond.instant().getEpochSecond()));

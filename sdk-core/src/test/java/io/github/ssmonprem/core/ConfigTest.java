@@ -38,6 +38,14 @@ class ConfigTest {
     }
 
     @Test
+    void plainHttpsRefusalStatesTheProblemAndLeavesTheJavaCallToTheRemediation() {
+        SsmConfigurationException e = invalid(SsmClientConfig.builder().baseUrl("http://127.0.0.1:8080"));
+        assertEquals("baseUrl", e.setting());
+        assertFalse(e.problem().contains("allowPlainHttp"), e.problem());
+        assertTrue(e.remediation().contains("allowPlainHttp(true)"), e.remediation());
+    }
+
+    @Test
     void invalidSettingsFailInBuildNamingEachSetting() {
         assertEquals("connectTimeout", invalid(SsmClientConfig.builder()
                 .baseUrl("https://ssm.example.net:8443").connectTimeout(Duration.ZERO)).setting());

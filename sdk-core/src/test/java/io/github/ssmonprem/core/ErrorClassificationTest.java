@@ -10,10 +10,12 @@ import io.github.ssmonprem.core.exception.FailureKind;
 import io.github.ssmonprem.core.exception.MalformedResponseException;
 import io.github.ssmonprem.core.exception.ProxyAuthenticationException;
 import io.github.ssmonprem.core.exception.RateLimitedException;
+import io.github.ssmonprem.core.exception.RedirectNotFollowedException;
 import io.github.ssmonprem.core.exception.RequestTimeoutException;
 import io.github.ssmonprem.core.exception.ResourceNotFoundException;
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.exception.SsmClientException;
+import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.exception.TlsException;
@@ -71,5 +73,28 @@ class ErrorClassificationTest {
                 new ConnectionFailedException(ConnectionFailedException.Reason.DNS_RESOLUTION, "d", "r", null).kind());
         assertEquals(FailureKind.CLIENT_FAILURE, new SsmClientException("d", "r", false, null).kind());
         assertEquals(FailureKind.ERROR, new SsmException("d", "r", false, null).kind());
+    }
+
+    @Test
+    void anErrorNamesTheSettingItsRemedyChangesOrNone() {
+        assertEquals("connectTimeout", new RequestTimeoutException(RequestTimeoutException.Phase.CONNECT, "d", "r", null).setting());
+        assertEquals("connectTimeout", new RequestTimeoutException(RequestTimeoutException.Phase.TLS_HANDSHAKE, "d", "r", null).setting());
+        assertEquals("responseTimeout", new RequestTimeoutException(RequestTimeoutException.Phase.RESPONSE, "d", "r", null).setting());
+        assertEquals("attemptTimeout", new RequestTimeoutException(RequestTimeoutException.Phase.ATTEMPT, "d", "r", null).setting());
+        assertEquals("callTimeout", new RequestTimeoutException(RequestTimeoutException.Phase.CALL, "d", "r", null).setting());
+        assertEquals("maxConnections", new RequestTimeoutException(RequestTimeoutException.Phase.CONNECTION_POOL, "d", "r", null).setting());
+        assertEquals(null, new RequestTimeoutException(RequestTimeoutException.Phase.DEADLINE, "d", "r", null).setting(),
+                "the caller's own deadline");
+        assertEquals("tls", new TlsException(TlsException.Reason.UNTRUSTED_CERTIFICATE, "d", "r", null, null, null, null).setting());
+        assertEquals(null, new TlsException(TlsException.Reason.EXPIRED_CERTIFICATE, "d", "r", null, null, null, null).setting(),
+                "the server's certificate to renew");
+        assertEquals("proxy", new ProxyAuthenticationException("p:3128", "d", "r").setting());
+        assertEquals("baseUrl", new RedirectNotFollowedException("d", "r", 302, "https://sso.example", null).setting());
+        assertEquals(null, new ServerUnavailableException("d", "r", 502, null, null, null, null).setting());
+        assertEquals(null, new ConnectionFailedException(ConnectionFailedException.Reason.DNS_RESOLUTION, "d", "r", null).setting());
+        SsmConfigurationException config = new SsmConfigurationException("proxy.port", "0 is not a port between 1 and 65535");
+        assertEquals("proxy.port", config.setting());
+        assertEquals("0 is not a port between 1 and 65535", config.problem());
+        assertEquals("Invalid setting 'proxy.port': 0 is not a port between 1 and 65535", config.detail());
     }
 }

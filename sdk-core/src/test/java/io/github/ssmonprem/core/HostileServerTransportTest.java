@@ -14,7 +14,7 @@ import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -32,13 +32,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HostileServerTransportTest {
 
     private MockWebServer server;
-    private FakeClock clock;
+    private TestClock clock;
 
     @BeforeEach
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
-        clock = FakeClock.atEpochOfTests();
+        clock = TestClock.start();
     }
 
     @AfterEach

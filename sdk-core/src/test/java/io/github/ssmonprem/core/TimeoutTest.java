@@ -8,8 +8,8 @@ import io.github.ssmonprem.core.exception.RequestTimeoutException;
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
-import io.github.ssmonprem.core.testing.FakeClock;
 import io.github.ssmonprem.core.testing.RawServer;
+import io.github.ssmonprem.core.testing.TestClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -90,7 +90,7 @@ class TimeoutTest {
 
     @Test
     void callTimeoutStopsRetriesWhoseWaitWouldPassIt() throws Exception {
-        FakeClock clock = FakeClock.atEpochOfTests();
+        TestClock clock = TestClock.start();
         try (MockWebServer server = new MockWebServer()) {
             for (int i = 0; i < 4; i++) {
                 server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "30").body("busy").build());

@@ -22,9 +22,9 @@ import io.github.ssmonprem.core.http.AccessTokenSource;
 import io.github.ssmonprem.core.http.SsmHttpClient;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
-import io.github.ssmonprem.core.testing.FakeClock;
 import io.github.ssmonprem.core.testing.LogCapture;
 import io.github.ssmonprem.core.testing.RawServer;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.core.testing.TestSecrets;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -51,14 +51,14 @@ class TransportTest {
             + "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
     private MockWebServer server;
-    private FakeClock clock;
+    private TestClock clock;
     private SimpleMeterRegistry registry;
 
     @BeforeEach
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
-        clock = FakeClock.atEpochOfTests();
+        clock = TestClock.start();
         registry = new SimpleMeterRegistry();
     }
 
@@ -274,6 +274,28 @@ class TransportTest {
             assertTrue(e.getMessage().contains("base URL's path is probably wrong"), e.getMessage());
             assertFalse(e.remediation().contains("smart account domain"), e.remediation());
         }
+    }
+
+    @Test
+    void aNoRoute404PointsAtTheBaseUrlAndAnAccount404AtNoSetting() {
+        server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "text/html").body("<html>nginx</html>").build());
+        server.enqueue(json(404, "{\"status\":\"ERROR\",\"statusMessage\":\"Smart account not found\"}"));
+        try (SsmHttpClient http = SsmHttpClient.create(config().build())) {
+            assertEquals("baseUrl", assertThrows(ResourceNotFoundException.class, () -> http.execute(get())).setting());
+            assertEquals(null, assertThrows(ResourceNotFoundException.class, () -> http.execute(get())).setting());
+        }
+    }
+
+    @Test
+    void plainHttpToATlsPortPointsAtTheBaseUrl() {
+        io.github.ssmonprem.core.internal.ErrorMapper mapper = new io.github.ssmonprem.core.internal.ErrorMapper(null, clock);
+        ConnectionFailedException plain = (ConnectionFailedException) mapper.fromIoException(
+                new org.apache.hc.core5.http.NoHttpResponseException("no answer"), "GET http://h:8443/backend/api/v1/accounts", "h", false);
+        assertEquals("baseUrl", plain.setting());
+        assertTrue(plain.remediation().contains("use https://"), plain.remediation());
+        ConnectionFailedException tls = (ConnectionFailedException) mapper.fromIoException(
+                new org.apache.hc.core5.http.NoHttpResponseException("no answer"), "GET https://h:8443/backend/api/v1/accounts", "h", false);
+        assertEquals(null, tls.setting(), "a transient failure: no setting to change");
     }
 
     @Test

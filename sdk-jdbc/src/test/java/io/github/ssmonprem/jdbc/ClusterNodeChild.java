@@ -3,10 +3,10 @@ package io.github.ssmonprem.jdbc;
 import io.github.ssmonprem.auth.OAuthGrant;
 import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncScheduler;
-import io.github.ssmonprem.testkit.SsmEmulator;
 import java.time.Duration;
 import org.postgresql.ds.PGSimpleDataSource;
 

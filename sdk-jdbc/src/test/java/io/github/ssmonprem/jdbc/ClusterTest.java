@@ -3,12 +3,12 @@ package io.github.ssmonprem.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.sync.lock.LockHolder;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.Sudi;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.testkit.SsmEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.nio.file.Files;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.sync.FencedDelivery;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockLostException;
-import io.github.ssmonprem.testkit.SsmEmulator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

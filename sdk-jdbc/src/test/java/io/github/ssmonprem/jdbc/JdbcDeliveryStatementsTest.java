@@ -3,13 +3,13 @@ package io.github.ssmonprem.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.Sudi;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.testkit.SsmEmulator;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.core.testing.LogCapture;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.jdbc.internal.Dialect;
 import io.github.ssmonprem.jdbc.internal.OutboxSql;
 import io.github.ssmonprem.sync.store.DeliveredReport;
@@ -23,7 +24,6 @@ import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.ServerMessage;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.testkit.TestClock;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

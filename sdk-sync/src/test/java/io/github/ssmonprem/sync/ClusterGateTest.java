@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.sync.internal.schedule.ClusterGate;
-import io.github.ssmonprem.sync.lock.LocalSyncLock;
 import io.github.ssmonprem.sync.lock.LockHolder;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLock;
@@ -24,9 +23,9 @@ class ClusterGateTest {
 
     private static final Duration LEASE = Duration.ofMinutes(6);
 
-    private final FakeClock clock = FakeClock.atEpochOfTests();
+    private final TestClock clock = TestClock.start();
     private final ManualScheduler renewals = new ManualScheduler(clock);
-    private final LocalSyncLock local = new LocalSyncLock(clock);
+    private final MemoryLock local = new MemoryLock(clock);
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final ClusterGate gate = new ClusterGate(new Counted(local), "node-a", LEASE, renewals, clock);
 

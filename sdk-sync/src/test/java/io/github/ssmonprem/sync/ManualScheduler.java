@@ -1,6 +1,6 @@
 package io.github.ssmonprem.sync;
 
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,11 +20,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
 
-    private final FakeClock clock;
+    private final TestClock clock;
     private final List<Task> tasks = new ArrayList<>();
     private boolean shutdown;
 
-    ManualScheduler(FakeClock clock) {
+    ManualScheduler(TestClock clock) {
         this.clock = clock;
     }
 

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.ssmonprem.core.testing.FakeClock;
-import io.github.ssmonprem.sync.lock.LocalSyncLock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.sync.lock.SyncLease;
 import io.github.ssmonprem.sync.lock.SyncLockLostException;
 import io.github.ssmonprem.sync.store.SyncOutcome;
@@ -22,13 +21,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** Several schedulers ("nodes") sharing one {@link LocalSyncLock}, driven by one fake clock. */
+/** Several schedulers ("nodes") sharing one {@link MemoryLock}, driven by one fake clock. */
 class SyncSchedulerLockTest {
 
-    private final FakeClock clock = FakeClock.atEpochOfTests();
+    private final TestClock clock = TestClock.start();
     private final ManualScheduler executor = new ManualScheduler(clock);
     private final ManualScheduler renewals = new ManualScheduler(clock);
-    private final LocalSyncLock lock = new LocalSyncLock(clock);
+    private final MemoryLock lock = new MemoryLock(clock);
     private final List<Run> runs = new CopyOnWriteArrayList<>();
 
     private record Run(String node, Instant at) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.sync.store.SyncOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 class SyncSchedulerTest {
 
-    private final FakeClock clock = FakeClock.atEpochOfTests();
+    private final TestClock clock = TestClock.start();
     private final ManualScheduler executor = new ManualScheduler(clock);
 
     /** A sync task that records when it ran and fails while told to. */

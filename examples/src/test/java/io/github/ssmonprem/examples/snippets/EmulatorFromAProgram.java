@@ -1,10 +1,10 @@
 package io.github.ssmonprem.examples.snippets;
 
 // tag::program[]
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
-import io.github.ssmonprem.testkit.SsmEmulator;
 // end::program[]
 
 /** README, "Testing against the emulator": from a plain program, without JUnit. */

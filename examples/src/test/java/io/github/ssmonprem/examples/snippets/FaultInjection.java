@@ -2,9 +2,9 @@ package io.github.ssmonprem.examples.snippets;
 
 // tag::fault-proxy[]
 import io.github.ssmonprem.core.SsmClientConfig;
-import io.github.ssmonprem.testkit.FaultProxy;
+import io.github.ssmonprem.emulator.FaultProxy;
 // end::fault-proxy[]
-import io.github.ssmonprem.testkit.SsmEmulator;
+import io.github.ssmonprem.emulator.SsmEmulator;
 import java.io.IOException;
 
 /** README, "Testing with the emulator": faults below HTTP. */

@@ -4,13 +4,14 @@ package io.github.ssmonprem.examples.snippets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.core.testing.TestClock;
+import io.github.ssmonprem.emulator.RumReportFixture;
+import io.github.ssmonprem.emulator.SsmEmulator;
+import io.github.ssmonprem.emulator.SsmEmulatorExtension;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
+import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.testkit.RumReportFixture;
-import io.github.ssmonprem.testkit.SsmEmulator;
-import io.github.ssmonprem.testkit.SsmEmulatorExtension;
-import io.github.ssmonprem.testkit.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,10 +41,10 @@ class TestingWithTheEmulatorTest {
             Instant now = clock.instant();
             RumReportFixture device = RumReportFixture.builder().device("C8000V", "FDO2401A0BC")  // a device's signed RUM report
                 .count(3, now.minus(Duration.ofHours(1)), now).build();
-            UsageReport report = UsageReport.of("acme.example", "Branch-East", List.of(device.toRumReport()));
+            UsageReport report = UsageReport.of("acme.example", "Branch-East", List.of(RumReport.of(device.payload(), device.signature())));
             DeliveryResult delivery = client.submitUsage(report).get(0);   // 30 s of polling on the test clock: no real wait
             assertTrue(delivery.delivered());
-            assertEquals(device.sudi(), delivery.acknowledgements().get(0).sudi());   // the ACK for that device
+            assertEquals(device.sudi().toString(), delivery.acknowledgements().get(0).sudi().toString());   // the ACK for that device
             assertEquals(now.plus(Duration.ofSeconds(30)), clock.instant());
         }
         assertEquals(1, emulator.stats().distinctRumReports());

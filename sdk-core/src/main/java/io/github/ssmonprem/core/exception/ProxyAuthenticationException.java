@@ -21,6 +21,7 @@ public class ProxyAuthenticationException extends SsmClientException {
     public ProxyAuthenticationException(String proxy, String detail, String remediation) {
         super(detail, remediation, false, null);
         this.proxy = proxy;
+        recordSetting("proxy");        // its credentials
     }
 
     /**

@@ -28,6 +28,7 @@ public class RedirectNotFollowedException extends SsmServiceException {
     public RedirectNotFollowedException(String detail, String remediation, int statusCode, String location, String requestId) {
         super(detail, remediation, false, statusCode, null, null, requestId);
         this.location = location;
+        recordSetting("baseUrl");      // the URL is not the API's
     }
 
     /**

@@ -51,6 +51,26 @@ public class RequestTimeoutException extends SsmClientException {
     public RequestTimeoutException(Phase phase, String detail, String remediation, Throwable cause) {
         super(detail, remediation, phase != Phase.CONNECTION_POOL && phase != Phase.DEADLINE, cause);
         this.phase = phase;
+        recordSetting(settingOf(phase));
+    }
+
+    /** The setting that bounds a phase's wait, as the builders spell it; none for the caller's deadline. */
+    private static String settingOf(Phase phase) {
+        switch (phase) {
+            case CONNECT:
+            case TLS_HANDSHAKE:
+                return "connectTimeout";
+            case RESPONSE:
+                return "responseTimeout";
+            case CONNECTION_POOL:
+                return "maxConnections";
+            case ATTEMPT:
+                return "attemptTimeout";
+            case CALL:
+                return "callTimeout";
+            default:
+                return null;
+        }
     }
 
     /**

@@ -10,6 +10,8 @@ public class SsmConfigurationException extends SsmException {
 
     /** The offending setting. */
     private final String setting;
+    /** What is wrong with it. */
+    private final String problem;
 
     /**
      * Creates the exception.
@@ -44,6 +46,8 @@ public class SsmConfigurationException extends SsmException {
     public SsmConfigurationException(String setting, String problem, String remediation, Throwable cause) {
         super("Invalid setting '" + setting + "': " + problem, remediation, false, cause);
         this.setting = setting;
+        this.problem = problem;
+        recordSetting(setting);
     }
 
     /**
@@ -51,7 +55,18 @@ public class SsmConfigurationException extends SsmException {
      *
      * @return its name
      */
+    @Override
     public String setting() {
         return setting;
+    }
+
+    /**
+     * What is wrong with the setting, without its name ({@link #detail()} is
+     * {@code Invalid setting 'SETTING': PROBLEM}).
+     *
+     * @return the problem
+     */
+    public String problem() {
+        return problem;
     }
 }

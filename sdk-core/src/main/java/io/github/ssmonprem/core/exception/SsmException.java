@@ -26,6 +26,8 @@ public class SsmException extends RuntimeException {
     private final boolean retryable;
     /** Attempts made. */
     private volatile int attempts = 1;
+    /** The setting the remedy is to change, or null. */
+    private volatile String setting;
 
     /**
      * Creates an exception.
@@ -129,6 +131,28 @@ public class SsmException extends RuntimeException {
      */
     public int attempts() {
         return attempts;
+    }
+
+    /**
+     * The setting, as the builders spell it ({@code baseUrl}, {@code connectTimeout}, {@code tls},
+     * {@code proxy}...), whose value this error's remediation asks to change: a command line or a framework
+     * maps it to its own option or property rather than reading the message, whose detail names the setting
+     * by this same name where it names it at all.
+     *
+     * @return the setting, or null when the remedy lies elsewhere (the server, the network, the grant)
+     */
+    public String setting() {
+        return setting;
+    }
+
+    /**
+     * Records the setting this error's remediation asks to change. Called by the SDK where it finds which
+     * setting is at fault.
+     *
+     * @param setting the setting, as the builders spell it
+     */
+    public final void recordSetting(String setting) {
+        this.setting = setting;
     }
 
     /**

@@ -46,6 +46,9 @@ public class TlsException extends SsmClientException {
             Instant notAfter, Throwable cause) {
         super(detail, remediation, false, cause);
         this.reason = reason;
+        if (reason == Reason.UNTRUSTED_CERTIFICATE) {
+            recordSetting("tls");      // trust the server's CA
+        }
         this.subject = subject;
         this.issuer = issuer;
         this.notAfter = notAfter;

@@ -47,8 +47,8 @@ public final class ConfigRules {
         }
         if (scheme.equals("http")) {
             if (!allowPlainHttp) {
-                throw new SsmConfigurationException("baseUrl",
-                        "plain http:// would send tokens and passwords in clear; use https:// or call allowPlainHttp(true) for loopback tests");
+                throw new SsmConfigurationException("baseUrl", "plain http:// would send tokens and passwords in clear",
+                        "Use https://, or call allowPlainHttp(true) for loopback tests.", null);
             }
         } else if (!scheme.equals("https")) {
             throw new SsmConfigurationException("baseUrl", "scheme must be https, was '" + uri.getScheme() + "'");

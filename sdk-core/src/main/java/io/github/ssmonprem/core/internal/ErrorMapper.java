@@ -69,6 +69,14 @@ public final class ErrorMapper {
         this.maxRetryAfter = maxRetryAfter;
     }
 
+    /** When a plain {@code http://} URL reached a port that speaks TLS, the base URL is at fault. {@return the failure} */
+    private static <E extends SsmException> E plainHttp(boolean plainHttp, E failure) {
+        if (plainHttp) {
+            failure.recordSetting("baseUrl");
+        }
+        return failure;
+    }
+
     /** What to do when a plain {@code http://} URL reached a port that speaks TLS. */
     static final String HTTP_TO_TLS_PORT = "The base URL says http:// but this port most likely speaks HTTPS (SSM On-Prem"
             + " listens with TLS on 8443): use https:// in baseUrl.";
@@ -158,10 +166,10 @@ public final class ErrorMapper {
         }
         boolean plainHttp = target.contains(" http://");
         if (find(e, NoHttpResponseException.class) != null) {
-            return new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
+            return plainHttp(plainHttp, new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
                     target + via + ": the server closed the connection without answering.",
                     plainHttp ? HTTP_TO_TLS_PORT
-                            : "Usually transient (a restart or an idle-connection reset); if it persists, check the web server's and proxy's logs.", e);
+                            : "Usually transient (a restart or an idle-connection reset); if it persists, check the web server's and proxy's logs.", e));
         }
         SSLException ssl = find(e, SSLException.class);
         if (ssl != null && find(e, EOFException.class) == null && find(e, SocketException.class) == null) {
@@ -172,16 +180,16 @@ public final class ErrorMapper {
         }
         ProtocolException protocol = find(e, ProtocolException.class);
         if (protocol != null) {
-            return new MalformedResponseException(target + via + ": the answer is not valid HTTP: "
+            return plainHttp(plainHttp, new MalformedResponseException(target + via + ": the answer is not valid HTTP: "
                     + Redactor.redact(protocol.getMessage()) + ".",
                     plainHttp ? HTTP_TO_TLS_PORT : "Check that the URL points at SSM On-Prem itself (its HTTPS port, 8443 by"
-                            + " default), not another service.", 0, "");
+                            + " default), not another service.", 0, ""));
         }
         if (e instanceof ConnectionClosedException || find(e, SocketException.class) != null || find(e, EOFException.class) != null) {
-            return new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
+            return plainHttp(plainHttp, new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
                     target + via + ": the connection was closed or reset: " + Redactor.redact(String.valueOf(e.getMessage())) + ".",
                     plainHttp ? HTTP_TO_TLS_PORT
-                            : "Usually transient; if it persists, check the server's web server and any proxy or firewall in between.", e);
+                            : "Usually transient; if it persists, check the server's web server and any proxy or firewall in between.", e));
         }
         return new ConnectionFailedException(ConnectionFailedException.Reason.OTHER,
                 target + via + ": " + e.getClass().getSimpleName() + ": " + Redactor.redact(String.valueOf(e.getMessage())) + ".",
@@ -259,20 +267,22 @@ public final class ErrorMapper {
                     status, code, message, requestId);
         }
         if (status == 400 && error.response().bodyAsString().contains("plain HTTP request was sent to HTTPS port")) {
-            return new SsmServiceException(target + ": HTTP 400 from the web server: the plain HTTP request was sent to its"
-                    + " HTTPS port." + idNote, HTTP_TO_TLS_PORT, false, status, code, message, requestId);
+            return plainHttp(true, new SsmServiceException(target + ": HTTP 400 from the web server: the plain HTTP request was sent to its"
+                    + " HTTPS port." + idNote, HTTP_TO_TLS_PORT, false, status, code, message, requestId));
         }
         boolean noRoute = message != null && (message.startsWith("No route matches") || message.startsWith("Routing Error"));
         if (status == 404 && (noRoute || error.isHtml() || "Not Found".equalsIgnoreCase(code) || error.response().body().length == 0)) {
             // nginx's HTML page, or Rails's generic {"status":404,"error":"Not Found"}: no such route there,
-            // unlike SSM On-Prem's own 404s, which carry its JSON error body.
-            return new ResourceNotFoundException(target + ": HTTP 404 Not Found " + (noRoute ? "(" + message + ")"
+            // unlike SSM On-Prem's own 404s, which carry its JSON error body. The base URL's path is at fault.
+            ResourceNotFoundException noSuchRoute = new ResourceNotFoundException(target + ": HTTP 404 Not Found " + (noRoute ? "(" + message + ")"
                     : error.isHtml() ? "with an HTML page from the web server" : "without an SSM On-Prem error body")
                     + ": no such route on this server, so the base URL's path is probably wrong." + idNote,
                     "Check the base URL: its path is wrong. Give baseUrl as the server's address with no path (https://host:8443), or"
                             + " with the prefix your reverse proxy really serves SSM On-Prem under; the SDK adds the routes"
                             + " (/backend/oauth/token, /backend/api/...) itself.",
                     status, code, message, requestId);
+            noSuchRoute.recordSetting("baseUrl");
+            return noSuchRoute;
         }
         if (status == 404) {
             return new ResourceNotFoundException(target + ": HTTP 404 Not Found" + said + "." + idNote,

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ssmonprem.auth.OAuthTokenProvider;
+import io.github.ssmonprem.emulator.RumReportFixture;
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.DeliveredReport;
 import io.github.ssmonprem.sync.store.PendingReport;
@@ -12,10 +14,9 @@ import io.github.ssmonprem.sync.store.SyncStore;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
 import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.ReportStatus;
+import io.github.ssmonprem.sync.usage.RumReport;
 import io.github.ssmonprem.sync.usage.ServerMessage;
 import io.github.ssmonprem.sync.usage.UsageReport;
-import io.github.ssmonprem.testkit.RumReportFixture;
-import io.github.ssmonprem.testkit.SsmEmulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -149,8 +150,8 @@ class SsmActuatorWebTest {
 
     private static UsageReport report(String serial) {
         Instant now = Instant.now();
-        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "VA1", List.of(RumReportFixture.builder().device("C8000V", serial)
-                .count(1, now.minusSeconds(3600), now).build().toRumReport()));
+        RumReportFixture rum = RumReportFixture.builder().device("C8000V", serial).count(1, now.minusSeconds(3600), now).build();
+        return UsageReport.of(SsmEmulator.DEMO_ACCOUNT, "VA1", List.of(RumReport.of(rum.payload(), rum.signature())));
     }
 
     /** A report the server refused for good, as delivery leaves it; its id. */

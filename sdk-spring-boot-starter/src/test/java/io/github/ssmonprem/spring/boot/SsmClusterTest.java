@@ -3,13 +3,13 @@ package io.github.ssmonprem.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.jdbc.JdbcSyncLock;
 import io.github.ssmonprem.jdbc.JdbcSyncStore;
 import io.github.ssmonprem.spring.boot.internal.SsmSyncStatus;
 import io.github.ssmonprem.sync.SyncScheduler;
 import io.github.ssmonprem.sync.lock.SyncLock;
 import io.github.ssmonprem.sync.store.SyncStore;
-import io.github.ssmonprem.testkit.SsmEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

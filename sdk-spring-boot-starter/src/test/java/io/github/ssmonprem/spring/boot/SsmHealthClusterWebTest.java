@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.spring.boot.internal.SsmHealthStatusOrder;
 import io.github.ssmonprem.sync.SsmSyncClient;
-import io.github.ssmonprem.testkit.SsmEmulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

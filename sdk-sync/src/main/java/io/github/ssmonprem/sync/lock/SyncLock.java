@@ -19,8 +19,9 @@ import java.util.Optional;
  * scheduling record, in the lock's clock; what operators see as the last success is the store's
  * outcome ({@code SsmSyncClient.lastSuccess()}).
  *
- * <p>Implementations: {@link LocalSyncLock} (one JVM), {@code JdbcSyncLock} and
- * {@code ShedLockSyncLock} in sdk-jdbc. Implementations are thread-safe.
+ * <p>Implementations: {@code JdbcSyncLock} and
+ * {@code ShedLockSyncLock} in sdk-jdbc; {@code LocalSyncLock} (one JVM), a test double, in sdk-testkit.
+ * Implementations are thread-safe.
  */
 public interface SyncLock {
 

@@ -15,6 +15,7 @@ import io.github.ssmonprem.sync.internal.store.KeptFiles;
 import io.github.ssmonprem.sync.internal.store.PendingFiles;
 import io.github.ssmonprem.sync.internal.store.ReportFiles;
 import io.github.ssmonprem.sync.internal.store.StateFiles;
+import io.github.ssmonprem.sync.internal.store.StoreOrder;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
 import io.github.ssmonprem.sync.usage.UsageReport;
 import java.io.IOException;
@@ -360,7 +361,7 @@ public final class FileSyncStore implements SyncStore {
             for (String id : reports.deadIds()) {
                 reports.stateOf(id).map(ReportState::deadLetter).ifPresent(out::add);
             }
-            out.sort(Comparator.comparing(DeadLetter::entry, InMemorySyncStore.OLDEST_FIRST));
+            out.sort(Comparator.comparing(DeadLetter::entry, StoreOrder.REPORTS_OLDEST_FIRST));
             return out;
         });
     }
@@ -412,7 +413,7 @@ public final class FileSyncStore implements SyncStore {
             reports.settle();
             List<Acknowledgement> all = new ArrayList<>(acks.list());
             all.addAll(kept.list());
-            all.sort(InMemorySyncStore.ACKS_OLDEST_FIRST);
+            all.sort(StoreOrder.ACKS_OLDEST_FIRST);
             return all;
         });
     }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
 import io.github.ssmonprem.sync.usage.AcknowledgementKind;
 import io.github.ssmonprem.sync.usage.ReportStatus;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the file store does beyond sdk-testkit's {@code SyncStoreContract} (run in sdk-sync-tests):
+ * What the file store does beyond sdk-testkit's {@code SyncStoreContract} (run in sdk-testkit's tests):
  * its files, damage, changes cut short, leftovers and retention. Crashes, full disks and shared
  * directories have tests of their own.
  */
@@ -341,7 +341,7 @@ class FileSyncStoreTest {
     @Test
     void aStoreThatRunsForMonthsForgetsOldDeliveriesOnceADay() throws Exception {
         UsageReport old = report(17, 1);
-        FakeClock clock = new FakeClock(T);
+        TestClock clock = TestClock.at(T);
         try (FileSyncStore store = new FileSyncStore(dir, clock)) {
             store.add(old, "node-a", LEASE);
             store.acknowledge(delivered(old, T));

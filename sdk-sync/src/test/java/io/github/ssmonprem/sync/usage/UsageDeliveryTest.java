@@ -9,12 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ssmonprem.auth.OAuthGrant;
 import io.github.ssmonprem.core.Secret;
 import io.github.ssmonprem.core.SsmClientConfig;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
-import io.github.ssmonprem.sync.store.InMemorySyncStore;
+import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.ReportState;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,19 +29,23 @@ import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The delivery path against a scripted server: what each answer of PROTOCOL.md makes of a report and its ACKs. */
 class UsageDeliveryTest {
 
     private final FakeSsm fake = new FakeSsm();
-    private final FakeClock clock = FakeClock.atEpochOfTests();
-    private final InMemorySyncStore store = new InMemorySyncStore(clock);
+    private final TestClock clock = TestClock.start();
+    @TempDir
+    Path state;
+    private FileSyncStore store;
     private final List<Acknowledgement> heard = new CopyOnWriteArrayList<>();
     private MockWebServer server;
     private SsmSyncClient client;
 
     @BeforeEach
     void start() throws Exception {
+        store = new FileSyncStore(state, clock);
         server = FakeSsm.start(fake);
         client = client(b -> { });
     }
@@ -59,6 +64,7 @@ class UsageDeliveryTest {
     void stop() throws Exception {
         client.close();
         server.close();
+        store.close();
     }
 
     private static UsageReport twoDevices() {

@@ -13,7 +13,7 @@ import io.github.ssmonprem.core.exception.MalformedResponseException;
 import io.github.ssmonprem.core.exception.ResourceNotFoundException;
 import io.github.ssmonprem.core.http.AccessTokenSource;
 import io.github.ssmonprem.core.http.SsmHttpClient;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.sync.AccountNotFoundException;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.internal.usage.UsageProtocol;
@@ -52,7 +52,7 @@ class UsageProtocolTest {
     @BeforeEach
     void start() throws Exception {
         server = FakeSsm.start(fake);
-        FakeClock clock = FakeClock.atEpochOfTests();
+        TestClock clock = TestClock.start();
         http = SsmHttpClient.create(SsmClientConfig.builder().baseUrl(server.url("/").toString()).allowPlainHttp(true).noProxy()
                 .clock(clock).sleeper(clock).build());
         protocol = new UsageProtocol(http, TOKEN, new Sudi("VMANAGE-CLUSTER", "SN-0001"), SsmSyncClientBuilder.DEFAULT_ALREADY_RECEIVED);

@@ -1,6 +1,6 @@
 package io.github.ssmonprem.examples.boot;
 
-import io.github.ssmonprem.testkit.SsmEmulator;
+import io.github.ssmonprem.emulator.SsmEmulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

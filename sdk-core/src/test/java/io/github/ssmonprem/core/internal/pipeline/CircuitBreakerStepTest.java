@@ -10,14 +10,14 @@ import io.github.ssmonprem.core.exception.CircuitOpenException;
 import io.github.ssmonprem.core.exception.ResourceNotFoundException;
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.internal.ClientMetrics;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakerStepTest {
 
-    private final FakeClock clock = FakeClock.atEpochOfTests();
+    private final TestClock clock = TestClock.start();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final CircuitBreaker breaker = CircuitBreaker.of("test", CircuitBreakerConfig.custom().slidingWindowSize(2)
             .minimumNumberOfCalls(2).failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(60)).clock(clock).build());

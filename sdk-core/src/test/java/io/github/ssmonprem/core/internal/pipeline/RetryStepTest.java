@@ -12,7 +12,7 @@ import io.github.ssmonprem.core.exception.ResourceNotFoundException;
 import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.internal.ClientMetrics;
-import io.github.ssmonprem.core.testing.FakeClock;
+import io.github.ssmonprem.core.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class RetryStepTest {
 
-    private final FakeClock clock = FakeClock.atEpochOfTests();
+    private final TestClock clock = TestClock.start();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private RetryStep step(int maxAttempts, Duration callTimeout) {

@@ -1,7 +1,6 @@
 package io.github.ssmonprem.sync.internal.store;
 
 import io.github.ssmonprem.sync.internal.DurableFiles;
-import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.github.ssmonprem.sync.usage.Acknowledgement;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +73,7 @@ public final class KeptFiles {
                 out.add(a);
             }
         }
-        out.sort(InMemorySyncStore.ACKS_OLDEST_FIRST);
+        out.sort(StoreOrder.ACKS_OLDEST_FIRST);
         return out;
     }
 

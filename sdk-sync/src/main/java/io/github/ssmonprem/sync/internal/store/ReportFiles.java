@@ -7,7 +7,6 @@ import static io.github.ssmonprem.sync.internal.DurableFiles.stems;
 
 import io.github.ssmonprem.sync.internal.store.EntryCodec.Letter;
 import io.github.ssmonprem.sync.store.DeliveredReport;
-import io.github.ssmonprem.sync.store.InMemorySyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
 import io.github.ssmonprem.sync.store.ReportState;
 import io.github.ssmonprem.sync.store.UsageOutbox;
@@ -185,7 +184,7 @@ public final class ReportFiles {
         for (String id : pending.ids()) {
             stateOf(id).map(ReportState::pending).ifPresent(out::add);
         }
-        out.sort(InMemorySyncStore.OLDEST_FIRST);
+        out.sort(StoreOrder.REPORTS_OLDEST_FIRST);
         return out;
     }
 
