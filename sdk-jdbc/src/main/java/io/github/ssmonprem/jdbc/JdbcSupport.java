@@ -19,10 +19,10 @@ final class JdbcSupport {
                 Schema.create(c, dialect, prefix);
                 return;
             } catch (SQLException e) {
-                // PostgreSQL's CREATE TABLE IF NOT EXISTS can lose a race against another node's
-                // (a unique violation in its catalog); once that node is done, another run finds every
-                // table and does nothing.
-                if (attempt == 5 || !isConstraintViolation(e)) {
+                // CREATE ... IF NOT EXISTS can lose a race against another node's: on PostgreSQL a unique
+                // violation in its catalog or the table's row type "already exists", on H2 a general error
+                // "object already exists". Once that node is done, another run finds everything and does nothing.
+                if (attempt == 5 || !isCreationRace(e)) {
                     throw e;
                 }
                 try {
@@ -33,6 +33,14 @@ final class JdbcSupport {
                 }
             }
         }
+    }
+
+    /** SQL states of a schema object created by someone else meanwhile: PostgreSQL's duplicate table and object. */
+    private static final Set<String> DUPLICATE_OBJECT = Set.of("42P07", "42710");
+
+    private static boolean isCreationRace(SQLException e) {
+        return isConstraintViolation(e) || e.getSQLState() != null && DUPLICATE_OBJECT.contains(e.getSQLState())
+                || "HY000".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("already exists");
     }
 
     static boolean isConstraintViolation(SQLException e) {

@@ -141,6 +141,36 @@ class JdbcSyncStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "h2"})
+    void nodesStartingAtOnceOnAnEmptyDatabaseAllCreateTheSchema(String kind) throws Exception {
+        // A cluster's nodes start together: each store creates the tables it misses on its first call, and
+        // PostgreSQL's CREATE TABLE IF NOT EXISTS run at the same moment fails one of them ("type already
+        // exists", or a unique violation in its catalog) unless the store runs it again.
+        DataSource ds = Rum.database(kind);
+        int nodes = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(nodes);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String prefix = Rum.freshPrefix();
+                CyclicBarrier together = new CyclicBarrier(nodes);
+                List<Future<UsageCounts>> firstCalls = new ArrayList<>();
+                for (int n = 0; n < nodes; n++) {
+                    JdbcSyncStore node = JdbcSyncStore.builder(ds).tablePrefix(prefix).build();
+                    firstCalls.add(pool.submit(() -> {
+                        together.await();
+                        return node.counts();
+                    }));
+                }
+                for (Future<UsageCounts> call : firstCalls) {
+                    assertEquals(new UsageCounts(0, 0, 0), call.get(30, TimeUnit.SECONDS), "round " + round);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
     void nodesClaimingAtOnceNeverClaimTheSameReport(String kind) throws Exception {
         DataSource ds = Rum.database(kind);
         String prefix = Rum.freshPrefix();
