@@ -111,7 +111,7 @@ public final class Output {
      */
     public void failure(Throwable failure, int exitCode) {
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("type", failure.getClass().getSimpleName());
+        error.put("type", kind(failure));
         String code = null;
         Integer status = null;
         String message;
@@ -162,5 +162,21 @@ public final class Output {
             }
             err.flush();
         }
+    }
+
+    /**
+     * {@return the kind of a failure as the JSON output names it: the SDK's or the command line's error in
+     * lower-case words joined by hyphens ({@code grant-not-found}, {@code connection-failed},
+     * {@code usage}, {@code deadline-exceeded}), or {@code unexpected} for anything else}
+     *
+     * @param failure the failure
+     */
+    static String kind(Throwable failure) {
+        if (!(failure instanceof SsmException || failure instanceof UsageError || failure instanceof CommandFailure
+                || failure instanceof DeadlineExceeded)) {
+            return "unexpected";
+        }
+        String name = failure.getClass().getSimpleName().replaceFirst("(Exception|Error)$", "");
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -78,7 +78,7 @@ class SsmCliConventionsTest {
     private static JsonNode error(CliRunner.Result r) {
         assertEquals(2, r.exitCode(), r.toString());
         JsonNode error = r.json().path("error");
-        assertEquals("UsageError", error.path("type").asText(), r.toString());
+        assertEquals("usage", error.path("type").asText(), r.toString());
         return error;
     }
 
@@ -189,7 +189,7 @@ class SsmCliConventionsTest {
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
             assertEquals(6, r.exitCode(), r.toString());
             JsonNode error = r.json().path("error");
-            assertEquals("DeadlineExceeded", error.path("type").asText(), r.toString());
+            assertEquals("deadline-exceeded", error.path("type").asText(), r.toString());
             assertTrue(error.path("message").asText().contains("--deadline 1 s"), r.toString());
             assertTrue(seconds < 30, "gave up at the deadline, not after the 60 s timeout: " + seconds + " s");
         }

@@ -88,10 +88,10 @@ class SsmCliTest {
     @Test
     void exit2ForUsageErrors() throws Exception {
         CliRunner.Result noUrl = new CliRunner().run("accounts", "--output", "json");
-        assertEquals("No SSM On-Prem server URL.", error(noUrl, 2, "UsageError").path("message").asText());
+        assertEquals("No SSM On-Prem server URL.", error(noUrl, 2, "usage").path("message").asText());
 
         CliRunner.Result noSecret = cli().env("SSM_CLIENT_SECRET", "").run("token", "--output", "json");
-        assertTrue(error(noSecret, 2, "UsageError").path("remediation").asText().contains("SSM_CLIENT_SECRET"));
+        assertTrue(error(noSecret, 2, "usage").path("remediation").asText().contains("SSM_CLIENT_SECRET"));
 
         assertEquals(2, cli().run("licenses").exitCode(), "--account is required");
         assertEquals(2, cli().run("no-such-command").exitCode());
@@ -101,15 +101,15 @@ class SsmCliTest {
                 + "]]></RUMReport><RUMReport><![CDATA[{\"payload\":\"{\\\"version\\\": \",\"signature\":{}}]]></RUMReport></smartLicense>");
         CliRunner.Result invalid = cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT",
                 "--file", good.toString(), "--file", bad.toString(), "--output", "json");
-        String message = error(invalid, 2, "InvalidUsageReportException").path("message").asText();
+        String message = error(invalid, 2, "invalid-usage-report").path("message").asText();
         assertTrue(message.contains(bad + ": <RUMReport> 2 (line ") && message.contains("): the payload is not JSON"), message);
         Path noSignature = Files.writeString(dir.resolve("nosig.xml"), "<RUMReport>{\"payload\":\"{}\"}</RUMReport>");
         assertTrue(error(cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT", "--file",
-                noSignature.toString(), "--output", "json"), 2, "InvalidUsageReportException").path("message").asText()
+                noSignature.toString(), "--output", "json"), 2, "invalid-usage-report").path("message").asText()
                 .contains("has no signature"));
         Path twice = DeviceUsageFiles.writeXml(dir.resolve("twice.xml"), List.of(device("A", 1), device("A", 2)));
         assertTrue(error(cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT", "--file",
-                good.toString(), "--file", twice.toString(), "--output", "json"), 2, "InvalidUsageReportException")
+                good.toString(), "--file", twice.toString(), "--output", "json"), 2, "invalid-usage-report")
                 .path("message").asText().contains("was read already, from " + good), "the same report in two files");
         CliRunner.Result noAccount = cli().run("usage", "push", "--virtual-account", "DEFAULT", "--file", good.toString());
         assertEquals(2, noAccount.exitCode(), noAccount.toString());
@@ -140,7 +140,7 @@ class SsmCliTest {
     @Test
     void exit3ForAMissingGrantWithTheServerText() {
         emulator.deleteGrant(CliRunner.CLIENT);
-        JsonNode e = error(cli().run("token", "--output", "json"), 3, "GrantNotFoundException");
+        JsonNode e = error(cli().run("token", "--output", "json"), 3, "grant-not-found");
         assertEquals("invalid_client", e.path("code").asText());
         assertEquals(403, e.path("status").asInt());
         assertTrue(e.path("message").asText().contains("Grant not found"), e.toString());
@@ -151,19 +151,19 @@ class SsmCliTest {
     @Test
     void exit4ForAWrongPassword() {
         JsonNode e = error(cli().env("SSM_PASSWORD", "not-the-password").run("accounts", "--output", "json"), 4,
-                "InvalidCredentialsException");
+                "invalid-credentials");
         assertEquals("invalid_grant", e.path("code").asText());
     }
 
     @Test
     void exit5ForAGrantOfTheWrongKind() {
-        error(cli().run("token", "--grant", "client-credentials", "--output", "json"), 5, "UnauthorizedClientException");
+        error(cli().run("token", "--grant", "client-credentials", "--output", "json"), 5, "unauthorized-client");
     }
 
     @Test
     void exit6ForABackendThatIsDownOrAPortThatIsClosed() throws Exception {
         emulator.faults().backendDown(true);
-        JsonNode down = error(cli().run("accounts", "--retries", "2", "--output", "json"), 6, "ServerUnavailableException");
+        JsonNode down = error(cli().run("accounts", "--retries", "2", "--output", "json"), 6, "server-unavailable");
         assertEquals(502, down.path("status").asInt());
         assertEquals(2, down.path("attempts").asInt());
         int closed;
@@ -171,12 +171,12 @@ class SsmCliTest {
             closed = s.getLocalPort();
         }
         error(cli().env("SSM_URL", "https://127.0.0.1:" + closed).run("accounts", "--retries", "1", "--output", "json"),
-                6, "ConnectionFailedException");
+                6, "connection-failed");
     }
 
     @Test
     void exit7ForAnUntrustedCertificate() {
-        JsonNode e = error(cli().env("SSM_CA_CERT", "").run("accounts", "--output", "json"), 7, "TlsException");
+        JsonNode e = error(cli().env("SSM_CA_CERT", "").run("accounts", "--output", "json"), 7, "tls");
         assertTrue(e.path("message").asText().contains("SSM On-Prem Emulator CA"), e.toString());
         assertTrue(e.path("remediation").asText().contains("--ca-cert"), e.toString());
     }
@@ -187,7 +187,7 @@ class SsmCliTest {
             CliRunner.Result r = cli().env("HTTPS_PROXY", "http://svc@127.0.0.1:" + proxy.port())
                     .env("SSM_PROXY_PASSWORD", TestSecrets.PROXY_PASSWORD).env("SSM_URL", "https://localhost:" + emulator.port())
                     .run("accounts", "--output", "json");
-            error(r, 8, "ProxyAuthenticationException");
+            error(r, 8, "proxy-authentication");
         }
     }
 
@@ -195,7 +195,7 @@ class SsmCliTest {
     void exit1ForAnythingElse() {
         emulator.faults().malformedNext(1);
         CliRunner.Result r = cli().run("token", "--output", "json");
-        error(r, 1, "MalformedResponseException");
+        error(r, 1, "malformed-response");
     }
 
     @Test
@@ -305,7 +305,7 @@ class SsmCliTest {
         java.nio.file.Path zero = java.nio.file.Path.of("/dev/zero");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(zero));
         JsonNode e = error(cli().env("SSM_CLIENT_SECRET", "").run("token", "--client-secret-file", zero.toString(), "--output", "json"),
-                2, "UsageError");
+                2, "usage");
         assertTrue(e.path("message").asText().contains("larger than 65536 bytes"), e.toString());
         assertTrue(e.path("remediation").asText().contains("--client-secret-file"), e.toString());
     }
