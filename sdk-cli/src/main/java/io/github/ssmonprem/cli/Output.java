@@ -176,7 +176,20 @@ public final class Output {
                 || failure instanceof DeadlineExceeded)) {
             return "unexpected";
         }
-        String name = failure.getClass().getSimpleName().replaceFirst("(Exception|Error)$", "");
+        return kind(failure.getClass().getSimpleName());
+    }
+
+    /**
+     * {@return an error type as the SDK stores it (its class's simple name, in a sync's outcome) in the
+     * words of {@link #kind(Throwable)}; null for none}
+     *
+     * @param simpleName the type's simple name, or null
+     */
+    static String kind(String simpleName) {
+        if (simpleName == null) {
+            return null;
+        }
+        String name = simpleName.replaceFirst("(Exception|Error)$", "");
         return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 }

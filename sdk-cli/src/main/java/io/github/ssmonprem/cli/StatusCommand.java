@@ -54,7 +54,7 @@ final class StatusCommand extends StateCommand {
                 outcome.put("success", last.success());
                 outcome.put("startedAt", last.startedAt());
                 outcome.put("finishedAt", last.finishedAt());
-                outcome.put("errorType", last.errorType());
+                outcome.put("errorType", Output.kind(last.errorType()));
                 outcome.put("errorMessage", last.errorMessage());
             }
             doc.put("lastOutcome", outcome);

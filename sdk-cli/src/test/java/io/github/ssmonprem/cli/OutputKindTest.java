@@ -17,5 +17,6 @@ class OutputKindTest {
         assertEquals("usage", Output.kind(new UsageError("bad option", "see --help")));
         assertEquals("command-failure", Output.kind(new CommandFailure("refused", "fix it", ExitCodes.NEEDS_ATTENTION)));
         assertEquals("unexpected", Output.kind(new IllegalStateException("bug")));
+        assertEquals("sync-deadline-exceeded", Output.kind("SyncDeadlineExceededException"), "a stored outcome's type");
     }
 }
