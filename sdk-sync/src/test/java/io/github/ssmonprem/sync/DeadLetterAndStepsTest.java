@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ssmonprem.core.testing.LogCapture;
 import io.github.ssmonprem.core.testing.TestClock;
 import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.sync.store.DeadLetter;
@@ -146,9 +147,13 @@ class DeadLetterAndStepsTest {
                 .config(emulator.clientConfig().clock(clock).sleeper(clock).meterRegistry(registry).build())
                 .grant(emulator.passwordGrant()).stateDirectory(state).build()) {
             addPending(ssm, report);
+            LogCapture.clear();
             SyncResult result = ssm.sync();
             assertTrue(result.isSuccess(), result.toString());
             assertTrue(result.licensesSkipped(), "the result says no license step ran");
+            String warning = LogCapture.linesOf("io.github.ssmonprem").stream().filter(l -> l.contains("No smart account is configured"))
+                    .findFirst().orElseThrow();
+            assertTrue(warning.contains("ssm.onprem.accounts") && warning.contains("SsmSyncClientBuilder.account"), "in each user's words: " + warning);
             assertTrue(result.toString().contains("no account configured"), result.toString());
             assertEquals(List.of("usage"), result.outcome().steps().stream().map(SyncOutcome.Step::name).toList());
             assertEquals(1, emulator.stats().acknowledgementsIssued(), "the pending usage is still delivered");

@@ -112,7 +112,8 @@ public final class SyncCycle {
         LicenseStep.Pulled pulled;
         if (licenses == null) {
             LOG.warn("No smart account is configured: this sync pulls no licenses and only delivers pending usage. "
-                    + "Configure SsmSyncClientBuilder.account(...) to pull licenses.");
+                    + "Name the accounts to sync to pull licenses: SsmSyncClientBuilder.account(...), or ssm.onprem.accounts "
+                    + "with the Spring Boot starter.");
             pulled = new LicenseStep.Pulled(Map.of(), 0, null);
         } else {
             pulled = licenses.run(tokens::token, lease, deadline.atMost(timeout.dividedBy(2)));
