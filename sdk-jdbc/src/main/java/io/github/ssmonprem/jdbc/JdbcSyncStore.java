@@ -195,25 +195,25 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
         }
     }
 
-    private static void checkClaim(String owner, Duration lease) {
-        Objects.requireNonNull(owner, "owner");
+    private static void checkClaim(String node, Duration lease) {
+        Objects.requireNonNull(node, "node");
         if (lease == null || lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("the lease must be positive, was " + lease);
         }
     }
 
     @Override
-    public Optional<ReportState> add(UsageReport report, String owner, Duration lease) {
+    public Optional<ReportState> add(UsageReport report, String node, Duration lease) {
         Objects.requireNonNull(report, "report");
-        checkClaim(owner, lease);
+        checkClaim(node, lease);
         String what = "store usage report " + report.reportId();
-        if (once(what, (s, c) -> s.insert(c, report, owner, lease))) {
+        if (once(what, (s, c) -> s.insert(c, report, node, lease))) {
             return Optional.empty();
         }
         // Its id has a row: a known report, or a row that no longer stands for one (forgotten, unreadable).
         return inTransaction(what, (s, c) -> {
             for (int attempt = 0; attempt < 3; attempt++) {
-                if (s.revive(c, report, owner, lease)) {
+                if (s.revive(c, report, node, lease)) {
                     return Optional.<ReportState>empty();
                 }
                 Lookup found = s.find(c, report.reportId(), true);
@@ -221,7 +221,7 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
                     s.quarantineReports(c, Map.of(report.reportId(), found.unreadable()));   // then revived with this copy
                 } else if (found.state() != null) {
                     return Optional.of(found.state());
-                } else if (s.insert(c, report, owner, lease)) {
+                } else if (s.insert(c, report, node, lease)) {
                     return Optional.<ReportState>empty();                                       // its row was deleted meanwhile
                 }
             }
@@ -239,41 +239,41 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
     }
 
     @Override
-    public List<PendingReport> claim(String owner, int max, Duration lease) {
-        checkClaim(owner, lease);
+    public List<PendingReport> claim(String node, int max, Duration lease) {
+        checkClaim(node, lease);
         if (max <= 0) {
             throw new IllegalArgumentException("max must be positive, was " + max);
         }
         purgeIfDue();
         return inTransaction("claim pending usage reports", (s, c) -> {
-            Decoded<PendingReport> claimed = s.claim(c, owner, max, lease);
+            Decoded<PendingReport> claimed = s.claim(c, node, max, lease);
             s.quarantineReports(c, claimed.unreadable);
             return List.copyOf(claimed.rows);
         });
     }
 
     @Override
-    public Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
-        checkClaim(owner, lease);
+    public Optional<PendingReport> claim(String reportId, String node, Duration lease) {
+        checkClaim(node, lease);
         return inTransaction("claim usage report " + reportId, (s, c) -> {
             Lookup found = s.find(c, reportId, true);
             if (found.unreadable() != null) {
                 s.quarantineReports(c, Map.of(reportId, found.unreadable()));
             }
             if (found.state() == null || found.state().status() != ReportStatus.PENDING
-                    || !found.state().pending().claimableBy(owner, found.storeNow())) {
+                    || !found.state().pending().claimableBy(node, found.storeNow())) {
                 return Optional.<PendingReport>empty();
             }
             Instant until = Query.micros(found.storeNow().plus(lease));
-            s.setClaims(c, List.of(reportId), owner, until);
-            return Optional.of(found.state().pending().withClaim(owner, until));
+            s.setClaims(c, List.of(reportId), node, until);
+            return Optional.of(found.state().pending().withClaim(node, until));
         });
     }
 
     @Override
-    public boolean update(PendingReport report, String owner) {
-        Objects.requireNonNull(owner, "owner");
-        return once("update usage report " + report.reportId(), (s, c) -> s.update(c, report, owner));
+    public boolean update(PendingReport report, String node) {
+        Objects.requireNonNull(node, "node");
+        return once("update usage report " + report.reportId(), (s, c) -> s.update(c, report, node));
     }
 
     @Override
@@ -288,11 +288,11 @@ public final class JdbcSyncStore implements SyncStore, Quarantine {
     }
 
     @Override
-    public boolean refuse(DeadLetter letter, String owner) {
-        Objects.requireNonNull(owner, "owner");
+    public boolean refuse(DeadLetter letter, String node) {
+        Objects.requireNonNull(node, "node");
         List<Acknowledgement> acks = letter.acknowledgements();
         return run("move usage report " + letter.reportId() + " to the dead letters", !acks.isEmpty(),
-                (s, c) -> s.refuse(c, letter, owner) && stored(c, s, acks, false));
+                (s, c) -> s.refuse(c, letter, node) && stored(c, s, acks, false));
     }
 
     private static boolean stored(Connection c, OutboxSql s, List<Acknowledgement> acks, boolean expiring) throws SQLException {

@@ -60,11 +60,11 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public synchronized Optional<ReportState> add(UsageReport report, String owner, Duration lease) {
+    public synchronized Optional<ReportState> add(UsageReport report, String node, Duration lease) {
         Optional<ReportState> existing = state(report.reportId());
         if (existing.isEmpty()) {
             Instant now = clock.instant();
-            pending.put(report.reportId(), PendingReport.of(report, now).withClaim(owner, now.plus(lease)));
+            pending.put(report.reportId(), PendingReport.of(report, now).withClaim(node, now.plus(lease)));
         }
         return existing;
     }
@@ -100,15 +100,15 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public synchronized List<PendingReport> claim(String owner, int max, Duration lease) {
+    public synchronized List<PendingReport> claim(String node, int max, Duration lease) {
         Instant now = clock.instant();
         List<PendingReport> claimed = new ArrayList<>();
         for (PendingReport entry : pending()) {
             if (claimed.size() >= max) {
                 break;
             }
-            if (entry.claimableBy(owner, now)) {
-                PendingReport mine = entry.withClaim(owner, now.plus(lease));
+            if (entry.claimableBy(node, now)) {
+                PendingReport mine = entry.withClaim(node, now.plus(lease));
                 pending.put(mine.reportId(), mine);
                 claimed.add(mine);
             }
@@ -117,21 +117,21 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public synchronized Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
+    public synchronized Optional<PendingReport> claim(String reportId, String node, Duration lease) {
         Instant now = clock.instant();
         PendingReport entry = pending.get(reportId);
-        if (entry == null || !entry.claimableBy(owner, now)) {
+        if (entry == null || !entry.claimableBy(node, now)) {
             return Optional.empty();
         }
-        PendingReport mine = entry.withClaim(owner, now.plus(lease));
+        PendingReport mine = entry.withClaim(node, now.plus(lease));
         pending.put(reportId, mine);
         return Optional.of(mine);
     }
 
     @Override
-    public synchronized boolean update(PendingReport report, String owner) {
+    public synchronized boolean update(PendingReport report, String node) {
         PendingReport stored = pending.get(report.reportId());
-        if (stored == null || !owner.equals(stored.claimOwner())) {
+        if (stored == null || !node.equals(stored.claimOwner())) {
             return false;
         }
         pending.put(report.reportId(), new PendingReport(stored.report(), stored.storedAt(), report.pollId(), report.nonce(),
@@ -150,9 +150,9 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public synchronized boolean refuse(DeadLetter letter, String owner) {
+    public synchronized boolean refuse(DeadLetter letter, String node) {
         PendingReport stored = pending.get(letter.reportId());
-        if (stored == null || !owner.equals(stored.claimOwner())) {
+        if (stored == null || !node.equals(stored.claimOwner())) {
             return false;
         }
         pending.remove(letter.reportId());

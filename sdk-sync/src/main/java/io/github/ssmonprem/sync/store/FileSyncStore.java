@@ -192,7 +192,7 @@ public final class FileSyncStore implements SyncStore {
     // Pending reports and claims
 
     @Override
-    public Optional<ReportState> add(UsageReport report, String owner, Duration lease) {
+    public Optional<ReportState> add(UsageReport report, String node, Duration lease) {
         String id = report.reportId();
         return lock.locked("store usage report " + id + " durably in " + pending.dir(), NOTHING_SENT, () -> {
             Optional<ReportState> existing = reports.stateOf(id);
@@ -200,7 +200,7 @@ public final class FileSyncStore implements SyncStore {
                 Instant now = clock.instant();
                 pending.writeReport(report, now);   // the commit
                 try {
-                    pending.writeClaim(id, new Claim(owner, now.plus(lease)));
+                    pending.writeClaim(id, new Claim(node, now.plus(lease)));
                 } catch (IOException e) {
                     undo(e, () -> deleteDurably(pending.reportFile(id)));   // not added, durably: the caller is told so
                 }
@@ -219,7 +219,7 @@ public final class FileSyncStore implements SyncStore {
     }
 
     @Override
-    public List<PendingReport> claim(String owner, int max, Duration lease) {
+    public List<PendingReport> claim(String node, int max, Duration lease) {
         return lock.locked("claim pending usage reports in " + pending.dir(), "no report was claimed", () -> {
             Instant now = clock.instant();
             List<PendingReport> claimed = new ArrayList<>();
@@ -227,8 +227,8 @@ public final class FileSyncStore implements SyncStore {
                 if (claimed.size() >= max) {
                     break;
                 }
-                if (entry.claimableBy(owner, now)) {
-                    claimed.add(claimed(entry, owner, now.plus(lease)));
+                if (entry.claimableBy(node, now)) {
+                    claimed.add(claimed(entry, node, now.plus(lease)));
                 }
             }
             return claimed;
@@ -236,31 +236,31 @@ public final class FileSyncStore implements SyncStore {
     }
 
     @Override
-    public Optional<PendingReport> claim(String reportId, String owner, Duration lease) {
+    public Optional<PendingReport> claim(String reportId, String node, Duration lease) {
         if (!isId(reportId)) {
             return Optional.empty();
         }
         return lock.locked("claim usage report " + reportId + " in " + pending.dir(), "it was not claimed", () -> {
             Instant now = clock.instant();
             PendingReport entry = reports.stateOf(reportId).map(ReportState::pending).orElse(null);
-            if (entry == null || !entry.claimableBy(owner, now)) {
+            if (entry == null || !entry.claimableBy(node, now)) {
                 return Optional.<PendingReport>empty();
             }
-            return Optional.of(claimed(entry, owner, now.plus(lease)));
+            return Optional.of(claimed(entry, node, now.plus(lease)));
         });
     }
 
-    private PendingReport claimed(PendingReport entry, String owner, Instant until) throws IOException {
-        pending.writeClaim(entry.reportId(), new Claim(owner, until));
-        return entry.withClaim(owner, until);
+    private PendingReport claimed(PendingReport entry, String node, Instant until) throws IOException {
+        pending.writeClaim(entry.reportId(), new Claim(node, until));
+        return entry.withClaim(node, until);
     }
 
     @Override
-    public boolean update(PendingReport entry, String owner) {
+    public boolean update(PendingReport entry, String node) {
         String id = entry.reportId();
         return lock.locked("store the delivery state of usage report " + id + " in " + pending.dir(),
                 "it stays pending with its previous delivery state", () -> {
-                    if (!heldBy(id, owner)) {
+                    if (!heldBy(id, node)) {
                         return false;
                     }
                     State previous = pending.readState(id);
@@ -327,11 +327,11 @@ public final class FileSyncStore implements SyncStore {
     }
 
     @Override
-    public boolean refuse(DeadLetter letter, String owner) {
+    public boolean refuse(DeadLetter letter, String node) {
         String id = letter.reportId();
         letter.acknowledgements().forEach(a -> requireId(a.id()));
         return lock.locked("move refused usage report " + id + " to " + root.resolve("dead"), "the report stays pending", () -> {
-            if (!heldBy(id, owner)) {
+            if (!heldBy(id, node)) {
                 return false;
             }
             byte[] json = EntryCodec.write(letter);
