@@ -1,5 +1,6 @@
 package io.github.ssmonprem.cli;
 
+import io.github.ssmonprem.core.internal.IoText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ final class States {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UsageError("The state directory " + dir + " cannot be created (" + e.getClass().getSimpleName() + ").",
+            throw new UsageError("The state directory " + dir + " cannot be created (" + IoText.reason(e) + ").",
                     "Give --state-dir (or SSM_STATE_DIR) a directory the command may write to.");
         }
     }

@@ -153,6 +153,29 @@ class SsmCliConventionsTest {
     }
 
     @Test
+    void aFileThatCannotBeUsedIsExplainedInWordsNotInJavaTypes() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("a-folder"));
+        Path plainFile = Files.writeString(dir.resolve("a-file"), "x");
+        String missing = dir.resolve("missing.xml").toString();
+        String[] push = {"usage", "push", "--account", SsmEmulator.DEMO_ACCOUNT, "--virtual-account", "DEFAULT", "--file"};
+        List<CliRunner.Result> results = List.of(
+                cli().run(Stream.concat(Stream.of(push), Stream.of(missing)).toArray(String[]::new)),
+                cli().run(Stream.concat(Stream.of(push), Stream.of(folder.toString())).toArray(String[]::new)),
+                cli().env("SSM_CA_CERT", missing).run("token"),
+                cli().env("SSM_CA_CERT", folder.toString()).run("token"),
+                cli().env("SSM_CA_CERT", plainFile.toString()).run("token"),
+                cli().run("sync", "--account", SsmEmulator.DEMO_ACCOUNT, "--state-dir", plainFile.toString()));
+        Pattern javaType = Pattern.compile("[A-Z][A-Za-z]*(Exception|Error)\\b");
+        for (CliRunner.Result r : results) {
+            assertEquals(2, r.exitCode(), r.toString());
+            assertFalse(javaType.matcher(r.err()).find(), "no Java type: " + r.err());
+        }
+        assertTrue(results.get(0).err().contains(missing + ": cannot be read (no such file or directory)"), results.get(0).err());
+        assertTrue(results.get(2).err().contains("no such file or directory"), results.get(2).err());
+        assertTrue(results.get(5).err().contains("a file of that name is in the way"), results.get(5).err());
+    }
+
+    @Test
     void theDemoExplainsEachTermOnceAndLeavesNoTemporaryDirectoryBehind() throws Exception {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         long before = demoDirectories(tmp);

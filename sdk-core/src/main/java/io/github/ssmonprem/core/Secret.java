@@ -1,5 +1,6 @@
 package io.github.ssmonprem.core;
 
+import io.github.ssmonprem.core.internal.IoText;
 import io.github.ssmonprem.core.internal.SettingText;
 import io.github.ssmonprem.core.internal.redact.SecretValues;
 import java.io.IOException;
@@ -88,7 +89,7 @@ public final class Secret {
             }
             return new Secret(text);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the secret file " + file + ": " + e.getClass().getSimpleName(), e);
+            throw new UncheckedIOException("cannot read the secret file " + file + " (" + IoText.reason(e) + ")", e);
         }
     }
 

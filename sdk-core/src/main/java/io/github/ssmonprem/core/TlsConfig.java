@@ -1,6 +1,7 @@
 package io.github.ssmonprem.core;
 
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
+import io.github.ssmonprem.core.internal.IoText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +63,7 @@ public final class TlsConfig {
             pem = Files.readAllBytes(pemFile);
         } catch (IOException e) {
             throw new SsmConfigurationException("tls.caPem",
-                    "cannot read the CA file " + pemFile + " (" + e.getClass().getSimpleName() + ")", e);
+                    "cannot read the CA file " + pemFile + " (" + IoText.reason(e) + ")", e);
         }
         return new TlsConfig(keyStoreOf(pem, pemFile.toString()), "CA file " + pemFile);
     }
@@ -96,7 +97,7 @@ public final class TlsConfig {
             certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (GeneralSecurityException | IOException e) {
             throw new SsmConfigurationException("tls.caPem",
-                    source + " is not a PEM certificate bundle (" + e.getClass().getSimpleName() + ")", e);
+                    source + " is not a PEM certificate bundle: no certificate could be read from it", e);
         }
         if (certs.isEmpty()) {
             throw new SsmConfigurationException("tls.caPem", source + " holds no certificate");

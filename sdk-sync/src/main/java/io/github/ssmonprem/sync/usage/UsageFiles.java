@@ -3,6 +3,7 @@ package io.github.ssmonprem.sync.usage;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.github.ssmonprem.core.internal.IoText;
 import io.github.ssmonprem.sync.internal.usage.RumJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -93,8 +94,7 @@ public final class UsageFiles {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
         } catch (IOException e) {
-            throw new InvalidUsageReportException(file + ": cannot be read (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            throw new InvalidUsageReportException(file + ": cannot be read (" + IoText.reason(e) + ")");
         }
     }
 
@@ -137,7 +137,7 @@ public final class UsageFiles {
         try {
             bytes = readBounded(in, name);
         } catch (IOException e) {
-            throw new InvalidUsageReportException(name + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidUsageReportException(name + ": cannot be read (" + IoText.reason(e) + ")");
         }
         int bom = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;
         int first = bom;

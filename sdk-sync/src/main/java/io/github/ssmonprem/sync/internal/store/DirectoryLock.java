@@ -1,5 +1,6 @@
 package io.github.ssmonprem.sync.internal.store;
 
+import io.github.ssmonprem.core.internal.IoText;
 import io.github.ssmonprem.sync.store.SyncStoreException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -7,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.FileLockInterruptionException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -103,7 +103,7 @@ public final class DirectoryLock {
      * @param e the I/O failure
      */
     public static SyncStoreException failure(Path root, String what, String consequence, IOException e) {
-        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getClass().getSimpleName();
+        String reason = IoText.reason(e);
         String lower = (reason + " " + e.getMessage()).toLowerCase(Locale.ROOT);
         String remediation;
         if ((e instanceof ClosedChannelException || e instanceof FileLockInterruptionException) && Thread.currentThread().isInterrupted()) {
