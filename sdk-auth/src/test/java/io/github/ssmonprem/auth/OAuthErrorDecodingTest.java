@@ -100,6 +100,8 @@ class OAuthErrorDecodingTest {
             GrantNotFoundException e = assertThrows(GrantNotFoundException.class, tokens::token);
             assertEquals(403, e.statusCode());
             assertTrue(e.getMessage().contains("Grant not found. Ensure that the given grant details are correct."), e.getMessage());
+            assertFalse(e.getMessage().contains(".."), "one period where the server's sentence ends ours: " + e.getMessage());
+            assertEquals("Grant not found. Ensure that the given grant details are correct.", e.serverMessage(), "kept as sent");
             assertTrue(e.remediation().contains("create a Resource Owner Grant"), e.remediation());
             assertTrue(e.remediation().contains(AuthTestSupport.CLIENT_ID), e.remediation());
         }

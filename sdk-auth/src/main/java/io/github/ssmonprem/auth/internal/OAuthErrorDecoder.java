@@ -54,7 +54,7 @@ public final class OAuthErrorDecoder implements ErrorDecoder {
         String requestId = error.requestId().map(id -> Redactor.snippet(id, 100)).orElse(null);
         String detail = "The token request (grant type " + grantType + ", client ID " + clientId
                 + (username != null ? ", user " + username : "") + ") was refused: HTTP " + status + " " + code
-                + (message != null ? ": " + message : "") + ".";
+                + (message != null ? ": " + ErrorMapper.inSentence(message) : "") + ".";
         switch (code) {
             case "invalid_client":
                 return new GrantNotFoundException(detail,

@@ -209,7 +209,7 @@ public final class ErrorMapper {
         String code = error.jsonText("error").or(() -> error.jsonText("status")).map(c -> Redactor.snippet(c, 100)).orElse(null);
         String message = serverMessage(error).orElse(null);
         String target = error.target();
-        String said = message != null ? ": " + message : "";
+        String said = message != null ? ": " + inSentence(message) : "";
         String idNote = requestId != null ? " (X-Request-Id " + requestId + ")" : "";
         if (status == 407) {
             String address = proxy != null ? proxy.address() : "the proxy";
@@ -313,6 +313,16 @@ public final class ErrorMapper {
                 .or(() -> error.jsonText("statusMessage"))
                 .or(() -> error.jsonText("message"))
                 .map(m -> Redactor.snippet(m, 500));
+    }
+
+    /**
+     * {@return a server's message to quote inside a sentence of the SDK's: without its own final period,
+     * so that the sentence does not end in two}
+     *
+     * @param message the server's message
+     */
+    public static String inSentence(String message) {
+        return message.endsWith(".") && !message.endsWith("..") ? message.substring(0, message.length() - 1) : message;
     }
 
     /** The sentence added when the server asks to wait longer than the retry policy waits; else "". */
