@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
+import io.github.ssmonprem.core.internal.IoText;
 import io.github.ssmonprem.core.internal.SsmJson;
 import io.github.ssmonprem.core.internal.Redactor;
 import java.io.PrintWriter;
@@ -136,6 +137,9 @@ public final class Output {
         } else if (failure instanceof DeadlineExceeded) {
             message = failure.getMessage();
             remediation = ((DeadlineExceeded) failure).remediation();
+        } else if (failure instanceof java.nio.file.FileSystemException e) {
+            message = Redactor.redact(e.getFile() + ": " + IoText.reason(e));
+            remediation = "";
         } else {
             message = Redactor.redact(String.valueOf(failure.getMessage()));
             remediation = exitCode == ExitCodes.USAGE ? "Run the command with --help to see its options." : "";

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.cli;
 
+import io.github.ssmonprem.core.internal.IoText;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.PendingReport;
@@ -164,8 +165,13 @@ final class UsageCommand extends BaseCommand {
                 List<Acknowledgement> acks = store.acknowledgements();
                 List<Map<String, Object>> docs = new ArrayList<>();
                 if (outDir != null) {
-                    Files.createDirectories(outDir);
+                    try {
+                        Files.createDirectories(outDir);
+                    } catch (IOException e) {
+                        throw cannotWrite(e, 0, acks.size());
+                    }
                 }
+                int written = 0;
                 for (Acknowledgement a : acks) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", a.id());
@@ -179,8 +185,14 @@ final class UsageCommand extends BaseCommand {
                     m.put("receivedAt", a.receivedAt());
                     m.put("correlationId", a.correlationId());
                     if (outDir != null) {
-                        Path file = write(outDir, a);
+                        Path file;
+                        try {
+                            file = write(outDir, a);
+                        } catch (IOException e) {
+                            throw cannotWrite(e, written, acks.size());
+                        }
                         store.take(a.id());
+                        written++;
                         m.put("file", file.toAbsolutePath().toString());
                         out.line("  " + a.sudi() + "  " + file);
                     } else {
@@ -199,6 +211,14 @@ final class UsageCommand extends BaseCommand {
             } finally {
                 store.close();
             }
+        }
+
+        /** A file of --out that could not be written: what was taken before it, and that the rest stays for the next run. */
+        private CommandFailure cannotWrite(IOException e, int written, int total) {
+            return new CommandFailure("Cannot write the acknowledgements to " + outDir + " (" + IoText.reason(e) + "): "
+                    + written + " of " + total + " written and marked taken; the others stay not taken.",
+                    "Give --out a directory this command may write to, with free space, and run `ssm usage acks --out DIR` again.",
+                    ExitCodes.OTHER);
         }
 
         /** What an acknowledgement is, for people. */

@@ -252,7 +252,25 @@ class SsmCliTest {
         CliRunner.Result listed = cli().run("usage", "acks", "--output", "json");
         assertEquals(0, listed.exitCode(), listed.toString());
         assertEquals(2, listed.json().path("acknowledgements").size());
+        CliRunner.Result notADirectory = cli().run("usage", "acks", "--out", a.toString());
+        assertEquals(1, notADirectory.exitCode(), notADirectory.toString());
+        assertTrue(notADirectory.err().contains("Cannot write the acknowledgements to " + a + " (a file of that name is in the way): "
+                + "0 of 2 written and marked taken; the others stay not taken.") && notADirectory.err().contains("--out"),
+                notADirectory.err());
+        assertEquals(2, cli().run("usage", "acks", "--output", "json").json().path("acknowledgements").size(), "none taken");
+
         Path out = dir.resolve("acks");
+        JsonNode second = listed.json().path("acknowledgements").get(1);
+        Path blocker = Files.createDirectories(out.resolve(second.path("pid").asText() + "_" + second.path("serialNumber").asText()
+                + "-" + second.path("reportId").asText() + ".txt"));
+        Files.writeString(blocker.resolve("in-the-way"), "x");
+        CliRunner.Result partly = cli().run("usage", "acks", "--out", out.toString());
+        assertEquals(1, partly.exitCode(), partly.toString());
+        assertTrue(partly.err().contains("1 of 2 written and marked taken; the others stay not taken."), partly.err());
+        assertEquals(1, cli().run("usage", "acks", "--output", "json").json().path("acknowledgements").size(), "the written one taken");
+        Files.delete(blocker.resolve("in-the-way"));
+        Files.delete(blocker);
+
         CliRunner.Result written = cli().run("usage", "acks", "--out", out.toString());
         assertEquals(0, written.exitCode(), written.toString());
         try (Stream<Path> files = Files.list(out)) {

@@ -2,6 +2,7 @@ package io.github.ssmonprem.core.internal;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -31,6 +32,9 @@ public final class IoText {
         }
         if (e instanceof FileAlreadyExistsException) {
             return "a file of that name is in the way";
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return "a directory of that name is in the way";
         }
         if (e instanceof NotDirectoryException) {
             return "a part of the path is not a directory";

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +18,7 @@ class IoTextTest {
         assertEquals("no such file or directory", IoText.reason(new NoSuchFileException("/x/usage.xml")));
         assertEquals("permission denied", IoText.reason(new AccessDeniedException("/x")));
         assertEquals("a file of that name is in the way", IoText.reason(new FileAlreadyExistsException("/x")));
+        assertEquals("a directory of that name is in the way", IoText.reason(new DirectoryNotEmptyException("/x")));
         assertEquals("a part of the path is not a directory", IoText.reason(new NotDirectoryException("/x")));
     }
 
