@@ -14,6 +14,7 @@ import io.github.ssmonprem.core.exception.ServerUnavailableException;
 import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.TlsException;
 import io.github.ssmonprem.core.exception.UnauthorizedException;
+import io.github.ssmonprem.sync.AccountNotFoundException;
 import io.github.ssmonprem.sync.SyncDeadlineExceededException;
 import io.github.ssmonprem.sync.usage.InvalidAuthorizationRequestException;
 import io.github.ssmonprem.sync.usage.InvalidUsageReportException;
@@ -29,7 +30,7 @@ import io.github.ssmonprem.sync.usage.UsageDeliveryException;
  *   <tr><td>0</td><td>success</td></tr>
  *   <tr><td>1</td><td>anything else</td></tr>
  *   <tr><td>2</td><td>usage error: a bad option, a missing setting, an invalid usage file, a URL the server
- *       redirects away from</td></tr>
+ *       redirects away from, a smart account or virtual account the grant does not see</td></tr>
  *   <tr><td>3</td><td>grant not found ({@code invalid_client}): create the API Toolkit grant</td></tr>
  *   <tr><td>4</td><td>invalid credentials ({@code invalid_grant})</td></tr>
  *   <tr><td>5</td><td>another OAuth or authorization error</td></tr>
@@ -98,6 +99,9 @@ public final class ExitCodes {
         }
         if (t instanceof SyncDeadlineExceededException) {
             return UNAVAILABLE;
+        }
+        if (t instanceof AccountNotFoundException) {
+            return USAGE;   // --account or --virtual-account names what the grant does not see
         }
         if (t instanceof RedirectNotFollowedException) {
             return USAGE;   // the URL is not the API's: a setting to correct (--url, SSM_URL)

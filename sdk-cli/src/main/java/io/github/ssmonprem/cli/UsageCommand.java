@@ -1,5 +1,6 @@
 package io.github.ssmonprem.cli;
 
+import io.github.ssmonprem.core.internal.ErrorMapper;
 import io.github.ssmonprem.core.internal.IoText;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.store.DeadLetter;
@@ -121,12 +122,12 @@ final class UsageCommand extends BaseCommand {
                 return head + "acknowledged: " + Output.plural(r.acknowledgements().size(), "acknowledgement")
                         + (r.detail() == null ? "" : " (" + r.detail() + ")") + ".";
             case ALREADY_RECEIVED:
-                return head + "was already on the server: " + r.detail() + ".";
+                return head + "was already on the server: " + ErrorMapper.inSentence(r.detail()) + ".";
             case DEAD:
-                return head + "was refused for good and is a dead letter: " + r.detail() + ". Fix the cause, then "
-                        + "`ssm usage retry " + r.reportId() + "`, or `ssm usage discard " + r.reportId() + "`.";
+                return head + "was refused for good and is a dead letter: " + ErrorMapper.inSentence(r.detail()) + ". Fix the cause, "
+                        + "then `ssm usage retry " + r.reportId() + "`, or `ssm usage discard " + r.reportId() + "`.";
             default:
-                return head + "is pending: " + r.detail() + ".";
+                return head + "is pending: " + ErrorMapper.inSentence(r.detail()) + ".";
         }
     }
 
@@ -315,7 +316,10 @@ final class UsageCommand extends BaseCommand {
 
         /** The server's answer to a dead letter, such as {@code HTTP 200 FAILED: signature invalid (message code SIG)}. */
         static String answer(DeadLetter d) {
-            return "HTTP " + d.httpStatus() + " " + d.server().describe();
+            String said = d.server().describe();
+            String answer = said.startsWith("HTTP ") ? said : "HTTP " + d.httpStatus() + " " + said;
+            String why = d.entry().lastError();
+            return d.server().hasMessage() || why == null ? answer : answer + " (" + ErrorMapper.inSentence(why) + ")";
         }
     }
 

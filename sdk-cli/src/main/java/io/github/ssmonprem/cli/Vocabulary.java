@@ -10,6 +10,7 @@ import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
 import io.github.ssmonprem.core.exception.TlsException;
+import io.github.ssmonprem.sync.AccountNotFoundException;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +45,9 @@ final class Vocabulary {
             Map.entry("https.proxyPort", "--proxy (HTTPS_PROXY)"),
             Map.entry("proxy.password", "SSM_PROXY_PASSWORD"),
             Map.entry("clientId", "--client-id (SSM_CLIENT_ID)"),
-            Map.entry("username", "--username (SSM_USERNAME)"));
+            Map.entry("username", "--username (SSM_USERNAME)"),
+            Map.entry("account", "--account (SSM_ACCOUNT)"),
+            Map.entry("virtualAccount", "--virtual-account (SSM_VIRTUAL_ACCOUNT)"));
 
     private Vocabulary() {
     }
@@ -138,6 +141,10 @@ final class Vocabulary {
                     + " address with no path" + redirect.location().map(l -> "; if " + l + " is the SSM On-Prem server itself,"
                             + " give that address").orElse("")
                     + ". A redirect to a login or portal page means a gateway in between intercepts the requests.";
+        }
+        if (e instanceof AccountNotFoundException) {
+            return "Correct " + option + ": `ssm accounts` lists the smart accounts and virtual accounts this user can see"
+                    + " (the names as SSM On-Prem shows them).";
         }
         if (e instanceof ResourceNotFoundException) {
             return "Check the URL: its path is wrong. Give " + option + " as the server's address with no path"

@@ -50,7 +50,7 @@ class SsmCliStateTest {
             deadId = dead.reportId();
             store.add(pending, "node-1", Duration.ofMinutes(5));
             PendingReport stored = store.state(pendingId).orElseThrow().pending();
-            assertTrue(store.update(stored.withFailure("ServerUnavailableException: 503").withFailure("ServerUnavailableException: 503")
+            assertTrue(store.update(stored.withFailure("HTTP 503 Service Unavailable").withFailure("HTTP 503 Service Unavailable")
                     .withClaim(null, null), "node-1"));
             store.add(dead, "node-1", Duration.ofMinutes(5));
             PendingReport refused = store.state(deadId).orElseThrow().pending().withFailure("refused");
@@ -68,7 +68,7 @@ class SsmCliStateTest {
         CliRunner.Result text = cli().run("usage", "list");
         assertEquals(0, text.exitCode(), text.toString());
         assertTrue(text.out().contains("1 pending report, 1 dead letter"), text.out());
-        assertTrue(text.out().contains(pendingId + "  pending  1 RUM report, not uploaded yet  last: ServerUnavailableException: 503"),
+        assertTrue(text.out().contains(pendingId + "  pending  1 RUM report, not uploaded yet  last: HTTP 503 Service Unavailable"),
                 text.out());
         assertTrue(text.out().contains(deadId + "  dead") && text.out().contains("HTTP 413 FAILED: Request Entity Too Large (message code too_large)"),
                 text.out());

@@ -284,6 +284,24 @@ class SsmCliTest {
     }
 
     @Test
+    void aPushToAVirtualAccountTheGrantDoesNotSeeNamesTheOptionAndKeepsNothing() throws Exception {
+        Path usage = DeviceUsageFiles.writeXml(dir.resolve("usage.xml"), List.of(device("A", 1)));
+        CliRunner.Result typo = cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT-TYPO",
+                "--file", usage.toString());
+        assertEquals(2, typo.exitCode(), typo.toString());
+        assertTrue(typo.err().contains("no virtual account 'DEFAULT-TYPO'") && typo.err().contains("it sees DEFAULT"), typo.err());
+        assertTrue(typo.err().contains("Correct --virtual-account (SSM_VIRTUAL_ACCOUNT): `ssm accounts` lists"), typo.err());
+        assertFalse(typo.err().contains("dead letter") || typo.err().contains("Exception"), typo.err());
+        JsonNode listed = cli().run("usage", "list", "--output", "json").json();
+        assertEquals(0, listed.path("pending").asInt() + listed.path("dead").asInt(), "nothing kept to discard: " + listed);
+        assertEquals(0, emulator.stats().uploads());
+
+        CliRunner.Result right = cli().run("usage", "push", "--account", "demo.example", "--virtual-account", "DEFAULT",
+                "--file", usage.toString());
+        assertEquals(0, right.exitCode(), "the same files under the right name: " + right);
+    }
+
+    @Test
     void aRefusedPushIsADeadLetterAndAPushStillAwaitingItsAcknowledgementSaysSo() throws Exception {
         emulator.faults().failNextUploads(1, "Signature verification failed", "SIG_INVALID");
         Path usage = DeviceUsageFiles.writeXml(dir.resolve("usage.xml"), List.of(device("A", 1)));

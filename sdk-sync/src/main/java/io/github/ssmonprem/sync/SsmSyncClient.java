@@ -193,7 +193,9 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      * {@link SsmSyncClientBuilder#acknowledgementListener acknowledgement listener}). A report whose
      * upload would exceed {@link SsmSyncClientBuilder#maxUploadBytes(int)} is stored and delivered as
      * several, each acknowledged on its own. A report whose id is known sends nothing: a delivered or
-     * dead one returns its state; a pending one is delivered now, unless another node holds it.
+     * dead one returns its state; a pending one is delivered now, unless another node holds it. A new
+     * report whose account or virtual account the grant does not see (the account search, before any
+     * of it is sent, tells) is discarded rather than kept as a dead letter, and the error thrown.
      *
      * <p>This call blocks the calling thread until the server acknowledges the report or the
      * acknowledgement timeout ({@link SsmSyncClientBuilder#ackTimeout(Duration)}) passes, polling as
@@ -205,6 +207,8 @@ public final class SsmSyncClient implements SyncTask, AutoCloseable {
      * @throws io.github.ssmonprem.sync.store.SyncStoreException when it cannot be stored; nothing of it was sent
      * @throws io.github.ssmonprem.sync.usage.InvalidUsageReportException when a RUM report alone exceeds
      *     the upload size; nothing was stored or sent
+     * @throws AccountNotFoundException when the grant sees no such account or virtual account (its
+     *     {@code setting()} says which); nothing was sent, and the report is not kept
      */
     public List<DeliveryResult> submitUsage(UsageReport report) {
         return usage.submit(Objects.requireNonNull(report, "report"));

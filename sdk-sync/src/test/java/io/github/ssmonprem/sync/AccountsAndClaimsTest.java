@@ -3,6 +3,7 @@ package io.github.ssmonprem.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ssmonprem.core.testing.TestClock;
@@ -10,6 +11,7 @@ import io.github.ssmonprem.emulator.SsmEmulator;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.FileSyncStore;
 import io.github.ssmonprem.sync.store.PendingReport;
+import io.github.ssmonprem.sync.store.UsageCounts;
 import io.github.ssmonprem.sync.usage.DeliveryResult;
 import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.UsageDeliveryException;
@@ -76,6 +78,10 @@ class AccountsAndClaimsTest {
             assertTrue(letter.entry().lastError().contains("it sees VA1, Lab"), letter.entry().lastError());
             UsageDeliveryException failure = assertInstanceOf(UsageDeliveryException.class, sync.failure().orElseThrow());
             assertTrue(failure.getMessage().contains("it sees VA1, Lab"), failure.getMessage());
+            assertTrue(failure.getMessage().contains("cannot be sent") && !failure.getMessage().contains("refused by the server"),
+                    "the server refused nothing: " + failure.getMessage());
+            assertTrue(failure.remediation().contains("give the API Toolkit grant's user access"), failure.remediation());
+            assertEquals(200, letter.httpStatus(), "the account search's answer, which does not list it; no 404 made up");
             assertEquals(List.of(hidden.reportId()), sync.outcome().deadReports());
         }
         assertEquals(0, emulator.stats().uploadsOf(EmulatorFixtures.keys(hidden).get(0)), "nothing was sent with another account's ids");
@@ -84,13 +90,18 @@ class AccountsAndClaimsTest {
     }
 
     @Test
-    void aReportForASmartAccountTheGrantDoesNotSeeListsTheAccountsItSees() {
+    void aReportForAnAccountTheGrantDoesNotSeeIsRefusedAndNotKept() {
         UsageReport unknown = EmulatorFixtures.usage(clock, "typo.example", "VA1", List.of(EmulatorFixtures.rum(1, 1, 2)));
+        UsageReport unknownVa = EmulatorFixtures.usage(clock, EmulatorFixtures.ACCOUNT, "Typo-VA", List.of(EmulatorFixtures.rum(2, 1, 2)));
         try (SsmSyncClient ssm = client("node-a")) {
-            DeliveryResult dead = ssm.submitUsage(unknown).get(0);
-            assertEquals(ReportStatus.DEAD, dead.status());
-            assertTrue(dead.detail().contains("'typo.example'") && dead.detail().contains(EmulatorFixtures.ACCOUNT)
-                    && dead.detail().contains(SsmEmulator.DEMO_ACCOUNT), dead.detail());
+            AccountNotFoundException refused = assertThrows(AccountNotFoundException.class, () -> ssm.submitUsage(unknown));
+            assertTrue(refused.detail().contains("'typo.example'") && refused.detail().contains(EmulatorFixtures.ACCOUNT)
+                    && refused.detail().contains(SsmEmulator.DEMO_ACCOUNT), refused.detail());
+            assertEquals("account", refused.setting());
+            AccountNotFoundException noVa = assertThrows(AccountNotFoundException.class, () -> ssm.submitUsage(unknownVa));
+            assertEquals("virtualAccount", noVa.setting());
+            assertEquals("Typo-VA", noVa.virtualAccount().orElseThrow());
+            assertEquals(new UsageCounts(0, 0, 0), ssm.usage().counts(), "nothing kept: no dead letter to discard");
         }
         assertEquals(0, emulator.stats().uploads());
     }

@@ -136,8 +136,9 @@ public final class LicenseService {
                 return null;
             }
             String message = ErrorMapper.serverMessage(error).orElse(null);
-            return new AccountNotFoundException(account, error.target() + ": the smart account '" + account
-                    + "' was not found (HTTP 404" + (message != null ? ": " + message : "") + ").", message,
+            return new AccountNotFoundException(account, null, error.target() + ": the smart account '" + account
+                    + "' was not found (HTTP 404" + (message != null ? ": " + ErrorMapper.inSentence(message) : "") + ").", 404,
+                    error.jsonText("error").or(() -> error.jsonText("status")).map(c -> Redactor.snippet(c, 100)).orElse(null), message,
                     error.requestId().orElse(null));
         };
     }

@@ -86,7 +86,8 @@ final class AccountSearch {
                         + (domains.isEmpty() ? "none" : String.join(", ", domains)) + ")"
                 : "Smart account '" + domain + "' has no virtual account '" + virtualAccount + "' that the API Toolkit grant sees ("
                         + (names.isEmpty() ? "it sees none" : "it sees " + String.join(", ", names)) + ")";
-        throw new AccountNotFoundException(domain, detail + ".", null, response.header("X-Request-Id").orElse(null));
+        throw new AccountNotFoundException(domain, names == null ? null : virtualAccount, detail + ".", response.statusCode(), null, null,
+                response.header("X-Request-Id").orElse(null));
     }
 
     private static String key(String domain, String virtualAccount) {

@@ -2,6 +2,8 @@ package io.github.ssmonprem.sync.internal.usage;
 
 import io.github.ssmonprem.core.exception.SsmException;
 import io.github.ssmonprem.core.exception.SsmServiceException;
+import io.github.ssmonprem.core.internal.ErrorMapper;
+import io.github.ssmonprem.sync.AccountNotFoundException;
 import io.github.ssmonprem.sync.internal.usage.Run.Outcome;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.DeliveredReport;
@@ -74,13 +76,23 @@ final class Outcomes {
 
     /** Moves a report the server refused for good to the dead letters (with any acknowledgements that did arrive). */
     DeliveryResult dead(PendingReport entry, int httpStatus, ServerMessage server, String why, List<Acknowledgement> acks, Claims claims) {
+        return dead(entry, httpStatus, server, why, acks, claims, null);
+    }
+
+    private DeliveryResult dead(PendingReport entry, int httpStatus, ServerMessage server, String why, List<Acknowledgement> acks,
+            Claims claims, SsmException failure) {
         try {
             if (store.refuse(new DeadLetter(entry.withFailure(why).withClaim(null, null), httpStatus, server, now(), acks), claims.node())) {
                 claims.forget(entry);
-                LOG.warn("Usage report {} was refused by the server and moved to the dead letters: {}; fix the cause, then retry or "
-                        + "discard it", entry.reportId(), why);
+                if (failure instanceof AccountNotFoundException) {
+                    // Not the server's refusal: a submission discards it at once, a sync reports it as its failure.
+                    LOG.debug("Usage report {} cannot be sent and was moved to the dead letters: {}", entry.reportId(), why);
+                } else {
+                    LOG.warn("Usage report {} was refused by the server and moved to the dead letters: {}; fix the cause, then retry "
+                            + "or discard it", entry.reportId(), ErrorMapper.inSentence(why));
+                }
                 tell(acks);
-                return new DeliveryResult(entry.reportId(), ReportStatus.DEAD, entry.pollId(), acks, why, server, null);
+                return new DeliveryResult(entry.reportId(), ReportStatus.DEAD, entry.pollId(), acks, why, server, failure);
             }
             claims.forget(entry);
             return pending(entry.reportId(), entry.pollId(), "refused by the server (" + why + "), but another node had taken over "
@@ -95,14 +107,16 @@ final class Outcomes {
 
     /**
      * A failed attempt: a dead letter when the server refused the report for good (a 4xx other than
-     * 401, 408 and 429), else one more failure on the pending report, whose claim it releases.
+     * 401, 408 and 429), or when the API Toolkit grant does not see its account or virtual account (it
+     * cannot be sent until an operator gives the grant access and retries it, or discards it); else
+     * one more failure on the pending report, whose claim it releases.
      */
     Outcome failed(PendingReport entry, SsmException e, Claims claims) {
-        if (e instanceof SsmServiceException refusal && refusedForGood(refusal.statusCode())) {
+        if (e instanceof SsmServiceException refusal && (refusedForGood(refusal.statusCode()) || e instanceof AccountNotFoundException)) {
             ServerMessage server = new ServerMessage("HTTP " + refusal.statusCode(), refusal.errorCode(), refusal.serverMessage(), null);
-            return new Outcome(dead(entry, refusal.statusCode(), server, e.detail(), List.of(), claims), false);
+            return new Outcome(dead(entry, refusal.statusCode(), server, e.detail(), List.of(), claims, e), false);
         }
-        String why = e.getClass().getSimpleName() + ": " + e.detail();
+        String why = e.detail();
         if (claims.holds(entry)) {
             try {
                 if (!claims.write(entry.withFailure(why).withClaim(null, null))) {

@@ -2,6 +2,7 @@ package io.github.ssmonprem.sync.internal.usage;
 
 import io.github.ssmonprem.core.Sleeper;
 import io.github.ssmonprem.core.exception.SsmException;
+import io.github.ssmonprem.sync.AccountNotFoundException;
 import io.github.ssmonprem.sync.internal.SyncDeadline;
 import io.github.ssmonprem.sync.store.DeadLetter;
 import io.github.ssmonprem.sync.store.DeliveredReport;
@@ -17,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,8 +100,14 @@ public final class UsageDelivery {
      * again: a delivered or dead one returns its state and is not sent; a pending one this node can
      * claim is delivered now.
      *
+     * <p>A part stored by this call whose account or virtual account the API Toolkit grant does not
+     * see (found by the account search, before anything of it is sent) is not kept as a dead letter:
+     * it is discarded and the error thrown, since the caller named the wrong account.
+     *
      * @param report the report
      * @return one result per part, in order
+     * @throws AccountNotFoundException when the grant sees no such account or virtual account; nothing was
+     *     sent, and the parts this call stored are discarded
      * @throws SyncStoreException when a part cannot be stored; nothing of it was sent (parts stored
      *     before it stay pending)
      */
@@ -107,6 +116,7 @@ public final class UsageDelivery {
         Claims claims = new Claims(store, clock, settings.node(), settings.claimLease(), SyncDeadline.none(clock));
         Map<String, DeliveryResult> results = new LinkedHashMap<>();
         List<PendingReport> mine = new ArrayList<>();
+        Set<String> added = new HashSet<>();
         try {
             for (UsageReport part : parts) {
                 results.put(part.reportId(), null);
@@ -122,6 +132,9 @@ public final class UsageDelivery {
                     inDelivery.remove(part.reportId());
                     throw e;
                 }
+                if (known.isEmpty()) {
+                    added.add(part.reportId());
+                }
                 PendingReport resumed = known.isEmpty() ? claims.added(PendingReport.of(part, before), before)
                         : known.get().status() == ReportStatus.PENDING ? claims.hold(known.get().pending()) : null;
                 if (resumed != null) {
@@ -134,6 +147,7 @@ public final class UsageDelivery {
             for (DeliveryResult r : deliver(mine, claims)) {
                 results.put(r.reportId(), r);
             }
+            discardUnknownAccount(results.values(), added);
         } finally {
             mine.forEach(e -> inDelivery.remove(e.reportId()));
         }
@@ -170,6 +184,25 @@ public final class UsageDelivery {
             return deliver(mine, claims);
         } finally {
             mine.forEach(e -> inDelivery.remove(e.reportId()));
+        }
+    }
+
+    /**
+     * Throws the error of a part this call stored whose account the grant does not see, after
+     * discarding such parts: they were never sent, and a dead letter would only wait for an operator
+     * to discard it. A part that was already stored keeps its dead letter.
+     */
+    private void discardUnknownAccount(Collection<DeliveryResult> results, Set<String> added) {
+        AccountNotFoundException unknown = null;
+        for (DeliveryResult r : results) {
+            if (r != null && r.status() == ReportStatus.DEAD && r.failure() instanceof AccountNotFoundException e
+                    && added.contains(r.reportId())) {
+                store.discard(r.reportId());
+                unknown = e;
+            }
+        }
+        if (unknown != null) {
+            throw unknown;
         }
     }
 
