@@ -56,8 +56,27 @@ final class JdbcSupport {
         return e.getSQLState() != null && SCHEMA_MISMATCH.contains(e.getSQLState());
     }
 
-    /** The SQL state and the driver's class of failure; driver messages may carry connection details. */
+    /**
+     * {@return the class of a database failure in words, by its SQL state, and the state itself: what an
+     * operator or a DBA acts on. Not the driver's message, which may carry connection details, nor its
+     * Java type}
+     *
+     * @param e the failure
+     */
     static String describe(SQLException e) {
-        return e.getClass().getSimpleName() + " (SQL state " + e.getSQLState() + ")";
+        String state = e.getSQLState();
+        String what = state == null || state.length() < 2 ? "a database error" : switch (state.substring(0, 2)) {
+            case "08" -> "the database cannot be reached, or it refused or dropped the connection";
+            case "28" -> "the database refused the user name or password";
+            case "3D" -> "the database does not exist";
+            case "42" -> "42501".equals(state) ? "the database user lacks a privilege on the tables"
+                    : "the database refused a statement (a missing table or column, or a privilege)";
+            case "53" -> "the database is out of resources (disk, memory or connections)";
+            case "57" -> "the database is shutting down or restarting, or cancelled the statement";
+            case "40" -> "the database rolled the transaction back (a conflict with another one)";
+            case "23" -> "a constraint of the tables refused the change";
+            default -> "a database error";
+        };
+        return state == null ? what : what + " (SQL state " + state + ")";
     }
 }
