@@ -341,7 +341,9 @@ class TransportTest {
         try (SsmHttpClient http = SsmHttpClient.create(config().build())) {
             MalformedResponseException e = assertThrows(MalformedResponseException.class,
                     () -> http.execute(get(), JsonNode.class));
-            assertTrue(e.getMessage().contains("not the expected JSON"), e.getMessage());
+            assertTrue(e.getMessage().contains("not the expected JSON (not well-formed JSON at line 1, column 36)")
+                    || e.getMessage().contains("not the expected JSON (it ends before its JSON does at line 1"), e.getMessage());
+            assertFalse(e.getMessage().contains("Exception"), "in words, not the parser's type: " + e.getMessage());
             assertTrue(e.snippet().startsWith("{\"accounts\""), e.snippet());
             assertEquals(null, e.getCause());
         }
@@ -355,6 +357,7 @@ class TransportTest {
             MalformedResponseException e = assertThrows(MalformedResponseException.class,
                     () -> http.execute(get(), JsonNode.class));
             assertTrue(e.snippet().contains("captive portal"), e.snippet());
+            assertTrue(e.getMessage().contains("(not well-formed JSON at line 1"), e.getMessage());
             assertEquals(200, e.statusCode());
         }
     }
@@ -370,6 +373,7 @@ class TransportTest {
             assertTrue(e.isRetryable());
             assertEquals(3, e.attempts());
             assertTrue(e.getMessage().contains("cut short"), e.getMessage());
+            assertFalse(e.getMessage().contains("Exception"), "in words, not the cause's type: " + e.getMessage());
         }
         assertEquals(2, clock.sleeps().size(), "the cut answer was retried");
     }

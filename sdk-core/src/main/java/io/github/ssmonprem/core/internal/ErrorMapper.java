@@ -192,7 +192,7 @@ public final class ErrorMapper {
                             : "Usually transient; if it persists, check the server's web server and any proxy or firewall in between.", e));
         }
         return new ConnectionFailedException(ConnectionFailedException.Reason.OTHER,
-                target + via + ": " + e.getClass().getSimpleName() + ": " + Redactor.redact(String.valueOf(e.getMessage())) + ".",
+                target + via + ": the exchange failed: " + Redactor.redact(e.getMessage() == null ? IoText.reason(e) : e.getMessage()) + ".",
                 "Check the server URL, the network path and any proxy.", e);
     }
 

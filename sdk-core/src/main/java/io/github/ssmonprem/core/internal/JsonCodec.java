@@ -1,9 +1,12 @@
 package io.github.ssmonprem.core.internal;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.github.ssmonprem.core.exception.MalformedResponseException;
 import io.github.ssmonprem.core.http.SsmRequest;
 import io.github.ssmonprem.core.http.SsmResponse;
@@ -87,10 +90,24 @@ public final class JsonCodec {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw malformed(request, response, "is not the expected JSON (" + e.getClass().getSimpleName() + where + ")", quote);
+            throw malformed(request, response, "is not the expected JSON (" + problem(e) + where + ")", quote);
         } catch (IOException e) {
-            throw malformed(request, response, "cannot be read (" + e.getClass().getSimpleName() + ")", quote);
+            throw malformed(request, response, "cannot be read (" + IoText.reason(e) + ")", quote);
         }
+    }
+
+    /** What is wrong with a body, in words rather than the parser's exception type. */
+    private static String problem(JsonProcessingException e) {
+        if (e instanceof JsonEOFException) {
+            return "it ends before its JSON does";
+        }
+        if (e instanceof JsonParseException) {
+            return "not well-formed JSON";
+        }
+        if (e instanceof MismatchedInputException) {
+            return "a value of another type or shape than expected";
+        }
+        return "JSON of another shape than expected";
     }
 
     /**

@@ -98,8 +98,7 @@ public final class ApacheExchangeStep implements Step {
         if (e instanceof ResponseReader.CutShort) {
             return new ConnectionFailedException(ConnectionFailedException.Reason.CONNECTION_CLOSED,
                     exchange.target() + route.via() + ": the answer (HTTP " + ((ResponseReader.CutShort) e).status
-                            + ") was cut short while its body was read (" + e.getCause().getClass().getSimpleName()
-                            + "): the connection was closed or reset mid-answer.",
+                            + ") was cut short while its body was read: the connection was closed or reset mid-answer.",
                     "Usually a connection dropped mid-answer by the server, a proxy or a firewall; the SDK retries requests "
                             + "that are safe to repeat. If it persists, check their logs and idle/size limits.", e.getCause());
         }
