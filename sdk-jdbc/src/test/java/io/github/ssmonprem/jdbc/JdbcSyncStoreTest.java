@@ -256,6 +256,7 @@ class JdbcSyncStoreTest {
         List<QuarantinedEntry> aside = store.quarantine().orElseThrow().quarantined();
         assertEquals(List.of(report(1).reportId()), aside.stream().map(QuarantinedEntry::id).toList());
         assertTrue(aside.get(0).description().contains("cannot be read"), aside.get(0).description());
+        assertFalse(aside.get(0).description().contains("Exception"), "in words: " + aside.get(0).description());
         assertEquals(new UsageCounts(1, 0, 0), store.counts());
         assertEquals(List.of(report(2).reportId()), store.claim("node-b", 10, LEASE).stream().map(PendingReport::reportId).toList());
         assertEquals(Optional.empty(), store.state(report(1).reportId()));

@@ -346,6 +346,7 @@ class SyncCycleTest {
             assertEquals(1, aside.size());
             String why = aside.get(0).description();
             assertTrue(why.contains("torn-1.report") && why.contains("checksum"), why);
+            assertFalse(why.contains("Exception"), "what is wrong with the file, in words: " + why);
             assertEquals(1, ssm.status().quarantined());
         }
         assertFalse(Files.exists(pendingDir.resolve("torn-1.report")));

@@ -80,7 +80,8 @@ public final class ReportJson {
             return new UsageReport(reportId, required(root, "account").textValue(), required(root, "virtualAccount").textValue(),
                     Instant.parse(required(root, "createdAt").textValue()), reports);
         } catch (IOException | RuntimeException e) {
-            throw new UnreadableRowException("its report is not a stored usage report (" + e.getClass().getSimpleName() + ")", e);
+            throw new UnreadableRowException("its report is not a stored usage report (" + (e instanceof IOException
+                    ? "its JSON cannot be read" : "a field is missing or holds a value of another kind") + ")", e);
         }
     }
 

@@ -141,7 +141,8 @@ public final class Rows {
                     rs.getString("software_tag"), List.of(MAPPER.readValue(rs.getString("rum_report_ids"), String[].class)),
                     rs.getString("smart_license"), rs.getString("correlation_id"), instant(rs, "received_at"));
         } catch (JsonProcessingException | RuntimeException e) {
-            throw new UnreadableRowException("it is not a stored acknowledgement (" + e.getClass().getSimpleName() + ")", e);
+            throw new UnreadableRowException("it is not a stored acknowledgement (" + (e instanceof JsonProcessingException
+                    ? "its list of RUM report ids cannot be read" : "a column is missing or holds a value of another kind") + ")", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.ssmonprem.sync.internal.store;
 
+import io.github.ssmonprem.core.internal.IoText;
 import io.github.ssmonprem.core.internal.Redactor;
 import io.github.ssmonprem.sync.internal.DurableFiles;
 import io.github.ssmonprem.sync.store.Quarantine;
@@ -113,7 +114,7 @@ public final class FileQuarantine implements Quarantine {
      * @throws IOException when it cannot be moved
      */
     public void quarantine(Path file, Exception why) throws IOException {
-        String reason = why.getClass().getSimpleName() + ": " + Redactor.snippet(String.valueOf(why.getMessage()), 300);
+        String reason = Redactor.snippet(why instanceof IOException io ? IoText.reason(io) : String.valueOf(why.getMessage()), 300);
         String base = file.getParent().getFileName() + "-" + file.getFileName() + "." + clock.millis();
         String name = base;
         for (int n = 2; Files.exists(dir.resolve(name)); n++) {
