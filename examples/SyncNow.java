@@ -11,8 +11,9 @@
  * against the built-in emulator instead, with state in memory.
  *
  * Prints one line and exits with the ssm command line's codes: 0 success, 2 a setting is missing or
- * wrong, 3 grant not found, 4 invalid credentials, 5 other authorization error, 6 server unavailable,
- * 7 TLS, 8 proxy authentication, 1 anything else.
+ * wrong (SSM_ACCOUNT included), 3 grant not found, 4 invalid credentials, 5 other authorization error,
+ * 6 server unavailable, 7 TLS, 8 proxy authentication, 9 a usage report refused for good (a dead letter
+ * waits for an operator), 1 anything else.
  */
 
 import io.github.ssmonprem.sync.SsmSyncClientBuilder;
@@ -35,9 +36,11 @@ import io.github.ssmonprem.core.exception.SsmConfigurationException;
 import io.github.ssmonprem.core.exception.TlsException;
 import io.github.ssmonprem.core.exception.UnauthorizedException;
 import io.github.ssmonprem.emulator.SsmEmulator;
+import io.github.ssmonprem.sync.AccountNotFoundException;
 import io.github.ssmonprem.sync.AccountSelection;
 import io.github.ssmonprem.sync.SsmSyncClient;
 import io.github.ssmonprem.sync.SyncResult;
+import io.github.ssmonprem.sync.usage.ReportStatus;
 import io.github.ssmonprem.sync.usage.UsageDeliveryException;
 import io.github.ssmonprem.testkit.InMemorySyncStore;
 import java.nio.file.Path;
@@ -135,6 +138,9 @@ public class SyncNow {
 
     /** The class of failure, as an exit code a cron job or a pipeline can act on. */
     private static int exitCode(Throwable failure) {
+        if (failure instanceof UsageDeliveryException dead && dead.status() == ReportStatus.DEAD) {
+            return 9;
+        }
         Throwable t = failure instanceof UsageDeliveryException && failure.getCause() != null ? failure.getCause() : failure;
         if (t instanceof GrantNotFoundException) {
             return 3;
@@ -155,7 +161,7 @@ public class SyncNow {
         if (t instanceof ProxyAuthenticationException) {
             return 8;
         }
-        return t instanceof SsmConfigurationException ? 2 : 1;
+        return t instanceof SsmConfigurationException || t instanceof AccountNotFoundException ? 2 : 1;
     }
 
     /** A setting this script needs is missing or wrong; the message says what to set. */

@@ -77,6 +77,11 @@ class SyncNowIT {
                 assertTrue(run.output().contains("sync OK"), run.output());
             }
             assertTrue(Files.exists(dir.resolve("state").resolve("last-sync.json")));
+
+            env.put("SSM_ACCOUNT", "typo.example");
+            Run unknown = syncNow(env);
+            assertEquals(2, unknown.exit(), "a setting that is wrong, as ssm says: " + unknown.output());
+            assertTrue(unknown.output().contains("'typo.example'"), unknown.output());
         }
     }
 
