@@ -64,10 +64,26 @@ final class CliRunner {
         return this;
     }
 
+    /**
+     * Runs the command line in process. Whatever it prints is checked for Java types and class names, which
+     * its output must never hold (only --verbose passes the SDK's log lines through): every test that runs a
+     * command checks it.
+     */
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = SsmCli.run(args, Map.copyOf(env), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+        Result result = new Result(code, out.toString(), err.toString());
+        if (!java.util.Arrays.asList(args).stream().anyMatch(a -> a.equals("-v") || a.equals("-vv") || a.equals("--verbose"))) {
+            java.util.regex.Matcher javaType = JAVA_TYPE.matcher(result.out() + result.err());
+            if (javaType.find()) {
+                throw new AssertionError("a Java type in the command line's output (" + javaType.group() + "): " + result);
+            }
+        }
+        return result;
     }
+
+    /** An exception's or error's simple name, or a fully qualified Java class name. */
+    private static final java.util.regex.Pattern JAVA_TYPE = java.util.regex.Pattern.compile(
+            "\\b[A-Z][A-Za-z0-9]*(Exception|Error)\\b|\\b(java|javax|io\\.github\\.ssmonprem|org\\.apache|com\\.fasterxml)\\.[a-z]+\\.");
 }
