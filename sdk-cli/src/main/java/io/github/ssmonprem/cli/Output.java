@@ -138,7 +138,7 @@ public final class Output {
             message = failure.getMessage();
             remediation = ((DeadlineExceeded) failure).remediation();
         } else if (failure instanceof java.nio.file.FileSystemException e) {
-            message = Redactor.redact(e.getFile() + ": " + IoText.reason(e));
+            message = Redactor.redact((e.getFile() == null ? "" : e.getFile() + ": ") + IoText.reason(e));
             remediation = "";
         } else {
             message = Redactor.redact(String.valueOf(failure.getMessage()));

@@ -192,7 +192,7 @@ public final class ErrorMapper {
                             : "Usually transient; if it persists, check the server's web server and any proxy or firewall in between.", e));
         }
         return new ConnectionFailedException(ConnectionFailedException.Reason.OTHER,
-                target + via + ": the exchange failed: " + Redactor.redact(e.getMessage() == null ? IoText.reason(e) : e.getMessage()) + ".",
+                target + via + ": the exchange failed: " + Redactor.redact(IoText.reason(e)) + ".",
                 "Check the server URL, the network path and any proxy.", e);
     }
 
@@ -206,7 +206,7 @@ public final class ErrorMapper {
     public SsmException fromStatus(ErrorResponse error, boolean proxied) {
         int status = error.statusCode();
         String requestId = error.requestId().map(id -> Redactor.snippet(id, 100)).orElse(null);
-        String code = error.jsonText("error").or(() -> error.jsonText("status")).map(c -> Redactor.snippet(c, 100)).orElse(null);
+        String code = errorCode(error).orElse(null);
         String message = serverMessage(error).orElse(null);
         String target = error.target();
         String said = message != null ? ": " + inSentence(message) : "";
@@ -313,6 +313,15 @@ public final class ErrorMapper {
                 .or(() -> error.jsonText("statusMessage"))
                 .or(() -> error.jsonText("message"))
                 .map(m -> Redactor.snippet(m, 500));
+    }
+
+    /**
+     * {@return the error code of an error answer: its {@code error} field, else its {@code status}; empty when it has neither}
+     *
+     * @param error the answer
+     */
+    public static Optional<String> errorCode(ErrorResponse error) {
+        return error.jsonText("error").or(() -> error.jsonText("status")).map(c -> Redactor.snippet(c, 100));
     }
 
     /**

@@ -138,8 +138,7 @@ public final class LicenseService {
             String message = ErrorMapper.serverMessage(error).orElse(null);
             return new AccountNotFoundException(account, null, error.target() + ": the smart account '" + account
                     + "' was not found (HTTP 404" + (message != null ? ": " + ErrorMapper.inSentence(message) : "") + ").", 404,
-                    error.jsonText("error").or(() -> error.jsonText("status")).map(c -> Redactor.snippet(c, 100)).orElse(null), message,
-                    error.requestId().orElse(null));
+                    ErrorMapper.errorCode(error).orElse(null), message, error.requestId().orElse(null));
         };
     }
 
