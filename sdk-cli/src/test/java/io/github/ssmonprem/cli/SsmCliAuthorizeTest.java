@@ -14,43 +14,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ssm usage authorize} against the emulator: a code requested and returned, kept for
  * {@code ssm usage acks --out}, and the exit codes of a refusal (9), a code that has not come (11), a
  * server that is down (6) and bad input (2), with no Java type in what an operator reads.
  */
-@ExtendWith(TestSecrets.NoLeaks.class)
-class SsmCliAuthorizeTest {
+class SsmCliAuthorizeTest extends EmulatedCliTest {
 
     private static final String HSEC = "regid.2019-03.com.cisco.DNA_HSEC,1.0_509c41ab-05a8-431f-95fe-ec28086e8844";
     private static final String DEVICE = "C8300-1N1S-6T:FDO2601X1AB";
-
-    @TempDir
-    Path dir;
-
-    private SsmEmulator emulator;
-    private Path ca;
-
-    @BeforeEach
-    void start() throws Exception {
-        emulator = CliRunner.emulator().start();
-        ca = Files.writeString(dir.resolve("ca.pem"), emulator.caPem());
-    }
-
-    @AfterEach
-    void stop() {
-        emulator.close();
-    }
-
-    private CliRunner cli() {
-        return new CliRunner().signedInTo(emulator, ca).env("SSM_STATE_DIR", dir.resolve("state").toString());
-    }
 
     private CliRunner.Result authorize(String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("usage", "authorize", "--account", "demo.example", "--virtual-account",

@@ -13,36 +13,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The conventions of a command line: help, errors in its own vocabulary, output for people. */
-@ExtendWith(TestSecrets.NoLeaks.class)
-class SsmCliConventionsTest {
-
-    @TempDir
-    Path dir;
-
-    private SsmEmulator emulator;
-    private Path ca;
-
-    @BeforeEach
-    void start() throws Exception {
-        emulator = CliRunner.emulator().start();
-        ca = Files.writeString(dir.resolve("ca.pem"), emulator.caPem());
-    }
-
-    @AfterEach
-    void stop() {
-        emulator.close();
-    }
-
-    private CliRunner cli() {
-        return new CliRunner().signedInTo(emulator, ca).env("SSM_STATE_DIR", dir.resolve("state").toString());
-    }
+class SsmCliConventionsTest extends EmulatedCliTest {
 
     @Test
     void helpInEverySpellingGoesToStdoutWithExitZero() {

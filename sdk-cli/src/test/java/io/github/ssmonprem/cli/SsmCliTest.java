@@ -17,37 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The ssm command line against the emulator: every exit code, the JSON error shape, the usage round trip. */
-@ExtendWith(TestSecrets.NoLeaks.class)
-class SsmCliTest {
-
-    @TempDir
-    Path dir;
-
-    private SsmEmulator emulator;
-    private Path ca;
-
-    @BeforeEach
-    void start() throws Exception {
-        emulator = CliRunner.emulator().start();
-        ca = Files.writeString(dir.resolve("ca.pem"), emulator.caPem());
-    }
-
-    @AfterEach
-    void stop() {
-        emulator.close();
-    }
-
-    private CliRunner cli() {
-        return new CliRunner().signedInTo(emulator, ca).env("SSM_STATE_DIR", dir.resolve("state").toString());
-    }
-
+class SsmCliTest extends EmulatedCliTest {
 
     private static void assertNoSecrets(CliRunner.Result r) {
         TestSecrets.assertNoSecret("stdout", r.out());
